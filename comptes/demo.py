@@ -1,0 +1,79 @@
+"""Les comptes de démonstration : un par profil d'utilisateur du portail (DESIGN.md §2)."""
+
+from dataclasses import dataclass
+
+from comptes.roles import Role
+
+MOT_DE_PASSE_DEMO = "Cotentin-Demo-2026"
+# Graine TOTP commune aux comptes de démonstration qui exigent la double authentification :
+# à saisir dans une application d'authentification, ou `python manage.py code_totp EMAIL`.
+GRAINE_TOTP_DEMO = "JBSWY3DPEHPK3PXPCOTENTINDEMOAAAA"
+
+
+@dataclass(frozen=True)
+class CompteDemo:
+    email: str
+    prenom: str
+    nom: str
+    profil: str
+    roles: tuple[str, ...] = ()
+    personnel: bool = False
+
+    @property
+    def avec_mfa(self) -> bool:
+        from comptes.roles import ROLES_AVEC_MFA
+
+        return self.personnel or bool(set(self.roles) & ROLES_AVEC_MFA)
+
+
+COMPTES_DEMO = (
+    CompteDemo(
+        "agent@demo.cotentin.fr",
+        "Claire",
+        "Lemarchand",
+        "Agent de la Direction de la Santé et de l'Accès aux soins",
+        (Role.AGENT,),
+        personnel=True,
+    ),
+    CompteDemo(
+        "secretariat@demo.cotentin.fr",
+        "Julien",
+        "Hamel",
+        "Secrétariat du Conseil",
+        (Role.SECRETARIAT,),
+        personnel=True,
+    ),
+    CompteDemo(
+        "copresident@demo.cotentin.fr",
+        "Anne",
+        "Lecoq",
+        "Co-présidente du Conseil (représentante du Collège)",
+        (Role.COPRESIDENT, Role.MEMBRE_COLLEGE),
+    ),
+    CompteDemo(
+        "membre.college@demo.cotentin.fr",
+        "Marc",
+        "Guérin",
+        "Membre du Collège des professionnels",
+        (Role.MEMBRE_COLLEGE,),
+    ),
+    CompteDemo(
+        "professionnel@demo.cotentin.fr",
+        "Sophie",
+        "Marie",
+        "Professionnelle de santé, porteuse de projet",
+    ),
+)
+
+
+def tableau_des_comptes() -> str:
+    """Le texte affiché par `make run` et repris dans le README."""
+    lignes = [f"Comptes de démonstration (mot de passe commun : {MOT_DE_PASSE_DEMO})"]
+    for compte in COMPTES_DEMO:
+        mfa = "  [double authentification : code TOTP]" if compte.avec_mfa else ""
+        lignes.append(f"  {compte.email:<34} {compte.profil}{mfa}")
+    lignes.append(
+        f"Graine TOTP des comptes marqués : {GRAINE_TOTP_DEMO} "
+        "(ou : uv run python manage.py code_totp EMAIL)"
+    )
+    return "\n".join(lignes)

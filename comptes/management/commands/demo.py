@@ -1,0 +1,48 @@
+from typing import Any
+
+from allauth.account.models import EmailAddress
+from allauth.mfa.models import Authenticator
+from allauth.mfa.recovery_codes.internal.auth import RecoveryCodes
+from allauth.mfa.totp.internal.auth import TOTP
+from django.conf import settings
+from django.contrib.auth.models import Group
+from django.core.management.base import BaseCommand, CommandError
+from django.db import transaction
+
+from comptes.demo import COMPTES_DEMO, GRAINE_TOTP_DEMO, MOT_DE_PASSE_DEMO, tableau_des_comptes
+from comptes.models import Utilisateur
+from comptes.roles import GROUPES
+
+
+class Command(BaseCommand):
+    help = "Charge les données de démonstration (idempotent ; refusé quand DEBUG est éteint)."
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        if not settings.DEBUG:
+            raise CommandError(
+                "Refusé : les données de démonstration (mots de passe connus) ne se chargent "
+                "que sur un poste de développement, avec DJANGO_DEBUG=1."
+            )
+        with transaction.atomic():
+            crees = sum(self._compte(compte) for compte in COMPTES_DEMO)
+        if crees:
+            self.stdout.write(self.style.SUCCESS(f"{crees} compte(s) de démonstration créé(s)."))
+        else:
+            self.stdout.write("Données de démonstration déjà présentes : rien à charger.")
+        self.stdout.write(tableau_des_comptes())
+
+    def _compte(self, compte: Any) -> bool:
+        utilisateur, cree = Utilisateur.objects.get_or_create(
+            email=compte.email,
+            defaults={"prenom": compte.prenom, "nom": compte.nom, "is_staff": compte.personnel},
+        )
+        if not cree:
+            return False
+        utilisateur.set_password(MOT_DE_PASSE_DEMO)
+        utilisateur.save(update_fields=["password"])
+        utilisateur.groups.set(Group.objects.filter(name__in=[GROUPES[r] for r in compte.roles]))
+        EmailAddress.objects.create(user=utilisateur, email=utilisateur.email, verified=True, primary=True)
+        if compte.avec_mfa and not Authenticator.objects.filter(user=utilisateur).exists():
+            TOTP.activate(utilisateur, GRAINE_TOTP_DEMO)
+            RecoveryCodes.activate(utilisateur)
+        return True

@@ -1,0 +1,118 @@
+"""Écritures de l'application comptes : invitations, préférences, export des données."""
+
+from collections.abc import Iterable
+from typing import Any
+
+from allauth.account.models import EmailAddress
+from django.contrib.auth.models import Group
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.utils.translation import gettext as _
+
+from comptes.models import Invitation, StatutInvitation, Utilisateur
+from comptes.roles import GROUPES, ROLES_PERSONNEL
+from comptes.tasks import envoyer_invitation
+from socle.services import evenement_enregistrer
+from socle.workflows import transition
+
+def invitation_creer(
+    *,
+    email: str,
+    acteur: Utilisateur,
+    prenom: str = "",
+    nom: str = "",
+    message: str = "",
+    groupes: Iterable[Group] = (),
+) -> Invitation:
+    """Crée l'invitation et envoie le courriel (par Celery, après validation)."""
+    email = email.strip().lower()
+    if Utilisateur.objects.filter(email__iexact=email).exists():
+        raise ValidationError(
+            {"email": _("Un compte existe déjà pour cette adresse : inutile de l'inviter.")}
+        )
+    try:
+        with transaction.atomic():
+            invitation = Invitation.objects.create(
+                email=email, prenom=prenom, nom=nom, message=message, invite_par=acteur
+            )
+            invitation.groupes.set(groupes)
+            evenement_enregistrer(
+                verbe="comptes.invitation.envoyee",
+                acteur=acteur,
+                cible=invitation,
+                etat_apres=StatutInvitation.ENVOYEE,
+                donnees={"roles": sorted(g.name for g in groupes)},
+            )
+            envoyer_invitation.delay_on_commit(invitation.pk)
+    except IntegrityError:
+        raise ValidationError(
+            {"email": _("Une invitation est déjà en cours pour cette adresse.")}
+        ) from None
+    return invitation
+
+
+def invitation_renvoyer(*, invitation: Invitation, acteur: Utilisateur) -> Invitation:
+    """Renouvelle le lien (l'ancien ne marche plus) et renvoie le courriel."""
+    if invitation.statut == StatutInvitation.ENVOYEE:
+        with transaction.atomic():
+            verrouillee = Invitation.objects.select_for_update().get(pk=invitation.pk)
+            if verrouillee.statut != StatutInvitation.ENVOYEE:
+                raise ValidationError(_("Cette invitation a changé d'état entre-temps."))
+            verrouillee.save(update_fields=verrouillee.renouveler_lien())
+            evenement_enregistrer(verbe="comptes.invitation.renvoyee", acteur=acteur, cible=verrouillee)
+            envoyer_invitation.delay_on_commit(verrouillee.pk)
+        return verrouillee
+    try:
+        with transaction.atomic():
+            relancee = transition(invitation, vers=StatutInvitation.ENVOYEE, acteur=acteur)
+            envoyer_invitation.delay_on_commit(relancee.pk)
+    except IntegrityError:
+        raise ValidationError(_("Une autre invitation est déjà en cours pour cette adresse.")) from None
+    return relancee
+
+
+def invitation_revoquer(*, invitation: Invitation, acteur: Utilisateur, motif: str = "") -> Invitation:
+    return transition(invitation, vers=StatutInvitation.REVOQUEE, acteur=acteur, motif=motif)
+
+
+def invitation_accepter(
+    *, invitation: Invitation, prenom: str, nom: str, mot_de_passe: str
+) -> Utilisateur:
+    """Crée le compte de la personne invitée, adresse déjà vérifiée (elle a reçu le lien),
+    lui donne les rôles prévus et passe l'invitation à « acceptée »."""
+    with transaction.atomic():
+        if Utilisateur.objects.filter(email__iexact=invitation.email).exists():
+            raise ValidationError(
+                _("Un compte existe déjà pour cette adresse : connectez-vous avec celui-ci.")
+            )
+        groupes = list(invitation.groupes.all())
+        personnel = {nom_groupe for role, nom_groupe in GROUPES.items() if role in ROLES_PERSONNEL}
+        utilisateur = Utilisateur.objects.create_user(
+            email=invitation.email,
+            password=mot_de_passe,
+            prenom=prenom,
+            nom=nom,
+            is_staff=any(g.name in personnel for g in groupes),
+        )
+        utilisateur.groups.set(groupes)
+        EmailAddress.objects.create(user=utilisateur, email=utilisateur.email, verified=True, primary=True)
+        transition(invitation, vers=StatutInvitation.ACCEPTEE, acteur=utilisateur)
+    return utilisateur
+
+
+def preferences_modifier(*, utilisateur: Utilisateur, **champs: Any) -> Utilisateur:
+    modifies = [nom for nom, valeur in champs.items() if getattr(utilisateur, nom) != valeur]
+    if not modifies:
+        return utilisateur
+    avant = {nom: getattr(utilisateur, nom) for nom in modifies}
+    with transaction.atomic():
+        for nom in modifies:
+            setattr(utilisateur, nom, champs[nom])
+        utilisateur.save(update_fields=modifies)
+        evenement_enregistrer(
+            verbe="comptes.utilisateur.preferences_modifiees",
+            acteur=utilisateur,
+            cible=utilisateur,
+            donnees={"avant": avant, "apres": {nom: champs[nom] for nom in modifies}},
+        )
+    return utilisateur

@@ -1,0 +1,311 @@
+"""Réglages du portail, lus uniquement dans l'environnement.
+
+Les valeurs par défaut sont celles de la production (DEBUG éteint, cookies sécurisés,
+HSTS) ; `make run` et les tests posent leurs propres variables. Les configurations
+incohérentes sont signalées par les contrôles système de `socle/checks.py`.
+"""
+
+from pathlib import Path
+
+import dj_database_url
+from celery.schedules import crontab
+from django.core.exceptions import ImproperlyConfigured
+from django.utils.csp import CSP
+
+from cotentin_sante import env
+
+BASE_DIR = Path(__file__).resolve().parent.parent
+
+DEBUG = env.booleen("DJANGO_DEBUG", False)
+
+# Clé de développement : refusée par les contrôles système dès que DEBUG est éteint.
+CLE_DE_DEVELOPPEMENT = "dev-non-secrete-cotentin-sante-ne-jamais-utiliser-en-production"
+SECRET_KEY = env.chaine("SECRET_KEY") or (CLE_DE_DEVELOPPEMENT if DEBUG else "")
+if not SECRET_KEY:
+    raise ImproperlyConfigured(
+        "La variable d'environnement SECRET_KEY est obligatoire quand DJANGO_DEBUG est éteint."
+    )
+
+ALLOWED_HOSTS = env.liste("ALLOWED_HOSTS", "127.0.0.1,localhost" if DEBUG else "")
+CSRF_TRUSTED_ORIGINS = env.liste("CSRF_TRUSTED_ORIGINS")
+
+# Adresse publique du portail : les courriels envoyés par Celery n'ont pas de requête
+# sous la main pour construire des liens absolus.
+PORTAIL_URL = env.chaine("PORTAIL_URL", "http://127.0.0.1:8000" if DEBUG else "").rstrip("/")
+
+INSTALLED_APPS = [
+    "django.contrib.admin",
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "django.contrib.staticfiles",
+    "django.contrib.postgres",
+    "allauth",
+    "allauth.account",
+    "allauth.mfa",
+    "axes",
+    "crispy_forms",
+    "crispy_bootstrap5",
+    "django_htmx",
+    "socle",
+    "comptes",
+]
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "django_permissions_policy.PermissionsPolicyMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django.contrib.auth.middleware.LoginRequiredMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "django.middleware.csp.ContentSecurityPolicyMiddleware",
+    "allauth.account.middleware.AccountMiddleware",
+    "django_htmx.middleware.HtmxMiddleware",
+    "comptes.middleware.MFAObligatoireMiddleware",
+    # Axes doit rester le dernier : il transforme un verrouillage en réponse 429.
+    "axes.middleware.AxesMiddleware",
+]
+
+ROOT_URLCONF = "cotentin_sante.urls"
+WSGI_APPLICATION = "cotentin_sante.wsgi.application"
+ASGI_APPLICATION = "cotentin_sante.asgi.application"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [BASE_DIR / "templates"],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.template.context_processors.csp",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+                "socle.context_processors.portail",
+            ],
+        },
+    },
+]
+
+# Base de données : PostgreSQL uniquement (recherche plein texte, contraintes).
+DATABASES = {
+    "default": dj_database_url.parse(
+        env.chaine("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/cotentin_sante"),
+        conn_max_age=env.entier("DB_CONN_MAX_AGE", 60),
+        conn_health_checks=True,
+    )
+}
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+REDIS_URL = env.chaine("REDIS_URL", "redis://127.0.0.1:6379/0")
+CACHES = {
+    "default": {
+        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "LOCATION": REDIS_URL,
+        "KEY_PREFIX": env.chaine("CACHE_PREFIXE", "cotentin"),
+    }
+}
+
+AUTH_USER_MODEL = "comptes.Utilisateur"
+AUTHENTICATION_BACKENDS = [
+    # Axes en premier : il refuse l'authentification d'un compte verrouillé.
+    "axes.backends.AxesStandaloneBackend",
+    "allauth.account.auth_backends.AuthenticationBackend",
+]
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    # 12 caractères : recommandation de la CNIL pour un mot de passe seul.
+    {
+        "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
+        "OPTIONS": {"min_length": 12},
+    },
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+]
+LOGIN_URL = "account_login"
+LOGIN_REDIRECT_URL = "accueil"
+
+# --- django-allauth -----------------------------------------------------------------
+ACCOUNT_ADAPTER = "comptes.adapters.AdaptateurComptes"
+ACCOUNT_FORMS = {"signup": "comptes.forms.InscriptionForm"}
+ACCOUNT_LOGIN_METHODS = {"email"}
+ACCOUNT_SIGNUP_FIELDS = ["email*", "password1*", "password2*"]
+ACCOUNT_USER_MODEL_USERNAME_FIELD = None
+ACCOUNT_UNIQUE_EMAIL = True
+ACCOUNT_EMAIL_VERIFICATION = "mandatory"
+ACCOUNT_CONFIRM_EMAIL_ON_GET = False
+ACCOUNT_LOGIN_ON_EMAIL_CONFIRMATION = False
+ACCOUNT_EMAIL_SUBJECT_PREFIX = "[Conseil de santé du Cotentin] "
+ACCOUNT_LOGOUT_REDIRECT_URL = "accueil"
+ACCOUNT_SESSION_REMEMBER = None
+ACCOUNT_PRESERVE_USERNAME_CASING = False
+ACCOUNT_DEFAULT_HTTP_PROTOCOL = "http" if DEBUG else "https"
+
+MFA_ADAPTER = "allauth.mfa.adapter.DefaultMFAAdapter"
+MFA_SUPPORTED_TYPES = ["totp", "webauthn", "recovery_codes"]
+MFA_PASSKEY_LOGIN_ENABLED = True
+MFA_TOTP_ISSUER = "Conseil de santé du Cotentin"
+MFA_WEBAUTHN_ALLOW_INSECURE_ORIGIN = DEBUG
+
+# --- django-axes : limite des tentatives de connexion (site et administration) ------
+AXES_ENABLED = env.booleen("AXES_ENABLED", True)
+AXES_FAILURE_LIMIT = env.entier("AXES_FAILURE_LIMIT", 5)
+AXES_COOLOFF_TIME = env.entier("AXES_COOLOFF_MINUTES", 15) / 60  # en heures
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_USERNAME_CALLABLE = "comptes.adapters.identifiant_pour_axes"
+AXES_LOCKOUT_TEMPLATE = "comptes/verrouillage.html"
+AXES_RESET_ON_SUCCESS = True
+AXES_IPWARE_PROXY_COUNT = env.entier("AXES_PROXY_COUNT", 0) or None
+AXES_IPWARE_META_PRECEDENCE_ORDER = ["HTTP_X_FORWARDED_FOR", "REMOTE_ADDR"]
+
+# --- Langue, fuseau ---------------------------------------------------------------
+LANGUAGE_CODE = "fr"
+LANGUAGES = [("fr", "Français")]
+LOCALE_PATHS = [BASE_DIR / "locale"]
+TIME_ZONE = "Europe/Paris"
+USE_I18N = True
+USE_TZ = True
+
+# --- Fichiers statiques et documents privés ---------------------------------------
+STATIC_URL = "/static/"
+STATIC_ROOT = Path(env.chaine("STATIC_ROOT", str(BASE_DIR / "staticfiles")))
+STATICFILES_DIRS = [BASE_DIR / "static"]
+STORAGES = {
+    "default": {
+        "BACKEND": "django.core.files.storage.FileSystemStorage",
+        "OPTIONS": {"location": str(BASE_DIR / "var" / "media")},
+    },
+    "documents": {
+        "BACKEND": "django.core.files.storage.FileSystemStorage",
+        # Pas de base_url : un document ne se sert que par la vue qui contrôle l'accès.
+        "OPTIONS": {
+            "location": env.chaine("DOCUMENTS_ROOT", str(BASE_DIR / "var" / "documents")),
+            "base_url": None,
+        },
+    },
+    "staticfiles": {
+        "BACKEND": (
+            "whitenoise.storage.CompressedManifestStaticFilesStorage"
+            if env.booleen("STATIC_MANIFESTE", not DEBUG)
+            else "django.contrib.staticfiles.storage.StaticFilesStorage"
+        ),
+    },
+}
+DOCUMENTS_TAILLE_MAX = env.entier("DOCUMENTS_TAILLE_MAX_MO", 20) * 1024 * 1024
+# En production, nginx sert le fichier après le contrôle d'accès de la vue.
+DOCUMENTS_X_ACCEL_PREFIXE = env.chaine("DOCUMENTS_X_ACCEL_PREFIXE")
+DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+
+# --- Courriel -------------------------------------------------------------------
+EMAIL_BACKEND = env.chaine(
+    "EMAIL_BACKEND",
+    "django.core.mail.backends.console.EmailBackend"
+    if DEBUG
+    else "django.core.mail.backends.smtp.EmailBackend",
+)
+EMAIL_FILE_PATH = env.chaine("EMAIL_FILE_PATH", str(BASE_DIR / "var" / "courriels"))
+EMAIL_HOST = env.chaine("EMAIL_HOST", "localhost")
+EMAIL_PORT = env.entier("EMAIL_PORT", 25)
+EMAIL_HOST_USER = env.chaine("EMAIL_HOST_USER")
+EMAIL_HOST_PASSWORD = env.chaine("EMAIL_HOST_PASSWORD")
+EMAIL_USE_TLS = env.booleen("EMAIL_USE_TLS", False)
+EMAIL_TIMEOUT = 30
+DEFAULT_FROM_EMAIL = env.chaine(
+    "DEFAULT_FROM_EMAIL", "Conseil de santé du Cotentin <ne-pas-repondre@localhost>"
+)
+SERVER_EMAIL = DEFAULT_FROM_EMAIL
+
+# --- Sécurité -------------------------------------------------------------------
+SECURE_SSL_REDIRECT = env.booleen("SECURE_SSL_REDIRECT", not DEBUG)
+SECURE_HSTS_SECONDS = env.entier("SECURE_HSTS_SECONDS", 0 if DEBUG else 31_536_000)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env.booleen("SECURE_HSTS_INCLUDE_SUBDOMAINS", True)
+SECURE_HSTS_PRELOAD = env.booleen("SECURE_HSTS_PRELOAD", False)
+SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+if env.booleen("DERRIERE_PROXY_HTTPS", False):
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+SESSION_COOKIE_SECURE = not DEBUG
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = "Lax"
+SESSION_COOKIE_AGE = 60 * 60 * 12
+CSRF_COOKIE_SECURE = not DEBUG
+X_FRAME_OPTIONS = "DENY"
+
+SECURE_CSP = {
+    "default-src": [CSP.SELF],
+    "script-src": [CSP.SELF, CSP.NONCE],
+    "style-src": [CSP.SELF],
+    # data: pour les icônes SVG de Bootstrap et le QR code du TOTP.
+    "img-src": [CSP.SELF, "data:"],
+    "font-src": [CSP.SELF],
+    "connect-src": [CSP.SELF],
+    "object-src": [CSP.NONE],
+    "base-uri": [CSP.SELF],
+    "form-action": [CSP.SELF],
+    "frame-ancestors": [CSP.NONE],
+}
+PERMISSIONS_POLICY: dict[str, list[str]] = {
+    "accelerometer": [],
+    "camera": [],
+    "geolocation": [],
+    "gyroscope": [],
+    "microphone": [],
+    "payment": [],
+    "usb": [],
+    # Les clés d'accès (WebAuthn) restent permises sur le portail lui-même.
+    "publickey-credentials-get": ["self"],
+    "publickey-credentials-create": ["self"],
+}
+
+# --- Formulaires ----------------------------------------------------------------
+CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
+CRISPY_TEMPLATE_PACK = "bootstrap5"
+
+# --- Celery ---------------------------------------------------------------------
+CELERY_BROKER_URL = REDIS_URL
+CELERY_TASK_IGNORE_RESULT = True
+# Une tâche n'est acquittée qu'une fois finie : un worker tué la laisse à refaire.
+CELERY_TASK_ACKS_LATE = True
+CELERY_TASK_REJECT_ON_WORKER_LOST = True
+CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+CELERY_TASK_DEFAULT_QUEUE = env.chaine("CELERY_FILE", "cotentin")
+CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600}
+CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+CELERY_TIMEZONE = TIME_ZONE
+CELERY_BEAT_SCHEDULE = {
+    "resumes-quotidiens-notifications": {
+        "task": "socle.tasks.envoyer_resumes_quotidiens",
+        "schedule": crontab(hour=env.entier("NOTIFICATIONS_HEURE_RESUME", 7), minute=0),
+    },
+    "durees-de-conservation": {
+        "task": "comptes.tasks.appliquer_durees_conservation",
+        "schedule": crontab(hour=3, minute=30),
+    },
+    "invitations-expirees": {
+        "task": "comptes.tasks.expirer_invitations",
+        "schedule": crontab(minute=15),
+    },
+}
+
+# --- Portail --------------------------------------------------------------------
+INVITATION_DUREE_JOURS = env.entier("INVITATION_DUREE_JOURS", 14)
+
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "formatters": {
+        "simple": {"format": "{asctime} {levelname} {name} {message}", "style": "{"},
+    },
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "simple"}},
+    "root": {"handlers": ["console"], "level": env.chaine("LOG_LEVEL", "INFO")},
+    "loggers": {
+        # Les requêtes refusées citent des chemins et des adresses : pas plus que WARNING.
+        "django.security": {"level": "WARNING"},
+        "axes": {"level": "WARNING"},
+    },
+}

@@ -1,0 +1,67 @@
+"""Contrôles système : une configuration de production incohérente est refusée au démarrage."""
+
+from pathlib import Path
+from typing import Any
+
+from django.conf import settings
+from django.core.checks import Error, Tags, Warning, register
+
+
+@register(Tags.security, deploy=True)
+def controler_production(app_configs: Any, **kwargs: Any) -> list[Error | Warning]:
+    if settings.DEBUG:
+        return []
+    problemes: list[Error | Warning] = []
+    if settings.SECRET_KEY == settings.CLE_DE_DEVELOPPEMENT or len(settings.SECRET_KEY) < 50:
+        problemes.append(
+            Error(
+                "SECRET_KEY est la clé de développement ou fait moins de 50 caractères.",
+                hint="Générez-en une : python -c 'import secrets; print(secrets.token_urlsafe(64))'",
+                id="cotentin.E001",
+            )
+        )
+    if not settings.ALLOWED_HOSTS or "*" in settings.ALLOWED_HOSTS:
+        problemes.append(
+            Error(
+                "ALLOWED_HOSTS doit citer le ou les noms du portail (pas « * »).",
+                id="cotentin.E002",
+            )
+        )
+    if not settings.PORTAIL_URL.startswith("https://"):
+        problemes.append(
+            Error(
+                "PORTAIL_URL doit être l'adresse publique du portail en https:// "
+                "(les liens des courriels en dépendent).",
+                id="cotentin.E003",
+            )
+        )
+    if "console" in settings.EMAIL_BACKEND or "locmem" in settings.EMAIL_BACKEND:
+        problemes.append(
+            Warning(
+                "EMAIL_BACKEND n'envoie aucun courriel : les invitations et notifications seront perdues.",
+                id="cotentin.W001",
+            )
+        )
+    if "localhost" in settings.DEFAULT_FROM_EMAIL:
+        problemes.append(
+            Warning(
+                "DEFAULT_FROM_EMAIL cite localhost : indiquez l'adresse d'expédition du portail.",
+                id="cotentin.W002",
+            )
+        )
+    return problemes
+
+
+@register(Tags.security)
+def controler_documents(app_configs: Any, **kwargs: Any) -> list[Error]:
+    documents = Path(settings.STORAGES["documents"]["OPTIONS"]["location"]).resolve()
+    for nom, dossier in (("STATIC_ROOT", settings.STATIC_ROOT), *(("STATICFILES_DIRS", d) for d in settings.STATICFILES_DIRS)):
+        dossier = Path(dossier).resolve()
+        if documents == dossier or dossier in documents.parents:
+            return [
+                Error(
+                    f"DOCUMENTS_ROOT ({documents}) est dans {nom} : les documents privés seraient publics.",
+                    id="cotentin.E004",
+                )
+            ]
+    return []

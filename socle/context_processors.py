@@ -1,0 +1,18 @@
+from typing import Any
+
+from django.http import HttpRequest
+from django.utils.functional import SimpleLazyObject
+
+from socle.navigation import menu_pour
+from socle.selectors import nombre_notifications_non_lues
+
+
+def portail(request: HttpRequest) -> dict[str, Any]:
+    utilisateur = getattr(request, "user", None)
+    if utilisateur is None or not utilisateur.is_authenticated:
+        return {"menu": menu_pour(utilisateur, request.path) if utilisateur else []}
+    return {
+        "menu": menu_pour(utilisateur, request.path),
+        # Paresseux : seules les pages qui affichent le compteur font la requête.
+        "notifications_non_lues": SimpleLazyObject(lambda: nombre_notifications_non_lues(utilisateur)),
+    }

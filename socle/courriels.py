@@ -1,0 +1,32 @@
+"""Courriels en deux parties : `<gabarit>.txt` pour le texte, `<gabarit>.html` pour le HTML.
+
+Le sujet vient du contexte (déjà traduit) ; les liens sont absolus grâce à PORTAIL_URL.
+"""
+
+from typing import Any
+
+from django.conf import settings
+from django.core.mail import EmailMultiAlternatives
+from django.template.loader import render_to_string
+
+
+def lien_absolu(chemin: str) -> str:
+    if not chemin or chemin.startswith(("http://", "https://")):
+        return chemin
+    return f"{settings.PORTAIL_URL}{chemin}"
+
+
+def courriel_construire(
+    *, gabarit: str, sujet: str, destinataire: str, contexte: dict[str, Any]
+) -> EmailMultiAlternatives:
+    contexte = {**contexte, "portail_url": settings.PORTAIL_URL, "sujet": sujet}
+    texte = render_to_string(f"{gabarit}.txt", contexte)
+    html = render_to_string(f"{gabarit}.html", contexte)
+    message = EmailMultiAlternatives(
+        subject=f"[Conseil de santé du Cotentin] {sujet}",
+        body=texte,
+        from_email=settings.DEFAULT_FROM_EMAIL,
+        to=[destinataire],
+    )
+    message.attach_alternative(html, "text/html")
+    return message

@@ -1,0 +1,104 @@
+from typing import Any
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_not_required
+from django.core.paginator import Paginator
+from django.db import connection
+from django.http import FileResponse, HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import redirect, render
+from django.utils.http import content_disposition_header, url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET, require_POST
+
+from socle.selectors import get_document_pour, get_notification_pour, notifications_de
+from socle.services import notifications_marquer_lues
+
+
+@login_not_required
+def accueil(request: HttpRequest) -> HttpResponse:
+    contexte: dict[str, Any] = {}
+    if request.user.is_authenticated:
+        contexte["dernieres_notifications"] = list(notifications_de(request.user)[:5])
+    return render(request, "socle/accueil.html", contexte)
+
+
+@login_not_required
+def page(request: HttpRequest, gabarit: str) -> HttpResponse:
+    return render(request, gabarit)
+
+
+@require_GET
+def notifications(request: HttpRequest) -> HttpResponse:
+    page_courante = Paginator(notifications_de(request.user), 25).get_page(request.GET.get("page"))
+    return render(request, "socle/notification_liste.html", {"page": page_courante})
+
+
+def notification_ouvrir(request: HttpRequest, pk: int) -> HttpResponse:
+    notification = get_notification_pour(request.user, pk)
+    notifications_marquer_lues(destinataire=request.user, ids=[notification.pk])
+    if notification.url and url_has_allowed_host_and_scheme(
+        notification.url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return redirect(notification.url)
+    return redirect("socle:notifications")
+
+
+@require_POST
+def notifications_tout_lire(request: HttpRequest) -> HttpResponse:
+    nombre = notifications_marquer_lues(destinataire=request.user)
+    if request.htmx:
+        return render(
+            request,
+            "socle/notification_liste.html#liste",
+            {"page": Paginator(notifications_de(request.user), 25).get_page(1)},
+        )
+    if nombre:
+        messages.success(request, _("Toutes vos notifications sont marquées comme lues."))
+    return redirect("socle:notifications")
+
+
+def document(request: HttpRequest, pk: int) -> HttpResponse:
+    document = get_document_pour(request.user, pk)
+    disposition = content_disposition_header(as_attachment=True, filename=document.nom_fichier)
+    if settings.DOCUMENTS_X_ACCEL_PREFIXE:
+        # nginx lit le fichier dans un emplacement `internal` que le public ne peut atteindre.
+        reponse = HttpResponse(content_type=document.type_mime)
+        reponse["X-Accel-Redirect"] = f"{settings.DOCUMENTS_X_ACCEL_PREFIXE.rstrip('/')}/{document.fichier.name}"
+    else:
+        reponse = FileResponse(document.fichier.open("rb"), content_type=document.type_mime)
+    reponse["Content-Disposition"] = disposition
+    reponse["X-Content-Type-Options"] = "nosniff"
+    reponse["Cache-Control"] = "private, no-store"
+    return reponse
+
+
+@login_not_required
+@never_cache
+@require_GET
+def sante(request: HttpRequest) -> JsonResponse:
+    """200 seulement si PostgreSQL, Redis et au moins un worker Celery répondent."""
+    from django.core.cache import cache
+
+    from cotentin_sante.celery import app
+
+    etats: dict[str, str] = {}
+    try:
+        with connection.cursor() as curseur:
+            curseur.execute("SELECT 1")
+        etats["postgresql"] = "ok"
+    except Exception as erreur:
+        etats["postgresql"] = f"erreur : {type(erreur).__name__}"
+    try:
+        cache.client.get_client().ping()  # type: ignore[attr-defined]
+        etats["redis"] = "ok"
+    except Exception as erreur:
+        etats["redis"] = f"erreur : {type(erreur).__name__}"
+    try:
+        reponses = app.control.ping(timeout=1.0)
+        etats["celery"] = "ok" if reponses else "erreur : aucun worker ne répond"
+    except Exception as erreur:
+        etats["celery"] = f"erreur : {type(erreur).__name__}"
+    statut = 200 if all(v == "ok" for v in etats.values()) else 503
+    return JsonResponse(etats, status=statut, json_dumps_params={"ensure_ascii": False})
