@@ -144,7 +144,7 @@ ACCOUNT_EMAIL_SUBJECT_PREFIX = "[Conseil de santé du Cotentin] "
 ACCOUNT_LOGOUT_REDIRECT_URL = "accueil"
 ACCOUNT_SESSION_REMEMBER = None
 ACCOUNT_PRESERVE_USERNAME_CASING = False
-ACCOUNT_DEFAULT_HTTP_PROTOCOL = "http" if DEBUG else "https"
+ACCOUNT_DEFAULT_HTTP_PROTOCOL = "https" if PORTAIL_URL.startswith("https://") or not PORTAIL_URL else "http"
 
 MFA_ADAPTER = "allauth.mfa.adapter.DefaultMFAAdapter"
 MFA_SUPPORTED_TYPES = ["totp", "webauthn", "recovery_codes"]
@@ -181,12 +181,9 @@ STORAGES = {
         "OPTIONS": {"location": str(BASE_DIR / "var" / "media")},
     },
     "documents": {
-        "BACKEND": "django.core.files.storage.FileSystemStorage",
-        # Pas de base_url : un document ne se sert que par la vue qui contrôle l'accès.
-        "OPTIONS": {
-            "location": env.chaine("DOCUMENTS_ROOT", str(BASE_DIR / "var" / "documents")),
-            "base_url": None,
-        },
+        "BACKEND": "socle.stockage.StockagePrive",
+        # Pas d'URL publique : un document ne se sert que par la vue qui contrôle l'accès.
+        "OPTIONS": {"location": env.chaine("DOCUMENTS_ROOT", str(BASE_DIR / "var" / "documents"))},
     },
     "staticfiles": {
         "BACKEND": (
@@ -201,20 +198,29 @@ DOCUMENTS_TAILLE_MAX = env.entier("DOCUMENTS_TAILLE_MAX_MO", 20) * 1024 * 1024
 DOCUMENTS_X_ACCEL_PREFIXE = env.chaine("DOCUMENTS_X_ACCEL_PREFIXE")
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 
-# --- Courriel -------------------------------------------------------------------
-EMAIL_BACKEND = env.chaine(
+# --- Courriel (MAILERS de Django 6.1) -------------------------------------------
+COURRIEL_BACKEND = env.chaine(
     "EMAIL_BACKEND",
     "django.core.mail.backends.console.EmailBackend"
     if DEBUG
     else "django.core.mail.backends.smtp.EmailBackend",
 )
-EMAIL_FILE_PATH = env.chaine("EMAIL_FILE_PATH", str(BASE_DIR / "var" / "courriels"))
-EMAIL_HOST = env.chaine("EMAIL_HOST", "localhost")
-EMAIL_PORT = env.entier("EMAIL_PORT", 25)
-EMAIL_HOST_USER = env.chaine("EMAIL_HOST_USER")
-EMAIL_HOST_PASSWORD = env.chaine("EMAIL_HOST_PASSWORD")
-EMAIL_USE_TLS = env.booleen("EMAIL_USE_TLS", False)
-EMAIL_TIMEOUT = 30
+_OPTIONS_COURRIEL: dict[str, dict[str, object]] = {
+    "django.core.mail.backends.smtp.EmailBackend": {
+        "host": env.chaine("EMAIL_HOST", "localhost"),
+        "port": env.entier("EMAIL_PORT", 25),
+        "username": env.chaine("EMAIL_HOST_USER"),
+        "password": env.chaine("EMAIL_HOST_PASSWORD"),
+        "use_tls": env.booleen("EMAIL_USE_TLS", False),
+        "timeout": 30,
+    },
+    "django.core.mail.backends.filebased.EmailBackend": {
+        "file_path": env.chaine("EMAIL_FILE_PATH", str(BASE_DIR / "var" / "courriels")),
+    },
+}
+MAILERS = {
+    "default": {"BACKEND": COURRIEL_BACKEND, "OPTIONS": _OPTIONS_COURRIEL.get(COURRIEL_BACKEND, {})},
+}
 DEFAULT_FROM_EMAIL = env.chaine(
     "DEFAULT_FROM_EMAIL", "Conseil de santé du Cotentin <ne-pas-repondre@localhost>"
 )

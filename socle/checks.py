@@ -35,7 +35,7 @@ def controler_production(app_configs: Any, **kwargs: Any) -> list[Error | Warnin
                 id="cotentin.E003",
             )
         )
-    if "console" in settings.EMAIL_BACKEND or "locmem" in settings.EMAIL_BACKEND:
+    if "console" in settings.COURRIEL_BACKEND or "locmem" in settings.COURRIEL_BACKEND:
         problemes.append(
             Warning(
                 "EMAIL_BACKEND n'envoie aucun courriel : les invitations et notifications seront perdues.",

@@ -48,7 +48,13 @@ class Evenement(models.Model):
         indexes = [models.Index(fields=["cible_type", "cible_id", "-cree_le"])]
 
     def __str__(self) -> str:
-        return f"{self.verbe} — {self.cible_libelle}"
+        return f"{self.libelle} — {self.cible_libelle}"
+
+    @property
+    def libelle(self) -> str:
+        from socle.verbes import libelle
+
+        return libelle(self.verbe)
 
 
 class FrequenceNotifications(models.TextChoices):

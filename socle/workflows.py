@@ -75,6 +75,10 @@ def workflow_de(objet: models.Model) -> Workflow:
     return _REGISTRE[objet._meta.label]
 
 
+def workflow_ou_rien(objet: models.Model) -> Workflow | None:
+    return _REGISTRE.get(objet._meta.label)
+
+
 def _libelle_statut(objet: models.Model, champ: str, valeur: str) -> str:
     choix = dict(objet._meta.get_field(champ).choices or [])
     return str(choix.get(valeur, valeur))
@@ -87,6 +91,7 @@ def transition[M: models.Model](
     acteur: Acteur,
     motif: str = "",
     donnees: dict[str, Any] | None = None,
+    workflow: Workflow | None = None,
 ) -> M:
     """Fait passer `objet` à l'état `vers`.
 
@@ -94,9 +99,10 @@ def transition[M: models.Model](
     transitions), vérifie que la transition existe depuis l'état *relu sous verrou*, que
     l'acteur y a droit et que la garde passe, enregistre, écrit l'événement d'audit et
     crée les notifications, dont les courriels partent après validation.
-    Lève `TransitionRefusee` avec un message en français.
+    Lève `TransitionRefusee` avec un message en français. `workflow` ne sert qu'à
+    remplacer celui déclaré pour le modèle (tests, reprises de données).
     """
-    workflow = workflow_de(objet)
+    workflow = workflow or workflow_de(objet)
     champ = workflow.champ
     with transaction.atomic():
         verrouille = type(objet)._default_manager.select_for_update().get(pk=objet.pk)
