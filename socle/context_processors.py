@@ -4,7 +4,14 @@ from django.http import HttpRequest
 from django.utils.functional import SimpleLazyObject
 
 from socle.navigation import menu_pour
-from socle.selectors import nombre_notifications_non_lues
+from socle.selectors import PLAFOND_NON_LUES, nombre_notifications_non_lues
+
+
+def _compteur(utilisateur: Any) -> str:
+    nombre = nombre_notifications_non_lues(utilisateur)
+    if nombre >= PLAFOND_NON_LUES:
+        return f"{PLAFOND_NON_LUES - 1}+"
+    return str(nombre) if nombre else ""
 
 
 def portail(request: HttpRequest) -> dict[str, Any]:
@@ -14,5 +21,5 @@ def portail(request: HttpRequest) -> dict[str, Any]:
     return {
         "menu": menu_pour(utilisateur, request.path),
         # Paresseux : seules les pages qui affichent le compteur font la requête.
-        "notifications_non_lues": SimpleLazyObject(lambda: nombre_notifications_non_lues(utilisateur)),
+        "notifications_non_lues": SimpleLazyObject(lambda: _compteur(utilisateur)),
     }

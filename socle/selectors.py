@@ -22,8 +22,13 @@ def notifications_de(utilisateur: Any) -> QuerySet[Notification]:
     return Notification.objects.filter(destinataire=utilisateur)
 
 
+# Au-delà, l'en-tête affiche « 99+ » : le compte reste borné quel que soit l'arriéré.
+PLAFOND_NON_LUES = 100
+
+
 def nombre_notifications_non_lues(utilisateur: Any) -> int:
-    return Notification.objects.filter(destinataire=utilisateur, lue_le__isnull=True).count()
+    """Le nombre de notifications non lues, plafonné à PLAFOND_NON_LUES."""
+    return Notification.objects.filter(destinataire=utilisateur, lue_le__isnull=True)[:PLAFOND_NON_LUES].count()
 
 
 def get_notification_pour(utilisateur: Any, pk: int) -> Notification:

@@ -1,5 +1,7 @@
 from typing import Any
 
+import redis
+
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
@@ -79,8 +81,6 @@ def document(request: HttpRequest, pk: int) -> HttpResponse:
 @require_GET
 def sante(request: HttpRequest) -> JsonResponse:
     """200 seulement si PostgreSQL, Redis et au moins un worker Celery répondent."""
-    from django.core.cache import cache
-
     from cotentin_sante.celery import app
 
     etats: dict[str, str] = {}
@@ -91,7 +91,7 @@ def sante(request: HttpRequest) -> JsonResponse:
     except Exception as erreur:
         etats["postgresql"] = f"erreur : {type(erreur).__name__}"
     try:
-        cache.client.get_client().ping()  # type: ignore[attr-defined]
+        redis.Redis.from_url(settings.REDIS_URL, socket_connect_timeout=1, socket_timeout=1).ping()
         etats["redis"] = "ok"
     except Exception as erreur:
         etats["redis"] = f"erreur : {type(erreur).__name__}"

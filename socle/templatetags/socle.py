@@ -19,12 +19,19 @@ def _libelles_etats(objet: models.Model) -> dict[str, str]:
     return {str(valeur): str(libelle) for valeur, libelle in (champ.choices or [])}
 
 
+# Une chronologie affiche les événements les plus récents ; le journal complet reste
+# consultable dans l'administration.
+LONGUEUR_CHRONOLOGIE = 50
+
+
 @register.inclusion_tag("socle/partials.html#chronologie")
 def chronologie(objet: models.Model, titre: str = "") -> dict[str, Any]:
-    """La chronologie d'un objet (journal d'audit), en une requête."""
+    """La chronologie d'un objet (journal d'audit), en une requête bornée."""
     libelles = _libelles_etats(objet)
-    evenements = list(evenements_de(objet))
+    evenements = list(evenements_de(objet)[: LONGUEUR_CHRONOLOGIE + 1])
+    tronquee = len(evenements) > LONGUEUR_CHRONOLOGIE
+    evenements = evenements[:LONGUEUR_CHRONOLOGIE]
     for evenement in evenements:
         evenement.etat_avant_libelle = libelles.get(evenement.etat_avant, evenement.etat_avant)
         evenement.etat_apres_libelle = libelles.get(evenement.etat_apres, evenement.etat_apres)
-    return {"evenements": evenements, "titre": titre}
+    return {"evenements": evenements, "titre": titre, "tronquee": tronquee, "longueur": LONGUEUR_CHRONOLOGIE}

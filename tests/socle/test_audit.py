@@ -89,3 +89,16 @@ def test_le_journal_ne_se_modifie_pas_dans_l_administration(client_de):
     assert client.post(f"/admin/socle/evenement/{evenement.pk}/delete/").status_code == 403
     assert client.post(f"/admin/socle/evenement/{evenement.pk}/change/", {"verbe": "x"}).status_code == 403
     assert Evenement.objects.get(pk=evenement.pk).verbe == "socle.document.depose"
+
+
+@pytest.mark.django_db
+def test_chronologie_bornee_aux_evenements_recents(django_assert_num_queries):
+    invitation = InvitationFactory()
+    for i in range(52):
+        evenement_enregistrer(verbe="comptes.invitation.renvoyee", cible=invitation, motif=f"renvoi {i}")
+    gabarit = Template("{% load socle %}{% chronologie objet %}")
+    with django_assert_num_queries(1):
+        html = gabarit.render(Context({"objet": invitation}))
+    assert html.count("<li>") == 50
+    assert "renvoi 51" in html and "renvoi 1<" not in html
+    assert "Seuls les 50 événements les plus récents sont affichés" in html

@@ -136,3 +136,10 @@ def test_tout_marquer_lu_sans_htmx_redirige(client):
     reponse = client.post("/notifications/tout-lire/", follow=True)
     assert "Toutes vos notifications sont marquées comme lues." in reponse.content.decode()
     assert Notification.objects.get().lue_le <= timezone.now()
+
+
+def test_le_compteur_est_plafonne(client):
+    personne = UtilisateurFactory()
+    Notification.objects.bulk_create(Notification(destinataire=personne, verbe="t", titre="x") for _ in range(120))
+    client.force_login(personne)
+    assert '99+<span class="visually-hidden"> non lues</span>' in client.get("/").content.decode()

@@ -1,0 +1,67 @@
+"""La matrice des droits : (persona, URL, méthode) → statut attendu.
+
+Une ligne par page du portail ; toute nouvelle page y entre avec sa règle.
+"""
+
+import pytest
+
+from comptes.jetons import invitation_jeton
+from socle.services import document_deposer
+from tests.comptes.factories import InvitationFactory
+from tests.conftest import PERSONAS
+from tests.socle import fichiers
+
+A, P, M, C, S, G, SU = PERSONAS  # anonyme, professionnel, membre, co-président, secrétariat, agent, superutilisateur
+TOUS = dict.fromkeys(PERSONAS, 200)
+CONNECTES = {A: 302} | dict.fromkeys(PERSONAS[1:], 200)
+PERSONNEL = {A: 302, P: 403, M: 403, C: 403, S: 200, G: 200, SU: 200}
+ADMIN = {A: 302, P: 302, M: 302, C: 302, S: 200, G: 200, SU: 200}
+
+MATRICE = [
+    ("get", "/", TOUS),
+    ("get", "/accessibilite/", TOUS),
+    ("get", "/mentions-legales/", TOUS),
+    ("get", "/donnees-personnelles/", TOUS),
+    ("get", "/plan-du-site/", TOUS),
+    ("get", "/comptes/login/", {A: 200} | dict.fromkeys(PERSONAS[1:], 302)),
+    ("get", "/comptes/signup/", {A: 200} | dict.fromkeys(PERSONAS[1:], 302)),
+    ("get", "/comptes/2fa/", CONNECTES),
+    ("get", "/notifications/", CONNECTES),
+    ("post", "/notifications/", {A: 302} | dict.fromkeys(PERSONAS[1:], 405)),
+    ("post", "/notifications/tout-lire/", dict.fromkeys(PERSONAS, 302)),
+    ("get", "/notifications/tout-lire/", {A: 302} | dict.fromkeys(PERSONAS[1:], 405)),
+    ("get", "/mon-compte/", CONNECTES),
+    ("get", "/mon-compte/preferences/", CONNECTES),
+    ("get", "/mon-compte/mes-donnees/", CONNECTES),
+    ("post", "/mon-compte/mes-donnees/", CONNECTES),
+    ("get", "/mon-compte/invitations/", PERSONNEL),
+    ("get", "/mon-compte/invitations/nouvelle/", PERSONNEL),
+    ("get", "/mon-compte/invitations/{invitation}/", {A: 302, P: 404, M: 404, C: 404, S: 200, G: 200, SU: 200}),
+    ("post", "/mon-compte/invitations/{invitation}/revoquer/", {A: 302, P: 404, M: 404, C: 404, S: 302, G: 302, SU: 302}),
+    ("post", "/mon-compte/invitations/{invitation}/renvoyer/", {A: 302, P: 404, M: 404, C: 404, S: 302, G: 302, SU: 302}),
+    ("get", "/mon-compte/invitations/{invitation}/revoquer/", {A: 302, P: 405, M: 405, C: 405, S: 405, G: 405, SU: 405}),
+    ("get", "/invitation/{jeton}/", TOUS),
+    ("get", "/documents/{document}/", {A: 302, P: 200, M: 404, C: 404, S: 200, G: 200, SU: 200}),
+    ("get", "/admin/", ADMIN),
+    ("get", "/admin/login/", {A: 302, P: 403, M: 403, C: 403, S: 302, G: 302, SU: 302}),
+    ("get", "/admin/comptes/utilisateur/", ADMIN),
+    ("get", "/admin/comptes/invitation/", ADMIN),
+    ("get", "/admin/socle/evenement/", ADMIN),
+    ("get", "/admin/socle/document/", ADMIN),
+    ("get", "/admin/auth/group/", ADMIN | {S: 403}),
+    ("get", "/admin/socle/notification/", ADMIN | {S: 403}),
+]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("persona", PERSONAS)
+@pytest.mark.parametrize(("methode", "modele", "attendus"), MATRICE, ids=[f"{m} {u}" for m, u, _ in MATRICE])
+def test_matrice_des_droits(request, client_de, persona, methode, modele, attendus):
+    agent = request.getfixturevalue("agent")
+    invitation = InvitationFactory(invite_par=agent)
+    document = document_deposer(
+        fichier=fichiers.fichier("note.pdf", fichiers.pdf()), acteur=request.getfixturevalue("professionnel")
+    )
+    url = modele.format(invitation=invitation.pk, jeton=invitation_jeton(invitation), document=document.pk)
+    reponse = getattr(client_de(persona), methode)(url)
+    assert reponse.status_code == attendus[persona]

@@ -1,0 +1,92 @@
+"""Nombre de requêtes SQL de chaque page, épinglé, et qui ne grandit pas avec les lignes."""
+
+import pytest
+
+from comptes.jetons import invitation_jeton
+from socle.services import evenement_enregistrer, notifier
+from tests.comptes.factories import InvitationFactory
+from tests.outils import compter_requetes
+
+pytestmark = pytest.mark.django_db
+
+GABARIT = "comptes/notifications/invitation_acceptee.txt"
+
+# (persona, url) → requêtes. Connecté : session, utilisateur, rôles (groupes), droits
+# (utilisateur et groupes, pour le menu) et le compteur de notifications non lues ; le
+# personnel ajoute la vérification de sa double authentification.
+PAGES = [
+    ("anonyme", "/", 0),
+    ("anonyme", "/accessibilite/", 0),
+    ("anonyme", "/mentions-legales/", 0),
+    ("anonyme", "/donnees-personnelles/", 0),
+    ("anonyme", "/plan-du-site/", 0),
+    ("anonyme", "/comptes/login/", 0),
+    ("anonyme", "/comptes/signup/", 0),
+    ("anonyme", "/comptes/password/reset/", 0),
+    ("professionnel", "/", 7),
+    ("professionnel", "/plan-du-site/", 6),
+    ("professionnel", "/notifications/", 7),
+    ("professionnel", "/mon-compte/", 6),
+    ("professionnel", "/mon-compte/preferences/", 6),
+    ("professionnel", "/mon-compte/mes-donnees/", 6),
+    ("professionnel", "/comptes/2fa/", 7),
+    ("professionnel", "/comptes/email/", 8),
+    ("professionnel", "/comptes/password/change/", 6),
+    ("agent", "/", 7),
+    ("agent", "/mon-compte/invitations/", 9),
+    ("agent", "/mon-compte/invitations/nouvelle/", 7),
+    ("agent", "/mon-compte/invitations/{invitation}/", 10),
+    ("agent", "/invitation/{jeton}/", 7),
+]
+
+
+@pytest.mark.parametrize(("persona", "modele", "attendu"), PAGES, ids=[f"{p} {u}" for p, u, _ in PAGES])
+def test_requetes_par_page(request, client_de, persona, modele, attendu):
+    agent = request.getfixturevalue("agent")
+    invitation = InvitationFactory(invite_par=agent)
+    url = modele.format(invitation=invitation.pk, jeton=invitation_jeton(invitation))
+    assert compter_requetes(client_de(persona), url) == attendu
+
+
+def _notifications(personne, nombre: int) -> None:  # type: ignore[no-untyped-def]
+    for i in range(nombre):
+        notifier(destinataires=[personne], verbe="t", titre=f"n{i}", gabarit=GABARIT, contexte={}, url="/")
+
+
+@pytest.mark.parametrize("url", ["/", "/notifications/"])
+def test_les_notifications_ne_multiplient_pas_les_requetes(client, professionnel, url):
+    client.force_login(professionnel)
+    _notifications(professionnel, 1)
+    une = compter_requetes(client, url)
+    _notifications(professionnel, 40)
+    assert compter_requetes(client, url) == une
+
+
+def test_la_liste_des_invitations_ne_grandit_pas(client_de, agent):
+    client = client_de("agent")
+    InvitationFactory(invite_par=agent)
+    une = compter_requetes(client, "/mon-compte/invitations/")
+    for _ in range(30):
+        InvitationFactory(invite_par=agent).groupes.set([1, 2])
+    assert compter_requetes(client, "/mon-compte/invitations/") == une
+
+
+def test_la_chronologie_ne_grandit_pas(client_de, agent):
+    client = client_de("agent")
+    invitation = InvitationFactory(invite_par=agent)
+    evenement_enregistrer(verbe="comptes.invitation.envoyee", acteur=agent, cible=invitation)
+    url = f"/mon-compte/invitations/{invitation.pk}/"
+    une = compter_requetes(client, url)
+    for _ in range(25):
+        evenement_enregistrer(verbe="comptes.invitation.renvoyee", acteur=agent, cible=invitation)
+    assert compter_requetes(client, url) == une
+
+
+@pytest.mark.parametrize("url", ["/admin/socle/evenement/", "/admin/comptes/invitation/", "/admin/comptes/utilisateur/"])
+def test_listes_de_l_administration_ne_grandissent_pas(client_de, agent, url):
+    client = client_de("agent")
+    evenement_enregistrer(verbe="x", acteur=agent, cible=InvitationFactory(invite_par=agent))
+    une = compter_requetes(client, url)
+    for _ in range(20):
+        evenement_enregistrer(verbe="x", acteur=agent, cible=InvitationFactory(invite_par=agent))
+    assert compter_requetes(client, url) == une
