@@ -9,6 +9,7 @@ import statistics
 import sys
 import time
 from pathlib import Path
+from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "cotentin_sante.settings_test")
@@ -40,12 +41,14 @@ def mediane(client: Client, url: str) -> float:
     return statistics.median(durees)
 
 
-def peupler(agent, personne, facteur: int) -> int:  # type: ignore[no-untyped-def]
+def peupler(agent: Any, personne: Any, facteur: int) -> int:
     from comptes.models import Invitation
     from socle.models import Evenement, Notification
 
     Notification.objects.bulk_create(
-        Notification(destinataire=personne, verbe="bench", titre=f"Notification {i}", message="Texte " * 20, url="/")
+        Notification(
+            destinataire=personne, verbe="bench", titre=f"Notification {i}", message="Texte " * 20, url="/"
+        )
         for i in range(200 * facteur)
     )
     invitations = Invitation.objects.bulk_create(
@@ -60,7 +63,13 @@ def peupler(agent, personne, facteur: int) -> int:  # type: ignore[no-untyped-de
 
     type_invitation = ContentType.objects.get_for_model(cible)
     Evenement.objects.bulk_create(
-        Evenement(acteur=agent, verbe="comptes.invitation.renvoyee", cible_type=type_invitation, cible_id=str(cible.pk), cible_libelle=str(cible))
+        Evenement(
+            acteur=agent,
+            verbe="comptes.invitation.renvoyee",
+            cible_type=type_invitation,
+            cible_id=str(cible.pk),
+            cible_libelle=str(cible),
+        )
         for _ in range(20 * facteur)
     )
     return cible.pk
@@ -73,7 +82,9 @@ def main() -> None:
         from comptes.models import Utilisateur
         from comptes.roles import GROUPES, Role
 
-        agent = Utilisateur.objects.create_user("agent-bench@exemple.fr", "x", is_staff=True, is_superuser=True)
+        agent = Utilisateur.objects.create_user(
+            "agent-bench@exemple.fr", "x", is_staff=True, is_superuser=True
+        )
         agent.groups.add(Group.objects.get(name=GROUPES[Role.AGENT]))
         personne = Utilisateur.objects.create_user("pro-bench@exemple.fr", "x")
         from allauth.mfa.totp.internal.auth import TOTP

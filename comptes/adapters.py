@@ -7,7 +7,9 @@ from django.template.loader import render_to_string
 
 
 class AdaptateurComptes(DefaultAccountAdapter):
-    def render_mail(self, template_prefix: str, email: str, context: dict[str, Any], headers: Any = None) -> Any:
+    def render_mail(
+        self, template_prefix: str, email: str, context: dict[str, Any], headers: Any = None
+    ) -> Any:
         """Les courriels d'allauth n'ont qu'une version texte : on leur donne aussi une
         version HTML, mise en page comme ceux du portail."""
         message = super().render_mail(template_prefix, email, context, headers=headers)

@@ -1,4 +1,4 @@
-from typing import Any
+from typing import Any, cast
 
 from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin
@@ -32,14 +32,22 @@ class UtilisateurAdmin(UserAdmin):
     list_filter = ["is_staff", "is_superuser", "is_active", "groups"]
     search_fields = ["email", "nom", "prenom"]
     ordering = ["nom", "prenom", "email"]
+    # Le double sélecteur filtrant de l'administration pose des aria-label interdits
+    # (signalés par axe) : des listes à choix multiples simples, accessibles.
+    filter_horizontal = ()
     fieldsets = (
         (None, {"fields": ("email", "password")}),
         (_("Identité"), {"fields": ("prenom", "nom")}),
         (_("Préférences"), {"fields": ("frequence_notifications",)}),
-        (_("Rôles et droits"), {"fields": ("is_active", "is_staff", "is_superuser", "groups", "user_permissions")}),
+        (
+            _("Rôles et droits"),
+            {"fields": ("is_active", "is_staff", "is_superuser", "groups", "user_permissions")},
+        ),
         (_("Dates"), {"fields": ("last_login", "date_joined")}),
     )
-    add_fieldsets = ((None, {"classes": ("wide",), "fields": ("email", "usable_password", "password1", "password2")}),)
+    add_fieldsets = (
+        (None, {"classes": ("wide",), "fields": ("email", "usable_password", "password1", "password2")}),
+    )
 
 
 @admin.register(Invitation)
@@ -48,7 +56,19 @@ class InvitationAdmin(admin.ModelAdmin):
     list_filter = ["statut", "groupes"]
     search_fields = ["email", "nom", "prenom"]
     list_select_related = ["invite_par"]
-    readonly_fields = ["email", "prenom", "nom", "message", "groupes", "invite_par", "statut", "creee_le", "expire_le", "acceptee_le", "compte"]
+    readonly_fields = [
+        "email",
+        "prenom",
+        "nom",
+        "message",
+        "groupes",
+        "invite_par",
+        "statut",
+        "creee_le",
+        "expire_le",
+        "acceptee_le",
+        "compte",
+    ]
     actions = ["revoquer", "renvoyer"]
 
     # Les invitations se créent sur le portail (page « Invitations ») pour passer par le
@@ -61,11 +81,13 @@ class InvitationAdmin(admin.ModelAdmin):
 
     @admin.action(description=_("Révoquer les invitations choisies"), permissions=["change"])
     def revoquer(self, request: HttpRequest, queryset: QuerySet[Invitation]) -> None:
-        self._appliquer(request, queryset, lambda i: invitation_revoquer(invitation=i, acteur=request.user))
+        acteur = cast(Utilisateur, request.user)
+        self._appliquer(request, queryset, lambda i: invitation_revoquer(invitation=i, acteur=acteur))
 
     @admin.action(description=_("Renvoyer les invitations choisies (nouveau lien)"), permissions=["change"])
     def renvoyer(self, request: HttpRequest, queryset: QuerySet[Invitation]) -> None:
-        self._appliquer(request, queryset, lambda i: invitation_renvoyer(invitation=i, acteur=request.user))
+        acteur = cast(Utilisateur, request.user)
+        self._appliquer(request, queryset, lambda i: invitation_renvoyer(invitation=i, acteur=acteur))
 
     def _appliquer(self, request: HttpRequest, queryset: QuerySet[Invitation], action: Any) -> None:
         reussies = 0
@@ -74,6 +96,10 @@ class InvitationAdmin(admin.ModelAdmin):
                 action(invitation)
                 reussies += 1
             except ValidationError as erreur:
-                self.message_user(request, f"{invitation.email} : {' '.join(erreur.messages)}", messages.ERROR)
+                self.message_user(
+                    request, f"{invitation.email} : {' '.join(erreur.messages)}", messages.ERROR
+                )
         if reussies:
-            self.message_user(request, _("%(n)d invitation(s) traitée(s).") % {"n": reussies}, messages.SUCCESS)
+            self.message_user(
+                request, _("%(n)d invitation(s) traitée(s).") % {"n": reussies}, messages.SUCCESS
+            )

@@ -108,7 +108,13 @@ def _invitations(utilisateur: Any) -> dict[str, list[dict[str, Any]]]:
 @source("notifications")
 def _notifications(utilisateur: Any) -> list[dict[str, Any]]:
     return [
-        {"titre": n.titre, "message": n.message, "lien": n.url, "creee_le": _date(n.creee_le), "lue_le": _date(n.lue_le)}
+        {
+            "titre": n.titre,
+            "message": n.message,
+            "lien": n.url,
+            "creee_le": _date(n.creee_le),
+            "lue_le": _date(n.lue_le),
+        }
         for n in Notification.objects.filter(destinataire=utilisateur)
     ]
 

@@ -1,4 +1,4 @@
-from typing import Any
+from typing import Any, cast
 
 from allauth.account.forms import SignupForm
 from django import forms
@@ -12,8 +12,12 @@ from comptes.roles import GROUPES, ROLES_PERSONNEL
 
 
 class InscriptionForm(SignupForm):
-    prenom = forms.CharField(label=_("Prénom"), max_length=150, widget=forms.TextInput(attrs={"autocomplete": "given-name"}))
-    nom = forms.CharField(label=_("Nom"), max_length=150, widget=forms.TextInput(attrs={"autocomplete": "family-name"}))
+    prenom = forms.CharField(
+        label=_("Prénom"), max_length=150, widget=forms.TextInput(attrs={"autocomplete": "given-name"})
+    )
+    nom = forms.CharField(
+        label=_("Nom"), max_length=150, widget=forms.TextInput(attrs={"autocomplete": "family-name"})
+    )
 
     field_order = ["prenom", "nom", "email", "password1", "password2"]
 
@@ -41,14 +45,17 @@ class InvitationForm(forms.Form):
         noms = set(GROUPES.values())
         if not peut_attribuer_roles_personnel(acteur):
             noms -= {GROUPES[role] for role in ROLES_PERSONNEL}
-        groupes = self.fields["groupes"]
-        assert isinstance(groupes, forms.ModelMultipleChoiceField)
+        groupes = cast(forms.ModelMultipleChoiceField, self.fields["groupes"])
         groupes.queryset = Group.objects.filter(name__in=noms).order_by("name")
 
 
 class AcceptationInvitationForm(forms.Form):
-    prenom = forms.CharField(label=_("Prénom"), max_length=150, widget=forms.TextInput(attrs={"autocomplete": "given-name"}))
-    nom = forms.CharField(label=_("Nom"), max_length=150, widget=forms.TextInput(attrs={"autocomplete": "family-name"}))
+    prenom = forms.CharField(
+        label=_("Prénom"), max_length=150, widget=forms.TextInput(attrs={"autocomplete": "given-name"})
+    )
+    nom = forms.CharField(
+        label=_("Nom"), max_length=150, widget=forms.TextInput(attrs={"autocomplete": "family-name"})
+    )
     mot_de_passe = forms.CharField(
         label=_("Mot de passe"),
         strip=False,
@@ -71,7 +78,9 @@ class AcceptationInvitationForm(forms.Form):
         if mot_de_passe and mot_de_passe != donnees.get("confirmation"):
             self.add_error("confirmation", _("Les deux mots de passe ne sont pas identiques."))
         elif mot_de_passe:
-            candidat = Utilisateur(email=self.email, prenom=donnees.get("prenom", ""), nom=donnees.get("nom", ""))
+            candidat = Utilisateur(
+                email=self.email, prenom=donnees.get("prenom", ""), nom=donnees.get("nom", "")
+            )
             try:
                 password_validation.validate_password(mot_de_passe, candidat)
             except forms.ValidationError as erreur:

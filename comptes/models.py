@@ -58,7 +58,7 @@ class Utilisateur(AbstractBaseUser, PermissionsMixin):
 
     USERNAME_FIELD = "email"
     EMAIL_FIELD = "email"
-    REQUIRED_FIELDS: list[str] = []
+    REQUIRED_FIELDS = []  # noqa: RUF012  (attribut de classe imposé par Django)
 
     class Meta:
         verbose_name = _("utilisateur")

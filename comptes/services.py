@@ -12,8 +12,9 @@ from django.utils.translation import gettext as _
 from comptes.models import Invitation, StatutInvitation, Utilisateur
 from comptes.roles import GROUPES, ROLES_PERSONNEL
 from comptes.tasks import envoyer_invitation
-from socle.services import evenement_enregistrer
+from socle.services import apres_validation, evenement_enregistrer
 from socle.workflows import transition
+
 
 def invitation_creer(
     *,
@@ -43,11 +44,9 @@ def invitation_creer(
                 etat_apres=StatutInvitation.ENVOYEE,
                 donnees={"roles": sorted(g.name for g in groupes)},
             )
-            envoyer_invitation.delay_on_commit(invitation.pk)
+            apres_validation(envoyer_invitation, invitation.pk)
     except IntegrityError:
-        raise ValidationError(
-            {"email": _("Une invitation est déjà en cours pour cette adresse.")}
-        ) from None
+        raise ValidationError({"email": _("Une invitation est déjà en cours pour cette adresse.")}) from None
     return invitation
 
 
@@ -60,12 +59,12 @@ def invitation_renvoyer(*, invitation: Invitation, acteur: Utilisateur) -> Invit
                 raise ValidationError(_("Cette invitation a changé d'état entre-temps."))
             verrouillee.save(update_fields=verrouillee.renouveler_lien())
             evenement_enregistrer(verbe="comptes.invitation.renvoyee", acteur=acteur, cible=verrouillee)
-            envoyer_invitation.delay_on_commit(verrouillee.pk)
+            apres_validation(envoyer_invitation, verrouillee.pk)
         return verrouillee
     try:
         with transaction.atomic():
             relancee = transition(invitation, vers=StatutInvitation.ENVOYEE, acteur=acteur)
-            envoyer_invitation.delay_on_commit(relancee.pk)
+            apres_validation(envoyer_invitation, relancee.pk)
     except IntegrityError:
         raise ValidationError(_("Une autre invitation est déjà en cours pour cette adresse.")) from None
     return relancee
@@ -75,9 +74,7 @@ def invitation_revoquer(*, invitation: Invitation, acteur: Utilisateur, motif: s
     return transition(invitation, vers=StatutInvitation.REVOQUEE, acteur=acteur, motif=motif)
 
 
-def invitation_accepter(
-    *, invitation: Invitation, prenom: str, nom: str, mot_de_passe: str
-) -> Utilisateur:
+def invitation_accepter(*, invitation: Invitation, prenom: str, nom: str, mot_de_passe: str) -> Utilisateur:
     """Crée le compte de la personne invitée, adresse déjà vérifiée (elle a reçu le lien),
     lui donne les rôles prévus et passe l'invitation à « acceptée »."""
     with transaction.atomic():

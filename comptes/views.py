@@ -26,16 +26,17 @@ from comptes.services import (
 )
 from comptes.workflows import INVITATION
 from socle.services import evenement_enregistrer
+from socle.types import RequetePortail
 
 BACKEND_ALLAUTH = "allauth.account.auth_backends.AuthenticationBackend"
 
 
-def mon_compte(request: HttpRequest) -> HttpResponse:
+def mon_compte(request: RequetePortail) -> HttpResponse:
     roles = sorted(str(Role(r).label) for r in roles_de(request.user) if r in Role.values)
     return render(request, "comptes/mon_compte.html", {"roles": roles})
 
 
-def preferences(request: HttpRequest) -> HttpResponse:
+def preferences(request: RequetePortail) -> HttpResponse:
     form = PreferencesForm(request.POST or None, instance=request.user)
     if request.method == "POST" and form.is_valid():
         # Le formulaire a déjà posé les valeurs sur l'instance : on repart de la base.
@@ -46,7 +47,7 @@ def preferences(request: HttpRequest) -> HttpResponse:
     return render(request, "comptes/preferences.html", {"form": form})
 
 
-def mes_donnees(request: HttpRequest) -> HttpResponse:
+def mes_donnees(request: RequetePortail) -> HttpResponse:
     if request.method != "POST":
         return render(request, "comptes/mes_donnees.html")
     contenu = json.dumps(donnees_de(request.user), ensure_ascii=False, indent=2)
@@ -58,14 +59,14 @@ def mes_donnees(request: HttpRequest) -> HttpResponse:
     return reponse
 
 
-def invitation_liste(request: HttpRequest) -> HttpResponse:
+def invitation_liste(request: RequetePortail) -> HttpResponse:
     if not peut_inviter(request.user):
         raise PermissionDenied
     page = Paginator(invitations_visibles_par(request.user), 25).get_page(request.GET.get("page"))
     return render(request, "comptes/invitation_liste.html", {"page": page})
 
 
-def invitation_creer_vue(request: HttpRequest) -> HttpResponse:
+def invitation_creer_vue(request: RequetePortail) -> HttpResponse:
     if not peut_inviter(request.user):
         raise PermissionDenied
     form = InvitationForm(request.POST or None, acteur=request.user)
@@ -82,7 +83,7 @@ def invitation_creer_vue(request: HttpRequest) -> HttpResponse:
     return render(request, "comptes/invitation_form.html", {"form": form})
 
 
-def invitation_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def invitation_detail(request: RequetePortail, pk: int) -> HttpResponse:
     invitation = get_invitation_pour(request.user, pk)
     return render(
         request,
@@ -97,12 +98,14 @@ def invitation_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_POST
-def invitation_revoquer_vue(request: HttpRequest, pk: int) -> HttpResponse:
+def invitation_revoquer_vue(request: RequetePortail, pk: int) -> HttpResponse:
     invitation = get_invitation_pour(request.user, pk)
     form = MotifForm(request.POST)
     form.is_valid()
     try:
-        invitation_revoquer(invitation=invitation, acteur=request.user, motif=form.cleaned_data.get("motif", ""))
+        invitation_revoquer(
+            invitation=invitation, acteur=request.user, motif=form.cleaned_data.get("motif", "")
+        )
     except ValidationError as erreur:
         messages.error(request, " ".join(erreur.messages))
     else:
@@ -111,7 +114,7 @@ def invitation_revoquer_vue(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_POST
-def invitation_renvoyer_vue(request: HttpRequest, pk: int) -> HttpResponse:
+def invitation_renvoyer_vue(request: RequetePortail, pk: int) -> HttpResponse:
     invitation = get_invitation_pour(request.user, pk)
     if not peut_gerer_invitation(request.user, invitation):
         raise PermissionDenied
@@ -129,7 +132,10 @@ def invitation_accepter_vue(request: HttpRequest, jeton: str) -> HttpResponse:
     invitation = invitation_depuis_jeton(jeton)
     if invitation is None or not invitation.est_utilisable:
         return render(
-            request, "comptes/invitation_invalide.html", {"invitation": invitation}, status=410 if invitation else 404
+            request,
+            "comptes/invitation_invalide.html",
+            {"invitation": invitation},
+            status=410 if invitation else 404,
         )
     if request.user.is_authenticated:
         return render(request, "comptes/invitation_deja_connecte.html", {"invitation": invitation})

@@ -16,7 +16,9 @@ admin.site.index_title = _("Tableau de bord")
 urlpatterns = [
     path("", socle.accueil, name="accueil"),
     path("accessibilite/", socle.page, {"gabarit": "socle/accessibilite.html"}, name="accessibilite"),
-    path("mentions-legales/", socle.page, {"gabarit": "socle/mentions_legales.html"}, name="mentions_legales"),
+    path(
+        "mentions-legales/", socle.page, {"gabarit": "socle/mentions_legales.html"}, name="mentions_legales"
+    ),
     path(
         "donnees-personnelles/",
         socle.page,

@@ -49,6 +49,9 @@ class DocumentAjoutForm(forms.ModelForm):
     class Meta:
         model = Document
         fields = ["titre", "fichier"]
+        # Le widget de l'administration met le champ seul dans un fieldset sans étiquette
+        # (signalé par axe) ; le champ simple garde son <label>.
+        widgets = {"fichier": forms.FileInput}
 
     def clean_fichier(self) -> Any:
         fichier = self.cleaned_data["fichier"]

@@ -1,7 +1,7 @@
 """Contrôles système : une configuration de production incohérente est refusée au démarrage."""
 
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 from django.conf import settings
 from django.core.checks import Error, Tags, Warning, register
@@ -54,8 +54,13 @@ def controler_production(app_configs: Any, **kwargs: Any) -> list[Error | Warnin
 
 @register(Tags.security)
 def controler_documents(app_configs: Any, **kwargs: Any) -> list[Error]:
-    documents = Path(settings.STORAGES["documents"]["OPTIONS"]["location"]).resolve()
-    for nom, dossier in (("STATIC_ROOT", settings.STATIC_ROOT), *(("STATICFILES_DIRS", d) for d in settings.STATICFILES_DIRS)):
+    stockages = cast(dict[str, dict[str, Any]], settings.STORAGES)
+    options: dict[str, Any] = stockages["documents"].get("OPTIONS", {})
+    documents = Path(options["location"]).resolve()
+    for nom, dossier in (
+        ("STATIC_ROOT", settings.STATIC_ROOT),
+        *(("STATICFILES_DIRS", d) for d in settings.STATICFILES_DIRS),
+    ):
         dossier = Path(dossier).resolve()
         if documents == dossier or dossier in documents.parents:
             return [

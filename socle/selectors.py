@@ -28,7 +28,9 @@ PLAFOND_NON_LUES = 100
 
 def nombre_notifications_non_lues(utilisateur: Any) -> int:
     """Le nombre de notifications non lues, plafonné à PLAFOND_NON_LUES."""
-    return Notification.objects.filter(destinataire=utilisateur, lue_le__isnull=True)[:PLAFOND_NON_LUES].count()
+    return Notification.objects.filter(destinataire=utilisateur, lue_le__isnull=True)[
+        :PLAFOND_NON_LUES
+    ].count()
 
 
 def get_notification_pour(utilisateur: Any, pk: int) -> Notification:

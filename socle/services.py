@@ -2,6 +2,7 @@
 
 import hashlib
 from collections.abc import Iterable
+from functools import partial
 from typing import Any
 
 from django.contrib.contenttypes.models import ContentType
@@ -12,6 +13,12 @@ from django.utils import timezone
 
 from socle.documents import verifier_fichier
 from socle.models import Document, Evenement, FrequenceNotifications, Notification
+
+
+def apres_validation(tache: Any, *arguments: Any) -> None:
+    """Met la tâche en file une fois la transaction validée : un worker ne doit jamais
+    chercher une ligne qui n'existe pas encore (ou plus, après une annulation)."""
+    transaction.on_commit(partial(tache.delay, *arguments))
 
 
 def _cible(objet: models.Model | None) -> tuple[ContentType | None, str, str]:
@@ -72,14 +79,12 @@ def notifier(
             gabarit, {**(contexte or {}), "destinataire": destinataire, "url": url}
         ).strip()
         notifications.append(
-            Notification(
-                destinataire=destinataire, verbe=verbe, titre=titre[:255], message=message, url=url
-            )
+            Notification(destinataire=destinataire, verbe=verbe, titre=titre[:255], message=message, url=url)
         )
     creees = Notification.objects.bulk_create(notifications)
     for notification in creees:
         if notification.destinataire.frequence_notifications == FrequenceNotifications.IMMEDIATE:
-            envoyer_notification.delay_on_commit(notification.pk)
+            apres_validation(envoyer_notification, notification.pk)
     return creees
 
 

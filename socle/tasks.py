@@ -85,6 +85,4 @@ def envoyer_resume(notification_ids: list[int]) -> None:
                 "intro": _("Voici ce qui s'est passé sur le portail depuis votre dernier résumé."),
             },
         ).send()
-        Notification.objects.filter(pk__in=[n.pk for n in notifications]).update(
-            envoyee_le=timezone.now()
-        )
+        Notification.objects.filter(pk__in=[n.pk for n in notifications]).update(envoyee_le=timezone.now())

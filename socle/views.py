@@ -1,13 +1,13 @@
 from typing import Any
 
 import redis
-
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
 from django.core.paginator import Paginator
 from django.db import connection
 from django.http import FileResponse, HttpRequest, HttpResponse, JsonResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.utils.http import content_disposition_header, url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
@@ -16,6 +16,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from socle.selectors import get_document_pour, get_notification_pour, notifications_de
 from socle.services import notifications_marquer_lues
+from socle.types import RequetePortail
 
 
 @login_not_required
@@ -32,12 +33,12 @@ def page(request: HttpRequest, gabarit: str) -> HttpResponse:
 
 
 @require_GET
-def notifications(request: HttpRequest) -> HttpResponse:
+def notifications(request: RequetePortail) -> HttpResponse:
     page_courante = Paginator(notifications_de(request.user), 25).get_page(request.GET.get("page"))
     return render(request, "socle/notification_liste.html", {"page": page_courante})
 
 
-def notification_ouvrir(request: HttpRequest, pk: int) -> HttpResponse:
+def notification_ouvrir(request: RequetePortail, pk: int) -> HttpResponse:
     notification = get_notification_pour(request.user, pk)
     notifications_marquer_lues(destinataire=request.user, ids=[notification.pk])
     if notification.url and url_has_allowed_host_and_scheme(
@@ -48,7 +49,7 @@ def notification_ouvrir(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_POST
-def notifications_tout_lire(request: HttpRequest) -> HttpResponse:
+def notifications_tout_lire(request: RequetePortail) -> HttpResponse:
     nombre = notifications_marquer_lues(destinataire=request.user)
     if request.htmx:
         return render(
@@ -61,13 +62,15 @@ def notifications_tout_lire(request: HttpRequest) -> HttpResponse:
     return redirect("socle:notifications")
 
 
-def document(request: HttpRequest, pk: int) -> HttpResponse:
+def document(request: RequetePortail, pk: int) -> HttpResponseBase:
     document = get_document_pour(request.user, pk)
     disposition = content_disposition_header(as_attachment=True, filename=document.nom_fichier)
     if settings.DOCUMENTS_X_ACCEL_PREFIXE:
         # nginx lit le fichier dans un emplacement `internal` que le public ne peut atteindre.
-        reponse = HttpResponse(content_type=document.type_mime)
-        reponse["X-Accel-Redirect"] = f"{settings.DOCUMENTS_X_ACCEL_PREFIXE.rstrip('/')}/{document.fichier.name}"
+        reponse: HttpResponseBase = HttpResponse(content_type=document.type_mime)
+        reponse["X-Accel-Redirect"] = (
+            f"{settings.DOCUMENTS_X_ACCEL_PREFIXE.rstrip('/')}/{document.fichier.name}"
+        )
     else:
         reponse = FileResponse(document.fichier.open("rb"), content_type=document.type_mime)
     reponse["Content-Disposition"] = disposition

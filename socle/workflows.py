@@ -10,6 +10,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
+from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 
 from socle.services import evenement_enregistrer, notifier
@@ -27,7 +28,7 @@ class Transition:
     depuis: tuple[str, ...]
     vers: str
     verbe: str
-    libelle: str
+    libelle: str | Promise
     autorise: Callable[[Acteur, Any], bool]
     # Renvoie un message d'erreur en français si l'objet ne peut pas passer.
     garde: Callable[[Any], str | None] | None = None
@@ -80,7 +81,7 @@ def workflow_ou_rien(objet: models.Model) -> Workflow | None:
 
 
 def _libelle_statut(objet: models.Model, champ: str, valeur: str) -> str:
-    choix = dict(objet._meta.get_field(champ).choices or [])
+    choix = dict(getattr(objet._meta.get_field(champ), "choices", None) or [])
     return str(choix.get(valeur, valeur))
 
 
@@ -118,9 +119,7 @@ def transition[M: models.Model](
                 code="transition_inconnue",
             )
         if not regle.autorise(acteur, verrouille):
-            raise TransitionRefusee(
-                _("Vous n'avez pas le droit de faire cette action."), code="non_autorise"
-            )
+            raise TransitionRefusee(_("Vous n'avez pas le droit de faire cette action."), code="non_autorise")
         if regle.motif_requis and not motif.strip():
             raise TransitionRefusee(_("Indiquez le motif de cette action."), code="motif_requis")
         if regle.garde is not None and (message := regle.garde(verrouille)):

@@ -5,6 +5,7 @@ en mode « eager » (le vrai code de la tâche, dans le processus du test) sauf 
 tests/integration, qui démarre un vrai worker.
 """
 
+import importlib
 import time
 from collections.abc import Iterator
 
@@ -34,49 +35,75 @@ def _cache_vide() -> Iterator[None]:
     yield
 
 
+@pytest.fixture(autouse=True)
+def _groupes_des_roles(request: pytest.FixtureRequest) -> None:
+    """Les tests transactionnels vident la base après chaque test, groupes des rôles
+    compris (créés par une migration de données) : on les recrée avant chacun.
+
+    (serialized_rollback ne convient pas ici : une fois Playwright lancé, asgiref voit une
+    boucle asyncio et Django sert une autre connexion, sans la copie sérialisée.)
+    """
+    marqueur = request.node.get_closest_marker("django_db")
+    if not marqueur or not marqueur.kwargs.get("transaction"):
+        return
+    request.getfixturevalue("transactional_db")
+    from django.apps import apps
+
+    migration = importlib.import_module("comptes.migrations.0002_groupes_des_roles")
+    migration.creer_groupes(apps, None)
+
+
 def code_totp(graine: str = GRAINE_TOTP) -> str:
     return format_hotp_value(hotp_value(graine, int(time.time()) // 30))
 
 
 @pytest.fixture
-def professionnel(db) -> Utilisateur:  # type: ignore[no-untyped-def]
+def professionnel(db) -> Utilisateur:
     return UtilisateurFactory(email="pro@exemple.fr", prenom="Sophie", nom="Marie")
 
 
 @pytest.fixture
-def membre_college(db) -> Utilisateur:  # type: ignore[no-untyped-def]
+def membre_college(db) -> Utilisateur:
     return UtilisateurFactory(email="membre@exemple.fr", roles=(Role.MEMBRE_COLLEGE,))
 
 
 @pytest.fixture
-def copresident(db) -> Utilisateur:  # type: ignore[no-untyped-def]
+def copresident(db) -> Utilisateur:
     return UtilisateurFactory(
         email="copresident@exemple.fr", roles=(Role.COPRESIDENT, Role.MEMBRE_COLLEGE), totp=True
     )
 
 
 @pytest.fixture
-def secretariat(db) -> Utilisateur:  # type: ignore[no-untyped-def]
+def secretariat(db) -> Utilisateur:
     return UtilisateurFactory(
         email="secretariat@exemple.fr", roles=(Role.SECRETARIAT,), is_staff=True, totp=True
     )
 
 
 @pytest.fixture
-def agent(db) -> Utilisateur:  # type: ignore[no-untyped-def]
+def agent(db) -> Utilisateur:
     return UtilisateurFactory(email="agent@exemple.fr", roles=(Role.AGENT,), is_staff=True, totp=True)
 
 
 @pytest.fixture
-def superutilisateur(db) -> Utilisateur:  # type: ignore[no-untyped-def]
+def superutilisateur(db) -> Utilisateur:
     return UtilisateurFactory(email="admin@exemple.fr", is_staff=True, is_superuser=True, totp=True)
 
 
-PERSONAS = ["anonyme", "professionnel", "membre_college", "copresident", "secretariat", "agent", "superutilisateur"]
+PERSONAS = [
+    "anonyme",
+    "professionnel",
+    "membre_college",
+    "copresident",
+    "secretariat",
+    "agent",
+    "superutilisateur",
+]
 
 
 @pytest.fixture
-def client_de(request, db):  # type: ignore[no-untyped-def]
+def client_de(request, db):
     """client_de("agent") → un client connecté avec ce persona (ou anonyme)."""
 
     def fabriquer(persona: str) -> Client:

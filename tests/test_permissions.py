@@ -11,7 +11,9 @@ from tests.comptes.factories import InvitationFactory
 from tests.conftest import PERSONAS
 from tests.socle import fichiers
 
-A, P, M, C, S, G, SU = PERSONAS  # anonyme, professionnel, membre, co-président, secrétariat, agent, superutilisateur
+A, P, M, C, S, G, SU = (
+    PERSONAS  # anonyme, professionnel, membre, co-président, secrétariat, agent, superutilisateur
+)
 TOUS = dict.fromkeys(PERSONAS, 200)
 CONNECTES = {A: 302} | dict.fromkeys(PERSONAS[1:], 200)
 PERSONNEL = {A: 302, P: 403, M: 403, C: 403, S: 200, G: 200, SU: 200}
@@ -36,10 +38,26 @@ MATRICE = [
     ("post", "/mon-compte/mes-donnees/", CONNECTES),
     ("get", "/mon-compte/invitations/", PERSONNEL),
     ("get", "/mon-compte/invitations/nouvelle/", PERSONNEL),
-    ("get", "/mon-compte/invitations/{invitation}/", {A: 302, P: 404, M: 404, C: 404, S: 200, G: 200, SU: 200}),
-    ("post", "/mon-compte/invitations/{invitation}/revoquer/", {A: 302, P: 404, M: 404, C: 404, S: 302, G: 302, SU: 302}),
-    ("post", "/mon-compte/invitations/{invitation}/renvoyer/", {A: 302, P: 404, M: 404, C: 404, S: 302, G: 302, SU: 302}),
-    ("get", "/mon-compte/invitations/{invitation}/revoquer/", {A: 302, P: 405, M: 405, C: 405, S: 405, G: 405, SU: 405}),
+    (
+        "get",
+        "/mon-compte/invitations/{invitation}/",
+        {A: 302, P: 404, M: 404, C: 404, S: 200, G: 200, SU: 200},
+    ),
+    (
+        "post",
+        "/mon-compte/invitations/{invitation}/revoquer/",
+        {A: 302, P: 404, M: 404, C: 404, S: 302, G: 302, SU: 302},
+    ),
+    (
+        "post",
+        "/mon-compte/invitations/{invitation}/renvoyer/",
+        {A: 302, P: 404, M: 404, C: 404, S: 302, G: 302, SU: 302},
+    ),
+    (
+        "get",
+        "/mon-compte/invitations/{invitation}/revoquer/",
+        {A: 302, P: 405, M: 405, C: 405, S: 405, G: 405, SU: 405},
+    ),
     ("get", "/invitation/{jeton}/", TOUS),
     ("get", "/documents/{document}/", {A: 302, P: 200, M: 404, C: 404, S: 200, G: 200, SU: 200}),
     ("get", "/admin/", ADMIN),

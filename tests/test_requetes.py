@@ -48,7 +48,7 @@ def test_requetes_par_page(request, client_de, persona, modele, attendu):
     assert compter_requetes(client_de(persona), url) == attendu
 
 
-def _notifications(personne, nombre: int) -> None:  # type: ignore[no-untyped-def]
+def _notifications(personne, nombre: int) -> None:
     for i in range(nombre):
         notifier(destinataires=[personne], verbe="t", titre=f"n{i}", gabarit=GABARIT, contexte={}, url="/")
 
@@ -82,7 +82,9 @@ def test_la_chronologie_ne_grandit_pas(client_de, agent):
     assert compter_requetes(client, url) == une
 
 
-@pytest.mark.parametrize("url", ["/admin/socle/evenement/", "/admin/comptes/invitation/", "/admin/comptes/utilisateur/"])
+@pytest.mark.parametrize(
+    "url", ["/admin/socle/evenement/", "/admin/comptes/invitation/", "/admin/comptes/utilisateur/"]
+)
 def test_listes_de_l_administration_ne_grandissent_pas(client_de, agent, url):
     client = client_de("agent")
     evenement_enregistrer(verbe="x", acteur=agent, cible=InvitationFactory(invite_par=agent))

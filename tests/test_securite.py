@@ -51,7 +51,9 @@ def test_aucun_gabarit_ne_charge_depuis_un_autre_hote():
 
 def test_aucun_script_ni_style_en_ligne_dans_les_gabarits():
     """CSP sans 'unsafe-inline' : pas de <script> sans nonce, d'attribut style= ni on*=."""
-    interdits = re.compile(r"<script(?![^>]*\b(src=|nonce=|type=\"application/json\"))|\sstyle=\"|\son[a-z]+=\"")
+    interdits = re.compile(
+        r"<script(?![^>]*\b(src=|nonce=|type=\"application/json\"))|\sstyle=\"|\son[a-z]+=\""
+    )
     fautifs = [
         f"{chemin.relative_to(RACINE)}:{numero}"
         for chemin in RACINE.glob("**/templates/**/*.html")
@@ -100,7 +102,13 @@ def test_pas_de_controle_de_production_en_developpement():
 
 
 def test_documents_prives_dans_les_fichiers_statiques_refuses(tmp_path):
-    stockages = {**settings.STORAGES, "documents": {"BACKEND": "socle.stockage.StockagePrive", "OPTIONS": {"location": str(tmp_path / "static" / "documents")}}}
+    stockages = {
+        **settings.STORAGES,
+        "documents": {
+            "BACKEND": "socle.stockage.StockagePrive",
+            "OPTIONS": {"location": str(tmp_path / "static" / "documents")},
+        },
+    }
     with override_settings(STATIC_ROOT=tmp_path / "static", STORAGES=stockages):
         assert [p.id for p in controler_documents(None)] == ["cotentin.E004"]
     assert controler_documents(None) == []

@@ -9,6 +9,10 @@ from socle.workflows import workflow_ou_rien
 
 register = template.Library()
 
+# Une chronologie affiche les événements les plus récents ; le journal complet reste
+# consultable dans l'administration.
+LONGUEUR_CHRONOLOGIE = 50
+
 
 def _libelles_etats(objet: models.Model) -> dict[str, str]:
     workflow = workflow_ou_rien(objet)
@@ -16,12 +20,7 @@ def _libelles_etats(objet: models.Model) -> dict[str, str]:
         champ = objet._meta.get_field(workflow.champ if workflow else "statut")
     except FieldDoesNotExist:
         return {}
-    return {str(valeur): str(libelle) for valeur, libelle in (champ.choices or [])}
-
-
-# Une chronologie affiche les événements les plus récents ; le journal complet reste
-# consultable dans l'administration.
-LONGUEUR_CHRONOLOGIE = 50
+    return {str(valeur): str(libelle) for valeur, libelle in (getattr(champ, "choices", None) or [])}
 
 
 @register.inclusion_tag("socle/partials.html#chronologie")
@@ -29,9 +28,13 @@ def chronologie(objet: models.Model, titre: str = "") -> dict[str, Any]:
     """La chronologie d'un objet (journal d'audit), en une requête bornée."""
     libelles = _libelles_etats(objet)
     evenements = list(evenements_de(objet)[: LONGUEUR_CHRONOLOGIE + 1])
-    tronquee = len(evenements) > LONGUEUR_CHRONOLOGIE
-    evenements = evenements[:LONGUEUR_CHRONOLOGIE]
-    for evenement in evenements:
-        evenement.etat_avant_libelle = libelles.get(evenement.etat_avant, evenement.etat_avant)
-        evenement.etat_apres_libelle = libelles.get(evenement.etat_apres, evenement.etat_apres)
-    return {"evenements": evenements, "titre": titre, "tronquee": tronquee, "longueur": LONGUEUR_CHRONOLOGIE}
+    lignes = [
+        (e, libelles.get(e.etat_avant, e.etat_avant), libelles.get(e.etat_apres, e.etat_apres))
+        for e in evenements[:LONGUEUR_CHRONOLOGIE]
+    ]
+    return {
+        "lignes": lignes,
+        "titre": titre,
+        "tronquee": len(evenements) > LONGUEUR_CHRONOLOGIE,
+        "longueur": LONGUEUR_CHRONOLOGIE,
+    }

@@ -10,7 +10,7 @@ MOT_DE_PASSE = "Un-mot-de-passe-de-test-42"
 GRAINE_TOTP = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP"
 
 
-class UtilisateurFactory(factory.django.DjangoModelFactory):
+class UtilisateurFactory(factory.django.DjangoModelFactory[Utilisateur]):
     class Meta:
         model = Utilisateur
         skip_postgeneration_save = True
@@ -36,7 +36,7 @@ class UtilisateurFactory(factory.django.DjangoModelFactory):
             TOTP.activate(self, GRAINE_TOTP)
 
 
-class InvitationFactory(factory.django.DjangoModelFactory):
+class InvitationFactory(factory.django.DjangoModelFactory[Invitation]):
     class Meta:
         model = Invitation
 

@@ -21,18 +21,30 @@ pytestmark = pytest.mark.django_db
 
 def test_telecharger_mes_donnees_rend_tout_sans_secret(client, agent):
     InvitationFactory(invite_par=agent, email="invitee@exemple.fr")
-    notifier(destinataires=[agent], verbe="t", titre="Bonjour", gabarit="comptes/notifications/invitation_acceptee.txt", contexte={})
+    notifier(
+        destinataires=[agent],
+        verbe="t",
+        titre="Bonjour",
+        gabarit="comptes/notifications/invitation_acceptee.txt",
+        contexte={},
+    )
     document_deposer(fichier=fichiers.fichier("cv.pdf", fichiers.pdf()), acteur=agent)
-    AccessLog.objects.create(username=agent.email, ip_address="192.0.2.1", user_agent="Firefox", attempt_time=timezone.now())
+    AccessLog.objects.create(
+        username=agent.email, ip_address="192.0.2.1", user_agent="Firefox", attempt_time=timezone.now()
+    )
     client.force_login(agent)
     assert "Télécharger mes données (JSON)" in client.get("/mon-compte/mes-donnees/").content.decode()
     reponse = client.post("/mon-compte/mes-donnees/")
     assert reponse["Content-Type"] == "application/json; charset=utf-8"
-    assert reponse["Content-Disposition"].startswith('attachment; filename="mes-donnees-conseil-sante-cotentin-')
+    assert reponse["Content-Disposition"].startswith(
+        'attachment; filename="mes-donnees-conseil-sante-cotentin-'
+    )
     donnees = json.loads(reponse.content)
     assert donnees["compte"]["email"] == "agent@exemple.fr"
     assert donnees["compte"]["roles"] == ["Agent de la Direction de la Santé"]
-    assert donnees["adresses_electroniques"] == [{"email": "agent@exemple.fr", "verifiee": True, "principale": True}]
+    assert donnees["adresses_electroniques"] == [
+        {"email": "agent@exemple.fr", "verifiee": True, "principale": True}
+    ]
     assert [a["type"] for a in donnees["double_authentification"]] == ["Authentificateur TOTP"]
     assert "192.0.2.1" in [c["adresse_ip"] for c in donnees["connexions"]]
     assert donnees["invitations"]["envoyees"][0]["email"] == "invitee@exemple.fr"
@@ -46,7 +58,13 @@ def test_telecharger_mes_donnees_rend_tout_sans_secret(client, agent):
 
 
 def test_les_donnees_d_un_autre_n_apparaissent_pas(client, professionnel, membre_college):
-    notifier(destinataires=[membre_college], verbe="t", titre="Secret", gabarit="comptes/notifications/invitation_acceptee.txt", contexte={})
+    notifier(
+        destinataires=[membre_college],
+        verbe="t",
+        titre="Secret",
+        gabarit="comptes/notifications/invitation_acceptee.txt",
+        contexte={},
+    )
     client.force_login(professionnel)
     donnees = json.loads(client.post("/mon-compte/mes-donnees/").content)
     assert donnees["notifications"] == []
@@ -57,7 +75,11 @@ def test_preferences_modifiees_et_tracees(client, professionnel):
     client.force_login(professionnel)
     reponse = client.post(
         "/mon-compte/preferences/",
-        {"prenom": "Sophie", "nom": "Marie-Durand", "frequence_notifications": FrequenceNotifications.QUOTIDIENNE},
+        {
+            "prenom": "Sophie",
+            "nom": "Marie-Durand",
+            "frequence_notifications": FrequenceNotifications.QUOTIDIENNE,
+        },
     )
     assert reponse["Location"] == "/mon-compte/"
     professionnel.refresh_from_db()
@@ -65,11 +87,13 @@ def test_preferences_modifiees_et_tracees(client, professionnel):
     assert professionnel.frequence_notifications == FrequenceNotifications.QUOTIDIENNE
     evenement = Evenement.objects.get(verbe="comptes.utilisateur.preferences_modifiees")
     assert evenement.donnees["avant"] == {"nom": "Marie", "frequence_notifications": "immediate"}
-    invalide = client.post("/mon-compte/preferences/", {"prenom": "S", "nom": "M", "frequence_notifications": "jamais"})
+    invalide = client.post(
+        "/mon-compte/preferences/", {"prenom": "S", "nom": "M", "frequence_notifications": "jamais"}
+    )
     assert "Sélectionnez un choix valide" in invalide.content.decode()
 
 
-def _il_y_a(jours: int):  # type: ignore[no-untyped-def]
+def _il_y_a(jours: int):
     return timezone.now() - timedelta(days=jours)
 
 
@@ -80,7 +104,10 @@ def test_durees_de_conservation():
     personnel_non_verifie = UtilisateurFactory(email_verifie=False, is_staff=True, date_joined=_il_y_a(400))
 
     gabarit = "comptes/notifications/invitation_acceptee.txt"
-    vieille, lue, fraiche = (notifier(destinataires=[ancien_verifie], verbe="t", titre=t, gabarit=gabarit, contexte={})[0] for t in "abc")
+    vieille, lue, fraiche = (
+        notifier(destinataires=[ancien_verifie], verbe="t", titre=t, gabarit=gabarit, contexte={})[0]
+        for t in "abc"
+    )
     Notification.objects.filter(pk=vieille.pk).update(creee_le=_il_y_a(800))
     Notification.objects.filter(pk=lue.pk).update(lue_le=_il_y_a(400))
 

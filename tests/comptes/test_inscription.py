@@ -3,6 +3,7 @@ import re
 import pytest
 from allauth.account.models import EmailAddress
 from django.core import mail
+from django.db import IntegrityError
 
 from comptes.models import Utilisateur
 from tests.comptes.factories import MOT_DE_PASSE, UtilisateurFactory
@@ -10,7 +11,7 @@ from tests.comptes.factories import MOT_DE_PASSE, UtilisateurFactory
 pytestmark = pytest.mark.django_db
 
 
-def _inscrire(client, **champs):  # type: ignore[no-untyped-def]
+def _inscrire(client, **champs):
     donnees = {
         "prenom": "Inès",
         "nom": "Lefèvre",
@@ -27,7 +28,11 @@ def test_inscription_exige_la_verification_de_l_adresse(client):
     assert reponse.status_code == 302
     assert reponse["Location"] == "/comptes/confirm-email/"
     utilisateur = Utilisateur.objects.get()
-    assert (utilisateur.email, utilisateur.prenom, utilisateur.nom) == ("ines.lefevre@exemple.fr", "Inès", "Lefèvre")
+    assert (utilisateur.email, utilisateur.prenom, utilisateur.nom) == (
+        "ines.lefevre@exemple.fr",
+        "Inès",
+        "Lefèvre",
+    )
     assert not utilisateur.is_staff
     assert not EmailAddress.objects.get(user=utilisateur).verified
     assert len(mail.outbox) == 1
@@ -77,7 +82,7 @@ def test_mot_de_passe_trop_court_refuse(client):
 def test_adresse_unique_sans_tenir_compte_de_la_casse(db):
     UtilisateurFactory(email="Camille@Exemple.fr")
     assert Utilisateur.objects.get().email == "camille@exemple.fr"
-    with pytest.raises(Exception):
+    with pytest.raises(IntegrityError):
         Utilisateur.objects.create_user(email="CAMILLE@exemple.fr", password="x")
 
 

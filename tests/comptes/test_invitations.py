@@ -23,7 +23,7 @@ def _groupe(role: str) -> Group:
     return Group.objects.get(name=GROUPES[role])
 
 
-def _lien(courriel) -> str:  # type: ignore[no-untyped-def]
+def _lien(courriel) -> str:
     return re.search(r"http://testserver(/invitation/[^\s]+/)", courriel.body).group(1)
 
 
@@ -40,7 +40,10 @@ def test_creer_une_invitation_envoie_le_courriel_apres_validation(agent, django_
     assert invitation.email == "camille.leblond@exemple.fr"
     courriel = mail.outbox[0]
     assert courriel.to == ["camille.leblond@exemple.fr"]
-    assert courriel.subject == "[Conseil de santé du Cotentin] Invitation au portail du Conseil de santé du Cotentin"
+    assert (
+        courriel.subject
+        == "[Conseil de santé du Cotentin] Invitation au portail du Conseil de santé du Cotentin"
+    )
     assert "Bienvenue au Collège !" in courriel.body
     assert "Membres du Collège des professionnels" in courriel.body
     assert courriel.alternatives[0][1] == "text/html"
@@ -73,7 +76,12 @@ def test_parcours_complet_par_les_pages(client_de, client, django_capture_on_com
     with django_capture_on_commit_callbacks(execute=True):
         reponse = agent.post(
             "/mon-compte/invitations/nouvelle/",
-            {"email": "camille@exemple.fr", "prenom": "Camille", "nom": "Leblond", "groupes": [_groupe(Role.SECRETARIAT).pk]},
+            {
+                "email": "camille@exemple.fr",
+                "prenom": "Camille",
+                "nom": "Leblond",
+                "groupes": [_groupe(Role.SECRETARIAT).pk],
+            },
         )
     invitation = Invitation.objects.get()
     assert reponse["Location"] == f"/mon-compte/invitations/{invitation.pk}/"
@@ -84,13 +92,23 @@ def test_parcours_complet_par_les_pages(client_de, client, django_capture_on_com
     contenu = page.content.decode()
     assert "camille@exemple.fr" in contenu and 'value="Camille"' in contenu
 
-    erreur = client.post(lien, {"prenom": "Camille", "nom": "Leblond", "mot_de_passe": MOT_DE_PASSE, "confirmation": "autre"})
+    erreur = client.post(
+        lien, {"prenom": "Camille", "nom": "Leblond", "mot_de_passe": MOT_DE_PASSE, "confirmation": "autre"}
+    )
     assert "Les deux mots de passe ne sont pas identiques." in erreur.content.decode()
     assert 'value="Leblond"' in erreur.content.decode()
     assert not Utilisateur.objects.filter(email="camille@exemple.fr").exists()
 
     with django_capture_on_commit_callbacks(execute=True):
-        cree = client.post(lien, {"prenom": "Camille", "nom": "Leblond", "mot_de_passe": MOT_DE_PASSE, "confirmation": MOT_DE_PASSE})
+        cree = client.post(
+            lien,
+            {
+                "prenom": "Camille",
+                "nom": "Leblond",
+                "mot_de_passe": MOT_DE_PASSE,
+                "confirmation": MOT_DE_PASSE,
+            },
+        )
     assert cree["Location"] == "/"
     camille = Utilisateur.objects.get(email="camille@exemple.fr")
     assert client.session["_auth_user_id"] == str(camille.pk)
@@ -152,7 +170,9 @@ def test_relancer_une_invitation_expiree(agent, django_capture_on_commit_callbac
 def test_revoquer_par_la_page_avec_motif(client_de, agent):
     invitation = InvitationFactory(invite_par=agent)
     client = client_de("secretariat")
-    reponse = client.post(f"/mon-compte/invitations/{invitation.pk}/revoquer/", {"motif": "Mauvaise adresse"}, follow=True)
+    reponse = client.post(
+        f"/mon-compte/invitations/{invitation.pk}/revoquer/", {"motif": "Mauvaise adresse"}, follow=True
+    )
     assert "L&#x27;invitation est révoquée" in reponse.content.decode()
     assert "Motif : Mauvaise adresse" in reponse.content.decode()
     assert Invitation.objects.get(pk=invitation.pk).statut == StatutInvitation.REVOQUEE
@@ -182,12 +202,16 @@ def test_le_secretariat_ne_peut_pas_donner_les_roles_du_personnel(client_de):
     )
     assert refuse.status_code == 200
     assert not Invitation.objects.exists()
-    assert "Agents de la Direction de la Santé" in client_de("agent").get("/mon-compte/invitations/nouvelle/").content.decode()
+    assert (
+        "Agents de la Direction de la Santé"
+        in client_de("agent").get("/mon-compte/invitations/nouvelle/").content.decode()
+    )
 
 
 def test_formulaire_invalide_garde_la_saisie(client_de, professionnel):
     reponse = client_de("agent").post(
-        "/mon-compte/invitations/nouvelle/", {"email": professionnel.email, "prenom": "Sophie", "message": "Bonjour"}
+        "/mon-compte/invitations/nouvelle/",
+        {"email": professionnel.email, "prenom": "Sophie", "message": "Bonjour"},
     )
     contenu = reponse.content.decode()
     assert "Un compte existe déjà pour cette adresse" in contenu
@@ -195,7 +219,10 @@ def test_formulaire_invalide_garde_la_saisie(client_de, professionnel):
 
 
 def test_admin_revoque_et_renvoie(client_de, agent):
-    invitations = [InvitationFactory(invite_par=agent), InvitationFactory(invite_par=agent, statut=StatutInvitation.ACCEPTEE, acceptee_le=timezone.now())]
+    invitations = [
+        InvitationFactory(invite_par=agent),
+        InvitationFactory(invite_par=agent, statut=StatutInvitation.ACCEPTEE, acceptee_le=timezone.now()),
+    ]
     client = client_de("agent")
     reponse = client.post(
         "/admin/comptes/invitation/",

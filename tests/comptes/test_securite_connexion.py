@@ -9,7 +9,7 @@ from tests.conftest import code_totp
 pytestmark = pytest.mark.django_db
 
 
-def _connexion(client, email, mot_de_passe=MOT_DE_PASSE):  # type: ignore[no-untyped-def]
+def _connexion(client, email, mot_de_passe=MOT_DE_PASSE):
     return client.post("/comptes/login/", {"login": email, "password": mot_de_passe})
 
 

@@ -57,7 +57,22 @@ def worker(tmp_path: Path) -> Iterator[Path]:
     }
     journal = (tmp_path / "worker.log").open("w")
     processus = subprocess.Popen(
-        [sys.executable, "-m", "celery", "-A", "cotentin_sante", "worker", "--pool", "solo", "-Q", file, "-n", f"tests-{os.getpid()}@%h", "-l", "info"],
+        [
+            sys.executable,
+            "-m",
+            "celery",
+            "-A",
+            "cotentin_sante",
+            "worker",
+            "--pool",
+            "solo",
+            "-Q",
+            file,
+            "-n",
+            f"tests-{os.getpid()}@%h",
+            "-l",
+            "info",
+        ],
         cwd=RACINE,
         env=env,
         stdout=journal,

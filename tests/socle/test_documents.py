@@ -45,7 +45,9 @@ def test_taille_maximale(settings):
 
 def test_bureautique_et_images_acceptees():
     assert verifier_fichier(fichiers.fichier("photo.png", fichiers.png())) == "image/png"
-    assert verifier_fichier(fichiers.fichier("devis.docx", fichiers.docx())).endswith("wordprocessingml.document")
+    assert verifier_fichier(fichiers.fichier("devis.docx", fichiers.docx())).endswith(
+        "wordprocessingml.document"
+    )
 
 
 def test_depot_enregistre_hors_des_fichiers_statiques_avec_empreinte_et_audit(professionnel):
@@ -82,8 +84,10 @@ def test_depot_refuse_n_ecrit_rien(professionnel):
     assert _fichiers_stockes() == avant
 
 
-def _document(proprietaire, objet=None):  # type: ignore[no-untyped-def]
-    return document_deposer(fichier=fichiers.fichier("note.pdf", fichiers.pdf()), acteur=proprietaire, objet=objet)
+def _document(proprietaire, objet=None):
+    return document_deposer(
+        fichier=fichiers.fichier("note.pdf", fichiers.pdf()), acteur=proprietaire, objet=objet
+    )
 
 
 def test_telechargement_par_qui_l_a_depose(client, professionnel):
@@ -142,7 +146,9 @@ def test_x_accel_redirect_en_production(client, professionnel, settings):
 
 def test_depot_dans_l_administration(client_de):
     client = client_de("agent")
-    refuse = client.post("/admin/socle/document/add/", {"titre": "RIB", "fichier": fichiers.fichier("rib.pdf", b"texte")})
+    refuse = client.post(
+        "/admin/socle/document/add/", {"titre": "RIB", "fichier": fichiers.fichier("rib.pdf", b"texte")}
+    )
     assert refuse.status_code == 200
     assert "Ce type de fichier n&#x27;est pas accepté" in refuse.content.decode()
     assert not Document.objects.exists()
@@ -157,7 +163,7 @@ def test_depot_dans_l_administration(client_de):
 
 
 def test_fichier_ecrit_puis_ligne_refusee_ne_laisse_pas_d_orphelin(professionnel, monkeypatch):
-    def echoue(*args, **kwargs):  # type: ignore[no-untyped-def]
+    def echoue(*args, **kwargs):
         raise RuntimeError("panne de la base")
 
     avant = _fichiers_stockes()

@@ -12,7 +12,7 @@ pytestmark = pytest.mark.django_db
 GABARIT = "comptes/notifications/invitation_acceptee.txt"
 
 
-def _notifier(destinataires, url="/mon-compte/", **kwargs):  # type: ignore[no-untyped-def]
+def _notifier(destinataires, url="/mon-compte/", **kwargs):
     return notifier(
         destinataires=destinataires,
         verbe="tests.essai",
@@ -58,11 +58,19 @@ def test_envoi_idempotent():
 
 
 def test_resume_quotidien_regroupe_et_ne_renvoie_pas(django_capture_on_commit_callbacks):
-    quotidien = UtilisateurFactory(email="resume@exemple.fr", frequence_notifications=FrequenceNotifications.QUOTIDIENNE)
+    quotidien = UtilisateurFactory(
+        email="resume@exemple.fr", frequence_notifications=FrequenceNotifications.QUOTIDIENNE
+    )
     aucun = UtilisateurFactory(frequence_notifications=FrequenceNotifications.AUCUNE)
     with django_capture_on_commit_callbacks(execute=True):
         _notifier([quotidien, aucun])
-        notifier(destinataires=[quotidien], verbe="tests.autre", titre="Un second essai", gabarit=GABARIT, contexte={})
+        notifier(
+            destinataires=[quotidien],
+            verbe="tests.autre",
+            titre="Un second essai",
+            gabarit=GABARIT,
+            contexte={},
+        )
     assert mail.outbox == []
     assert envoyer_resumes_quotidiens() == 1
     assert len(mail.outbox) == 1
@@ -135,11 +143,14 @@ def test_tout_marquer_lu_sans_htmx_redirige(client):
     client.force_login(personne)
     reponse = client.post("/notifications/tout-lire/", follow=True)
     assert "Toutes vos notifications sont marquées comme lues." in reponse.content.decode()
-    assert Notification.objects.get().lue_le <= timezone.now()
+    lue_le = Notification.objects.get().lue_le
+    assert lue_le is not None and lue_le <= timezone.now()
 
 
 def test_le_compteur_est_plafonne(client):
     personne = UtilisateurFactory()
-    Notification.objects.bulk_create(Notification(destinataire=personne, verbe="t", titre="x") for _ in range(120))
+    Notification.objects.bulk_create(
+        Notification(destinataire=personne, verbe="t", titre="x") for _ in range(120)
+    )
     client.force_login(personne)
     assert '99+<span class="visually-hidden"> non lues</span>' in client.get("/").content.decode()
