@@ -73,6 +73,7 @@ def tableau_des_comptes() -> str:
         mfa = "  [double authentification : code TOTP]" if compte.avec_mfa else ""
         lignes.append(f"  {compte.email:<34} {compte.profil}{mfa}")
     lignes.append(
-        f"Graine TOTP des comptes marqués : {GRAINE_TOTP_DEMO} (ou : uv run python manage.py code_totp EMAIL)"
+        f"Graine TOTP des comptes marqués : {GRAINE_TOTP_DEMO}\n"
+        "  (ou le code du moment : DJANGO_DEBUG=1 uv run python manage.py code_totp EMAIL)"
     )
     return "\n".join(lignes)

@@ -160,8 +160,13 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_USERNAME_CALLABLE = "comptes.adapters.identifiant_pour_axes"
 AXES_LOCKOUT_TEMPLATE = "comptes/verrouillage.html"
 AXES_RESET_ON_SUCCESS = True
-AXES_IPWARE_PROXY_COUNT = env.entier("AXES_PROXY_COUNT", 0) or None
-AXES_IPWARE_META_PRECEDENCE_ORDER = ["HTTP_X_FORWARDED_FOR", "REMOTE_ADDR"]
+# Derrière nginx, qui écrase X-Forwarded-For avec l'adresse du client (deploy/nginx.conf),
+# cet en-tête est sûr ; sans mandataire, un client pourrait l'inventer pour échapper au
+# verrouillage : seule REMOTE_ADDR compte alors.
+DERRIERE_PROXY = env.booleen("DERRIERE_PROXY_HTTPS", False)
+AXES_IPWARE_META_PRECEDENCE_ORDER = (
+    ["HTTP_X_FORWARDED_FOR", "REMOTE_ADDR"] if DERRIERE_PROXY else ["REMOTE_ADDR"]
+)
 
 # --- Langue, fuseau ---------------------------------------------------------------
 LANGUAGE_CODE = "fr"
@@ -233,7 +238,7 @@ SECURE_HSTS_INCLUDE_SUBDOMAINS = env.booleen("SECURE_HSTS_INCLUDE_SUBDOMAINS", T
 SECURE_HSTS_PRELOAD = env.booleen("SECURE_HSTS_PRELOAD", False)
 SECURE_REFERRER_POLICY = "same-origin"
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
-if env.booleen("DERRIERE_PROXY_HTTPS", False):
+if DERRIERE_PROXY:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SESSION_COOKIE_SECURE = not DEBUG
 SESSION_COOKIE_HTTPONLY = True

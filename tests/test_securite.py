@@ -36,19 +36,6 @@ def test_hsts_sur_https(client, settings):
     assert reponse["Strict-Transport-Security"].startswith("max-age=31536000")
 
 
-def test_aucun_gabarit_ne_charge_depuis_un_autre_hote():
-    """Pas de CDN : CSP et vie privée (règle de STYLE.md)."""
-    externe = re.compile(r"<(script|link|img|iframe)\b[^>]*\b(src|href)=\"(https?:)?//", re.IGNORECASE)
-    fautifs = [
-        f"{chemin.relative_to(RACINE)}:{numero}"
-        for chemin in RACINE.glob("**/templates/**/*.html")
-        if ".venv" not in chemin.parts
-        for numero, ligne in enumerate(chemin.read_text().splitlines(), 1)
-        if externe.search(ligne)
-    ]
-    assert fautifs == []
-
-
 def test_aucun_script_ni_style_en_ligne_dans_les_gabarits():
     """CSP sans 'unsafe-inline' : pas de <script> sans nonce, d'attribut style= ni on*=."""
     interdits = re.compile(

@@ -111,3 +111,15 @@ def test_le_verrouillage_vise_le_couple_compte_adresse_ip(client, professionnel,
 
 def test_les_codes_de_secours_ne_sont_pas_exposes(agent):
     assert Authenticator.objects.filter(user=agent, type=Authenticator.Type.TOTP).exists()
+
+
+def test_x_forwarded_for_ignore_sans_mandataire(client, professionnel, settings):
+    """Sans nginx devant, un client ne change pas d'adresse en inventant l'en-tête."""
+    for numero in range(5):
+        client.post(
+            "/comptes/login/",
+            {"login": professionnel.email, "password": "mauvais"},
+            headers={"X-Forwarded-For": f"198.51.100.{numero}"},
+        )
+    assert AccessAttempt.objects.filter(username=professionnel.email).count() == 1
+    assert AccessAttempt.objects.get(username=professionnel.email).ip_address == "127.0.0.1"

@@ -173,3 +173,27 @@ def test_cle_d_acces_ajoutee_puis_connexion_sans_mot_de_passe(onglet, settings):
     onglet.aller("/comptes/login/")
     page.get_by_role("button", name="Se connecter avec une clé d'accès").click()
     expect(page.get_by_text("Bonjour Sophie.")).to_be_visible()
+
+
+def test_agent_sans_double_authentification_l_active_avant_tout(onglet):
+    UtilisateurFactory(email="nouvel.agent@exemple.fr", prenom="Paul", roles=(Role.AGENT,), is_staff=True)
+    page = onglet.aller("/comptes/login/")
+    champ(page, "Courriel").fill("nouvel.agent@exemple.fr")
+    champ(page, "Mot de passe").fill(MOT_DE_PASSE)
+    page.get_by_role("button", name="Connexion").click()
+    # Toute page mène à la double authentification tant qu'elle n'est pas activée.
+    onglet.aller("/mon-compte/invitations/")
+    expect(page).to_have_url(re.compile(r"/comptes/2fa/$"))
+    expect(page.get_by_text("Votre rôle exige la double authentification")).to_be_visible()
+    onglet.verifier_accessibilite()
+    page.get_by_role("link", name="Activer une application d'authentification").click()
+    champ(page, "Mot de passe").fill(MOT_DE_PASSE)
+    page.get_by_role("button", name="Confirmer").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Activer une application d'authentification")
+    onglet.verifier_accessibilite()
+    graine = champ(page, "Clé secrète").input_value()
+    champ(page, "Code de l'authentificateur").fill(code_totp(graine))
+    page.get_by_role("button", name="Activer").click()
+    onglet.verifier_accessibilite()
+    onglet.aller("/mon-compte/invitations/")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Invitations")
