@@ -1,0 +1,22 @@
+from django.conf import settings
+
+from cotentin_sante.celery import app
+
+
+def test_chaque_tache_planifiee_existe():
+    app.loader.import_default_modules()
+    planifiees = {entree["task"] for entree in settings.CELERY_BEAT_SCHEDULE.values()}
+    assert planifiees <= set(app.tasks)
+    assert planifiees == {
+        "socle.tasks.envoyer_resumes_quotidiens",
+        "comptes.tasks.appliquer_durees_conservation",
+        "comptes.tasks.expirer_invitations",
+    }
+
+
+def test_une_tache_n_est_acquittee_qu_une_fois_finie():
+    """Un worker tué en plein travail laisse la tâche en file : elle sera refaite."""
+    assert app.conf.task_acks_late is True
+    assert app.conf.task_reject_on_worker_lost is True
+    assert app.conf.worker_prefetch_multiplier == 1
+    assert app.conf.timezone == "Europe/Paris"
