@@ -96,4 +96,8 @@ class PreferencesForm(forms.ModelForm):
 
 
 class MotifForm(forms.Form):
-    motif = forms.CharField(label=_("Motif"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    motif = forms.CharField(
+        label=_("Motif de la révocation (facultatif)"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )

@@ -5,11 +5,12 @@ from typing import Any
 
 from allauth.account.models import EmailAddress
 from django.contrib.auth.models import Group
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
 from comptes.models import Invitation, StatutInvitation, Utilisateur
+from comptes.permissions import peut_attribuer_roles_personnel, peut_gerer_invitation, peut_inviter
 from comptes.roles import GROUPES, ROLES_PERSONNEL
 from comptes.tasks import envoyer_invitation
 from socle.services import apres_validation, evenement_enregistrer
@@ -26,6 +27,12 @@ def invitation_creer(
     groupes: Iterable[Group] = (),
 ) -> Invitation:
     """Crée l'invitation et envoie le courriel (par Celery, après validation)."""
+    groupes = list(groupes)
+    if not peut_inviter(acteur):
+        raise PermissionDenied(_("Vous n'avez pas le droit d'inviter."))
+    if any(g.name in _groupes_du_personnel() for g in groupes) and not peut_attribuer_roles_personnel(acteur):
+        message = _("Seuls les agents de la Direction de la Santé invitent des agents ou le secrétariat.")
+        raise ValidationError({"groupes": message})
     email = email.strip().lower()
     if Utilisateur.objects.filter(email__iexact=email).exists():
         raise ValidationError(
@@ -50,8 +57,14 @@ def invitation_creer(
     return invitation
 
 
+def _groupes_du_personnel() -> set[str]:
+    return {nom_groupe for role, nom_groupe in GROUPES.items() if role in ROLES_PERSONNEL}
+
+
 def invitation_renvoyer(*, invitation: Invitation, acteur: Utilisateur) -> Invitation:
     """Renouvelle le lien (l'ancien ne marche plus) et renvoie le courriel."""
+    if not peut_gerer_invitation(acteur, invitation):
+        raise PermissionDenied(_("Vous n'avez pas le droit de renvoyer cette invitation."))
     if invitation.statut == StatutInvitation.ENVOYEE:
         with transaction.atomic():
             verrouillee = Invitation.objects.select_for_update().get(pk=invitation.pk)
@@ -83,7 +96,7 @@ def invitation_accepter(*, invitation: Invitation, prenom: str, nom: str, mot_de
                 _("Un compte existe déjà pour cette adresse : connectez-vous avec celui-ci.")
             )
         groupes = list(invitation.groupes.all())
-        personnel = {nom_groupe for role, nom_groupe in GROUPES.items() if role in ROLES_PERSONNEL}
+        personnel = _groupes_du_personnel()
         utilisateur = Utilisateur.objects.create_user(
             email=invitation.email,
             password=mot_de_passe,

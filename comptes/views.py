@@ -116,8 +116,6 @@ def invitation_revoquer_vue(request: RequetePortail, pk: int) -> HttpResponse:
 @require_POST
 def invitation_renvoyer_vue(request: RequetePortail, pk: int) -> HttpResponse:
     invitation = get_invitation_pour(request.user, pk)
-    if not peut_gerer_invitation(request.user, invitation):
-        raise PermissionDenied
     try:
         invitation_renvoyer(invitation=invitation, acteur=request.user)
     except ValidationError as erreur:

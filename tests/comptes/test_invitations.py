@@ -234,3 +234,16 @@ def test_admin_revoque_et_renvoie(client_de, agent):
     assert "Impossible de passer de « Acceptée » à « Révoquée »." in contenu
     assert Invitation.objects.get(pk=invitations[0].pk).statut == StatutInvitation.REVOQUEE
     assert client.get("/admin/comptes/invitation/add/").status_code == 403
+
+
+def test_le_service_refuse_qui_n_a_pas_le_droit(professionnel, secretariat, agent):
+    from django.core.exceptions import PermissionDenied
+
+    with pytest.raises(PermissionDenied):
+        invitation_creer(email="x@exemple.fr", acteur=professionnel)
+    with pytest.raises(ValidationError, match="Seuls les agents"):
+        invitation_creer(email="x@exemple.fr", acteur=secretariat, groupes=[_groupe(Role.AGENT)])
+    invitation = InvitationFactory(invite_par=agent)
+    with pytest.raises(PermissionDenied):
+        invitation_renvoyer(invitation=invitation, acteur=professionnel)
+    assert not Invitation.objects.filter(email="x@exemple.fr").exists()
