@@ -19,4 +19,4 @@ def test_une_tache_n_est_acquittee_qu_une_fois_finie():
     assert app.conf.task_acks_late is True
     assert app.conf.task_reject_on_worker_lost is True
     assert app.conf.worker_prefetch_multiplier == 1
-    assert app.conf.timezone == "Europe/Paris"
+    assert str(app.conf.timezone) == "Europe/Paris"
