@@ -9,7 +9,6 @@ from pathlib import Path
 
 import dj_database_url
 from celery.schedules import crontab
-from django.core.exceptions import ImproperlyConfigured
 from django.utils.csp import CSP
 
 from cotentin_sante import env
@@ -20,11 +19,10 @@ DEBUG = env.booleen("DJANGO_DEBUG", False)
 
 # Clé de développement : refusée par les contrôles système dès que DEBUG est éteint.
 CLE_DE_DEVELOPPEMENT = "dev-non-secrete-cotentin-sante-ne-jamais-utiliser-en-production"
+# Vide en production si la variable manque : `check --deploy` (lancé avant gunicorn) le
+# refuse (cotentin.E000) et Django refuse toute signature ; les commandes qui n'en ont pas
+# besoin (makemigrations) restent possibles.
 SECRET_KEY = env.chaine("SECRET_KEY") or (CLE_DE_DEVELOPPEMENT if DEBUG else "")
-if not SECRET_KEY:
-    raise ImproperlyConfigured(
-        "La variable d'environnement SECRET_KEY est obligatoire quand DJANGO_DEBUG est éteint."
-    )
 
 ALLOWED_HOSTS = env.liste("ALLOWED_HOSTS", "127.0.0.1,localhost" if DEBUG else "")
 CSRF_TRUSTED_ORIGINS = env.liste("CSRF_TRUSTED_ORIGINS")

@@ -5,6 +5,7 @@ from typing import Any, cast
 
 from django.conf import settings
 from django.core.checks import Error, Tags, Warning, register
+from django.core.exceptions import ImproperlyConfigured
 
 
 @register(Tags.security, deploy=True)
@@ -12,7 +13,18 @@ def controler_production(app_configs: Any, **kwargs: Any) -> list[Error | Warnin
     if settings.DEBUG:
         return []
     problemes: list[Error | Warning] = []
-    if settings.SECRET_KEY == settings.CLE_DE_DEVELOPPEMENT or len(settings.SECRET_KEY) < 50:
+    try:
+        cle = settings.SECRET_KEY
+    except ImproperlyConfigured:  # Django refuse de rendre une clé vide
+        cle = None
+        problemes.append(
+            Error(
+                "La variable d'environnement SECRET_KEY est obligatoire quand DJANGO_DEBUG est éteint.",
+                hint="Générez-en une : python -c 'import secrets; print(secrets.token_urlsafe(64))'",
+                id="cotentin.E000",
+            )
+        )
+    if cle is not None and (cle == settings.CLE_DE_DEVELOPPEMENT or len(cle) < 50):
         problemes.append(
             Error(
                 "SECRET_KEY est la clé de développement ou fait moins de 50 caractères.",

@@ -83,6 +83,11 @@ def test_configuration_de_production_incoherente_signalee(reglage, valeur, code)
         assert code in [probleme.id for probleme in controler_production(None)]
 
 
+def test_cle_secrete_absente_refusee_avant_le_demarrage():
+    with override_settings(**(PRODUCTION | {"SECRET_KEY": ""})):
+        assert [p.id for p in controler_production(None)] == ["cotentin.E000"]
+
+
 def test_pas_de_controle_de_production_en_developpement():
     with override_settings(DEBUG=True, SECRET_KEY=settings.CLE_DE_DEVELOPPEMENT):
         assert controler_production(None) == []
