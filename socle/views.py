@@ -4,7 +4,7 @@ import redis
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
-from django.core.paginator import Paginator
+from django.core.paginator import Page, Paginator
 from django.db import connection
 from django.http import FileResponse, HttpRequest, HttpResponse, JsonResponse
 from django.http.response import HttpResponseBase
@@ -32,10 +32,13 @@ def page(request: HttpRequest, gabarit: str) -> HttpResponse:
     return render(request, gabarit)
 
 
+def _page_de_notifications(request: RequetePortail, numero: int | None = None) -> Page:
+    return Paginator(notifications_de(request.user), 25).get_page(numero or request.GET.get("page"))
+
+
 @require_GET
 def notifications(request: RequetePortail) -> HttpResponse:
-    page_courante = Paginator(notifications_de(request.user), 25).get_page(request.GET.get("page"))
-    return render(request, "socle/notification_liste.html", {"page": page_courante})
+    return render(request, "socle/notification_liste.html", {"page": _page_de_notifications(request)})
 
 
 def notification_ouvrir(request: RequetePortail, pk: int) -> HttpResponse:
@@ -55,7 +58,7 @@ def notifications_tout_lire(request: RequetePortail) -> HttpResponse:
         return render(
             request,
             "socle/notification_liste.html#liste",
-            {"page": Paginator(notifications_de(request.user), 25).get_page(1)},
+            {"page": _page_de_notifications(request, numero=1)},
         )
     if nombre:
         messages.success(request, _("Toutes vos notifications sont marquées comme lues."))

@@ -98,16 +98,6 @@ class Onglet:
 
 
 @pytest.fixture
-def onglet(navigateur: Browser, live_server: Any) -> Iterator[Onglet]:
-    contexte = navigateur.new_context(locale="fr-FR", timezone_id="Europe/Paris")
-    contexte.set_default_timeout(15_000)
-    onglet = Onglet(contexte, live_server.url)
-    yield onglet
-    contexte.close()
-    onglet.verifier_console()
-
-
-@pytest.fixture
 def nouvel_onglet(navigateur: Browser, live_server: Any) -> Iterator[Any]:
     """Fabrique d'onglets dans des contextes séparés (deux personnes à la fois)."""
     contextes: list[BrowserContext] = []
@@ -125,6 +115,12 @@ def nouvel_onglet(navigateur: Browser, live_server: Any) -> Iterator[Any]:
         contexte.close()
     for onglet in onglets:
         onglet.verifier_console()
+
+
+@pytest.fixture
+def onglet(nouvel_onglet: Any) -> Onglet:
+    """Un onglet, pour les parcours d'une seule personne."""
+    return nouvel_onglet()
 
 
 def connecter(onglet: Onglet, utilisateur: Any) -> None:
