@@ -46,8 +46,10 @@ INSTALLED_APPS = [
     "crispy_forms",
     "crispy_bootstrap5",
     "django_htmx",
+    "django_filters",
     "socle",
     "comptes",
+    "territoire",
 ]
 
 MIDDLEWARE = [

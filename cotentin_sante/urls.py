@@ -31,5 +31,6 @@ urlpatterns = [
     path("invitation/<str:jeton>/", invitation_accepter_vue, name="invitation_accepter"),
     path("mon-compte/", include("comptes.urls")),
     path("", include("socle.urls")),
+    path("", include("territoire.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -49,8 +49,8 @@ def _groupes_des_roles(request: pytest.FixtureRequest) -> None:
     request.getfixturevalue("transactional_db")
     from django.apps import apps
 
-    migration = importlib.import_module("comptes.migrations.0002_groupes_des_roles")
-    migration.creer_groupes(apps, None)
+    importlib.import_module("comptes.migrations.0002_groupes_des_roles").creer_groupes(apps, None)
+    importlib.import_module("territoire.migrations.0002_droits_des_roles").donner_droits(apps, None)
 
 
 def code_totp(graine: str = GRAINE_TOTP) -> str:

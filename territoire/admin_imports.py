@@ -1,0 +1,1 @@
+"""Administration des imports (lancement par dépôt du fichier, avancement, rapport)."""

@@ -1,0 +1,22 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class TerritoireConfig(AppConfig):
+    name = "territoire"
+    verbose_name = _("Territoire et acteurs de santé")
+
+    def ready(self) -> None:
+        from socle import verbes
+        from socle.navigation import Entree, ajouter
+        from territoire.permissions import peut_voir_annuaire, peut_voir_indicateurs
+
+        verbes.declarer(
+            {
+                "territoire.import.demande": _("Import demandé"),
+                "territoire.import.termine": _("Import terminé"),
+                "territoire.import.echoue": _("Import échoué"),
+            }
+        )
+        ajouter(Entree(_("Annuaire"), "territoire:annuaire", peut_voir_annuaire, ordre=100))
+        ajouter(Entree(_("Indicateurs"), "territoire:indicateurs", peut_voir_indicateurs, ordre=110))

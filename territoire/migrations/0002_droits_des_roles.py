@@ -1,0 +1,68 @@
+"""Droits des groupes de rôles sur le territoire : les agents tiennent l'annuaire et lancent
+les imports ; le secrétariat consulte tout dans l'administration.
+
+Les noms de groupes sont recopiés (et non importés de comptes.roles) : une migration ne doit
+pas changer quand le code évolue.
+"""
+
+from django.contrib.auth.management import create_permissions
+from django.db import migrations
+
+MODELES = [
+    "poledeproximite",
+    "commune",
+    "profession",
+    "specialite",
+    "structure",
+    "appartenance",
+    "site",
+    "professionnel",
+    "lieuexercice",
+    "projet",
+    "fuite",
+    "importfichier",
+    "releveeffectifs",
+]
+# Les relevés ne s'écrivent que par l'import RPPS.
+AGENTS = [
+    f"territoire.{action}_{modele}"
+    for modele in MODELES
+    for action in ("view", "add", "change", "delete")
+    if modele != "releveeffectifs" or action == "view"
+]
+SECRETARIAT = [f"territoire.view_{modele}" for modele in MODELES]
+DROITS = {
+    "Agents de la Direction de la Santé": AGENTS,
+    "Secrétariat du Conseil": SECRETARIAT,
+}
+
+
+def donner_droits(apps, schema_editor):
+    for app_config in apps.get_app_configs():
+        app_config.models_module = True
+        create_permissions(app_config, apps=apps, verbosity=0)
+        app_config.models_module = None
+    Group = apps.get_model("auth", "Group")
+    Permission = apps.get_model("auth", "Permission")
+    for nom, droits in DROITS.items():
+        groupe, _cree = Group.objects.get_or_create(name=nom)
+        for droit in droits:
+            app_label, codename = droit.split(".")
+            groupe.permissions.add(
+                Permission.objects.get(content_type__app_label=app_label, codename=codename)
+            )
+
+
+def retirer_droits(apps, schema_editor):
+    Permission = apps.get_model("auth", "Permission")
+    for groupe in apps.get_model("auth", "Group").objects.filter(name__in=DROITS):
+        groupe.permissions.remove(*Permission.objects.filter(content_type__app_label="territoire"))
+
+
+class Migration(migrations.Migration):
+    dependencies = [
+        ("comptes", "0002_groupes_des_roles"),
+        ("territoire", "0001_initial"),
+    ]
+
+    operations = [migrations.RunPython(donner_droits, retirer_droits)]
