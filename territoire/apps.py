@@ -9,11 +9,13 @@ class TerritoireConfig(AppConfig):
     def ready(self) -> None:
         from socle import verbes
         from socle.navigation import Entree, ajouter
+        from territoire import workflows  # noqa: F401  (enregistre le workflow des imports)
         from territoire.permissions import peut_voir_annuaire, peut_voir_indicateurs
 
         verbes.declarer(
             {
                 "territoire.import.demande": _("Import demandé"),
+                "territoire.import.commence": _("Import commencé"),
                 "territoire.import.termine": _("Import terminé"),
                 "territoire.import.echoue": _("Import échoué"),
             }

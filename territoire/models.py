@@ -634,6 +634,13 @@ class ImportFichier(models.Model):
     def est_fini(self) -> bool:
         return self.statut in {StatutImport.TERMINE, StatutImport.ECHOUE}
 
+    @property
+    def resume(self) -> str:
+        """Le rapport en une phrase (vide tant que l'import n'est pas terminé)."""
+        from territoire.importeurs.base import Rapport
+
+        return Rapport.depuis_json(self.rapport).resume() if self.rapport else ""
+
 
 class ReleveEffectifs(models.Model):
     """Effectifs relevés à un import RPPS : par profession (et spécialité), par pôle et sur

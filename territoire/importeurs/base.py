@@ -1,0 +1,233 @@
+"""Le cadre commun des imports des registres nationaux.
+
+Un importeur :
+1. `verifier(fichiers)` lit le début de chaque fichier et lève `FichierRefuse` (message en
+   français qui dit ce qui était attendu) si ce n'est pas le bon fichier : mauvais format,
+   mauvais encodage, colonnes manquantes. Rien n'est encore écrit ; les flux sont rembobinés.
+2. `importer(fichiers, import_fichier=…, suivi=…)` lit le fichier en flux, sans rien
+   écrire, en signalant l'avancement à `suivi` ; puis, après `suivi(etape=ETAPE_ECRITURE…)`,
+   écrit tout dans **une seule transaction** : un échec ne laisse rien à moitié importé.
+   Il rend un `Rapport` : créés, mis à jour, inchangés, ignorés (hors du territoire),
+   rejetés (numéro de ligne et motif), retirés.
+
+Les importeurs s'enregistrent dans `IMPORTEURS` (par type d'import) ; le service
+`territoire.services.import_executer` les fait tourner, pour Celery comme pour les commandes.
+"""
+
+import re
+from collections.abc import Iterator
+from dataclasses import asdict, dataclass, field
+from datetime import date
+from typing import IO, TYPE_CHECKING, Any, Protocol
+
+from django.utils.formats import number_format
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, ngettext
+
+if TYPE_CHECKING:
+    from territoire.models import ImportFichier
+
+# Au-delà, le rapport garde le compte exact des rejets mais pas le détail de chacun.
+MAX_REJETS_DETAILLES = 500
+ETAPE_LECTURE = "lecture"
+ETAPE_ECRITURE = "ecriture"
+ETAPES = {
+    ETAPE_LECTURE: gettext_lazy("Lecture du fichier"),
+    ETAPE_ECRITURE: gettext_lazy("Enregistrement dans la base"),
+}
+
+Flux = IO[bytes]
+
+
+class FichierRefuse(Exception):
+    """Ce n'est pas le fichier attendu : il est refusé en entier, rien n'est importé.
+
+    `champ` nomme le fichier en cause quand un import en prend plusieurs
+    (« fichier », « fichier_epci », « fichier_populations », « fichier_poles »).
+    """
+
+    def __init__(self, message: str, *, champ: str = "fichier") -> None:
+        super().__init__(message)
+        self.message = message
+        self.champ = champ
+
+
+@dataclass
+class Rejet:
+    ligne: int
+    motif: str
+
+
+@dataclass
+class Rapport:
+    lignes: int = 0
+    crees: int = 0
+    mis_a_jour: int = 0
+    inchanges: int = 0
+    ignores: int = 0
+    rejetes: int = 0
+    retires: int = 0
+    rejets: list[Rejet] = field(default_factory=list)
+    # Remarques pour la personne qui lit le rapport (« 3 communes sans population »).
+    remarques: list[str] = field(default_factory=list)
+
+    def rejeter(self, ligne: int, motif: str) -> None:
+        self.rejetes += 1
+        if len(self.rejets) < MAX_REJETS_DETAILLES:
+            self.rejets.append(Rejet(ligne=ligne, motif=motif))
+
+    @property
+    def rejets_tronques(self) -> bool:
+        return self.rejetes > len(self.rejets)
+
+    def en_json(self) -> dict[str, Any]:
+        return asdict(self)
+
+    @classmethod
+    def depuis_json(cls, donnees: dict[str, Any]) -> "Rapport":
+        donnees = dict(donnees)
+        rejets = [Rejet(**r) for r in donnees.pop("rejets", [])]
+        connus = {f for f in cls.__dataclass_fields__ if f != "rejets"}
+        return cls(rejets=rejets, **{k: v for k, v in donnees.items() if k in connus})
+
+    def resume(self) -> str:
+        """Une phrase en français : « 1 234 lignes lues : 12 créés, … »."""
+
+        def n(valeur: int) -> str:
+            return number_format(valeur, force_grouping=True)
+
+        parties = [
+            ngettext("%(n)s créé", "%(n)s créés", self.crees) % {"n": n(self.crees)},
+            ngettext("%(n)s mis à jour", "%(n)s mis à jour", self.mis_a_jour) % {"n": n(self.mis_a_jour)},
+            ngettext("%(n)s inchangé", "%(n)s inchangés", self.inchanges) % {"n": n(self.inchanges)},
+            ngettext("%(n)s ignoré (hors du territoire)", "%(n)s ignorés (hors du territoire)", self.ignores)
+            % {"n": n(self.ignores)},
+            ngettext("%(n)s rejeté", "%(n)s rejetés", self.rejetes) % {"n": n(self.rejetes)},
+        ]
+        if self.retires:
+            parties.append(ngettext("%(n)s retiré", "%(n)s retirés", self.retires) % {"n": n(self.retires)})
+        return _("%(lignes)s lues : %(detail)s.") % {
+            "lignes": ngettext("%(n)s ligne", "%(n)s lignes", self.lignes) % {"n": n(self.lignes)},
+            "detail": ", ".join(parties),
+        }
+
+
+class Suivi(Protocol):
+    """Reçoit l'avancement : `fait` sur `total` (en octets lus, ou en lignes écrites)."""
+
+    def __call__(self, *, etape: str, fait: int = 0, total: int = 0, lignes: int = 0) -> None: ...
+
+
+def sans_suivi(*, etape: str, fait: int = 0, total: int = 0, lignes: int = 0) -> None:
+    return None
+
+
+@dataclass
+class Fichiers:
+    """Les fichiers d'un import, ouverts en binaire. `nom` sert aux messages et à la date
+    d'extraction (les fichiers nationaux la portent dans leur nom)."""
+
+    principal: Flux
+    nom: str = ""
+    epci: Flux | None = None
+    populations: Flux | None = None
+    poles: Flux | None = None
+
+
+class Importeur(Protocol):
+    def verifier(self, fichiers: Fichiers) -> None: ...
+
+    def importer(self, fichiers: Fichiers, *, import_fichier: "ImportFichier", suivi: Suivi) -> Rapport: ...
+
+
+IMPORTEURS: dict[str, Importeur] = {}
+
+
+def enregistrer(type_import: str, importeur: Importeur) -> Importeur:
+    IMPORTEURS[type_import] = importeur
+    return importeur
+
+
+def importeur_pour(type_import: str) -> Importeur:
+    # Les modules s'enregistrent en s'important (territoire/importeurs/__init__.py).
+    import territoire.importeurs  # noqa: F401
+
+    return IMPORTEURS[type_import]
+
+
+def taille(flux: Flux) -> int:
+    """La taille du flux en octets (pour l'avancement) ; le flux revient à son début."""
+    flux.seek(0, 2)
+    total = flux.tell()
+    flux.seek(0)
+    return total
+
+
+def lire_debut(flux: Flux, octets: int = 65536) -> bytes:
+    """Les premiers octets du flux, qui revient ensuite à son début."""
+    flux.seek(0)
+    debut = flux.read(octets)
+    flux.seek(0)
+    return debut
+
+
+def lignes_suivies(
+    flux: Flux, *, suivi: Suivi, total: int, pas: int = 100_000
+) -> Iterator[tuple[int, bytes]]:
+    """Les lignes du flux (octets, fin de ligne comprise), numérotées à partir de 1, en
+    signalant l'avancement toutes les `pas` lignes. Lecture en flux : la mémoire ne dépend
+    pas de la taille du fichier."""
+    lus = 0
+    numero = 0
+    for numero, ligne in enumerate(flux, start=1):
+        lus += len(ligne)
+        if numero % pas == 0:
+            suivi(etape=ETAPE_LECTURE, fait=lus, total=total, lignes=numero)
+        yield numero, ligne
+    suivi(etape=ETAPE_LECTURE, fait=total, total=total, lignes=numero)
+
+
+def decoder(ligne: bytes, *, encodage: str, numero: int, attendu: str) -> str:
+    """Décode une ligne ; un octet invalide refuse tout le fichier (c'est l'encodage du
+    fichier qui est en cause, pas la ligne)."""
+    try:
+        return ligne.decode(encodage)
+    except UnicodeDecodeError as erreur:
+        raise FichierRefuse(
+            _(
+                "La ligne %(numero)s n'est pas lisible en %(encodage)s : %(attendu)s "
+                "est attendu dans cet encodage. Le fichier a-t-il été ouvert puis réenregistré "
+                "par un tableur ? Importez le fichier d'origine."
+            )
+            % {"numero": numero, "encodage": encodage.upper(), "attendu": attendu}
+        ) from erreur
+
+
+_DATE_DANS_LE_NOM = re.compile(r"(?<!\d)(20\d{2})[-_]?(\d{2})[-_]?(\d{2})(?:\d{4})?(?!\d)")
+
+
+def date_dans_le_nom(nom: str) -> date | None:
+    """La date d'extraction que portent les noms des fichiers nationaux
+    (« PS_LibreAcces_Personne_activite_202611230845.txt », « etalab-cs1100507-stock-20261101-0337.csv »)."""
+    for annee, mois, jour in _DATE_DANS_LE_NOM.findall(nom):
+        try:
+            return date(int(annee), int(mois), int(jour))
+        except ValueError:
+            continue
+    return None
+
+
+def communes_du_territoire() -> dict[str, int]:
+    """Code INSEE → identifiant de la commune, pour les communes du territoire et les codes
+    de leurs communes déléguées ou associées (les registres citent encore l'ancien code)."""
+    from territoire.models import Commune
+
+    communes = list(Commune.objects.values_list("pk", "code_insee", "codes_anciens"))
+    codes: dict[str, int] = {}
+    for pk, _code, anciens in communes:
+        for ancien in anciens or []:
+            codes.setdefault(ancien, pk)
+    # Le code d'une commune en vigueur l'emporte sur un ancien code identique.
+    for pk, code, _anciens in communes:
+        codes[code] = pk
+    return codes

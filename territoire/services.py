@@ -1,0 +1,267 @@
+"""Écritures du territoire : les imports des registres nationaux.
+
+Un import se demande (dépôt dans l'administration, ou commande `importer_*`), puis
+s'exécute (tâche Celery, ou directement pour une commande). Le fichier est vérifié avant
+d'être accepté : un mauvais fichier est refusé tout de suite, avec un message qui dit ce
+qui était attendu, et rien n'est gardé.
+"""
+
+import logging
+import time
+from collections.abc import Callable, Iterator
+from contextlib import ExitStack, contextmanager
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.core.files.uploadedfile import UploadedFile
+from django.db import transaction
+from django.utils.formats import number_format
+from django.utils.translation import gettext as _
+
+from socle.services import apres_validation, evenement_enregistrer
+from socle.workflows import transition
+from territoire.importeurs.base import (
+    ETAPES,
+    FichierRefuse,
+    Fichiers,
+    Rapport,
+    date_dans_le_nom,
+    importeur_pour,
+)
+from territoire.models import ImportFichier, StatutImport
+
+logger = logging.getLogger(__name__)
+
+# Les fichiers d'un import, par nom de champ de ImportFichier.
+CHAMPS_FICHIERS = ("fichier", "fichier_epci", "fichier_populations")
+# Clés de Fichiers pour chaque champ (le fichier des pôles n'existe qu'en commande).
+_CLES = {
+    "fichier": "principal",
+    "fichier_epci": "epci",
+    "fichier_populations": "populations",
+    "fichier_poles": "poles",
+}
+
+
+def _fichiers(flux: dict[str, Any], nom: str) -> Fichiers:
+    return Fichiers(nom=nom, **{_CLES[champ]: f for champ, f in flux.items() if f is not None})
+
+
+def import_demander(
+    *,
+    acteur: Any,
+    type_import: str,
+    fichier: UploadedFile,
+    fichier_epci: UploadedFile | None = None,
+    fichier_populations: UploadedFile | None = None,
+    date_extraction: date | None = None,
+) -> ImportFichier:
+    """Vérifie les fichiers déposés, les garde dans le stockage privé et met l'import en file.
+
+    Lève `ValidationError` (par champ, en français) si un fichier n'est pas celui attendu :
+    rien n'est alors enregistré.
+    """
+    deposes = {"fichier": fichier, "fichier_epci": fichier_epci, "fichier_populations": fichier_populations}
+    nom = fichier.name or ""
+    try:
+        importeur_pour(type_import).verifier(_fichiers(deposes, nom))
+    except FichierRefuse as refus:
+        raise ValidationError({refus.champ: refus.message}) from refus
+    with transaction.atomic():
+        import_fichier = ImportFichier(
+            type=type_import,
+            lance_par=acteur,
+            nom_fichier=nom[:255],
+            date_extraction=date_extraction or date_dans_le_nom(nom),
+        )
+        try:
+            for champ, depose in deposes.items():
+                if depose is not None:
+                    depose.seek(0)
+                    getattr(import_fichier, champ).save(depose.name or champ, depose, save=False)
+            import_fichier.save()
+        except Exception:
+            _supprimer_fichiers(import_fichier)
+            raise
+        evenement_enregistrer(
+            verbe="territoire.import.demande",
+            acteur=acteur,
+            cible=import_fichier,
+            etat_apres=StatutImport.EN_ATTENTE,
+            donnees={"type": type_import, "fichier": import_fichier.nom_fichier},
+        )
+        from territoire.tasks import executer_import
+
+        apres_validation(executer_import, import_fichier.pk)
+    return import_fichier
+
+
+def import_depuis_commande(
+    *,
+    type_import: str,
+    chemins: dict[str, Path],
+    date_extraction: date | None = None,
+    afficher: Callable[[str], None] | None = None,
+) -> ImportFichier:
+    """L'import d'une commande `importer_*` : les fichiers restent où ils sont, l'import
+    s'exécute tout de suite dans le processus de la commande et laisse la même trace
+    (ImportFichier, journal) qu'un import lancé depuis l'administration.
+
+    Lève `FichierRefuse` si un fichier n'est pas celui attendu.
+    """
+    nom = chemins["fichier"].name
+    with _ouvrir_chemins(chemins) as fichiers:
+        importeur_pour(type_import).verifier(fichiers)
+    import_fichier = ImportFichier.objects.create(
+        type=type_import, nom_fichier=nom[:255], date_extraction=date_extraction or date_dans_le_nom(nom)
+    )
+    evenement_enregistrer(
+        verbe="territoire.import.demande",
+        cible=import_fichier,
+        etat_apres=StatutImport.EN_ATTENTE,
+        donnees={"type": type_import, "fichier": nom, "source": "commande"},
+    )
+    return import_executer(import_id=import_fichier.pk, chemins=chemins, afficher=afficher)
+
+
+class SuiviEnBase:
+    """Écrit l'avancement dans la ligne de l'import (au plus une fois par seconde), hors de la
+    transaction d'écriture : la page de l'import le lit pendant que le fichier est lu."""
+
+    INTERVALLE = 1.0
+
+    def __init__(self, import_id: int, afficher: Callable[[str], None] | None = None) -> None:
+        self.import_id = import_id
+        self.afficher = afficher
+        self._etape = ""
+        self._dernier = 0.0
+
+    def __call__(self, *, etape: str, fait: int = 0, total: int = 0, lignes: int = 0) -> None:
+        maintenant = time.monotonic()
+        fini = bool(total) and fait >= total
+        if etape == self._etape and not fini and maintenant - self._dernier < self.INTERVALLE:
+            return
+        self._etape, self._dernier = etape, maintenant
+        # 100 % n'est affiché qu'une fois le rapport écrit.
+        pourcentage = min(99, fait * 100 // total) if total else 0
+        ImportFichier.objects.filter(pk=self.import_id).update(
+            etape=etape, progression=pourcentage, lignes_lues=lignes
+        )
+        if self.afficher:
+            self.afficher(
+                _("%(etape)s : %(pourcentage)s %% (%(lignes)s lignes)")
+                % {
+                    "etape": ETAPES.get(etape, etape),
+                    "pourcentage": pourcentage,
+                    "lignes": number_format(lignes, force_grouping=True),
+                }
+            )
+
+
+def import_executer(
+    *,
+    import_id: int,
+    chemins: dict[str, Path] | None = None,
+    afficher: Callable[[str], None] | None = None,
+) -> ImportFichier:
+    """Fait tourner un import demandé et écrit son rapport ; idempotent.
+
+    Un import déjà terminé ou échoué n'est pas refait (tâche rejouée). Un import trouvé
+    « en cours » est celui d'un worker mort en route : ses écritures, faites en une seule
+    transaction, ont été annulées ; il est recommencé depuis le début.
+    """
+    import_fichier = ImportFichier.objects.get(pk=import_id)
+    if import_fichier.est_fini:
+        return import_fichier
+    if import_fichier.statut == StatutImport.EN_ATTENTE:
+        transition(import_fichier, vers=StatutImport.EN_COURS, acteur=None)
+    else:
+        ImportFichier.objects.filter(pk=import_id).update(progression=0, etape="", lignes_lues=0)
+    suivi = SuiviEnBase(import_id, afficher)
+    try:
+        ouverture = _ouvrir_chemins(chemins) if chemins is not None else _ouvrir_depots(import_fichier)
+        with ouverture as fichiers:
+            rapport = importeur_pour(import_fichier.type).importer(
+                fichiers, import_fichier=import_fichier, suivi=suivi
+            )
+    except FichierRefuse as refus:
+        return _echouer(import_fichier, refus.message)
+    except Exception:
+        # Le détail technique va au journal du serveur ; la page dit ce qu'il faut savoir.
+        logger.exception("L'import %s s'est arrêté sur une erreur inattendue.", import_id)
+        return _echouer(
+            import_fichier,
+            _(
+                "L'import s'est arrêté sur une erreur inattendue : rien n'a été enregistré. "
+                "Le détail est dans le journal du serveur (import n° %(numero)s)."
+            )
+            % {"numero": import_id},
+        )
+    return _terminer(import_fichier, rapport)
+
+
+def _terminer(import_fichier: ImportFichier, rapport: Rapport) -> ImportFichier:
+    ImportFichier.objects.filter(pk=import_fichier.pk).update(
+        rapport=rapport.en_json(), progression=100, etape=""
+    )
+    import_fichier.refresh_from_db()
+    transition(
+        import_fichier,
+        vers=StatutImport.TERMINE,
+        acteur=None,
+        donnees={
+            "crees": rapport.crees,
+            "mis_a_jour": rapport.mis_a_jour,
+            "inchanges": rapport.inchanges,
+            "ignores": rapport.ignores,
+            "rejetes": rapport.rejetes,
+            "retires": rapport.retires,
+        },
+    )
+    _supprimer_fichiers(import_fichier)
+    return import_fichier
+
+
+def _echouer(import_fichier: ImportFichier, message: str) -> ImportFichier:
+    ImportFichier.objects.filter(pk=import_fichier.pk).update(erreur=message, etape="")
+    import_fichier.refresh_from_db()
+    transition(import_fichier, vers=StatutImport.ECHOUE, acteur=None, motif=message)
+    _supprimer_fichiers(import_fichier)
+    return import_fichier
+
+
+def _supprimer_fichiers(import_fichier: ImportFichier) -> None:
+    """Les fichiers déposés ne servent qu'à l'import : ils ne sont pas gardés ensuite
+    (docs/rgpd.md) ; le rapport et le nom du fichier restent."""
+    champs = []
+    for champ in CHAMPS_FICHIERS:
+        fichier = getattr(import_fichier, champ)
+        if fichier:
+            fichier.delete(save=False)
+            champs.append(champ)
+    if champs and import_fichier.pk:
+        ImportFichier.objects.filter(pk=import_fichier.pk).update(**dict.fromkeys(champs, ""))
+
+
+@contextmanager
+def _ouvrir_chemins(chemins: dict[str, Path]) -> Iterator[Fichiers]:
+    with ExitStack() as pile:
+        flux = {champ: pile.enter_context(chemin.open("rb")) for champ, chemin in chemins.items()}
+        yield _fichiers(flux, chemins["fichier"].name)
+
+
+@contextmanager
+def _ouvrir_depots(import_fichier: ImportFichier) -> Iterator[Fichiers]:
+    with ExitStack() as pile:
+        flux = {}
+        for champ in CHAMPS_FICHIERS:
+            fichier = getattr(import_fichier, champ)
+            if fichier:
+                flux[champ] = pile.enter_context(fichier.open("rb"))
+        if "fichier" not in flux:
+            raise FichierRefuse(
+                _("Le fichier déposé pour cet import n'est plus disponible : déposez-le à nouveau.")
+            )
+        yield _fichiers(flux, import_fichier.nom_fichier)
