@@ -7,46 +7,11 @@ Imprime une ligne par mesure : `<nom> <rapport>`. Échelle réaliste : 200 notif
 les lignes en plus dans la base, pas des lignes en plus à l'écran.
 """
 
-import os
-import statistics
-import sys
-import time
-from pathlib import Path
 from typing import Any
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "cotentin_sante.settings_test")
-
-import warnings  # noqa: E402
-
-import django  # noqa: E402
-
-warnings.filterwarnings("ignore", message="No directory at")
-
-django.setup()
-
-from django.contrib.auth.models import Group  # noqa: E402
-from django.db import connection  # noqa: E402
-from django.test import Client  # noqa: E402
-from django.test.utils import setup_test_environment  # noqa: E402
-
-REPETITIONS = 40
-
-
-def _duree(client: Client, url: str) -> float:
-    debut = time.perf_counter()
-    reponse = client.get(url)
-    duree = time.perf_counter() - debut
-    assert reponse.status_code == 200, (url, reponse.status_code)
-    return duree
-
-
-def rapport(client: Client, url: str, reference: tuple[Client, str]) -> float:
-    """Médiane des rapports page / page de référence, mesurées en alternance : une
-    variation de charge de la machine touche les deux mesures d'une même paire."""
-    _duree(client, url)  # chauffe : gabarits compilés, connexion ouverte
-    _duree(*reference)
-    return statistics.median(_duree(client, url) / _duree(*reference) for _ in range(REPETITIONS))
+from _outils import base_de_mesure, client_agent, rapport
+from django.contrib.auth.models import Group
+from django.test import Client
 
 
 def peupler(agent: Any, personne: Any, facteur: int) -> int:
@@ -84,22 +49,13 @@ def peupler(agent: Any, personne: Any, facteur: int) -> int:
 
 
 def main() -> None:
-    setup_test_environment()
-    nom_base = connection.creation.create_test_db(verbosity=0, autoclobber=True)
-    try:
+    with base_de_mesure():
         from comptes.models import Utilisateur
-        from comptes.roles import GROUPES, Role
 
-        agent = Utilisateur.objects.create_user(
-            "agent-bench@exemple.fr", "x", is_staff=True, is_superuser=True
-        )
-        agent.groups.add(Group.objects.get(name=GROUPES[Role.AGENT]))
+        client_de_l_agent = client_agent()
+        agent = Utilisateur.objects.get(email="agent-bench@exemple.fr")
         personne = Utilisateur.objects.create_user("pro-bench@exemple.fr", "x")
-        from allauth.mfa.totp.internal.auth import TOTP
-
-        TOTP.activate(agent, "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP")
-        client_agent, client_pro, anonyme = Client(), Client(), Client()
-        client_agent.force_login(agent)
+        client_pro, anonyme = Client(), Client()
         client_pro.force_login(personne)
 
         reference = (anonyme, "/accessibilite/")
@@ -116,17 +72,15 @@ def main() -> None:
             pages = {
                 "accueil_connecte": (client_pro, "/"),
                 "notifications_liste": (client_pro, "/notifications/"),
-                "invitations_liste": (client_agent, "/mon-compte/invitations/"),
-                "invitation_chronologie": (client_agent, f"/mon-compte/invitations/{cible}/"),
-                "admin_journal": (client_agent, "/admin/socle/evenement/"),
+                "invitations_liste": (client_de_l_agent, "/mon-compte/invitations/"),
+                "invitation_chronologie": (client_de_l_agent, f"/mon-compte/invitations/{cible}/"),
+                "admin_journal": (client_de_l_agent, "/admin/socle/evenement/"),
             }
             for nom, (client, url) in pages.items():
                 resultats.setdefault(nom, {})[facteur] = rapport(client, url, reference)
         for nom, rapports in resultats.items():
             print(f"{nom}_sur_page_statique {rapports[1]:.2f}")
             print(f"{nom}_x10_sur_x1 {rapports[10] / rapports[1]:.2f}")
-    finally:
-        connection.creation.destroy_test_db(nom_base, verbosity=0)
 
 
 if __name__ == "__main__":

@@ -9,7 +9,7 @@ class TerritoireConfig(AppConfig):
     def ready(self) -> None:
         from socle import verbes
         from socle.navigation import Entree, ajouter
-        from territoire import workflows  # noqa: F401  (enregistre le workflow des imports)
+        from territoire import donnees, workflows  # noqa: F401  (enregistrent le workflow et les données)
         from territoire.permissions import peut_voir_annuaire, peut_voir_indicateurs
 
         verbes.declarer(

@@ -12,6 +12,7 @@ from django.db import transaction
 from comptes.demo import COMPTES_DEMO, GRAINE_TOTP_DEMO, MOT_DE_PASSE_DEMO, tableau_des_comptes
 from comptes.models import Utilisateur
 from comptes.roles import GROUPES
+from territoire.demo import charger as charger_territoire
 
 
 class Command(BaseCommand):
@@ -28,7 +29,10 @@ class Command(BaseCommand):
         if crees:
             self.stdout.write(self.style.SUCCESS(f"{crees} compte(s) de démonstration créé(s)."))
         else:
-            self.stdout.write("Données de démonstration déjà présentes : rien à charger.")
+            self.stdout.write("Comptes de démonstration déjà présents.")
+        # Le territoire passe par les vrais importeurs, à partir de fichiers aux formats officiels.
+        if not charger_territoire(afficher=self.stdout.write):
+            self.stdout.write("Territoire de démonstration déjà présent.")
         self.stdout.write(tableau_des_comptes())
 
     def _compte(self, compte: Any) -> bool:

@@ -1,0 +1,979 @@
+"""Un territoire de démonstration plausible, chargé par les vrais importeurs.
+
+`manage.py demo` écrit des fichiers aux formats officiels (COG et composition des EPCI de
+l'INSEE, extraction RPPS de l'Annuaire Santé, extraction FINESS d'etalab, fuites) puis les
+importe avec les commandes `importer_*` : la démonstration passe par le même chemin que les
+données réelles. Tout ce qui en sort est marqué `demo` (et affiché comme tel).
+
+Les communes, leurs codes et leurs populations sont proches du réel sans prétendre l'être ;
+les personnes sont fictives (noms tirés au sort, numéros RPPS de la série 1000…, clés
+valides). Les mêmes générateurs servent à bench/ : territoire ×10 et fichier RPPS national.
+"""
+
+import csv
+import random
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+from typing import IO, Any
+
+from stdnum import luhn
+
+from territoire.models import SIREN_AGGLOMERATION
+
+# ---------------------------------------------------------------------------------------
+# Les communes et leurs pôles de proximité
+
+
+@dataclass(frozen=True)
+class CommuneDemo:
+    code: str
+    nom: str
+    population: int
+    latitude: float
+    longitude: float
+    # Communes déléguées (code, nom) : les registres citent encore ces anciens codes.
+    deleguees: tuple[tuple[str, str], ...] = ()
+
+
+POLES: tuple[tuple[str, tuple[CommuneDemo, ...]], ...] = (
+    (
+        "Cherbourg-en-Cotentin",
+        (
+            CommuneDemo(
+                "50129",
+                "Cherbourg-en-Cotentin",
+                77_700,
+                49.6337,
+                -1.6221,
+                (
+                    ("50129", "Cherbourg-Octeville"),
+                    ("50173", "Équeurdreville-Hainneville"),
+                    ("50203", "La Glacerie"),
+                    ("50416", "Querqueville"),
+                    ("50602", "Tourlaville"),
+                ),
+            ),
+        ),
+    ),
+    (
+        "La Hague",
+        (
+            CommuneDemo(
+                "50041",
+                "La Hague",
+                11_400,
+                49.6630,
+                -1.8370,
+                (
+                    ("50041", "Beaumont-Hague"),
+                    ("50254", "Jobourg"),
+                    ("50385", "Omonville-la-Rogue"),
+                    ("50627", "Vauville"),
+                    ("50218", "Gréville-Hague"),
+                ),
+            ),
+        ),
+    ),
+    (
+        "Les Pieux",
+        (
+            CommuneDemo("50402", "Les Pieux", 3_500, 49.5130, -1.8080),
+            CommuneDemo("50184", "Flamanville", 1_800, 49.5330, -1.8670),
+            CommuneDemo("50573", "Siouville-Hague", 1_000, 49.5590, -1.8390),
+            CommuneDemo("50585", "Surtainville", 1_200, 49.4620, -1.8170),
+            CommuneDemo("50042", "Benoîtville", 800, 49.5400, -1.7970),
+            CommuneDemo("50603", "Tréauville", 700, 49.5380, -1.8230),
+        ),
+    ),
+    (
+        "Côte des Isles",
+        (
+            CommuneDemo("50031", "Barneville-Carteret", 2_200, 49.3840, -1.7500),
+            CommuneDemo("50412", "Port-Bail-sur-Mer", 2_500, 49.3370, -1.6950),
+            CommuneDemo("50330", "Les Moitiers-d'Allonne", 600, 49.4030, -1.7550),
+        ),
+    ),
+    (
+        "Vallée de l'Ouve",
+        (
+            CommuneDemo("50551", "Saint-Sauveur-le-Vicomte", 2_000, 49.3870, -1.5310),
+            CommuneDemo("50366", "Néhou", 700, 49.4160, -1.5330),
+        ),
+    ),
+    (
+        "Douve et Divette",
+        (
+            CommuneDemo("50315", "Martinvast", 1_200, 49.5950, -1.6570),
+            CommuneDemo("50599", "Tollevast", 1_300, 49.5700, -1.6280),
+            CommuneDemo("50089", "Brix", 2_300, 49.5450, -1.5810),
+            CommuneDemo("50230", "Hardinvast", 700, 49.5810, -1.6610),
+        ),
+    ),
+    (
+        "Cœur du Cotentin",
+        (
+            CommuneDemo("50615", "Valognes", 6_800, 49.5090, -1.4700),
+            CommuneDemo(
+                "50082",
+                "Bricquebec-en-Cotentin",
+                5_900,
+                49.4700,
+                -1.6330,
+                (("50082", "Bricquebec"), ("50397", "Les Perques"), ("50418", "Quettetot")),
+            ),
+            CommuneDemo("50647", "Yvetot-Bocage", 900, 49.4900, -1.5100),
+        ),
+    ),
+    (
+        "Région de Montebourg",
+        (
+            CommuneDemo("50341", "Montebourg", 2_100, 49.4880, -1.3790),
+            CommuneDemo("50419", "Quinéville", 300, 49.5130, -1.2930),
+        ),
+    ),
+    (
+        "Val de Saire",
+        (
+            CommuneDemo("50562", "Saint-Vaast-la-Hougue", 1_800, 49.5880, -1.2660),
+            CommuneDemo("50417", "Quettehou", 1_600, 49.5930, -1.3030),
+            CommuneDemo("50433", "Réville", 1_100, 49.6190, -1.2590),
+            CommuneDemo("50030", "Barfleur", 600, 49.6710, -1.2640),
+        ),
+    ),
+    (
+        "Saint-Pierre-Église",
+        (
+            CommuneDemo("50539", "Saint-Pierre-Église", 1_800, 49.6680, -1.4030),
+            CommuneDemo("50178", "Fermanville", 1_400, 49.6880, -1.4600),
+            CommuneDemo("50296", "Maupertus-sur-Mer", 250, 49.6590, -1.4940),
+        ),
+    ),
+)
+
+COMMUNES: tuple[CommuneDemo, ...] = tuple(c for _pole, communes in POLES for c in communes)
+# Communes hors de l'agglomération, présentes dans les fichiers nationaux : elles sont ignorées.
+COMMUNES_HORS = (
+    ("50502", "Saint-Lô", "200066389"),
+    ("50099", "Carentan-les-Marais", "200042729"),
+    ("14118", "Caen", "200065597"),
+    ("35238", "Rennes", "243500139"),
+    ("75056", "Paris", "200054781"),
+)
+
+
+def _par_code() -> dict[str, CommuneDemo]:
+    return {c.code: c for c in COMMUNES}
+
+
+# ---------------------------------------------------------------------------------------
+# Fichiers INSEE
+
+
+def ecrire_cog(chemin: Path) -> None:
+    """Le fichier des communes du COG (`v_commune_AAAA.csv`)."""
+    with chemin.open("w", encoding="utf-8", newline="") as sortie:
+        ecrivain = csv.writer(sortie)
+        ecrivain.writerow(
+            [
+                "TYPECOM",
+                "COM",
+                "REG",
+                "DEP",
+                "CTCD",
+                "ARR",
+                "TNCC",
+                "NCC",
+                "NCCENR",
+                "LIBELLE",
+                "CAN",
+                "COMPARENT",
+            ]
+        )
+        lignes = []
+        for commune in COMMUNES:
+            lignes.append(("COM", commune.code, commune.nom, ""))
+            for code, nom in commune.deleguees:
+                lignes.append(("COMD", code, nom, commune.code))
+        lignes += [("COM", code, nom, "") for code, nom, _epci in COMMUNES_HORS]
+        for typecom, code, nom, parent in sorted(lignes, key=lambda ligne: (ligne[1], ligne[0])):
+            departement = code[:2]
+            ecrivain.writerow(
+                [
+                    typecom,
+                    code,
+                    "28" if departement in {"50", "14"} else "53" if departement == "35" else "11",
+                    departement,
+                    f"{departement}D",
+                    "504",
+                    "0",
+                    nom.upper().replace("-", " ").replace("É", "E").replace("È", "E").replace("Œ", "OE"),
+                    nom,
+                    nom,
+                    "" if typecom == "COMD" else f"{departement}99",
+                    parent,
+                ]
+            )
+
+
+def ecrire_epci(chemin: Path) -> None:
+    """La composition communale des EPCI (`Intercommunalite_Metropole_au_01-01-AAAA.xlsx`)."""
+    from openpyxl import Workbook
+
+    classeur = Workbook(write_only=False)
+    feuille = classeur.create_sheet("Composition_communale", 0)
+    del classeur["Sheet"]
+    feuille.title = "Composition_communale"
+    feuille.append(["Composition communale des EPCI à fiscalité propre au 1er janvier 2026"])
+    feuille.append(["Source : Insee, Code officiel géographique"])
+    feuille.append([])
+    feuille.append(["Géographie au 01/01/2026"])
+    feuille.append([])
+    feuille.append(["CODGEO", "LIBGEO", "EPCI", "LIBEPCI", "DEP", "REG"])
+    for commune in COMMUNES:
+        feuille.append([commune.code, commune.nom, SIREN_AGGLOMERATION, "CA du Cotentin", "50", "28"])
+    for code, nom, epci in COMMUNES_HORS:
+        feuille.append([code, nom, epci, "Autre EPCI", code[:2], "28"])
+    classeur.save(chemin)
+
+
+def ecrire_populations(chemin: Path, annee: int = 2023) -> None:
+    with chemin.open("w", encoding="utf-8", newline="") as sortie:
+        ecrivain = csv.writer(sortie)
+        ecrivain.writerow(["code_insee", "population", "annee"])
+        for commune in COMMUNES:
+            ecrivain.writerow([commune.code, commune.population, annee])
+
+
+def ecrire_poles(chemin: Path) -> None:
+    with chemin.open("w", encoding="utf-8", newline="") as sortie:
+        ecrivain = csv.writer(sortie)
+        ecrivain.writerow(["code_insee", "pole"])
+        for pole, communes in POLES:
+            for commune in communes:
+                ecrivain.writerow([commune.code, pole])
+
+
+# ---------------------------------------------------------------------------------------
+# Établissements (FINESS)
+
+
+def finess(numero: int) -> str:
+    corps = f"50{numero:06d}"
+    return corps + luhn.calc_check_digit(corps)
+
+
+def siret(numero: int) -> str:
+    corps = f"{numero:013d}"
+    return corps + luhn.calc_check_digit(corps)
+
+
+@dataclass(frozen=True)
+class EtablissementDemo:
+    numero: int
+    nom: str
+    nom_long: str
+    categorie: str
+    libelle_categorie: str
+    code_commune: str  # code INSEE cité par le fichier (parfois celui d'une commune déléguée)
+    adresse: tuple[str, str, str]  # numéro, type de voie, voie
+    telephone: str
+    ouverture: str
+    juridique: int | None = None
+
+    @property
+    def finess(self) -> str:
+        return finess(self.numero)
+
+    @property
+    def finess_juridique(self) -> str:
+        return finess(self.juridique if self.juridique is not None else self.numero + 500)
+
+
+# fmt: off
+ETABLISSEMENTS: tuple[EtablissementDemo, ...] = (
+    EtablissementDemo(1, "CH PUBLIC DU COTENTIN", "CENTRE HOSPITALIER PUBLIC DU COTENTIN", "355", "Centre Hospitalier (C.H.)",
+                      "50129", ("46", "RUE", "DU VAL DE SAIRE"), "0233207000", "1978-01-01", juridique=1000),
+    EtablissementDemo(2, "CHPC SITE DE VALOGNES", "CENTRE HOSPITALIER PUBLIC DU COTENTIN - SITE DE VALOGNES", "355", "Centre Hospitalier (C.H.)",
+                      "50615", ("1", "AV", "DU 8 MAI 1945"), "0233952000", "1978-01-01", juridique=1000),
+    EtablissementDemo(3, "POLYCLINIQUE DU COTENTIN", "POLYCLINIQUE DU COTENTIN", "365", "Etablissement de Soins Pluridisciplinaire",
+                      "50173", ("1", "RUE", "JEAN BART"), "0233553300", "1990-01-01", juridique=1001),
+    EtablissementDemo(4, "GCS PARTENAIRES SANTE DU COTENTIN", "GROUPEMENT DE COOPERATION SANITAIRE PARTENAIRES SANTE DU COTENTIN", "696", "Groupement de coopération sanitaire de moyens",
+                      "50129", ("46", "RUE", "DU VAL DE SAIRE"), "0233207001", "2017-10-12", juridique=1002),
+    EtablissementDemo(5, "MSP DE LA HAGUE", "MAISON DE SANTE PLURIPROFESSIONNELLE DE LA HAGUE", "603", "Maison de santé (L.6223-3)",
+                      "50041", ("2", "RUE", "DES TOHAGUES"), "0233527000", "2014-09-01"),
+    EtablissementDemo(6, "PSLA DES PIEUX", "POLE DE SANTE LIBERAL ET AMBULATOIRE DES PIEUX", "603", "Maison de santé (L.6223-3)",
+                      "50402", ("5", "RUE", "CENTRALE"), "0233529000", "2016-03-01"),
+    EtablissementDemo(7, "MSP DU VAL DE SAIRE", "MAISON DE SANTE PLURIPROFESSIONNELLE DU VAL DE SAIRE", "603", "Maison de santé (L.6223-3)",
+                      "50417", ("3", "RTE", "DE VALOGNES"), "0233431200", "2018-01-15"),
+    EtablissementDemo(8, "MSP DE BRICQUEBEC", "MAISON DE SANTE PLURIPROFESSIONNELLE DE BRICQUEBEC-EN-COTENTIN", "603", "Maison de santé (L.6223-3)",
+                      "50082", ("12", "RUE", "DU CHATEAU"), "0233521000", "2019-06-01"),
+    EtablissementDemo(9, "CENTRE DE SANTE DE CHERBOURG", "CENTRE DE SANTE MUNICIPAL DE CHERBOURG-EN-COTENTIN", "124", "Centre de Santé",
+                      "50602", ("8", "RUE", "DE LA PAIX"), "0233881000", "2021-04-01"),
+    EtablissementDemo(10, "EHPAD LES JARDINS DE VALOGNES", "EHPAD LES JARDINS DE VALOGNES", "500", "Etablissement d'hébergement pour personnes âgées dépendantes",
+                      "50615", ("14", "RUE", "DES CAPUCINS"), "0233401500", "2004-01-01"),
+    EtablissementDemo(11, "EHPAD LE GRAND JARDIN", "EHPAD LE GRAND JARDIN", "500", "Etablissement d'hébergement pour personnes âgées dépendantes",
+                      "50203", ("2", "RUE", "DU BOCAGE"), "0233443400", "2008-01-01"),
+    EtablissementDemo(12, "EHPAD DU VAL DE SAIRE", "EHPAD DU VAL DE SAIRE", "500", "Etablissement d'hébergement pour personnes âgées dépendantes",
+                      "50562", ("1", "RUE", "DE LA HOUGUE"), "0233545400", "2001-01-01"),
+    EtablissementDemo(13, "SSIAD DU COTENTIN", "SERVICE DE SOINS INFIRMIERS A DOMICILE DU COTENTIN", "354", "Service de Soins Infirmiers A Domicile (S.S.I.A.D)",
+                      "50129", ("20", "RUE", "DES TOURELLES"), "0233887700", "1995-01-01"),
+    EtablissementDemo(14, "PHARMACIE DU PORT", "PHARMACIE DU PORT", "620", "Pharmacie d'Officine",
+                      "50129", ("3", "QUAI", "DE CALIGNY"), "0233430001", "1960-01-01"),
+    EtablissementDemo(15, "PHARMACIE DE LA HAGUE", "PHARMACIE DE LA HAGUE", "620", "Pharmacie d'Officine",
+                      "50041", ("1", "PL", "DE LA MAIRIE"), "0233527711", "1975-01-01"),
+    EtablissementDemo(16, "PHARMACIE DES PIEUX", "PHARMACIE DES PIEUX", "620", "Pharmacie d'Officine",
+                      "50402", ("9", "RUE", "CENTRALE"), "0233527799", "1980-01-01"),
+    EtablissementDemo(17, "PHARMACIE CENTRALE DE VALOGNES", "PHARMACIE CENTRALE DE VALOGNES", "620", "Pharmacie d'Officine",
+                      "50615", ("2", "RUE", "DES RALLIERS"), "0233401122", "1970-01-01"),
+)
+# fmt: on
+# Les mêmes lignes du fichier national, hors du territoire : ignorées par l'import.
+# fmt: off
+ETABLISSEMENTS_HORS = (
+    EtablissementDemo(900, "CHU CAEN NORMANDIE", "CENTRE HOSPITALIER UNIVERSITAIRE DE CAEN NORMANDIE", "101", "Centre Hospitalier Régional (C.H.R.)",
+                      "14118", ("", "AV", "DE LA COTE DE NACRE"), "0231064444", "1975-01-01"),
+    EtablissementDemo(901, "CH MEMORIAL SAINT-LO", "CENTRE HOSPITALIER MEMORIAL FRANCE ETATS-UNIS", "355", "Centre Hospitalier (C.H.)",
+                      "50502", ("715", "RUE", "HENRI DUNANT"), "0233063300", "1970-01-01"),
+)
+# fmt: on
+
+
+def _lambert93(latitude: float, longitude: float) -> tuple[float, float]:
+    from pyproj import Transformer
+
+    x, y = Transformer.from_crs(4326, 2154, always_xy=True).transform(longitude, latitude)
+    return round(x, 1), round(y, 1)
+
+
+def ecrire_finess(chemin: Path, extraction: date) -> None:
+    """L'extraction FINESS d'etalab (`etalab-cs1100507-stock-AAAAMMJJ-hhmm.csv`, Latin-1)."""
+    par_code = _par_code()
+    geolocalisations = []
+    with chemin.open("w", encoding="latin-1", newline="") as sortie:
+        ecrivain = csv.writer(sortie, delimiter=";", lineterminator="\n")
+        ecrivain.writerow(["finess", "etalab", "100", extraction.isoformat()])
+        for rang, etab in enumerate(ETABLISSEMENTS + ETABLISSEMENTS_HORS):
+            departement, commune = etab.code_commune[:2], etab.code_commune[2:]
+            numero, type_voie, voie = etab.adresse
+            code_postal = (
+                "14000" if departement == "14" else "50000" if etab.code_commune == "50502" else "50100"
+            )
+            ecrivain.writerow(
+                [
+                    "structureet",
+                    etab.finess,
+                    etab.finess_juridique,
+                    etab.nom,
+                    etab.nom_long,
+                    "",
+                    "",
+                    numero,
+                    type_voie,
+                    voie,
+                    "",
+                    "",
+                    commune,
+                    departement,
+                    "MANCHE" if departement == "50" else "CALVADOS",
+                    f"{code_postal} {etab.nom.split()[-1]}",
+                    etab.telephone[1:],  # le fichier perd souvent le 0 initial
+                    "",
+                    etab.categorie,
+                    etab.libelle_categorie,
+                    "",
+                    "",
+                    siret(26_500_000_000 + rang),
+                    "8610Z",
+                    "",
+                    "",
+                    "",
+                    "",
+                    etab.ouverture,
+                    etab.ouverture,
+                    extraction.isoformat(),
+                    "",
+                ]
+            )
+            commune_demo = par_code.get(etab.code_commune) or next(
+                (c for c in COMMUNES if any(code == etab.code_commune for code, _nom in c.deleguees)), None
+            )
+            if commune_demo is not None:
+                x, y = _lambert93(
+                    commune_demo.latitude + rang * 0.0007, commune_demo.longitude - rang * 0.0005
+                )
+                geolocalisations.append(
+                    [
+                        "geolocalisation",
+                        etab.finess,
+                        f"{x}",
+                        f"{y}",
+                        "1,ATLASANTE,100,IGN,BD_ADRESSE,V2.2,LAMBERT_93",
+                        extraction.isoformat(),
+                    ]
+                )
+        for ligne in geolocalisations:
+            ecrivain.writerow(ligne)
+
+
+# ---------------------------------------------------------------------------------------
+# Professionnels (RPPS)
+
+COLONNES_RPPS = (
+    "Type d'identifiant PP",
+    "Identifiant PP",
+    "Identification nationale PP",
+    "Code civilité d'exercice",
+    "Libellé civilité d'exercice",
+    "Code civilité",
+    "Libellé civilité",
+    "Nom d'exercice",
+    "Prénom d'exercice",
+    "Code profession",
+    "Libellé profession",
+    "Code catégorie professionnelle",
+    "Libellé catégorie professionnelle",
+    "Code type savoir-faire",
+    "Libellé type savoir-faire",
+    "Code savoir-faire",
+    "Libellé savoir-faire",
+    "Code mode exercice",
+    "Libellé mode exercice",
+    "Numéro SIRET site",
+    "Numéro SIREN site",
+    "Numéro FINESS site",
+    "Numéro FINESS établissement juridique",
+    "Identifiant technique de la structure",
+    "Raison sociale site",
+    "Enseigne commerciale site",
+    "Complément destinataire (coord. structure)",
+    "Complément point géographique (coord. structure)",
+    "Numéro Voie (coord. structure)",
+    "Indice répétition voie (coord. structure)",
+    "Code type de voie (coord. structure)",
+    "Libellé type de voie (coord. structure)",
+    "Libellé Voie (coord. structure)",
+    "Mention distribution (coord. structure)",
+    "Bureau cedex (coord. structure)",
+    "Code postal (coord. structure)",
+    "Code commune (coord. structure)",
+    "Libellé commune (coord. structure)",
+    "Code pays (coord. structure)",
+    "Libellé pays (coord. structure)",
+    "Téléphone (coord. structure)",
+    "Téléphone 2 (coord. structure)",
+    "Télécopie (coord. structure)",
+    "Adresse e-mail (coord. structure)",
+    "Code Département (structure)",
+    "Libellé Département (structure)",
+    "Ancien identifiant de la structure",
+    "Autorité d'enregistrement",
+    "Code secteur d'activité",
+    "Libellé secteur d'activité",
+    "Code section tableau pharmaciens",
+    "Libellé section tableau pharmaciens",
+)
+_INDEX_RPPS = {nom: i for i, nom in enumerate(COLONNES_RPPS)}
+ENTETE_RPPS = "|".join(COLONNES_RPPS) + "|\n"
+
+
+@dataclass(frozen=True)
+class ProfessionDemo:
+    code: str
+    libelle: str
+    poids: float  # pour 10 000 habitants, ordre de grandeur d'un territoire sous-doté
+    savoir_faire: tuple[tuple[str, str, float], ...] = ()
+    part_liberale: float = 0.7
+
+
+PROFESSIONS: tuple[ProfessionDemo, ...] = (
+    ProfessionDemo(
+        "10",
+        "Médecin",
+        24.0,
+        (
+            ("SM54", "Médecine générale", 0.45),
+            ("SM02", "Anesthésie-réanimation", 0.06),
+            ("SM04", "Cardiologie et maladies vasculaires", 0.06),
+            ("SM20", "Gynécologie-obstétrique", 0.05),
+            ("SM40", "Pédiatrie", 0.05),
+            ("SM42", "Psychiatrie", 0.07),
+            ("SM44", "Radio-diagnostic et imagerie médicale", 0.05),
+            ("SM12", "Chirurgie orthopédique et traumatologie", 0.04),
+            ("SM38", "Ophtalmologie", 0.04),
+            ("SM28", "Médecine d'urgence", 0.08),
+            ("SM49", "Santé publique et médecine sociale", 0.05),
+        ),
+        part_liberale=0.55,
+    ),
+    ProfessionDemo("60", "Infirmier", 95.0, part_liberale=0.3),
+    ProfessionDemo("70", "Masseur-Kinésithérapeute", 9.0, part_liberale=0.85),
+    ProfessionDemo("21", "Pharmacien", 9.5, part_liberale=0.75),
+    ProfessionDemo("40", "Chirurgien-Dentiste", 4.5, part_liberale=0.9),
+    ProfessionDemo("50", "Sage-Femme", 3.0, part_liberale=0.35),
+    ProfessionDemo("91", "Orthophoniste", 2.5, part_liberale=0.85),
+    ProfessionDemo("80", "Pédicure-Podologue", 1.5, part_liberale=0.95),
+    ProfessionDemo("92", "Orthoptiste", 0.6, part_liberale=0.7),
+    ProfessionDemo("95", "Psychomotricien", 0.8, part_liberale=0.4),
+    ProfessionDemo("94", "Ergothérapeute", 0.9, part_liberale=0.2),
+)
+
+# fmt: off
+NOMS = (
+    "MARTIN", "LEFEVRE", "LECOQ", "GUERIN", "LEMARCHAND", "HAMEL", "MARIE", "LEBRETON", "LEROUX",
+    "DUVAL", "LEMOINE", "LECLERC", "LEBLOND", "HEBERT", "LECONTE", "LEGRAND", "MAUGER", "PIGNOT",
+    "DESCHAMPS", "LEPETIT", "POISSON", "ROBINE", "GOSSELIN", "LAISNEY", "LESAGE", "LEGOUPIL", "MOUCHEL",
+    "ENGUEHARD", "FOLLIOT", "LEFRANCOIS", "LEMIERE", "DUBOST", "HUET", "JEANNE", "LECHEVALIER", "LEMAITRE",
+    "BURNOUF", "CASTEL", "ONFROY", "LEBOISSELIER", "VASSELIN", "TOSTAIN", "RENOUF", "LECACHEUX", "GIRARD",
+    "FONTAINE", "BERNARD", "PETIT", "DUBOIS", "MOREAU", "LAURENT", "SIMON", "MICHEL", "DAVID",
+    "BERTRAND", "ROUX", "VINCENT", "FOURNIER", "MOREL", "GIRAUD", "ANDRE", "MERCIER", "BLANC",
+    "GUERIN", "BOYER", "GARNIER", "CHEVALIER", "FRANCOIS", "LEGRIS", "GAUTIER", "PERRIN", "ROBIN",
+    "CLEMENT", "MORIN", "NICOLAS",
+)
+# fmt: on
+# fmt: off
+PRENOMS = (
+    ("M", "ERIC"), ("M", "THOMAS"), ("M", "NICOLAS"), ("M", "JULIEN"), ("M", "ANTOINE"), ("M", "PIERRE"),
+    ("M", "MATHIEU"), ("M", "VINCENT"), ("M", "GUILLAUME"), ("M", "FRANCOIS"), ("M", "OLIVIER"), ("M", "MARC"),
+    ("M", "PHILIPPE"), ("M", "LUC"), ("M", "HUGO"), ("M", "LOUIS"), ("M", "ARTHUR"), ("M", "BAPTISTE"),
+    ("MME", "HELENE"), ("MME", "SOPHIE"), ("MME", "CLAIRE"), ("MME", "ANNE"), ("MME", "CAMILLE"), ("MME", "JULIE"),
+    ("MME", "MARIE"), ("MME", "CELINE"), ("MME", "AURELIE"), ("MME", "LAURE"), ("MME", "EMILIE"), ("MME", "PAULINE"),
+    ("MME", "MANON"), ("MME", "LEA"), ("MME", "CHLOE"), ("MME", "ISABELLE"), ("MME", "NATHALIE"), ("MME", "VALERIE"),
+    ("MME", "SANDRINE"), ("MME", "INES"),
+)
+# fmt: on
+# fmt: off
+VOIES = (
+    ("RUE", "Rue", "DE LA PAIX"), ("RUE", "Rue", "GAMBETTA"), ("AV", "Avenue", "DE PARIS"),
+    ("PL", "Place", "DE LA REPUBLIQUE"), ("RUE", "Rue", "DU MARECHAL FOCH"), ("RTE", "Route", "DE VALOGNES"),
+    ("RUE", "Rue", "DES CARRIERES"), ("BD", "Boulevard", "SCHUMAN"), ("RUE", "Rue", "DU BOCAGE"),
+)
+# fmt: on
+
+
+def rpps(numero: int) -> str:
+    """Le numéro RPPS de rang `numero` (série 10…, clé de Luhn valide)."""
+    corps = f"1{numero:09d}"
+    return corps + luhn.calc_check_digit(corps)
+
+
+def ligne_rpps(valeurs: dict[str, str]) -> str:
+    champs = [""] * len(COLONNES_RPPS)
+    for nom, valeur in valeurs.items():
+        champs[_INDEX_RPPS[nom]] = valeur
+    return "|".join(champs) + "|\n"
+
+
+@dataclass
+class PersonneDemo:
+    rang: int
+    nom: str
+    prenom: str
+    civilite: str
+    profession: ProfessionDemo
+    savoir_faire: tuple[str, str] | None
+    activites: list[tuple[str, str, EtablissementDemo | None]] = field(default_factory=list)
+    # (mode L/S, code INSEE cité, établissement ou cabinet)
+
+
+def _tirer(hasard: random.Random, choix: Sequence[Any], poids: Sequence[float]) -> Any:
+    return hasard.choices(choix, weights=poids, k=1)[0]
+
+
+def personnes(nombre: int, *, graine: int = 2026, premier_rang: int = 1) -> list[PersonneDemo]:
+    """`nombre` professionnels fictifs répartis sur les communes du territoire selon leur
+    population, avec une ou deux activités (libérale, salariée, ou les deux)."""
+    hasard = random.Random(graine)
+    poids_professions = [p.poids for p in PROFESSIONS]
+    communes = list(COMMUNES)
+    poids_communes = [c.population for c in communes]
+    etablissements_salaries = [
+        e for e in ETABLISSEMENTS if e.categorie in {"355", "365", "500", "354", "124"}
+    ]
+    maisons = [e for e in ETABLISSEMENTS if e.categorie == "603"]
+    officines = [e for e in ETABLISSEMENTS if e.categorie == "620"]
+    resultat = []
+    for rang in range(premier_rang, premier_rang + nombre):
+        profession: ProfessionDemo = _tirer(hasard, PROFESSIONS, poids_professions)
+        civilite, prenom = hasard.choice(PRENOMS)
+        savoir_faire = None
+        if profession.savoir_faire:
+            code, libelle, _p = _tirer(
+                hasard, profession.savoir_faire, [s[2] for s in profession.savoir_faire]
+            )
+            savoir_faire = (code, libelle)
+        personne = PersonneDemo(rang, hasard.choice(NOMS), prenom, civilite, profession, savoir_faire)
+        liberal = hasard.random() < profession.part_liberale
+        if profession.code == "21":
+            personne.activites.append(("L" if liberal else "S", "", hasard.choice(officines)))
+        elif liberal:
+            if hasard.random() < 0.3:
+                maison = hasard.choice(maisons)
+                personne.activites.append(("L", maison.code_commune, maison))
+            else:
+                commune = _tirer(hasard, communes, poids_communes)
+                personne.activites.append(("L", commune.code, None))
+            if hasard.random() < 0.12:  # exercice mixte : une vacation à l'hôpital ou à la clinique
+                personne.activites.append(("S", "", hasard.choice(etablissements_salaries[:3])))
+        else:
+            personne.activites.append(("S", "", hasard.choice(etablissements_salaries)))
+        resultat.append(personne)
+    return resultat
+
+
+def lignes_de(personne: PersonneDemo, hasard: random.Random) -> Iterator[str]:
+    par_code = _par_code()
+    for mode, code_commune, etablissement in personne.activites:
+        code = etablissement.code_commune if etablissement else code_commune
+        commune = par_code.get(code)
+        libelle_commune = commune.nom if commune else ""
+        if etablissement is not None:
+            identifiant = f"F{etablissement.finess}"
+            raison_sociale = etablissement.nom
+            numero, type_voie, voie = etablissement.adresse
+            libelle_type = {"RUE": "Rue", "AV": "Avenue", "PL": "Place", "RTE": "Route", "QUAI": "Quai"}.get(
+                type_voie, type_voie
+            )
+            telephone = etablissement.telephone
+            secteur = {
+                "355": ("SA01", "Etablissement public de santé"),
+                "365": ("SA02", "Etablissement privé non PSPH"),
+                "500": ("SA25", "Etablissement pour personnes âgées"),
+                "620": ("SA33", "Pharmacie d'officine"),
+                "603": ("SA08", "Cabinet de groupe"),
+            }.get(etablissement.categorie, ("SA17", "Centre de santé"))
+            finess_site = etablissement.finess
+        else:
+            identifiant = f"C{personne.rang:012d}"
+            raison_sociale = f"CABINET {personne.prenom[0]}. {personne.nom}"
+            type_voie, libelle_type, voie = hasard.choice(VOIES)
+            numero = str(hasard.randint(1, 80))
+            telephone = f"02334{hasard.randint(10000, 99999)}"
+            secteur = ("SA07", "Cabinet individuel")
+            finess_site = ""
+        valeurs = {
+            "Type d'identifiant PP": "8",
+            "Identifiant PP": rpps(personne.rang),
+            "Identification nationale PP": "8" + rpps(personne.rang),
+            "Code civilité": personne.civilite,
+            "Libellé civilité": "Madame" if personne.civilite == "MME" else "Monsieur",
+            "Nom d'exercice": personne.nom,
+            "Prénom d'exercice": personne.prenom,
+            "Code profession": personne.profession.code,
+            "Libellé profession": personne.profession.libelle,
+            "Code catégorie professionnelle": "C",
+            "Libellé catégorie professionnelle": "Civil",
+            "Code mode exercice": mode,
+            "Libellé mode exercice": "Libéral" if mode == "L" else "Salarié",
+            "Numéro FINESS site": finess_site,
+            "Identifiant technique de la structure": identifiant,
+            "Raison sociale site": raison_sociale,
+            "Numéro Voie (coord. structure)": numero,
+            "Code type de voie (coord. structure)": type_voie,
+            "Libellé type de voie (coord. structure)": libelle_type,
+            "Libellé Voie (coord. structure)": voie,
+            "Code postal (coord. structure)": "50100" if code == "50129" else f"50{hasard.randint(100, 999)}",
+            "Code commune (coord. structure)": code,
+            "Libellé commune (coord. structure)": libelle_commune,
+            "Code pays (coord. structure)": "99000",
+            "Libellé pays (coord. structure)": "France",
+            "Téléphone (coord. structure)": telephone,
+            "Code Département (structure)": "50",
+            "Libellé Département (structure)": "Manche",
+            "Autorité d'enregistrement": "ARS/CPAM/CPAM",
+            "Code secteur d'activité": secteur[0],
+            "Libellé secteur d'activité": secteur[1],
+        }
+        if personne.profession.code == "10":
+            valeurs["Code civilité d'exercice"] = "DR"
+            valeurs["Libellé civilité d'exercice"] = "Docteur"
+        if personne.savoir_faire:
+            valeurs["Code type savoir-faire"] = "S"
+            valeurs["Libellé type savoir-faire"] = "Spécialité ordinale"
+            valeurs["Code savoir-faire"], valeurs["Libellé savoir-faire"] = personne.savoir_faire
+        yield ligne_rpps(valeurs)
+
+
+def ecrire_rpps(chemin: Path, lignes: Iterator[str] | Sequence[str]) -> None:
+    with chemin.open("w", encoding="utf-8", newline="") as sortie:
+        sortie.write(ENTETE_RPPS)
+        sortie.writelines(lignes)
+
+
+def lignes_territoire(liste: Sequence[PersonneDemo], *, graine: int = 7) -> Iterator[str]:
+    hasard = random.Random(graine)
+    for personne in liste:
+        yield from lignes_de(personne, hasard)
+
+
+def ecrire_rpps_national(
+    sortie: IO[str], *, lignes: int, part_territoire: float = 0.01, graine: int = 42
+) -> int:
+    """Une extraction RPPS à l'échelle nationale (en-tête compris) : `lignes` activités dont
+    environ `part_territoire` sur le territoire. Rend le nombre de lignes du territoire."""
+    hasard = random.Random(graine)
+    sortie.write(ENTETE_RPPS)
+    dans_le_territoire = int(lignes * part_territoire)
+    locaux = personnes(dans_le_territoire, graine=graine)
+    # Ailleurs en France : des codes de communes de tous les départements sauf la Manche.
+    departements = [f"{d:02d}" for d in range(1, 96) if d not in (20, 50)]
+    ecrits = 0
+    rang = len(locaux) + 1
+    lignes_locales = lignes_territoire(locaux, graine=graine)
+    pas = max(1, round(1 / part_territoire)) if part_territoire else 0
+    for numero in range(lignes):
+        if pas and numero % pas == 0:
+            ligne = next(lignes_locales, None)
+            if ligne is not None:
+                sortie.write(ligne)
+                ecrits += 1
+                continue
+        departement = hasard.choice(departements)
+        profession = PROFESSIONS[numero % len(PROFESSIONS)]
+        civilite, prenom = PRENOMS[numero % len(PRENOMS)]
+        sortie.write(
+            ligne_rpps(
+                {
+                    "Type d'identifiant PP": "8",
+                    "Identifiant PP": rpps(rang),
+                    "Identification nationale PP": "8" + rpps(rang),
+                    "Code civilité": civilite,
+                    "Libellé civilité": "Madame" if civilite == "MME" else "Monsieur",
+                    "Nom d'exercice": NOMS[numero % len(NOMS)],
+                    "Prénom d'exercice": prenom,
+                    "Code profession": profession.code,
+                    "Libellé profession": profession.libelle,
+                    "Code catégorie professionnelle": "C",
+                    "Libellé catégorie professionnelle": "Civil",
+                    "Code mode exercice": "L",
+                    "Libellé mode exercice": "Libéral",
+                    "Identifiant technique de la structure": f"C{rang:012d}",
+                    "Raison sociale site": "CABINET",
+                    "Numéro Voie (coord. structure)": str(numero % 90 + 1),
+                    "Code type de voie (coord. structure)": "RUE",
+                    "Libellé type de voie (coord. structure)": "Rue",
+                    "Libellé Voie (coord. structure)": "DE LA REPUBLIQUE",
+                    "Code postal (coord. structure)": f"{departement}000",
+                    "Code commune (coord. structure)": f"{departement}{hasard.randint(1, 600):03d}",
+                    "Libellé commune (coord. structure)": "SAINT-GERMAIN-EN-LAYE",
+                    "Code pays (coord. structure)": "99000",
+                    "Libellé pays (coord. structure)": "France",
+                    "Téléphone (coord. structure)": f"0{numero % 5 + 1}{numero:08d}"[:10],
+                    "Adresse e-mail (coord. structure)": f"cabinet{rang}@exemple.fr",
+                    "Code Département (structure)": departement,
+                    "Libellé Département (structure)": "Département",
+                    "Ancien identifiant de la structure": f"4{rang:012d}",
+                    "Autorité d'enregistrement": "ARS/CPAM/CPAM",
+                    "Code secteur d'activité": "SA07",
+                    "Libellé secteur d'activité": "Cabinet individuel",
+                }
+            )
+        )
+        rang += 1
+    # Les personnes à deux activités ont quelques lignes de plus que les places réservées.
+    for ligne in lignes_locales:
+        sortie.write(ligne)
+        ecrits += 1
+    return ecrits
+
+
+# ---------------------------------------------------------------------------------------
+# Fuites
+
+
+FUITES = (
+    # Spécialité, part hors territoire (les spécialités où la coopération CHPC-PCC est la
+    # meilleure sont aussi celles où l'on se soigne le plus sur place), destination.
+    ("Chirurgie cardiaque", 0.92, "CHU de Caen Normandie"),
+    ("Neurochirurgie", 0.85, "CHU de Caen Normandie"),
+    ("Cardiologie interventionnelle", 0.41, "CHU de Caen Normandie"),
+    ("Chirurgie orthopédique", 0.33, "CHU de Caen Normandie"),
+    ("Ophtalmologie", 0.31, "Clinique de la Miséricorde, Caen"),
+    ("Chirurgie digestive", 0.27, "CHU de Caen Normandie"),
+    ("ORL et chirurgie cervico-faciale", 0.26, "CHU de Caen Normandie"),
+    ("Oncologie", 0.16, "Centre François Baclesse, Caen"),
+    ("Uro-néphrologie", 0.14, "CHU de Caen Normandie"),
+    ("Gynécologie-obstétrique", 0.09, "CH Mémorial de Saint-Lô"),
+)
+
+
+def ecrire_fuites(chemin: Path, annees: Sequence[int] = (2022, 2023, 2024)) -> None:
+    hasard = random.Random(17)
+    with chemin.open("w", encoding="utf-8", newline="") as sortie:
+        ecrivain = csv.writer(sortie, delimiter=";")
+        ecrivain.writerow(
+            ["annee", "specialite", "patients", "patients_hors_territoire", "destination_principale"]
+        )
+        for annee in annees:
+            for specialite, part, destination in FUITES:
+                patients = hasard.randint(400, 3000)
+                evolution = 1 - 0.03 * (annee - annees[0])  # la coopération rapatrie un peu chaque année
+                hors = min(patients, round(patients * part * evolution))
+                ecrivain.writerow([annee, specialite, patients, hors, destination])
+
+
+# ---------------------------------------------------------------------------------------
+# Chargement
+
+
+# Les personnes des comptes de démonstration (comptes/demo.py), rattachées à leur fiche.
+# fmt: off
+PERSONNES_DES_COMPTES = (
+    # (adresse du compte, rang RPPS, nom, prénom, civilité, profession, savoir-faire, activités :
+    #  mode, code commune d"un cabinet, numéro d"un établissement de ETABLISSEMENTS)
+    ("professionnel@demo.cotentin.fr", 990001, "MARIE", "SOPHIE", "MME", "60", None, (("L", "50402", None),)),
+    ("membre.college@demo.cotentin.fr", 990002, "GUERIN", "MARC", "M", "10", ("SM54", "Médecine générale"), (("L", "50615", None), ("S", "", 2))),
+    ("copresident@demo.cotentin.fr", 990003, "LECOQ", "ANNE", "MME", "10", ("SM54", "Médecine générale"), (("L", "", 5),)),
+)
+# fmt: on
+
+# Des structures sans numéro FINESS : coordination, institutions, formation.
+STRUCTURES_SANS_FINESS = (
+    ("DAC Manche – antenne du Cotentin", "dac", "50129"),
+    ("CPTS du Cotentin", "cpts", "50129"),
+    ("CLIC du Cotentin", "clic", "50615"),
+    ("MAIA Nord-Cotentin", "maia", "50129"),
+    ("IFSI du Centre hospitalier public du Cotentin", "formation", "50129"),
+    ("Lycée Victor-Grignard", "etablissement_scolaire", "50129"),
+    ("ARS Normandie – délégation départementale de la Manche", "institution", None),
+    ("CPAM de la Manche", "institution", None),
+    ("URML Normandie", "institution", None),
+)
+
+# Trois relevés RPPS, un par an : le territoire perd un peu plus de praticiens qu'il n'en accueille.
+RELEVES = (date(2024, 11, 4), date(2025, 11, 3), date(2026, 11, 2))
+
+
+def _personnes_des_comptes() -> list[PersonneDemo]:
+    par_numero = {e.numero: e for e in ETABLISSEMENTS}
+    professions = {p.code: p for p in PROFESSIONS}
+    resultat = []
+    for _email, rang, nom, prenom, civilite, code, savoir_faire, activites in PERSONNES_DES_COMPTES:
+        personne = PersonneDemo(rang, nom, prenom, civilite, professions[code], savoir_faire)
+        for mode, commune, numero in activites:
+            personne.activites.append((mode, commune, par_numero[numero] if numero else None))
+        resultat.append(personne)
+    return resultat
+
+
+def releves(nombre: int, *, graine: int = 2026) -> list[list[PersonneDemo]]:
+    """Les professionnels de chaque relevé de RELEVES : des arrivées et des départs chaque année."""
+    presents = personnes(nombre, graine=graine)
+    partis = personnes(nombre // 8, graine=graine + 1, premier_rang=nombre + 1)
+    arrivees = nombre // 25
+    par_releve = []
+    for annee in range(len(RELEVES)):
+        # Plus on remonte, moins d'arrivées récentes et plus de partants encore là.
+        recul = len(RELEVES) - 1 - annee
+        par_releve.append(
+            presents[: nombre - recul * arrivees]
+            + partis[: recul * len(partis) // 2]
+            + _personnes_des_comptes()
+        )
+    return par_releve
+
+
+def charger(*, nombre: int = 420, afficher: Any = print) -> bool:
+    """Charge le territoire de démonstration par les importeurs ; ne fait rien s'il est déjà là."""
+    import tempfile
+
+    from django.core.management import call_command
+    from django.db import transaction
+
+    from comptes.models import Utilisateur
+    from territoire.models import (
+        Appartenance,
+        Commune,
+        Fuite,
+        PoleDeProximite,
+        Professionnel,
+        Structure,
+        TypeStructure,
+    )
+
+    if Commune.objects.filter(demo=True).exists():
+        return False
+    with tempfile.TemporaryDirectory(prefix="cotentin-demo-") as nom_dossier, transaction.atomic():
+        dossier = Path(nom_dossier)
+        cog, epci = dossier / "v_commune_2026.csv", dossier / "Intercommunalite_Metropole_au_01-01-2026.xlsx"
+        populations, poles = dossier / "populations_2023.csv", dossier / "poles_de_proximite.csv"
+        ecrire_cog(cog)
+        ecrire_epci(epci)
+        ecrire_populations(populations)
+        ecrire_poles(poles)
+        call_command("importer_communes", str(cog), str(epci), populations=str(populations), poles=str(poles))
+        fichier_finess = dossier / "etalab-cs1100507-stock-20261102-0337.csv"
+        ecrire_finess(fichier_finess, date(2026, 11, 2))
+        call_command("importer_finess", str(fichier_finess))
+        for jour, presents in zip(RELEVES, releves(nombre), strict=True):
+            fichier_rpps = dossier / f"PS_LibreAcces_Personne_activite_{jour:%Y%m%d}0845.txt"
+            ecrire_rpps(fichier_rpps, lignes_territoire(presents))
+            call_command("importer_rpps", str(fichier_rpps))
+        fichier_fuites = dossier / "fuites_gcs_2022_2024.csv"
+        ecrire_fuites(fichier_fuites)
+        call_command("importer_fuites", str(fichier_fuites))
+
+        for modele in (PoleDeProximite, Commune, Structure, Professionnel, Fuite):
+            modele.objects.update(demo=True)
+        par_finess = {s.finess: s for s in Structure.objects.filter(finess__isnull=False)}
+        gcs = par_finess[finess(4)]
+        gcs.type = TypeStructure.GCS
+        gcs.save(update_fields=["type"])
+        for membre in (par_finess[finess(1)], par_finess[finess(3)]):
+            Appartenance.objects.create(
+                groupement=gcs, membre=membre, debut=date(2017, 10, 12), role="Membre fondateur"
+            )
+        communes = {c.code_insee: c for c in Commune.objects.all()}
+        for nom, type_structure, code in STRUCTURES_SANS_FINESS:
+            Structure.objects.create(
+                nom=nom, type=type_structure, commune=communes.get(code) if code else None, demo=True
+            )
+        for email, rang, *_reste in PERSONNES_DES_COMPTES:
+            compte = Utilisateur.objects.filter(email=email).first()
+            if compte is not None:
+                Professionnel.objects.filter(rpps=rpps(rang)).update(compte=compte)
+        _projets(communes)
+    actifs = Professionnel.objects.filter(actif=True).count()
+    afficher(
+        f"Territoire de démonstration chargé : {Commune.objects.count()} communes, "
+        f"{Structure.objects.count()} structures, {actifs} professionnels."
+    )
+    return True
+
+
+def _projets(communes: dict[str, Any]) -> None:
+    from territoire.models import Axe, Professionnel, Projet, Structure
+
+    porteurs = list(
+        Professionnel.objects.filter(actif=True, lieux__commune__code_insee="50539").distinct()[:3]
+    )
+    psla = Projet.objects.create(
+        nom="PSLA de Saint-Pierre-Église — étude de faisabilité",
+        description="Regrouper médecins, infirmiers et kinésithérapeutes du nord-est du Cotentin "
+        "dans un pôle de santé libéral et ambulatoire.",
+        axe=Axe.DEMOGRAPHIE,
+        nature=Projet.Nature.PSLA,
+        debut=date(2026, 1, 1),
+        demo=True,
+    )
+    psla.porteurs.set(porteurs)
+    psla.communes.set([communes[code] for code in ("50539", "50178") if code in communes])
+    teleexpertise = Projet.objects.create(
+        nom="Télé-expertise en dermatologie ville–hôpital",
+        description="Les médecins généralistes adressent des photographies au service de dermatologie "
+        "du CHPC.",
+        axe=Axe.COOPERATION,
+        nature=Projet.Nature.COOPERATION,
+        debut=date(2025, 9, 1),
+        demo=True,
+    )
+    teleexpertise.structures_porteuses.set(Structure.objects.filter(finess=finess(1)))
+    prevention = Projet.objects.create(
+        nom="Prévention bucco-dentaire dans les écoles de La Hague",
+        axe=Axe.PREVENTION,
+        nature=Projet.Nature.PREVENTION,
+        debut=date(2026, 3, 1),
+        demo=True,
+    )
+    prevention.communes.set([communes[code] for code in ("50041",) if code in communes])
