@@ -1,17 +1,79 @@
 """L'annuaire des acteurs de santé du territoire."""
 
-from django.http import Http404, HttpResponse
+from django.http import HttpResponse
+from django.shortcuts import render
+from django.utils import timezone
+from django.views.decorators.http import require_GET
 
 from socle.types import RequetePortail
+from territoire.filtres import FiltresProfessionnels, FiltresStructures
+from territoire.permissions import peut_voir_coordonnees
+from territoire.selectors import (
+    etablissements_de_la_meme_entite,
+    get_professionnel_pour,
+    get_structure_pour,
+    membres_actuels_et_anciens,
+    page_de,
+    professionnels_exercant_a,
+    professionnels_pour_liste,
+    professionnels_visibles_par,
+    structures_pour_liste,
+    structures_visibles_par,
+)
+
+ONGLET_STRUCTURES = "structures"
 
 
+@require_GET
 def annuaire(request: RequetePortail) -> HttpResponse:
-    raise Http404
+    if request.GET.get("onglet") == ONGLET_STRUCTURES:
+        filtres: FiltresProfessionnels | FiltresStructures = FiltresStructures(
+            request.GET, queryset=structures_pour_liste(structures_visibles_par(request.user))
+        )
+        onglet = ONGLET_STRUCTURES
+    else:
+        filtres = FiltresProfessionnels(
+            request.GET,
+            queryset=professionnels_pour_liste(professionnels_visibles_par(request.user)),
+            request=request,
+        )
+        onglet = "professionnels"
+    page = page_de(filtres.qs, request.GET.get("page"))
+    return render(
+        request,
+        "territoire/annuaire.html",
+        {
+            "filtres": filtres,
+            "onglet": onglet,
+            "page": page,
+            "recherche_faite": any(request.GET.get(champ) for champ in filtres.form.fields),
+        },
+    )
 
 
+@require_GET
 def professionnel_detail(request: RequetePortail, pk: int) -> HttpResponse:
-    raise Http404
+    professionnel = get_professionnel_pour(request.user, pk)
+    return render(
+        request,
+        "territoire/professionnel_detail.html",
+        {"professionnel": professionnel, "voit_coordonnees": peut_voir_coordonnees(request.user)},
+    )
 
 
+@require_GET
 def structure_detail(request: RequetePortail, pk: int) -> HttpResponse:
-    raise Http404
+    structure = get_structure_pour(request.user, pk)
+    membres_actuels, anciens_membres = membres_actuels_et_anciens(structure, timezone.localdate())
+    return render(
+        request,
+        "territoire/structure_detail.html",
+        {
+            "structure": structure,
+            "membres_actuels": membres_actuels,
+            "anciens_membres": anciens_membres,
+            "etablissements_lies": etablissements_de_la_meme_entite(structure),
+            "page": page_de(professionnels_exercant_a(structure), request.GET.get("page")),
+            "voit_coordonnees": peut_voir_coordonnees(request.user),
+        },
+    )
