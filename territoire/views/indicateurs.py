@@ -1,13 +1,39 @@
 """Les indicateurs de l'offre de santé du territoire."""
 
+from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse
+from django.shortcuts import render
+from django.utils import timezone
+from django.utils.http import content_disposition_header
+from django.views.decorators.http import require_GET
 
+from socle.graphiques import ecrire_csv
 from socle.types import RequetePortail
+from territoire import indicateurs as calculs
+from territoire.permissions import peut_voir_indicateurs
 
 
+@require_GET
 def indicateurs(request: RequetePortail) -> HttpResponse:
-    raise Http404
+    if not peut_voir_indicateurs(request.user):
+        raise PermissionDenied
+    page = calculs.page_indicateurs(profession=request.GET.get("profession"), annee=request.GET.get("annee"))
+    return render(request, "territoire/indicateurs.html", {"page": page})
 
 
+@require_GET
 def indicateurs_csv(request: RequetePortail, tableau: str) -> HttpResponse:
-    raise Http404
+    if tableau not in calculs.TABLEAUX:
+        raise Http404
+    if not peut_voir_indicateurs(request.user):
+        raise PermissionDenied
+    donnees = calculs.tableau_a_exporter(
+        tableau, profession=request.GET.get("profession"), annee=request.GET.get("annee")
+    )
+    nom = f"cotentin-{tableau}-{timezone.localdate():%Y-%m-%d}.csv"
+    reponse = HttpResponse(
+        content_type="text/csv; charset=utf-8",
+        headers={"Content-Disposition": content_disposition_header(as_attachment=True, filename=nom)},
+    )
+    ecrire_csv(donnees, reponse)
+    return reponse
