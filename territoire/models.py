@@ -625,7 +625,7 @@ class ImportFichier(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.get_type_display()} — {self.nom_fichier or self.cree_le:%d/%m/%Y}"
+        return f"{self.get_type_display()} — {self.nom_fichier or format(self.cree_le, '%d/%m/%Y')}"
 
     def get_absolute_url(self) -> str:
         return reverse("admin:territoire_importfichier_change", args=[self.pk])
