@@ -48,6 +48,8 @@ USER portail
 
 # gunicorn lit GUNICORN_CMD_ARGS, que le fichier .env peut remplacer. Seul nginx atteint
 # le port 8000 (réseau interne de docker compose) : ses en-têtes X-Forwarded-* sont crus.
-ENV GUNICORN_CMD_ARGS="--bind=0.0.0.0:8000 --workers=3 --timeout=60 --forwarded-allow-ips=* --worker-tmp-dir=/dev/shm"
+# 180 s : le dépôt d'une extraction RPPS nationale (~700 Mo) est lu puis recopié dans le
+# stockage privé pendant la requête ; l'import lui-même tourne dans Celery.
+ENV GUNICORN_CMD_ARGS="--bind=0.0.0.0:8000 --workers=3 --timeout=180 --forwarded-allow-ips=* --worker-tmp-dir=/dev/shm"
 EXPOSE 8000
 CMD ["gunicorn", "cotentin_sante.wsgi:application"]

@@ -1,5 +1,14 @@
+"""Les agents tiennent ici les données du territoire.
+
+Les listes déroulantes à recherche (select2 : `autocomplete_fields`) et les sous-formulaires
+en tableau (`TabularInline`) de l'administration ne passent pas axe (champs sans étiquette) :
+des identifiants avec loupe (`raw_id_fields`) pour les longues listes, et des
+sous-formulaires empilés.
+"""
+
 from typing import Any
 
+from django import forms
 from django.contrib import admin
 from django.db.models import Count, QuerySet
 from django.http import HttpRequest
@@ -20,27 +29,34 @@ from territoire.models import (
     Specialite,
     Structure,
 )
+from territoire.services import pole_definir_communes
 
 
-class CommuneEnLigne(admin.TabularInline):
-    model = Commune
-    fields = ["code_insee", "nom", "population"]
-    readonly_fields = ["code_insee", "nom", "population"]
-    extra = 0
-    can_delete = False
-    show_change_link = True
+class PoleForm(forms.ModelForm):
+    communes = forms.ModelMultipleChoiceField(
+        label=_("communes du pôle"),
+        queryset=Commune.objects.order_by("nom"),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("Une commune n'appartient qu'à un pôle : la cocher ici la retire de son pôle actuel."),
+    )
 
-    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
+    class Meta:
+        model = PoleDeProximite
+        fields = ["nom", "ordre", "communes", "demo"]
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if self.instance.pk:
+            self.fields["communes"].initial = list(self.instance.communes.values_list("pk", flat=True))
 
 
 @admin.register(PoleDeProximite)
 class PoleDeProximiteAdmin(admin.ModelAdmin):
+    form = PoleForm
     list_display = ["nom", "ordre", "nombre_communes", "demo"]
-    list_editable = ["ordre"]
     search_fields = ["nom"]
     list_filter = ["demo"]
-    inlines = [CommuneEnLigne]
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[PoleDeProximite]:
         return super().get_queryset(request).annotate(_nombre_communes=Count("communes"))
@@ -48,6 +64,10 @@ class PoleDeProximiteAdmin(admin.ModelAdmin):
     @admin.display(description=_("communes"), ordering="_nombre_communes")
     def nombre_communes(self, obj: Any) -> int:
         return obj._nombre_communes
+
+    def save_related(self, request: HttpRequest, form: Any, formsets: Any, change: bool) -> None:
+        super().save_related(request, form, formsets, change)
+        pole_definir_communes(pole=form.instance, communes=form.cleaned_data["communes"], acteur=request.user)
 
 
 @admin.register(Commune)
@@ -71,10 +91,10 @@ class SpecialiteAdmin(admin.ModelAdmin):
     search_fields = ["libelle", "code"]
 
 
-class AppartenanceEnLigne(admin.TabularInline):
+class AppartenanceEnLigne(admin.StackedInline):
     model = Appartenance
     fk_name = "groupement"
-    autocomplete_fields = ["membre"]
+    raw_id_fields = ["membre"]
     extra = 0
     verbose_name = _("membre du groupement")
     verbose_name_plural = _("membres du groupement")
@@ -82,7 +102,6 @@ class AppartenanceEnLigne(admin.TabularInline):
 
 class SiteEnLigne(admin.StackedInline):
     model = Site
-    autocomplete_fields = ["commune"]
     extra = 0
 
 
@@ -92,7 +111,6 @@ class StructureAdmin(admin.ModelAdmin):
     list_filter = ["type", "commune__pole", "demo"]
     list_select_related = ["commune"]
     search_fields = ["nom", "nom_long", "finess", "finess_juridique", "siret"]
-    autocomplete_fields = ["commune"]
     inlines = [AppartenanceEnLigne, SiteEnLigne]
     list_per_page = 50
     fieldsets = [
@@ -132,7 +150,7 @@ class StructureAdmin(admin.ModelAdmin):
 
 class LieuExerciceEnLigne(admin.StackedInline):
     model = LieuExercice
-    autocomplete_fields = ["structure", "commune"]
+    raw_id_fields = ["structure"]
     extra = 0
 
 
@@ -142,7 +160,7 @@ class ProfessionnelAdmin(admin.ModelAdmin):
     list_filter = ["profession", "mode_exercice", "actif", "lieux__commune__pole", "demo"]
     list_select_related = ["profession", "specialite"]
     search_fields = ["nom", "prenom", "rpps"]
-    autocomplete_fields = ["compte"]
+    raw_id_fields = ["compte"]
     inlines = [LieuExerciceEnLigne]
     list_per_page = 50
     readonly_fields = ["cree_le", "modifie_le"]
@@ -153,7 +171,7 @@ class ProjetAdmin(admin.ModelAdmin):
     list_display = ["nom", "axe", "nature", "debut", "fin", "demo"]
     list_filter = ["axe", "nature", "demo"]
     search_fields = ["nom", "description"]
-    autocomplete_fields = ["porteurs", "structures_porteuses", "communes"]
+    raw_id_fields = ["porteurs", "structures_porteuses"]
 
 
 @admin.register(Fuite)

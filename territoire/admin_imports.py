@@ -117,7 +117,7 @@ class ImportAjoutForm(forms.ModelForm):
 class ImportFichierAdmin(admin.ModelAdmin):
     list_display = ["nom_fichier", "type", "statut", "lance_par", "cree_le", "termine_le", "resume_court"]
     list_display_links = ["nom_fichier"]
-    list_filter = ["type", "statut"]
+    list_filter = ["type", "statut", "demo"]
     search_fields = ["nom_fichier"]
     form = ImportAjoutForm
     change_form_template = GABARIT

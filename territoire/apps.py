@@ -18,6 +18,7 @@ class TerritoireConfig(AppConfig):
                 "territoire.import.commence": _("Import commencé"),
                 "territoire.import.termine": _("Import terminé"),
                 "territoire.import.echoue": _("Import échoué"),
+                "territoire.pole.communes_modifiees": _("Communes du pôle modifiées"),
             }
         )
         ajouter(Entree(_("Annuaire"), "territoire:annuaire", peut_voir_annuaire, ordre=100))

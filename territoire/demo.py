@@ -874,11 +874,13 @@ def releves(nombre: int, *, graine: int = 2026) -> list[list[PersonneDemo]]:
     return par_releve
 
 
-def charger(*, nombre: int = 420, afficher: Any = print) -> bool:
+def charger(*, nombre: int = 900, afficher: Any = print) -> bool:
     """Charge le territoire de démonstration par les importeurs ; ne fait rien s'il est déjà là."""
     import tempfile
+    from functools import partial
+    from io import StringIO
 
-    from django.core.management import call_command
+    from django.core.management import call_command as appeler
     from django.db import transaction
 
     from comptes.models import Utilisateur
@@ -886,6 +888,7 @@ def charger(*, nombre: int = 420, afficher: Any = print) -> bool:
         Appartenance,
         Commune,
         Fuite,
+        ImportFichier,
         PoleDeProximite,
         Professionnel,
         Structure,
@@ -894,6 +897,8 @@ def charger(*, nombre: int = 420, afficher: Any = print) -> bool:
 
     if Commune.objects.filter(demo=True).exists():
         return False
+    # Les rapports des importeurs ne disent rien d'utile ici : seul le résumé final s'affiche.
+    call_command = partial(appeler, stdout=StringIO())
     with tempfile.TemporaryDirectory(prefix="cotentin-demo-") as nom_dossier, transaction.atomic():
         dossier = Path(nom_dossier)
         cog, epci = dossier / "v_commune_2026.csv", dossier / "Intercommunalite_Metropole_au_01-01-2026.xlsx"
@@ -914,7 +919,7 @@ def charger(*, nombre: int = 420, afficher: Any = print) -> bool:
         ecrire_fuites(fichier_fuites)
         call_command("importer_fuites", str(fichier_fuites))
 
-        for modele in (PoleDeProximite, Commune, Structure, Professionnel, Fuite):
+        for modele in (PoleDeProximite, Commune, Structure, Professionnel, Fuite, ImportFichier):
             modele.objects.update(demo=True)
         par_finess = {s.finess: s for s in Structure.objects.filter(finess__isnull=False)}
         gcs = par_finess[finess(4)]

@@ -45,16 +45,13 @@ SPECIALITES_MEDECINE_GENERALE = frozenset({"SM26", "SM53", "SM54"})
 GENERALISTES = "generalistes"
 POUR_HABITANTS = 10_000
 TABLEAUX = ("densite", "evolution", "fuites")
-# Au-delà, les courbes se mêlent : le tableau qui suit le graphique donne toutes les professions.
-SERIES_MAX = 6
 
 _GENERALISTE = Q(
     professionnel__profession__code=CODE_MEDECIN,
     professionnel__specialite__code__in=SPECIALITES_MEDECINE_GENERALE,
 )
-# Les données de démonstration de `make run` : un relevé vient d'un import de démonstration
-# quand le rapport de cet import le dit (ImportFichier n'a pas de champ `demo`).
-_RELEVE_DE_DEMO = Q(import_fichier__rapport__demo=True)
+# Les données de démonstration de `make run` : un relevé vient d'un import de démonstration.
+_RELEVE_DE_DEMO = Q(import_fichier__demo=True)
 
 
 @dataclass(frozen=True)
@@ -512,28 +509,30 @@ def tableau_evolution(donnees: Evolution) -> Tableau:
 
 
 def graphique_evolution(donnees: Evolution) -> GraphiqueCourbes:
-    """Les principales professions : les généralistes et les plus nombreuses au dernier relevé."""
-    lignes = sorted(
-        donnees.territoire,
-        key=lambda ligne: (
-            ligne.profession.cle != GENERALISTES,
-            -(ligne.effectifs[-1] if ligne.effectifs else 0),
-        ),
-    )[:SERIES_MAX]
-    lignes.sort(key=lambda ligne: -(ligne.effectifs[-1] if ligne.effectifs else 0))
-    if donnees.dates:
+    """La profession choisie, sur tout le territoire, à chaque relevé. Une seule profession par
+    graphique : les infirmiers, dix fois plus nombreux que les autres, écraseraient leurs
+    courbes contre l'axe ; le tableau qui suit donne toutes les professions et tous les pôles."""
+    choisie = donnees.profession
+    lignes = [ligne for ligne in donnees.territoire if choisie is not None and ligne.profession == choisie]
+    titre = (
+        _("%(profession)s sur le territoire, à chaque relevé") % {"profession": choisie.libelle}
+        if choisie is not None
+        else _("Effectifs sur le territoire, à chaque relevé")
+    )
+    description = ""
+    if donnees.dates and lignes:
         description = _(
-            "Courbes des effectifs relevés sur le territoire du %(debut)s au %(fin)s, pour : %(professions)s."
+            "Courbe des effectifs relevés sur le territoire du %(debut)s au %(fin)s : "
+            "de %(premier)s à %(dernier)s."
         ) % {
             "debut": date_longue(donnees.dates[0]),
             "fin": date_longue(donnees.dates[-1]),
-            "professions": ", ".join(ligne.profession.libelle for ligne in lignes),
+            "premier": nombre(lignes[0].effectifs[0]),
+            "dernier": nombre(lignes[0].effectifs[-1]),
         }
-    else:
-        description = ""
     return graphique_courbes(
         identifiant="graphique-evolution",
-        titre=_("Effectifs des principales professions sur le territoire, à chaque relevé"),
+        titre=titre,
         description=description + " " + _("Les chiffres sont dans le tableau qui suit."),
         dates=donnees.dates,
         series=[(ligne.profession.libelle, ligne.effectifs) for ligne in lignes],

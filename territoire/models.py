@@ -609,6 +609,8 @@ class ImportFichier(models.Model):
     lignes_lues = models.PositiveIntegerField(_("lignes lues"), default=0)
     rapport = models.JSONField(_("rapport"), default=dict, blank=True)
     erreur = models.TextField(_("erreur"), blank=True)
+    # Les imports de `manage.py demo` : leurs relevés d'effectifs sont des données de démonstration.
+    demo = models.BooleanField(_("import de démonstration"), default=False)
 
     class Meta:
         verbose_name = _("import de fichier")

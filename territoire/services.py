@@ -1,4 +1,4 @@
-"""Écritures du territoire : les imports des registres nationaux.
+"""Écritures du territoire : les imports des registres nationaux, les pôles de proximité.
 
 Un import se demande (dépôt dans l'administration, ou commande `importer_*`), puis
 s'exécute (tâche Celery, ou directement pour une commande). Le fichier est vérifié avant
@@ -8,7 +8,7 @@ qui était attendu, et rien n'est gardé.
 
 import logging
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import ExitStack, contextmanager
 from datetime import date
 from pathlib import Path
@@ -17,6 +17,7 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
+from django.db.models import Q
 from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 
@@ -30,7 +31,7 @@ from territoire.importeurs.base import (
     date_dans_le_nom,
     importeur_pour,
 )
-from territoire.models import ImportFichier, StatutImport
+from territoire.models import Commune, ImportFichier, PoleDeProximite, StatutImport
 
 logger = logging.getLogger(__name__)
 
@@ -265,3 +266,25 @@ def _ouvrir_depots(import_fichier: ImportFichier) -> Iterator[Fichiers]:
                 _("Le fichier déposé pour cet import n'est plus disponible : déposez-le à nouveau.")
             )
         yield _fichiers(flux, import_fichier.nom_fichier)
+
+
+def pole_definir_communes(*, pole: PoleDeProximite, communes: Iterable[Commune], acteur: Any) -> None:
+    """Les communes du pôle deviennent exactement `communes` : celles qui viennent d'un autre
+    pôle le quittent, celles qu'on retire n'ont plus de pôle. Trace les changements."""
+    voulues = {commune.pk for commune in communes}
+    with transaction.atomic():
+        concernees = list(
+            Commune.objects.select_for_update().filter(Q(pole=pole) | Q(pk__in=voulues)).order_by("pk")
+        )
+        ajoutees = [c.code_insee for c in concernees if c.pk in voulues and c.pole_id != pole.pk]
+        retirees = [c.code_insee for c in concernees if c.pk not in voulues]
+        if not ajoutees and not retirees:
+            return
+        Commune.objects.filter(pole=pole).exclude(pk__in=voulues).update(pole=None)
+        Commune.objects.filter(pk__in=voulues).update(pole=pole)
+        evenement_enregistrer(
+            verbe="territoire.pole.communes_modifiees",
+            acteur=acteur,
+            cible=pole,
+            donnees={"ajoutees": ajoutees, "retirees": retirees},
+        )

@@ -113,6 +113,14 @@ CHAMPS_LIEU = (
     "finess_site",
     "siret_site",
 )
+
+
+def prenom_usuel(prenom: str) -> str:
+    """Le RPPS écrit les prénoms en capitales (« JEAN-PIERRE ») ; l'annuaire les montre comme on
+    les écrit (« Jean-Pierre »). Un prénom déjà en minuscules et capitales est gardé tel quel."""
+    return prenom.title() if prenom.isupper() else prenom
+
+
 CHAMPS_PROFESSIONNEL = ("civilite", "nom", "prenom", "profession_id", "specialite_id", "mode_exercice")
 
 
@@ -385,7 +393,7 @@ class ImporteurRpps:
             personne = lecture.personnes[identifiant] = _Personne(
                 civilite=(v("civilite_exercice") or v("civilite"))[:30],
                 nom=champs[p["nom"]].strip()[:150],
-                prenom=v("prenom")[:150],
+                prenom=prenom_usuel(v("prenom"))[:150],
                 profession=(v("code_profession"), v("profession")[:120] or v("code_profession")),
             )
         code_savoir_faire = v("code_savoir_faire")

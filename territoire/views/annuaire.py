@@ -3,7 +3,7 @@
 from django.http import HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_safe
 
 from socle.types import RequetePortail
 from territoire.filtres import FiltresProfessionnels, FiltresStructures
@@ -24,7 +24,7 @@ from territoire.selectors import (
 ONGLET_STRUCTURES = "structures"
 
 
-@require_GET
+@require_safe
 def annuaire(request: RequetePortail) -> HttpResponse:
     if request.GET.get("onglet") == ONGLET_STRUCTURES:
         filtres: FiltresProfessionnels | FiltresStructures = FiltresStructures(
@@ -47,11 +47,12 @@ def annuaire(request: RequetePortail) -> HttpResponse:
             "onglet": onglet,
             "page": page,
             "recherche_faite": any(request.GET.get(champ) for champ in filtres.form.fields),
+            "contient_demo": any(objet.demo for objet in page.object_list),
         },
     )
 
 
-@require_GET
+@require_safe
 def professionnel_detail(request: RequetePortail, pk: int) -> HttpResponse:
     professionnel = get_professionnel_pour(request.user, pk)
     return render(
@@ -61,7 +62,7 @@ def professionnel_detail(request: RequetePortail, pk: int) -> HttpResponse:
     )
 
 
-@require_GET
+@require_safe
 def structure_detail(request: RequetePortail, pk: int) -> HttpResponse:
     structure = get_structure_pour(request.user, pk)
     membres_actuels, anciens_membres = membres_actuels_et_anciens(structure, timezone.localdate())

@@ -5,7 +5,7 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 from django.utils.http import content_disposition_header
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_safe
 
 from socle.graphiques import ecrire_csv
 from socle.types import RequetePortail
@@ -13,7 +13,7 @@ from territoire import indicateurs as calculs
 from territoire.permissions import peut_voir_indicateurs
 
 
-@require_GET
+@require_safe
 def indicateurs(request: RequetePortail) -> HttpResponse:
     if not peut_voir_indicateurs(request.user):
         raise PermissionDenied
@@ -21,7 +21,7 @@ def indicateurs(request: RequetePortail) -> HttpResponse:
     return render(request, "territoire/indicateurs.html", {"page": page})
 
 
-@require_GET
+@require_safe
 def indicateurs_csv(request: RequetePortail, tableau: str) -> HttpResponse:
     if tableau not in calculs.TABLEAUX:
         raise Http404

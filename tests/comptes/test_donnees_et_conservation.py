@@ -149,7 +149,8 @@ def test_demo_idempotente_un_compte_par_persona(settings, capsys):
     call_command("demo")
     sortie = capsys.readouterr().out
     assert "5 compte(s) de démonstration créé(s)." in sortie
-    assert "déjà présentes" in sortie
+    assert "Comptes de démonstration déjà présents." in sortie
+    assert "Territoire de démonstration déjà présent." in sortie
     assert Utilisateur.objects.count() == len(COMPTES_DEMO) == 5
     for compte in COMPTES_DEMO:
         utilisateur = Utilisateur.objects.get(email=compte.email)

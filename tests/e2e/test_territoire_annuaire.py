@@ -122,5 +122,5 @@ def test_un_agent_voit_les_coordonnees_et_les_membres_du_groupement(onglet):
     page = onglet.aller(f"/annuaire/structures/{gcs.pk}/")
     expect(page.get_by_role("heading", name="Anciens membres")).to_be_visible()
     expect(page.get_by_text("membre du 2 mars 2015 au 30 juin 2019")).to_be_visible()
-    expect(page.get_by_text("Donnée de démonstration")).to_be_visible()
+    expect(page.locator(".badge", has_text="démo")).to_be_visible()
     onglet.verifier_accessibilite()

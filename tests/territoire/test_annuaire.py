@@ -326,8 +326,16 @@ def test_liste_des_professionnels(territoire, membre):
     assert "6 professionnels trouvés" in html
     assert "Médecine générale" in html
     assert "Mixte (libéral et salarié)" in html
-    assert html.count("Donnée de démonstration") == 1  # Marc Guérin
+    assert html.count("(donnée de démonstration)") == 1  # Marc Guérin
+    assert "Les fiches marquées « démo » sont fictives" in html
     assert f'href="/annuaire/professionnels/{territoire.lefevre.pk}/"' in html
+
+
+def test_pas_d_avertissement_de_demonstration_sans_fiche_de_demonstration(territoire, membre):
+    html = _html(membre.get(ANNUAIRE, {"q": "Lefèvre"}))
+    assert f'href="/annuaire/professionnels/{territoire.lefevre.pk}/"' in html
+    assert "(donnée de démonstration)" not in html
+    assert "Les fiches marquées « démo » sont fictives" not in html
 
 
 def test_liste_des_structures(territoire, membre):
@@ -335,7 +343,8 @@ def test_liste_des_structures(territoire, membre):
     assert "6 structures trouvées" in html
     assert "Groupement de coopération sanitaire (GCS)" in html
     assert "Pôle de la Hague" in html
-    assert html.count("Donnée de démonstration") == 1  # la maison de santé
+    assert html.count("(donnée de démonstration)") == 1  # la maison de santé
+    assert "Les fiches marquées « démo » sont fictives" in html
 
 
 def test_le_formulaire_garde_ce_qui_a_ete_tape(territoire, membre):
@@ -451,12 +460,12 @@ def test_fiche_du_professionnel(territoire, membre):
     assert "Pôle de Cherbourg" in html
     assert "Cabinet individuel" in html
     assert "PSLA du Val de Saire" in html
-    assert "Donnée de démonstration" not in html
+    assert "donnée de démonstration" not in html
 
 
 def test_fiche_d_un_professionnel_de_demonstration(territoire, membre):
     html = _html(membre.get(f"/annuaire/professionnels/{territoire.guerin.pk}/"))
-    assert "Donnée de démonstration" in html
+    assert "(donnée de démonstration)" in html
     assert "Polyclinique du Cotentin" in html and "Tourlaville" in html
 
 

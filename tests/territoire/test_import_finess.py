@@ -10,7 +10,6 @@ import pytest
 from django.core.management import CommandError, call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
-from django.urls import NoReverseMatch
 from pyproj import Transformer
 
 from territoire.importeurs.base import FichierRefuse, Fichiers, importeur_pour, sans_suivi
@@ -36,28 +35,6 @@ SOURCE_LAMBERT_93 = "1,ATLASANTE,100,IGN,BD_ADRESSE,V2.2,LAMBERT_93"
 RESUME_PREMIER_IMPORT = (
     "24 lignes lues : 7 créés, 0 mis à jour, 0 inchangés, 3 ignorés (hors du territoire), 5 rejetés."
 )
-
-
-@pytest.fixture(autouse=True)
-def _contourner_les_defauts_du_cadre(monkeypatch):
-    """Deux défauts hors de ce lot, signalés, font échouer tout import lancé par une commande :
-    ImportFichier.__str__ applique le format de date au nom du fichier (ValueError), et
-    ImportFichier.get_absolute_url vise l'administration des imports, pas encore enregistrée
-    (NoReverseMatch à la fin de l'import). Chaque contournement cesse d'agir dès que le
-    défaut est corrigé."""
-    essai = ImportFichier(pk=1, type=TypeImport.FINESS, nom_fichier="fichier.csv")
-    try:
-        str(essai)
-    except ValueError:
-        monkeypatch.setattr(
-            ImportFichier,
-            "__str__",
-            lambda self: f"{self.get_type_display()} — {self.nom_fichier or f'{self.cree_le:%d/%m/%Y}'}",
-        )
-    try:
-        essai.get_absolute_url()
-    except NoReverseMatch:
-        monkeypatch.setattr(ImportFichier, "get_absolute_url", lambda self: "")
 
 
 @pytest.fixture
@@ -413,12 +390,9 @@ def test_des_points_de_reference(territoire, tmp_path):
     commande(chemin)
 
     point = Structure.objects.get(finess=origine)
-    assert (point.longitude, point.latitude) == (pytest.approx(3.0, abs=1e-6), pytest.approx(46.5, abs=1e-6))
+    assert (point.longitude, point.latitude) == pytest.approx((3.0, 46.5), abs=1e-6)
     point = Structure.objects.get(finess=paris)
-    assert (point.longitude, point.latitude) == (
-        pytest.approx(2.35, abs=0.01),
-        pytest.approx(48.85, abs=0.01),
-    )
+    assert (point.longitude, point.latitude) == pytest.approx((2.35, 48.85), abs=0.01)
 
 
 def test_des_coordonnees_hors_lambert_93_ne_sont_pas_reprises(territoire, tmp_path):

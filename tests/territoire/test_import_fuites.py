@@ -5,7 +5,6 @@ from pathlib import Path
 
 import pytest
 from django.core.management import CommandError, call_command
-from django.urls import NoReverseMatch
 from django.utils import timezone
 
 from territoire.importeurs.base import FichierRefuse
@@ -17,28 +16,6 @@ DONNEES = Path(__file__).resolve().parent.parent / "data"
 FICHIER = DONNEES / "fuites.csv"
 FICHIER_A_VIRGULES = DONNEES / "fuites_2.csv"
 ENTETE = "annee;specialite;patients;patients_hors_territoire;destination_principale"
-
-
-@pytest.fixture(autouse=True)
-def _contourner_les_defauts_du_cadre(monkeypatch):
-    """Deux défauts hors de ce lot, signalés, font échouer tout import lancé par une commande :
-    ImportFichier.__str__ applique le format de date au nom du fichier (ValueError), et
-    ImportFichier.get_absolute_url vise l'administration des imports, pas encore enregistrée
-    (NoReverseMatch à la fin de l'import). Chaque contournement cesse d'agir dès que le
-    défaut est corrigé."""
-    essai = ImportFichier(pk=1, type=TypeImport.FUITES, nom_fichier="fichier.csv")
-    try:
-        str(essai)
-    except ValueError:
-        monkeypatch.setattr(
-            ImportFichier,
-            "__str__",
-            lambda self: f"{self.get_type_display()} — {self.nom_fichier or f'{self.cree_le:%d/%m/%Y}'}",
-        )
-    try:
-        essai.get_absolute_url()
-    except NoReverseMatch:
-        monkeypatch.setattr(ImportFichier, "get_absolute_url", lambda self: "")
 
 
 def ecrire(dossier: Path, texte: str, encodage: str = "utf-8") -> Path:

@@ -143,7 +143,8 @@ def test_la_fiche_suit_les_colonnes_du_fichier(territoire, laboratoire):
     importer(OCTOBRE)
 
     guignard = pro(GUIGNARD)
-    assert (guignard.civilite, guignard.nom, guignard.prenom) == ("Docteur", "GUIGNARD", "ERIC")
+    # Le prénom, en capitales dans le RPPS, s'écrit comme un prénom ; le nom garde ses capitales.
+    assert (guignard.civilite, guignard.nom, guignard.prenom) == ("Docteur", "GUIGNARD", "Eric")
     assert (guignard.profession.code, guignard.profession.libelle) == ("10", "Médecin")
     assert (guignard.specialite.code, guignard.specialite.libelle) == (
         "SM49",
@@ -511,3 +512,19 @@ def test_le_nombre_de_requetes_ne_depend_pas_du_nombre_de_lignes(territoire, tmp
         return creation, mise_a_jour, sans_changement
 
     assert mesurer(5) == mesurer(60)
+
+
+@pytest.mark.parametrize(
+    ("dans_le_fichier", "affiche"),
+    [
+        ("ERIC", "Eric"),
+        ("JEAN-PIERRE", "Jean-Pierre"),
+        ("MARIE-HÉLÈNE", "Marie-Hélène"),
+        ("Zoé", "Zoé"),
+        ("", ""),
+    ],
+)
+def test_prenom_usuel(dans_le_fichier, affiche):
+    from territoire.importeurs.rpps import prenom_usuel
+
+    assert prenom_usuel(dans_le_fichier) == affiche

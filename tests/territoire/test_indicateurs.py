@@ -143,7 +143,7 @@ def _import(jour, demo=False):
         type=TypeImport.RPPS,
         statut=StatutImport.TERMINE,
         date_extraction=jour,
-        rapport={"demo": True} if demo else {},
+        demo=demo,
     )
 
 
@@ -341,6 +341,16 @@ def test_page_profession_et_annee_choisies(client, professionnel, releves, des_f
     assert re.search(r'<tr class="ligne-mise-en-avant">\s*<th scope="row">Infirmier<span', html)
     # Par pôle, l'évolution des infirmiers.
     assert re.search(r"Pôle de la Hague</th>\s*<th scope=\"row\">Infirmier</th>", html)
+
+
+def test_le_graphique_d_evolution_suit_la_profession_choisie(releves):
+    infirmiers = indicateurs.ProfessionSuivie("60", "Infirmier")
+    graphique = indicateurs.graphique_evolution(indicateurs.evolution(infirmiers))
+    # Une seule courbe : celle de la profession choisie, pas les médecins ni les généralistes.
+    assert graphique.titre == "Infirmier sur le territoire, à chaque relevé"
+    assert [serie.libelle for serie in graphique.series] == ["Infirmier"]
+    assert [point.valeur for point in graphique.series[0].points] == [200, 190]
+    assert "de 200 à 190" in graphique.description
 
 
 def test_page_sans_aucune_donnee(client, professionnel):

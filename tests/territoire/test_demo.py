@@ -1,0 +1,84 @@
+"""Le territoire de démonstration passe par les vrais importeurs et se marque « démo »."""
+
+import io
+from datetime import date
+
+import pytest
+
+from territoire import demo
+from territoire.models import (
+    Appartenance,
+    Commune,
+    Fuite,
+    ImportFichier,
+    PoleDeProximite,
+    Professionnel,
+    Projet,
+    ReleveEffectifs,
+    StatutImport,
+    Structure,
+    TypeStructure,
+)
+from tests.comptes.factories import UtilisateurFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def test_le_territoire_de_demonstration(settings):
+    compte = UtilisateurFactory(email="membre.college@demo.cotentin.fr")
+    messages = []
+
+    assert demo.charger(nombre=80, afficher=messages.append) is True
+
+    assert Commune.objects.count() == len(demo.COMMUNES)
+    assert PoleDeProximite.objects.count() == len(demo.POLES)
+    cherbourg = Commune.objects.get(code_insee="50129")
+    assert cherbourg.pole.nom == "Cherbourg-en-Cotentin"
+    assert "50173" in cherbourg.codes_anciens  # Équeurdreville-Hainneville
+    assert cherbourg.population == 77_700
+    # Le GCS et ses deux membres fondateurs, depuis son numéro FINESS du 12 octobre 2017.
+    gcs = Structure.objects.get(type=TypeStructure.GCS)
+    membres = {a.membre.nom for a in Appartenance.objects.filter(groupement=gcs)}
+    assert membres == {"CH PUBLIC DU COTENTIN", "POLYCLINIQUE DU COTENTIN"}
+    assert set(Appartenance.objects.values_list("debut", flat=True)) == {date(2017, 10, 12)}
+    # La polyclinique est citée par le code de sa commune déléguée : elle est bien à Cherbourg.
+    assert Structure.objects.get(nom="POLYCLINIQUE DU COTENTIN").commune == cherbourg
+    assert Structure.objects.filter(type=TypeStructure.CPTS).exists()
+    # Trois relevés annuels, des départs et des arrivées.
+    assert ImportFichier.objects.filter(type="rpps", statut=StatutImport.TERMINE).count() == 3
+    assert sorted(set(ReleveEffectifs.objects.values_list("date", flat=True))) == list(demo.RELEVES)
+    assert Professionnel.objects.filter(actif=False).exists()
+    assert Professionnel.objects.filter(actif=True).count() >= 80
+    # Les personnes des comptes de démonstration ont leur fiche, rattachée quand le compte existe.
+    guerin = Professionnel.objects.get(rpps=demo.rpps(990_002))
+    assert guerin.compte == compte
+    assert (guerin.nom, guerin.prenom, guerin.mode_exercice) == ("GUERIN", "Marc", "mixte")
+    assert Professionnel.objects.get(rpps=demo.rpps(990_001)).compte is None
+    assert Fuite.objects.count() == 3 * len(demo.FUITES)
+    assert Projet.objects.filter(nature=Projet.Nature.PSLA).exists()
+    # Tout est marqué comme donnée de démonstration.
+    for modele in (PoleDeProximite, Commune, Structure, Professionnel, Fuite, ImportFichier, Projet):
+        assert not modele.objects.filter(demo=False).exists(), modele
+    assert messages == [messages[0]] and "Territoire de démonstration chargé" in messages[0]
+
+
+def test_le_territoire_ne_se_charge_qu_une_fois():
+    assert demo.charger(nombre=20, afficher=lambda _message: None) is True
+    professionnels = Professionnel.objects.count()
+
+    assert demo.charger(nombre=20, afficher=lambda _message: None) is False
+    assert Professionnel.objects.count() == professionnels
+
+
+def test_le_fichier_rpps_national_a_le_format_officiel():
+    sortie = io.StringIO()
+    dans_le_territoire = demo.ecrire_rpps_national(sortie, lignes=2_000, part_territoire=0.01)
+    lignes = sortie.getvalue().splitlines()
+
+    assert lignes[0] == demo.ENTETE_RPPS.rstrip("\n")
+    assert {ligne.count("|") for ligne in lignes} == {len(demo.COLONNES_RPPS)}  # séparateur final
+    # Les codes du territoire : ses communes et leurs communes déléguées (que le RPPS cite encore).
+    territoire = {c.code for c in demo.COMMUNES} | {code for c in demo.COMMUNES for code, _nom in c.deleguees}
+    codes = [ligne.split("|")[36] for ligne in lignes[1:]]
+    assert sum(code in territoire for code in codes) == dans_le_territoire >= 20
+    assert not any(code.startswith("50") for code in set(codes) - territoire)
