@@ -11,6 +11,7 @@ Le nombre de requêtes de ces pages, lui, est épinglé dans les tests.
 
 import tempfile
 from datetime import date
+from io import StringIO
 from pathlib import Path
 
 from _outils import base_de_mesure, client_agent, rapport
@@ -25,7 +26,7 @@ def charger(dossier: Path, nombre: int, jour: date) -> None:
 
     fichier = dossier / f"PS_LibreAcces_Personne_activite_{jour:%Y%m%d}0845.txt"
     demo.ecrire_rpps(fichier, demo.lignes_territoire(demo.personnes(nombre)))
-    call_command("importer_rpps", str(fichier))
+    call_command("importer_rpps", str(fichier), stdout=StringIO())
 
 
 def main() -> None:
@@ -40,10 +41,17 @@ def main() -> None:
         demo.ecrire_epci(epci)
         demo.ecrire_populations(populations)
         demo.ecrire_poles(poles)
-        call_command("importer_communes", str(cog), str(epci), populations=str(populations), poles=str(poles))
+        call_command(
+            "importer_communes",
+            str(cog),
+            str(epci),
+            populations=str(populations),
+            poles=str(poles),
+            stdout=StringIO(),
+        )
         finess = dossier / "etalab-cs1100507-stock-20261102-0337.csv"
         demo.ecrire_finess(finess, date(2026, 11, 2))
-        call_command("importer_finess", str(finess))
+        call_command("importer_finess", str(finess), stdout=StringIO())
 
         agent = client_agent()
         reference = (Client(), "/accessibilite/")

@@ -20,6 +20,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from io import StringIO
 from pathlib import Path
 from typing import Any
 from urllib.parse import quote
@@ -65,7 +66,12 @@ def main() -> None:
             demo.ecrire_populations(populations)
             demo.ecrire_poles(poles)
             call_command(
-                "importer_communes", str(cog), str(epci), populations=str(populations), poles=str(poles)
+                "importer_communes",
+                str(cog),
+                str(epci),
+                populations=str(populations),
+                poles=str(poles),
+                stdout=StringIO(),
             )
 
             fichier = dossier / "PS_LibreAcces_Personne_activite_202611020845.txt"

@@ -16,7 +16,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Q
 from django.utils.formats import number_format
 from django.utils.translation import gettext as _
@@ -222,7 +222,27 @@ def _terminer(import_fichier: ImportFichier, rapport: Rapport) -> ImportFichier:
         },
     )
     _supprimer_fichiers(import_fichier)
+    _rafraichir_les_statistiques()
     return import_fichier
+
+
+# Les tables qu'un import réécrit en masse.
+TABLES_IMPORTEES = (
+    "territoire_commune",
+    "territoire_structure",
+    "territoire_professionnel",
+    "territoire_lieuexercice",
+    "territoire_releveeffectifs",
+    "territoire_fuite",
+)
+
+
+def _rafraichir_les_statistiques() -> None:
+    """Un import vient de changer des milliers de lignes : sans statistiques à jour (l'autovacuum
+    passe plus tard), le planificateur choisit mal entre les index de recherche et la lecture
+    de la table. ANALYZE lit un échantillon : quelques millisecondes."""
+    with connection.cursor() as curseur:
+        curseur.execute(f"ANALYZE {', '.join(TABLES_IMPORTEES)}")  # noqa: S608  (noms constants)
 
 
 def _echouer(import_fichier: ImportFichier, message: str) -> ImportFichier:

@@ -529,3 +529,13 @@ def test_les_praticiens_d_une_structure_sont_pagines(territoire, membre):
     assert (
         len(membre.get(f"/annuaire/structures/{territoire.msp.pk}/?page=2").context["page"].object_list) == 3
     )
+
+
+def test_le_cout_des_trigrammes_est_declare_au_planificateur(db):
+    """Après `migrate`, `%>` a son vrai coût : sans cela, PostgreSQL lit toute la table au lieu
+    de l'index des trigrammes (41 ms contre 6 ms sur 20 000 professionnels, territoire/apps.py)."""
+    from django.db import connection
+
+    with connection.cursor() as curseur:
+        curseur.execute("SELECT procost FROM pg_proc WHERE proname = 'word_similarity_commutator_op'")
+        assert curseur.fetchone() == (100,)
