@@ -121,6 +121,8 @@ class ImportFichierAdmin(admin.ModelAdmin):
     search_fields = ["nom_fichier"]
     form = ImportAjoutForm
     change_form_template = GABARIT
+    # La page d'un import est dans l'administration : pas de lien « Voir sur le site ».
+    view_on_site = False
 
     def get_queryset(self, request: HttpRequest) -> Any:
         return super().get_queryset(request).select_related("lance_par")
@@ -216,6 +218,13 @@ class ImportFichierAdmin(admin.ModelAdmin):
     ) -> Any:
         if obj is not None:
             context.update(self.contexte_etat(obj))
+        if add:
+            # Un dépôt lance un import et mène à sa page : pas de « enregistrer et continuer ».
+            context.update(
+                title=_("Lancer un import"),
+                show_save_and_add_another=False,
+                show_save_and_continue=False,
+            )
         return super().render_change_form(
             request, context, add=add, change=change, form_url=form_url, obj=obj
         )

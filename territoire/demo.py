@@ -153,6 +153,14 @@ POLES: tuple[tuple[str, tuple[CommuneDemo, ...]], ...] = (
 )
 
 COMMUNES: tuple[CommuneDemo, ...] = tuple(c for _pole, communes in POLES for c in communes)
+CODES_POSTAUX = {
+    "50129": "50100", "50041": "50440", "50402": "50340", "50184": "50340", "50573": "50340",
+    "50585": "50270", "50042": "50340", "50603": "50340", "50031": "50270", "50412": "50580",
+    "50330": "50270", "50551": "50390", "50366": "50390", "50315": "50690", "50599": "50470",
+    "50089": "50700", "50230": "50690", "50615": "50700", "50082": "50260", "50647": "50700",
+    "50341": "50310", "50419": "50310", "50562": "50550", "50417": "50630", "50433": "50760",
+    "50030": "50760", "50539": "50330", "50178": "50840", "50296": "50330",
+}  # fmt: skip
 # Communes hors de l'agglomération, présentes dans les fichiers nationaux : elles sont ignorées.
 COMMUNES_HORS = (
     ("50502", "Saint-Lô", "200066389"),
@@ -340,6 +348,18 @@ ETABLISSEMENTS_HORS = (
 # fmt: on
 
 
+def _acheminement(code: str) -> tuple[str, str]:
+    """Le code postal et le nom d'une commune (ou d'une commune déléguée) du fichier."""
+    for commune in COMMUNES:
+        if commune.code == code:
+            return CODES_POSTAUX[commune.code], commune.nom
+        for delegue, nom in commune.deleguees:
+            if delegue == code:
+                return CODES_POSTAUX[commune.code], nom
+    hors = {"14118": ("14000", "Caen"), "50502": ("50000", "Saint-Lô")}
+    return hors.get(code, ("75001", "Paris"))
+
+
 def _lambert93(latitude: float, longitude: float) -> tuple[float, float]:
     from pyproj import Transformer
 
@@ -357,9 +377,7 @@ def ecrire_finess(chemin: Path, extraction: date) -> None:
         for rang, etab in enumerate(ETABLISSEMENTS + ETABLISSEMENTS_HORS):
             departement, commune = etab.code_commune[:2], etab.code_commune[2:]
             numero, type_voie, voie = etab.adresse
-            code_postal = (
-                "14000" if departement == "14" else "50000" if etab.code_commune == "50502" else "50100"
-            )
+            code_postal, nom_commune = _acheminement(etab.code_commune)
             ecrivain.writerow(
                 [
                     "structureet",
@@ -377,7 +395,7 @@ def ecrire_finess(chemin: Path, extraction: date) -> None:
                     commune,
                     departement,
                     "MANCHE" if departement == "50" else "CALVADOS",
-                    f"{code_postal} {etab.nom.split()[-1]}",
+                    f"{code_postal} {nom_commune.upper()}",
                     etab.telephone[1:],  # le fichier perd souvent le 0 initial
                     "",
                     etab.categorie,
@@ -673,7 +691,7 @@ def lignes_de(personne: PersonneDemo, hasard: random.Random) -> Iterator[str]:
             "Code type de voie (coord. structure)": type_voie,
             "Libellé type de voie (coord. structure)": libelle_type,
             "Libellé Voie (coord. structure)": voie,
-            "Code postal (coord. structure)": "50100" if code == "50129" else f"50{hasard.randint(100, 999)}",
+            "Code postal (coord. structure)": CODES_POSTAUX.get(commune.code if commune else "", "50100"),
             "Code commune (coord. structure)": code,
             "Libellé commune (coord. structure)": libelle_commune,
             "Code pays (coord. structure)": "99000",

@@ -231,3 +231,14 @@ def communes_du_territoire() -> dict[str, int]:
     for pk, code, _anciens in communes:
         codes[code] = pk
     return codes
+
+
+def formater_telephone(valeur: str) -> str:
+    """« 0233207000 » → « 02 33 20 70 00 », comme on l'écrit en France ; le FINESS perd parfois
+    le 0 initial : il est remis. Un numéro d'un autre format est gardé tel quel."""
+    chiffres = re.sub(r"\D", "", valeur)
+    if len(chiffres) == 9 and not chiffres.startswith("0"):
+        chiffres = "0" + chiffres
+    if len(chiffres) == 10 and chiffres.startswith("0"):
+        return " ".join(chiffres[i : i + 2] for i in range(0, 10, 2))
+    return valeur.strip()[:30]

@@ -38,6 +38,7 @@ from territoire.importeurs.base import (
     Suivi,
     communes_du_territoire,
     enregistrer,
+    formater_telephone,
     lignes_suivies,
     lire_debut,
     taille,
@@ -181,16 +182,6 @@ def type_depuis_categorie(categorie: str, libelle_categorie: str, nom: str) -> T
             if motif.search(normalise):
                 return type_structure
     return TypeStructure.AUTRE
-
-
-def formater_telephone(valeur: str) -> str:
-    """« 0233207000 » → « 02 33 20 70 00 » ; le FINESS perd parfois le 0 initial : il est remis."""
-    chiffres = re.sub(r"\D", "", valeur)
-    if len(chiffres) == 9 and not chiffres.startswith("0"):
-        chiffres = "0" + chiffres
-    if len(chiffres) == 10 and chiffres.startswith("0"):
-        return " ".join(chiffres[i : i + 2] for i in range(0, 10, 2))
-    return valeur.strip()[:30]
 
 
 def _date(valeur: str) -> date | None:

@@ -39,6 +39,7 @@ from territoire.importeurs.base import (
     communes_du_territoire,
     decoder,
     enregistrer,
+    formater_telephone,
     lire_debut,
     taille,
 )
@@ -426,7 +427,7 @@ class ImporteurRpps:
             complement_adresse=partage(complement, complement)[:255],
             code_postal=v("code_postal")[:5],
             commune_id=commune,
-            telephone=v("telephone")[:30],
+            telephone=formater_telephone(v("telephone")),
             courriel=courriel[:254],
             finess_site=finess if len(finess) == 9 else "",
             siret_site=siret if len(siret) == 14 else "",

@@ -25,7 +25,7 @@ def test_un_agent_importe_les_communes_et_lit_le_rapport(onglet):
     page = onglet.aller("/admin/")
     page.get_by_role("link", name="Imports de fichiers").click()
     page.get_by_role("link", name=re.compile(r"^Ajouter import")).click()
-    expect(page.get_by_role("heading", level=1)).to_contain_text("Ajout")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Lancer un import")
     onglet.verifier_accessibilite()
 
     # D'abord les fichiers échangés : le COG à la place du classeur des EPCI.

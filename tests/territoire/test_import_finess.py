@@ -12,8 +12,8 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from pyproj import Transformer
 
-from territoire.importeurs.base import FichierRefuse, Fichiers, importeur_pour, sans_suivi
-from territoire.importeurs.finess import CHAMPS_STRUCTUREET, formater_telephone, type_depuis_categorie
+from territoire.importeurs.base import FichierRefuse, Fichiers, formater_telephone, importeur_pour, sans_suivi
+from territoire.importeurs.finess import CHAMPS_STRUCTUREET, type_depuis_categorie
 from territoire.models import ImportFichier, StatutImport, Structure, TypeImport, TypeStructure
 from territoire.services import import_depuis_commande
 from tests.territoire.factories import CommuneFactory, StructureFactory, finess

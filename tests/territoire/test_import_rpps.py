@@ -158,7 +158,8 @@ def test_la_fiche_suit_les_colonnes_du_fichier(territoire, laboratoire):
     assert lieu.raison_sociale == "LABORATOIRE DU COTENTIN"
     assert lieu.adresse == "12 Rue DES CARRIÈRES"
     assert (lieu.code_postal, lieu.commune) == ("50100", territoire["50129"])
-    assert (lieu.telephone, lieu.courriel) == ("0233000001", "contact@labo-cotentin.fr")
+    # Le numéro s'écrit comme en France, par paires de chiffres.
+    assert (lieu.telephone, lieu.courriel) == ("02 33 00 00 01", "contact@labo-cotentin.fr")
     assert (lieu.siret_site, lieu.finess_site) == ("85131528300016", "")
 
 
@@ -224,7 +225,7 @@ def test_deux_lignes_de_la_meme_activite_se_fondent(territoire):
     importer(OCTOBRE)
 
     (lieu,) = lieux(DUBOIS)
-    assert (lieu.telephone, lieu.courriel) == ("0233523456", "kine.lespieux@exemple.fr")
+    assert (lieu.telephone, lieu.courriel) == ("02 33 52 34 56", "kine.lespieux@exemple.fr")
     assert lieu.adresse == "5 Avenue DE LA GARE"
 
 
