@@ -35,20 +35,7 @@ def main() -> None:
 
     with base_de_mesure(), tempfile.TemporaryDirectory(prefix="bench-annuaire-") as nom_dossier:
         dossier = Path(nom_dossier)
-        cog, epci = dossier / "cog.csv", dossier / "epci.xlsx"
-        populations, poles = dossier / "populations.csv", dossier / "poles.csv"
-        demo.ecrire_cog(cog)
-        demo.ecrire_epci(epci)
-        demo.ecrire_populations(populations)
-        demo.ecrire_poles(poles)
-        call_command(
-            "importer_communes",
-            str(cog),
-            str(epci),
-            populations=str(populations),
-            poles=str(poles),
-            stdout=StringIO(),
-        )
+        demo.importer_les_communes(dossier)
         finess = dossier / "etalab-cs1100507-stock-20261102-0337.csv"
         demo.ecrire_finess(finess, date(2026, 11, 2))
         call_command("importer_finess", str(finess), stdout=StringIO())

@@ -20,13 +20,11 @@ import subprocess
 import sys
 import tempfile
 import time
-from io import StringIO
 from pathlib import Path
 from typing import Any
 from urllib.parse import quote
 
 from _outils import RACINE, base_de_mesure
-from django.core.management import call_command
 from django.db import connection
 
 LIGNES = int(os.environ.get("BENCH_RPPS_LIGNES", "2000000"))
@@ -59,20 +57,7 @@ def main() -> None:
     with base_de_mesure():
         with tempfile.TemporaryDirectory(prefix="bench-rpps-") as nom_dossier:
             dossier = Path(nom_dossier)
-            cog, epci = dossier / "cog.csv", dossier / "epci.xlsx"
-            populations, poles = dossier / "populations.csv", dossier / "poles.csv"
-            demo.ecrire_cog(cog)
-            demo.ecrire_epci(epci)
-            demo.ecrire_populations(populations)
-            demo.ecrire_poles(poles)
-            call_command(
-                "importer_communes",
-                str(cog),
-                str(epci),
-                populations=str(populations),
-                poles=str(poles),
-                stdout=StringIO(),
-            )
+            demo.importer_les_communes(dossier)
 
             fichier = dossier / "PS_LibreAcces_Personne_activite_202611020845.txt"
             with fichier.open("w", encoding="utf-8") as sortie:

@@ -892,6 +892,29 @@ def releves(nombre: int, *, graine: int = 2026) -> list[list[PersonneDemo]]:
     return par_releve
 
 
+def importer_les_communes(dossier: Path) -> None:
+    """Écrit les fichiers INSEE des communes (COG, EPCI, populations, pôles) dans `dossier` et
+    les passe à `importer_communes`."""
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    cog, epci = dossier / "v_commune_2026.csv", dossier / "Intercommunalite_Metropole_au_01-01-2026.xlsx"
+    populations, poles = dossier / "populations_2023.csv", dossier / "poles_de_proximite.csv"
+    ecrire_cog(cog)
+    ecrire_epci(epci)
+    ecrire_populations(populations)
+    ecrire_poles(poles)
+    call_command(
+        "importer_communes",
+        str(cog),
+        str(epci),
+        populations=str(populations),
+        poles=str(poles),
+        stdout=StringIO(),
+    )
+
+
 def charger(*, nombre: int = 900, afficher: Any = print) -> bool:
     """Charge le territoire de démonstration par les importeurs ; ne fait rien s'il est déjà là."""
     import tempfile
@@ -919,13 +942,7 @@ def charger(*, nombre: int = 900, afficher: Any = print) -> bool:
     call_command = partial(appeler, stdout=StringIO())
     with tempfile.TemporaryDirectory(prefix="cotentin-demo-") as nom_dossier, transaction.atomic():
         dossier = Path(nom_dossier)
-        cog, epci = dossier / "v_commune_2026.csv", dossier / "Intercommunalite_Metropole_au_01-01-2026.xlsx"
-        populations, poles = dossier / "populations_2023.csv", dossier / "poles_de_proximite.csv"
-        ecrire_cog(cog)
-        ecrire_epci(epci)
-        ecrire_populations(populations)
-        ecrire_poles(poles)
-        call_command("importer_communes", str(cog), str(epci), populations=str(populations), poles=str(poles))
+        importer_les_communes(dossier)
         fichier_finess = dossier / "etalab-cs1100507-stock-20261102-0337.csv"
         ecrire_finess(fichier_finess, date(2026, 11, 2))
         call_command("importer_finess", str(fichier_finess))
