@@ -31,8 +31,7 @@ def test_les_communes_d_un_pole_se_choisissent_sur_sa_page(client_de, agent):
 
     assert reponse.status_code == 302
     assert {c.nom for c in Commune.objects.filter(pole=coeur)} == {"Valognes", "Quettehou"}
-    brix.refresh_from_db()
-    assert brix.pole is None
+    assert Commune.objects.get(pk=brix.pk).pole is None
     evenement = Evenement.objects.get(verbe="territoire.pole.communes_modifiees")
     assert evenement.acteur == agent
     assert evenement.donnees == {"ajoutees": ["50417"], "retirees": ["50089"]}
@@ -51,7 +50,7 @@ def test_la_page_d_un_pole_coche_ses_communes(client_de):
 
 def test_rien_n_est_trace_quand_rien_ne_change(agent):
     pole = PoleFactory()
-    commune = CommuneFactory(pole=pole)
+    commune = Commune.objects.get(pk=CommuneFactory(pole=pole).pk)
     pole_definir_communes(pole=pole, communes=[commune], acteur=agent)
     assert not Evenement.objects.exists()
 

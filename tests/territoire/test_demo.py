@@ -26,7 +26,7 @@ pytestmark = pytest.mark.django_db
 
 def test_le_territoire_de_demonstration(settings):
     compte = UtilisateurFactory(email="membre.college@demo.cotentin.fr")
-    messages = []
+    messages: list[str] = []
 
     assert demo.charger(nombre=80, afficher=messages.append) is True
 
@@ -51,7 +51,7 @@ def test_le_territoire_de_demonstration(settings):
     assert Professionnel.objects.filter(actif=True).count() >= 80
     # Les personnes des comptes de démonstration ont leur fiche, rattachée quand le compte existe.
     guerin = Professionnel.objects.get(rpps=demo.rpps(990_002))
-    assert guerin.compte == compte
+    assert guerin.compte_id == compte.pk
     assert (guerin.nom, guerin.prenom, guerin.mode_exercice) == ("GUERIN", "Marc", "mixte")
     assert Professionnel.objects.get(rpps=demo.rpps(990_001)).compte is None
     assert Fuite.objects.count() == 3 * len(demo.FUITES)
