@@ -44,9 +44,11 @@ lint: install
 	fi
 
 # Réglages de production seulement (env -i) : rien du shell courant ne masque un défaut.
-# Les valeurs sont jetables ; la clé secrète est tirée à chaque fois.
+# Les valeurs sont jetables ; la clé secrète est tirée à chaque fois. Seule la base est
+# réelle (DATABASE_URL, sinon le PostgreSQL embarqué du lanceur) : les contrôles des colonnes
+# générées (GeneratedField) demandent sa version au serveur.
 check-deploy: install
-	$(UV_RUN) sh -c 'exec env -i PATH="$$PATH" HOME="$$HOME" LANG=C.UTF-8 \
+	$(LANCEUR) exec -- sh -c 'exec env -i PATH="$$PATH" HOME="$$HOME" LANG=C.UTF-8 \
 	    DJANGO_SETTINGS_MODULE=cotentin_sante.settings \
 	    DJANGO_DEBUG=0 \
 	    SECRET_KEY="$$(python -c "import secrets; print(secrets.token_urlsafe(64))")" \
@@ -54,7 +56,7 @@ check-deploy: install
 	    PORTAIL_URL=https://sante.exemple.fr \
 	    DEFAULT_FROM_EMAIL="Conseil de santé du Cotentin <ne-pas-repondre@sante.exemple.fr>" \
 	    EMAIL_BACKEND=django.core.mail.backends.smtp.EmailBackend \
-	    DATABASE_URL=postgres://cotentin:secret@db:5432/cotentin_sante \
+	    DATABASE_URL="$$DATABASE_URL" \
 	    REDIS_URL=redis://redis:6379/0 \
 	    DERRIERE_PROXY_HTTPS=1 \
 	    SECURE_HSTS_PRELOAD=1 \
