@@ -106,5 +106,7 @@ def test_documents_prives_dans_les_fichiers_statiques_refuses(tmp_path):
     assert controler_documents(None) == []
 
 
+# Les contrôles des colonnes générées (GeneratedField) lisent la version du serveur.
+@pytest.mark.django_db
 def test_les_controles_systeme_passent_dans_les_reglages_de_test():
     assert [p for p in run_checks() if p.level >= 30] == []

@@ -78,7 +78,7 @@ def test_un_membre_consulte_les_indicateurs_et_telecharge_un_csv(onglet):
         page.get_by_role("img", name=re.compile(r"^Médecins généralistes pour 10 000 habitants"))
     ).to_be_visible()
     expect(
-        page.get_by_role("img", name=re.compile(r"^Effectifs des principales professions"))
+        page.get_by_role("img", name=re.compile(r"^Médecins généralistes sur le territoire, à chaque relevé"))
     ).to_be_visible()
     expect(
         page.get_by_role("img", name=re.compile(r"^Part des patients soignés hors du territoire"))
@@ -94,6 +94,10 @@ def test_un_membre_consulte_les_indicateurs_et_telecharge_un_csv(onglet):
     # 3 infirmiers pour 11 500 habitants à la Hague : 2,6 pour 10 000.
     expect(graphique.locator("text", has_text="2,6")).to_have_count(1)
     expect(mise_en_avant).to_contain_text("Infirmier")
+    # La courbe d'évolution suit la profession choisie.
+    expect(
+        page.get_by_role("img", name=re.compile(r"^Infirmier sur le territoire, à chaque relevé"))
+    ).to_be_visible()
     expect(page.get_by_label("Profession (densité et évolution par pôle)")).to_have_value("60")
 
     with page.expect_download() as attente:

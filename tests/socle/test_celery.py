@@ -1,8 +1,12 @@
+import pytest
 from django.conf import settings
 
 from cotentin_sante.celery import app
 
 
+# Le chargement des tâches par Celery passe les contrôles de Django, dont ceux des colonnes
+# générées (GeneratedField), qui lisent la version du serveur.
+@pytest.mark.django_db
 def test_chaque_tache_planifiee_existe():
     app.loader.import_default_modules()
     planifiees = {entree["task"] for entree in settings.CELERY_BEAT_SCHEDULE.values()}
