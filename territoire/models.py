@@ -153,12 +153,6 @@ class TypeStructure(models.TextChoices):
     AUTRE = "autre", _("Autre structure")
 
 
-# Les structures de coordination du parcours (DESIGN.md : DAC/PTA, MAIA, CLIC, CPTS).
-TYPES_COORDINATION = frozenset(
-    {TypeStructure.DAC, TypeStructure.MAIA, TypeStructure.CLIC, TypeStructure.CPTS}
-)
-
-
 class Structure(models.Model):
     """Un établissement ou une organisation : hôpital, MSP, EHPAD, CPTS, institution…
 
@@ -248,10 +242,6 @@ class Structure(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("territoire:structure_detail", kwargs={"pk": self.pk})
-
-    @property
-    def siren(self) -> str:
-        return self.siret[:9]
 
     @property
     def est_groupement(self) -> bool:

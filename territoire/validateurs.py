@@ -19,13 +19,6 @@ _FINESS = re.compile(r"^(\d{2}|2A|2B)\d{7}$")
 _CODE_INSEE = re.compile(r"^(\d{2}|2A|2B)\d{3}$")
 
 
-def nettoyer(valeur: str) -> str:
-    """Retire les espaces et points qu'on tape ou colle souvent au milieu d'un numéro.
-
-    Les validateurs ci-dessous ne nettoient pas : un formulaire nettoie, puis valide."""
-    return re.sub(r"[\s.]", "", valeur or "").upper()
-
-
 def rpps_valide(valeur: str) -> bool:
     return len(valeur) == 11 and bool(_CHIFFRES.match(valeur)) and luhn.is_valid(valeur)
 
@@ -95,8 +88,12 @@ def siret_valide(valeur: str) -> bool:
     return siret.is_valid(valeur)
 
 
+def code_insee_valide(valeur: str) -> bool:
+    return bool(_CODE_INSEE.match(valeur or ""))
+
+
 def valider_code_insee(valeur: str) -> None:
-    if not _CODE_INSEE.match(valeur or ""):
+    if not code_insee_valide(valeur):
         raise ValidationError(
             _("Un code INSEE de commune compte 5 caractères, par exemple 50129 (reçu : « %(valeur)s »).")
             % {"valeur": valeur},

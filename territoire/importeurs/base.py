@@ -14,6 +14,7 @@ Les importeurs s'enregistrent dans `IMPORTEURS` (par type d'import) ; le service
 `territoire.services.import_executer` les fait tourner, pour Celery comme pour les commandes.
 """
 
+import codecs
 import re
 from collections.abc import Iterator
 from dataclasses import asdict, dataclass, field
@@ -242,3 +243,37 @@ def formater_telephone(valeur: str) -> str:
     if len(chiffres) == 10 and chiffres.startswith("0"):
         return " ".join(chiffres[i : i + 2] for i in range(0, 10, 2))
     return valeur.strip()[:30]
+
+
+def debut_en_texte(flux: Flux, *, champ: str, quel: str, attendu: str) -> str:
+    """Le début du fichier décodé en UTF-8 (BOM toléré), ou un refus qui dit ce qui était attendu."""
+    debut = lire_debut(flux)
+    if debut.startswith(b"PK\x03\x04"):
+        raise FichierRefuse(
+            _(
+                "%(quel)s est un classeur ou une archive (zip), pas un fichier texte : "
+                "%(attendu)s est attendu."
+            )
+            % {"quel": quel, "attendu": attendu},
+            champ=champ,
+        )
+    if debut.startswith(codecs.BOM_UTF8):
+        debut = debut[len(codecs.BOM_UTF8) :]
+    try:
+        # Décodeur incrémental : un caractère coupé à la fin du début lu n'est pas une erreur.
+        texte = codecs.getincrementaldecoder("utf-8")().decode(debut, final=False)
+    except UnicodeDecodeError as erreur:
+        raise FichierRefuse(
+            _(
+                "%(quel)s n'est pas encodé en UTF-8 (Latin-1 ou Windows-1252 ? un tableur l'a peut-être "
+                "réenregistré) : %(attendu)s est attendu. Importez le fichier d'origine."
+            )
+            % {"quel": quel, "attendu": attendu},
+            champ=champ,
+        ) from erreur
+    if not texte.strip():
+        raise FichierRefuse(
+            _("%(quel)s est vide : %(attendu)s est attendu.") % {"quel": quel, "attendu": attendu},
+            champ=champ,
+        )
+    return texte

@@ -15,7 +15,6 @@ Une commune n'est jamais supprimée (structures, lieux d'exercice et projets y r
 celle qui a quitté l'agglomération est signalée dans le rapport.
 """
 
-import codecs
 import csv
 import re
 from collections.abc import Iterator
@@ -34,6 +33,7 @@ from territoire.importeurs.base import (
     Flux,
     Rapport,
     Suivi,
+    debut_en_texte,
     decoder,
     enregistrer,
     lignes_suivies,
@@ -41,6 +41,7 @@ from territoire.importeurs.base import (
     taille,
 )
 from territoire.models import SIREN_AGGLOMERATION, Commune, ImportFichier, PoleDeProximite, TypeImport
+from territoire.validateurs import code_insee_valide
 
 COLONNES_COG = "TYPECOM,COM,REG,DEP,CTCD,ARR,TNCC,NCC,NCCENR,LIBELLE,CAN,COMPARENT"
 # Seules les colonnes lues sont exigées : les éditions du COG en ont ajouté (CTCD) au fil des ans.
@@ -54,7 +55,6 @@ COLONNES_POLES = ("code_insee", "pole")
 # Verrou de PostgreSQL qui empêche deux imports de communes d'écrire en même temps.
 VERROU_IMPORT_COMMUNES = 7_301_001
 
-_CODE_INSEE = re.compile(r"^(\d{2}|2A|2B)\d{3}$")
 _ESPACES = re.compile(r"[\s\u00a0\u202f]")
 
 
@@ -83,40 +83,6 @@ def _attendu_table(colonnes: tuple[str, ...], facultative: str = "") -> str:
     return _(
         "un tableau CSV en UTF-8, séparé par des virgules, dont la première ligne est « %(entete)s »"
     ) % {"entete": entete}
-
-
-def debut_en_texte(flux: Flux, *, champ: str, quel: str, attendu: str) -> str:
-    """Le début du fichier décodé en UTF-8 (BOM toléré), ou un refus qui dit ce qui était attendu."""
-    debut = lire_debut(flux)
-    if debut.startswith(b"PK\x03\x04"):
-        raise FichierRefuse(
-            _(
-                "%(quel)s est un classeur ou une archive (zip), pas un fichier texte : "
-                "%(attendu)s est attendu."
-            )
-            % {"quel": quel, "attendu": attendu},
-            champ=champ,
-        )
-    if debut.startswith(codecs.BOM_UTF8):
-        debut = debut[len(codecs.BOM_UTF8) :]
-    try:
-        # Décodeur incrémental : un caractère coupé à la fin du début lu n'est pas une erreur.
-        texte = codecs.getincrementaldecoder("utf-8")().decode(debut, final=False)
-    except UnicodeDecodeError as erreur:
-        raise FichierRefuse(
-            _(
-                "%(quel)s n'est pas encodé en UTF-8 (Latin-1 ou Windows-1252 ? un tableur l'a peut-être "
-                "réenregistré) : %(attendu)s est attendu. Importez le fichier d'origine."
-            )
-            % {"quel": quel, "attendu": attendu},
-            champ=champ,
-        ) from erreur
-    if not texte.strip():
-        raise FichierRefuse(
-            _("%(quel)s est vide : %(attendu)s est attendu.") % {"quel": quel, "attendu": attendu},
-            champ=champ,
-        )
-    return texte
 
 
 def entete_csv(
@@ -379,7 +345,7 @@ class ImporteurCommunes:
                         _("Fichier des communes : la commune %(code)s n'a pas de nom.") % {"code": code},
                     )
                     continue
-                if not _CODE_INSEE.match(code):
+                if not code_insee_valide(code):
                     rapport.rejeter(
                         numero,
                         _("Fichier des communes : code commune « %(code)s » invalide.") % {"code": code},

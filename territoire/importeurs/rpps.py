@@ -11,7 +11,6 @@ la base chargée d'un coup et écrit par lots, dans une seule transaction, sans 
 ligne ; elle finit par le relevé daté des effectifs (ReleveEffectifs).
 """
 
-import codecs
 import re
 import unicodedata
 from collections.abc import Callable
@@ -37,10 +36,10 @@ from territoire.importeurs.base import (
     Rapport,
     Suivi,
     communes_du_territoire,
+    debut_en_texte,
     decoder,
     enregistrer,
     formater_telephone,
-    lire_debut,
     taille,
 )
 from territoire.models import (
@@ -127,8 +126,8 @@ CHAMPS_PROFESSIONNEL = ("civilite", "nom", "prenom", "profession_id", "specialit
 
 def _attendu() -> str:
     return _(
-        "l'extraction « PS_LibreAcces_Personne_activite » de l'Annuaire Santé (fichier .txt en UTF-8, "
-        "champs séparés par « | », première ligne « Type d'identifiant PP|Identifiant PP|… »)"
+        "le fichier d'extraction « PS_LibreAcces_Personne_activite » de l'Annuaire Santé (.txt en "
+        "UTF-8, champs séparés par « | », première ligne « Type d'identifiant PP|Identifiant PP|… »)"
     )
 
 
@@ -255,7 +254,7 @@ class ImporteurRpps:
         personnes = lecture.personnes
         if rapport.lignes == 0:
             raise FichierRefuse(
-                _("Le fichier ne contient aucune ligne d'activité : %(attendu)s est attendue.")
+                _("Le fichier ne contient aucune ligne d'activité : %(attendu)s est attendu.")
                 % {"attendu": _attendu()}
             )
         if not personnes:
@@ -275,39 +274,20 @@ class ImporteurRpps:
     # --- Vérification ---------------------------------------------------------------------
 
     def _entete(self, flux: Flux) -> _Entete:
-        debut = lire_debut(flux)
-        if debut.startswith(codecs.BOM_UTF8):
-            debut = debut[len(codecs.BOM_UTF8) :]
-        if debut.startswith(b"PK\x03\x04"):
-            raise FichierRefuse(
-                _("Ce fichier est un classeur ou une archive (zip) : %(attendu)s est attendue.")
-                % {"attendu": _attendu()}
-            )
-        try:
-            texte = codecs.getincrementaldecoder("utf-8")().decode(debut, final=False)
-        except UnicodeDecodeError as erreur:
-            raise FichierRefuse(
-                _(
-                    "Ce fichier n'est pas encodé en UTF-8 (Latin-1 ou Windows-1252 ? un tableur l'a "
-                    "peut-être réenregistré) : %(attendu)s est attendue. Importez le fichier d'origine."
-                )
-                % {"attendu": _attendu()}
-            ) from erreur
+        texte = debut_en_texte(flux, champ="fichier", quel=_("Ce fichier"), attendu=_attendu())
         premiere = texte.split("\n", 1)[0].rstrip("\r")
         if not premiere.strip():
-            raise FichierRefuse(
-                _("Ce fichier est vide : %(attendu)s est attendue.") % {"attendu": _attendu()}
-            )
+            raise FichierRefuse(_("Ce fichier est vide : %(attendu)s est attendu.") % {"attendu": _attendu()})
         if "|" not in premiere:
             separateur = next((s for s in (";", "\t", ",") if s in premiere), "")
             raise FichierRefuse(
                 (
                     _(
                         "Ce fichier est séparé par « %(separateur)s » et non par « | » : "
-                        "%(attendu)s est attendue."
+                        "%(attendu)s est attendu."
                     )
                     if separateur
-                    else _("Ce fichier n'est pas séparé par « | » : %(attendu)s est attendue.")
+                    else _("Ce fichier n'est pas séparé par « | » : %(attendu)s est attendu.")
                 )
                 % {"separateur": "tabulation" if separateur == "\t" else separateur, "attendu": _attendu()}
             )
@@ -320,8 +300,8 @@ class ImporteurRpps:
         if manquantes:
             raise FichierRefuse(
                 ngettext(
-                    "Il manque à ce fichier la colonne %(manquantes)s : %(attendu)s est attendue.",
-                    "Il manque à ce fichier les colonnes %(manquantes)s : %(attendu)s est attendue.",
+                    "Il manque à ce fichier la colonne %(manquantes)s : %(attendu)s est attendu.",
+                    "Il manque à ce fichier les colonnes %(manquantes)s : %(attendu)s est attendu.",
                     len(manquantes),
                 )
                 % {"manquantes": ", ".join(f"« {nom} »" for nom in manquantes), "attendu": _attendu()}

@@ -5,7 +5,6 @@ from django.core.exceptions import ValidationError
 
 from territoire.validateurs import (
     finess_valide,
-    nettoyer,
     rpps_valide,
     siret_valide,
     valider_code_insee,
@@ -118,9 +117,3 @@ def test_codes_insee_valides(valeur):
 @pytest.mark.parametrize("valeur", ["5012", "501290", "2C004", "2a004", "ABCDE", "50 12", ""])
 def test_codes_insee_invalides(valeur):
     assert code_erreur(valider_code_insee, valeur) == "code_insee"
-
-
-def test_nettoyer_retire_espaces_et_points_et_met_en_majuscules():
-    assert nettoyer(" 851 315 283 00016 ") == "85131528300016"
-    assert nettoyer("2a.000.0018") == "2A0000018"
-    assert nettoyer("") == ""
