@@ -50,6 +50,7 @@ INSTALLED_APPS = [
     "socle",
     "comptes",
     "territoire",
+    "conseil",
 ]
 
 MIDDLEWARE = [
@@ -202,6 +203,11 @@ DOCUMENTS_TAILLE_MAX = env.entier("DOCUMENTS_TAILLE_MAX_MO", 20) * 1024 * 1024
 # En production, nginx sert le fichier après le contrôle d'accès de la vue.
 DOCUMENTS_X_ACCEL_PREFIXE = env.chaine("DOCUMENTS_X_ACCEL_PREFIXE")
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+
+# --- Conseil de santé --------------------------------------------------------------
+# Une convocation part au moins N jours avant la séance ; plus tard, le secrétariat doit
+# en donner le motif, qui est gardé.
+CONSEIL_DELAI_CONVOCATION_JOURS = env.entier("CONSEIL_DELAI_CONVOCATION_JOURS", 5)
 
 # --- Courriel (MAILERS de Django 6.1) -------------------------------------------
 COURRIEL_BACKEND = env.chaine(

@@ -32,5 +32,6 @@ urlpatterns = [
     path("mon-compte/", include("comptes.urls")),
     path("", include("socle.urls")),
     path("", include("territoire.urls")),
+    path("", include("conseil.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -1,0 +1,51 @@
+"""Les séances au format iCalendar (RFC 5545), pour les agendas des membres."""
+
+from collections.abc import Iterable
+from datetime import timedelta
+
+from django.conf import settings
+from django.utils import timezone
+from icalendar import Calendar, Event, vText
+
+from conseil.models import Reunion, StatutReunion
+from socle.courriels import lien_absolu
+
+PRODID = "-//Communauté d'agglomération du Cotentin//Conseil de santé//FR"
+
+
+def uid_de(reunion: Reunion) -> str:
+    hote = (settings.PORTAIL_URL.split("://", 1)[-1] or "cotentin-sante").split("/", 1)[0]
+    return f"reunion-{reunion.pk}@{hote}"
+
+
+def calendrier(reunions: Iterable[Reunion], *, nom: str) -> bytes:
+    """Un calendrier des séances données ; une séance annulée y reste, marquée annulée,
+    pour que les agendas abonnés la retirent."""
+    cal = Calendar()
+    cal.add("prodid", PRODID)
+    cal.add("version", "2.0")
+    cal.add("calscale", "GREGORIAN")
+    cal.add("method", "PUBLISH")
+    cal.add("x-wr-calname", nom)
+    cal.add("x-wr-timezone", settings.TIME_ZONE)
+    for reunion in reunions:
+        evenement = Event()
+        evenement.add("uid", uid_de(reunion))
+        evenement.add("dtstamp", timezone.now())
+        evenement.add("dtstart", reunion.debut)
+        evenement.add("dtend", reunion.fin or reunion.debut + timedelta(hours=2))
+        evenement.add("summary", f"{reunion.instance} — {reunion.titre}")
+        lieu = reunion.lieu or reunion.lien_visio
+        if lieu:
+            evenement.add("location", vText(lieu))
+        description = [str(point) for point in getattr(reunion, "points_du_calendrier", [])]
+        if reunion.lien_visio:
+            description.append(reunion.lien_visio)
+        if description:
+            evenement.add("description", "\n".join(description))
+        evenement.add("url", lien_absolu(reunion.get_absolute_url()))
+        evenement.add("status", "CANCELLED" if reunion.statut == StatutReunion.ANNULEE else "CONFIRMED")
+        # SEQUENCE augmente quand la séance change d'état : les agendas prennent la mise à jour.
+        evenement.add("sequence", list(StatutReunion.values).index(reunion.statut))
+        cal.add_component(evenement)
+    return cal.to_ical()
