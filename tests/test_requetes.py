@@ -11,7 +11,8 @@ pytestmark = pytest.mark.django_db
 
 GABARIT = "comptes/notifications/invitation_acceptee.txt"
 
-# (persona, url) → requêtes. Connecté : session, utilisateur, rôles (groupes), droits
+# (persona, url) → requêtes. Connecté : session, utilisateur, rôles (groupes, puis mandats
+# en cours dans les instances du Conseil), droits
 # (utilisateur et groupes, pour le menu) et le compteur de notifications non lues ; le
 # personnel ajoute la vérification de sa double authentification.
 PAGES = [
@@ -23,15 +24,16 @@ PAGES = [
     ("anonyme", "/comptes/login/", 0),
     ("anonyme", "/comptes/signup/", 0),
     ("anonyme", "/comptes/password/reset/", 0),
-    ("professionnel", "/", 7),
-    ("professionnel", "/plan-du-site/", 6),
-    ("professionnel", "/notifications/", 7),
-    ("professionnel", "/mon-compte/", 6),
-    ("professionnel", "/mon-compte/preferences/", 6),
-    ("professionnel", "/mon-compte/mes-donnees/", 6),
-    ("professionnel", "/comptes/2fa/", 7),
-    ("professionnel", "/comptes/email/", 8),
-    ("professionnel", "/comptes/password/change/", 6),
+    ("professionnel", "/", 8),
+    ("professionnel", "/plan-du-site/", 7),
+    ("professionnel", "/notifications/", 8),
+    ("professionnel", "/mon-compte/", 7),
+    ("professionnel", "/mon-compte/preferences/", 7),
+    ("professionnel", "/mon-compte/mes-donnees/", 7),
+    # Chemin libre de la double authentification : les rôles ne sont lus que pour le menu.
+    ("professionnel", "/comptes/2fa/", 9),
+    ("professionnel", "/comptes/email/", 9),
+    ("professionnel", "/comptes/password/change/", 7),
     ("agent", "/", 7),
     ("agent", "/mon-compte/invitations/", 9),
     ("agent", "/mon-compte/invitations/nouvelle/", 7),

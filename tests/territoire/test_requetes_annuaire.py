@@ -100,10 +100,11 @@ def _pages(t: Territoire) -> list[str]:
     ]
 
 
-# Connecté : session, utilisateur, rôles (groupes), droits (utilisateur puis groupes, pour le
-# menu) et compteur de notifications = 6. L'agent en fait autant : la vérification de sa
-# double authentification remplace la lecture des rôles, que son statut de personnel rend
-# inutile (coordonnées, professionnels inactifs).
+# Connecté : session, utilisateur, rôles (groupes, puis mandats du Conseil), droits
+# (utilisateur puis groupes, pour le menu) et compteur de notifications = 7. L'agent en fait
+# un de moins : la vérification de sa double authentification remplace la lecture des rôles
+# (groupes et mandats), que son statut de personnel rend inutile (coordonnées, professionnels
+# inactifs).
 # Liste : point de sauvegarde, seuil des trigrammes, total, page, libération ; les
 # professionnels y ajoutent leurs lieux (préchargés) ; le formulaire lit ses choix
 # (professions, pôles, communes) et vérifie chaque valeur choisie (3 de plus avec filtres).
@@ -112,12 +113,15 @@ def _pages(t: Territoire) -> list[str]:
 # praticiens (sauvegarde, seuil, total, page s'il y en a, libération) et, si elle a un
 # FINESS juridique, les autres établissements du même gestionnaire.
 ATTENDUS = [15, 15, 18, 13, 13, 15, 9, 16, 14]
+MANDATS = {"membre_college": 1, "agent": 0}
 
 
 @pytest.mark.parametrize("persona", ["membre_college", "agent"])
 def test_requetes_des_pages_de_l_annuaire(client_de, territoire, persona):
     client = client_de(persona)
-    assert [compter_requetes(client, url) for url in _pages(territoire)] == ATTENDUS
+    assert [compter_requetes(client, url) for url in _pages(territoire)] == [
+        n + MANDATS[persona] for n in ATTENDUS
+    ]
 
 
 def test_les_pages_ne_grandissent_pas(client_de, territoire):

@@ -18,20 +18,22 @@ from tests.territoire.factories import (
 
 pytestmark = pytest.mark.django_db
 
-# Une page pour une personne connectée : 6 requêtes du socle (session, utilisateur, rôles,
-# droits de l'utilisateur et de ses groupes pour le menu, notifications non lues), plus les
+# Une page pour une personne connectée : 7 requêtes du socle (session, utilisateur, rôles par
+# les groupes puis par les mandats du Conseil, droits de l'utilisateur et de ses groupes pour
+# le menu, notifications non lues ; l'agent, personnel, lit sa double authentification au lieu
+# de ses rôles mais aussi les droits du Conseil pour le menu), plus les
 # indicateurs : densité 4 (pôles et leur population, population du territoire, effectifs par
 # pôle, effectifs du territoire), évolution 2 (relevés du territoire, relevés par pôle de la
 # profession choisie), fuites 2 (années, lignes de l'année).
-# Un CSV : 3 requêtes (session, utilisateur, rôles) et celles de son tableau ; l'évolution
+# Un CSV : 4 requêtes (session, utilisateur, rôles par les groupes et les mandats) et celles de son tableau ; l'évolution
 # calcule aussi la densité, qui donne la liste des professions où valider le choix.
 PAGES = [
-    ("professionnel", "/indicateurs/", 14),
-    ("professionnel", "/indicateurs/?profession=60&annee=2023", 14),
+    ("professionnel", "/indicateurs/", 15),
+    ("professionnel", "/indicateurs/?profession=60&annee=2023", 15),
     ("agent", "/indicateurs/", 14),
-    ("professionnel", "/indicateurs/densite.csv", 7),
-    ("professionnel", "/indicateurs/evolution.csv?profession=generalistes", 9),
-    ("professionnel", "/indicateurs/fuites.csv?annee=2001", 5),
+    ("professionnel", "/indicateurs/densite.csv", 8),
+    ("professionnel", "/indicateurs/evolution.csv?profession=generalistes", 10),
+    ("professionnel", "/indicateurs/fuites.csv?annee=2001", 6),
 ]
 
 _numero = iter(range(1, 1_000_000))
