@@ -21,6 +21,7 @@ from django.db.models import Func, Q
 from django.db.models.functions import Now
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from territoire.models import Axe
 
@@ -221,7 +222,8 @@ class StatutReunion(models.TextChoices):
     PLANIFIEE = "planifiee", _("Planifiée")
     CONVOQUEE = "convoquee", _("Convoquée")
     TENUE = "tenue", _("Tenue")
-    CLOSE = "close", _("Close")
+    # Avec un contexte : sans lui, le catalogue de Django traduit l'anglais « Close » par « Fermer ».
+    CLOSE = "close", pgettext_lazy("statut d'une séance", "Close")
     ANNULEE = "annulee", _("Annulée")
 
 
@@ -248,6 +250,9 @@ class Reunion(models.Model):
     quorum_representes = models.PositiveSmallIntegerField(_("représentés"), null=True, blank=True)
     quorum_requis = models.PositiveSmallIntegerField(_("quorum requis"), null=True, blank=True)
     quorum_atteint = models.BooleanField(_("quorum atteint"), null=True, blank=True)
+    quorum_compte_procurations = models.BooleanField(
+        _("les représentés comptaient pour le quorum"), null=True, blank=True
+    )
     cree_par = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("créée par"),
@@ -273,7 +278,8 @@ class Reunion(models.Model):
             ),
             models.CheckConstraint(condition=~Q(lieu="") | ~Q(lien_visio=""), name="reunion_lieu_ou_visio"),
             models.CheckConstraint(
-                condition=~Q(statut=StatutReunion.CLOSE) | Q(quorum_atteint__isnull=False),
+                condition=~Q(statut=StatutReunion.CLOSE)
+                | Q(quorum_atteint__isnull=False, quorum_compte_procurations__isnull=False),
                 name="reunion_close_avec_quorum_fige",
             ),
         ]

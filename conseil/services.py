@@ -232,7 +232,8 @@ def quorum_de(reunion: Reunion) -> Quorum:
             presents=reunion.quorum_presents or 0,
             representes=reunion.quorum_representes or 0,
             requis=reunion.quorum_requis or 0,
-            compte_procurations=reunion.instance.quorum_compte_procurations,
+            # La règle de la séance, figée avec elle : changer l'instance ensuite ne la réécrit pas.
+            compte_procurations=bool(reunion.quorum_compte_procurations),
         )
     return quorum_calculer(reunion=reunion)
 
@@ -600,6 +601,19 @@ def _verifier_procuration(reunion: Reunion, mandant: Any, mandataire: Any) -> Pa
             }
         )
     participation = _participation(reunion, mandant)
+    presence_du_mandataire = (
+        reunion.participations.filter(personne=mandataire).values_list("presence", flat=True).first()
+    )
+    if presence_du_mandataire in (Presence.ABSENT, Presence.EXCUSE, Presence.REPRESENTE):
+        raise ValidationError(
+            {
+                "mandataire": _(
+                    "%(personne)s est noté %(presence)s à la séance : "
+                    "il ne peut pas représenter un autre membre."
+                )
+                % {"personne": mandataire, "presence": Presence(presence_du_mandataire).label.lower()}
+            }
+        )
     if participation.presence == Presence.PRESENT:
         raise ValidationError(
             _("%(personne)s est présent à la séance : un membre présent ne donne pas procuration.")
@@ -614,6 +628,18 @@ def _verifier_procuration(reunion: Reunion, mandant: Any, mandataire: Any) -> Pa
                 )
                 % {"personne": mandataire}
             }
+        )
+    # Pas de chaîne de procurations : le registre des présences la refuserait ensuite.
+    representes = [
+        str(p.mandant) for p in reunion.procurations.filter(mandataire=mandant).select_related("mandant")
+    ]
+    if representes:
+        raise ValidationError(
+            _(
+                "%(personne)s détient la procuration de %(mandants)s pour cette séance : "
+                "un membre qui en représente un autre ne donne pas procuration à son tour."
+            )
+            % {"personne": mandant, "mandants": ", ".join(representes)}
         )
     detenues = reunion.procurations.filter(mandataire=mandataire).exclude(mandant=mandant).count()
     plafond = instance.procurations_max_par_membre
@@ -757,13 +783,18 @@ def presences_enregistrer(*, reunion: Reunion, acteur: Acteur, lignes: list[Lign
                 continue
             procurations[personne.pk] = ligne.mandataire_id
         # Les procurations existantes qui restent valables (mandant ni présent ni re-noté).
-        for procuration in verrouillee.procurations.all():
+        for procuration in verrouillee.procurations.select_related("mandant", "mandataire"):
             pk_mandant = (
                 par_personne[procuration.mandant_id].pk if procuration.mandant_id in par_personne else None
             )
             if pk_mandant is None or procuration.mandant_id in procurations:
                 continue
-            if presence_finale.get(pk_mandant) in (Presence.REPRESENTE, Presence.NON_RELEVEE):
+            presence_du_mandant = presence_finale.get(pk_mandant)
+            if presence_du_mandant == Presence.REPRESENTE and procuration.mandataire_id not in presents:
+                erreurs[str(pk_mandant)] = _(
+                    "%(mandataire)s n'est pas noté présent : il ne peut pas représenter %(personne)s."
+                ) % {"mandataire": procuration.mandataire, "personne": procuration.mandant}
+            elif presence_du_mandant in (Presence.REPRESENTE, Presence.NON_RELEVEE):
                 procurations[procuration.mandant_id] = procuration.mandataire_id
         plafond = verrouillee.instance.procurations_max_par_membre
         detenues: dict[int, list[int]] = {}

@@ -62,7 +62,15 @@ def _figer_quorum(reunion: Reunion, acteur: Any) -> Iterable[str]:
     reunion.quorum_representes = quorum.representes
     reunion.quorum_requis = quorum.requis
     reunion.quorum_atteint = quorum.atteint
-    return ["quorum_membres", "quorum_presents", "quorum_representes", "quorum_requis", "quorum_atteint"]
+    reunion.quorum_compte_procurations = quorum.compte_procurations
+    return [
+        "quorum_membres",
+        "quorum_presents",
+        "quorum_representes",
+        "quorum_requis",
+        "quorum_atteint",
+        "quorum_compte_procurations",
+    ]
 
 
 def _convoques(reunion: Reunion, acteur: Any) -> Iterable[Any]:

@@ -29,7 +29,7 @@ class InstanceFactory(factory.django.DjangoModelFactory[Instance]):
     type_instance = TypeInstance.GROUPE
 
 
-class ConseilFactory(InstanceFactory):
+class ConseilFactory(factory.django.DjangoModelFactory[Instance]):
     class Meta:
         model = Instance
         django_get_or_create = ("type_instance",)
@@ -39,7 +39,7 @@ class ConseilFactory(InstanceFactory):
     calendrier_public = True
 
 
-class CollegeFactory(InstanceFactory):
+class CollegeFactory(factory.django.DjangoModelFactory[Instance]):
     class Meta:
         model = Instance
         django_get_or_create = ("type_instance",)
@@ -130,3 +130,31 @@ class ObjectifFactory(factory.django.DjangoModelFactory[ObjectifProgramme]):
     ordre = factory.Sequence(lambda n: n + 1)
     intitule = factory.Sequence(lambda n: f"Objectif n°{n}")
     groupe = factory.SubFactory(GroupeFactory)
+
+
+def seance_convoquee(
+    *, instance: Instance, acteur: object, points: int = 1, motif_retard: str = "", **champs: object
+) -> Reunion:
+    """Une séance de `instance` avec `points` points à l'ordre du jour, convoquée par les
+    services (participations créées ; les courriels partent au commit, s'il est exécuté)."""
+    from conseil import services
+
+    reunion = ReunionFactory(instance=instance, **champs)
+    for numero in range(1, points + 1):
+        services.point_ajouter(reunion=reunion, acteur=acteur, titre=f"Point n°{numero} de {reunion.titre}")
+    return services.convocation_envoyer(reunion=reunion, acteur=acteur, motif_retard=motif_retard)
+
+
+def seance_tenue(
+    *, instance: Instance, acteur: object, points: int = 1, il_y_a: dt.timedelta | None = None
+) -> Reunion:
+    """Une séance convoquée puis tenue. Une convocation ne part que pour une séance à venir
+    et une séance n'est tenue qu'une fois commencée : on la convoque dans un mois, puis on
+    avance son début dans le passé (par l'ORM, comme si le temps avait passé)."""
+    from conseil import services
+
+    reunion = seance_convoquee(instance=instance, acteur=acteur, points=points)
+    debut = (timezone.localtime() - (il_y_a or dt.timedelta(hours=2))).replace(second=0, microsecond=0)
+    Reunion.objects.filter(pk=reunion.pk).update(debut=debut, fin=None)
+    reunion.refresh_from_db()
+    return services.reunion_changer_statut(reunion=reunion, acteur=acteur, vers="tenue")
