@@ -12,6 +12,7 @@ from django.db import transaction
 from comptes.demo import COMPTES_DEMO, GRAINE_TOTP_DEMO, MOT_DE_PASSE_DEMO, tableau_des_comptes
 from comptes.models import Utilisateur
 from comptes.roles import GROUPES
+from conseil.demo import charger as charger_conseil
 from territoire.demo import charger as charger_territoire
 
 
@@ -33,6 +34,9 @@ class Command(BaseCommand):
         # Le territoire passe par les vrais importeurs, à partir de fichiers aux formats officiels.
         if not charger_territoire(afficher=self.stdout.write):
             self.stdout.write("Territoire de démonstration déjà présent.")
+        # Le Conseil passe par ses services : mandats, séances, convocations, procès-verbaux.
+        if not charger_conseil(afficher=self.stdout.write):
+            self.stdout.write("Conseil de santé de démonstration déjà présent.")
         self.stdout.write(tableau_des_comptes())
 
     def _compte(self, compte: Any) -> bool:
