@@ -1,18 +1,23 @@
 """Lectures du Conseil qui dépendent de qui demande. Un objet absent et un objet qu'on
 n'a pas le droit de voir donnent la même réponse : 404."""
 
+from collections.abc import Iterable
+from dataclasses import dataclass
 from datetime import date, timedelta
+from decimal import Decimal
 from typing import Any
 
-from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet, TextChoices
 from django.http import Http404
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from conseil.models import (
     GroupeDeTravail,
     Instance,
     Livrable,
     Mandat,
+    ObjectifProgramme,
     Participation,
     PointOrdreDuJour,
     ProcesVerbal,
@@ -21,6 +26,7 @@ from conseil.models import (
     Reunion,
     StatutProgramme,
     StatutReunion,
+    TypeInstance,
 )
 from conseil.permissions import voit_tout_le_conseil
 from socle.models import Document
@@ -161,3 +167,132 @@ def prochaines_reunions(reunions: QuerySet[Reunion]) -> QuerySet[Reunion]:
         .select_related("instance")
         .order_by("debut", "id")
     )
+
+
+# --- Groupes de travail et programme de travail ---------------------------------------
+
+
+@dataclass(frozen=True)
+class EtatDesLivrables:
+    """Où en est un ensemble de livrables : combien sont livrés, en retard, et leur avancement
+    moyen (0 quand il n'y en a aucun)."""
+
+    total: int
+    livres: int
+    en_retard: int
+    avancement_moyen: int
+
+
+def _moyenne(valeurs: list[int]) -> int:
+    """Moyenne arrondie au point le plus proche (0,5 vers le haut)."""
+    if not valeurs:
+        return 0
+    return int(Decimal(sum(valeurs)) / Decimal(len(valeurs)) + Decimal("0.5"))
+
+
+def etat_des_livrables(livrables: Iterable[Livrable], jour: date) -> EtatDesLivrables:
+    liste = list(livrables)
+    return EtatDesLivrables(
+        total=len(liste),
+        livres=sum(1 for livrable in liste if livrable.livre_le is not None),
+        en_retard=sum(1 for livrable in liste if livrable.en_retard_le(jour)),
+        avancement_moyen=_moyenne([livrable.avancement for livrable in liste]),
+    )
+
+
+def groupes_pour_liste(utilisateur: Any, jour: date) -> QuerySet[GroupeDeTravail]:
+    """Les groupes visibles avec `nombre_membres` (mandats en cours le `jour`) ; leurs
+    livrables sont préchargés : deux requêtes, quel que soit le nombre de groupes."""
+    en_cours = Q(instance__mandats__debut__lte=jour) & (
+        Q(instance__mandats__fin__isnull=True) | Q(instance__mandats__fin__gte=jour)
+    )
+    return groupes_visibles_par(utilisateur).annotate(
+        nombre_membres=Count("instance__mandats", filter=en_cours, distinct=True)
+    )
+
+
+def prochaine_reunion_par_instance(utilisateur: Any, instance_ids: Iterable[int]) -> dict[int, Reunion]:
+    """La prochaine séance (non annulée) que `utilisateur` peut voir, pour chaque instance
+    donnée : une requête (DISTINCT ON)."""
+    reunions = (
+        prochaines_reunions(reunions_visibles_par(utilisateur).filter(instance_id__in=list(instance_ids)))
+        .order_by("instance_id", "debut", "id")
+        .distinct("instance_id")
+    )
+    return {reunion.instance_id: reunion for reunion in reunions}
+
+
+class BaseProgression(TextChoices):
+    OBJECTIF = "objectif", _("livrables rattachés à l'objectif")
+    GROUPE = "groupe", _("livrables du groupe à échéance dans l'année")
+    AUCUN = "aucun", _("aucun livrable")
+
+
+@dataclass(frozen=True)
+class ProgressionObjectif:
+    objectif: ObjectifProgramme
+    avancement: int
+    base: BaseProgression
+    livrables: int
+
+    @property
+    def libelle_base(self) -> str:
+        return str(self.base.label)
+
+
+def progression_des_objectifs(programme: ProgrammeDeTravail) -> list[ProgressionObjectif]:
+    """Les objectifs du programme dans l'ordre, chacun avec son avancement : la moyenne des
+    livrables qui lui sont rattachés, ou à défaut celle des livrables de son groupe à
+    échéance dans l'année du programme, ou 0 sans aucun livrable. Trois requêtes."""
+    objectifs = list(programme.objectifs.select_related("groupe__instance").order_by("ordre", "id"))
+    if not objectifs:
+        return []
+    rattaches: dict[int, list[int]] = {}
+    for objectif_id, avancement in Livrable.objects.filter(
+        objectif_id__in=[objectif.pk for objectif in objectifs]
+    ).values_list("objectif_id", "avancement"):
+        rattaches.setdefault(objectif_id, []).append(avancement)
+    du_groupe: dict[int, list[int]] = {}
+    for groupe_id, avancement in Livrable.objects.filter(
+        groupe_id__in={objectif.groupe_id for objectif in objectifs}, echeance__year=programme.annee
+    ).values_list("groupe_id", "avancement"):
+        du_groupe.setdefault(groupe_id, []).append(avancement)
+    progressions = []
+    for objectif in objectifs:
+        if objectif.pk in rattaches:
+            valeurs, base = rattaches[objectif.pk], BaseProgression.OBJECTIF
+        elif objectif.groupe_id in du_groupe:
+            valeurs, base = du_groupe[objectif.groupe_id], BaseProgression.GROUPE
+        else:
+            valeurs, base = [], BaseProgression.AUCUN
+        progressions.append(
+            ProgressionObjectif(
+                objectif=objectif, avancement=_moyenne(valeurs), base=base, livrables=len(valeurs)
+            )
+        )
+    return progressions
+
+
+def seances_pouvant_adopter_programme() -> QuerySet[Reunion]:
+    """Les séances plénières du Conseil convoquées, tenues ou closes : celles où le programme
+    de travail peut être adopté."""
+    return (
+        Reunion.objects.filter(
+            instance__type_instance=TypeInstance.CONSEIL,
+            statut__in=(StatutReunion.CONVOQUEE, StatutReunion.TENUE, StatutReunion.CLOSE),
+        )
+        .select_related("instance")
+        .order_by("-debut", "-id")
+    )
+
+
+def get_livrable_pour(utilisateur: Any, pk: int) -> Livrable:
+    """Un livrable d'un groupe que `utilisateur` peut voir, avec son groupe."""
+    try:
+        return (
+            Livrable.objects.filter(groupe__in=groupes_visibles_par(utilisateur).values("pk"))
+            .select_related("groupe__instance")
+            .get(pk=pk)
+        )
+    except Livrable.DoesNotExist:
+        raise Http404 from None
