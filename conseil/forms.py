@@ -154,7 +154,7 @@ class LignePresenceForm(forms.Form):
         super().__init__(*args, **kwargs)
         cast(forms.TypedChoiceField, self.fields["mandataire"]).choices = [("", "—"), *mandataires]
         for champ in self.fields.values():
-            champ.widget.attrs["class"] = "form-select form-select-sm"
+            champ.widget.attrs["class"] = "form-select form-select-sm champ-presence"
 
     def add_error(self, field: str | None, error: Any) -> None:
         super().add_error(field, error)
