@@ -824,3 +824,14 @@ def test_le_bloc_du_secretariat_d_une_seance_tenue(gestion, conseil, secretariat
     assert "Secrétariat de la séance" not in texte(
         client_pour(membres["Anne"]).get(reunion.get_absolute_url())
     )
+
+
+def test_le_quorum_d_une_instance_sans_quorum_le_dit(gestion, secretariat):
+    groupe = InstanceFactory(quorum_part=0)
+    MandatFactory(instance=groupe)
+    reunion = seance_convoquee(instance=groupe, acteur=secretariat)
+
+    page = texte(gestion.get(url("quorum", reunion)))
+
+    assert "Cette instance ne fixe pas de quorum : 0 membres présents ou représentés." in page
+    assert "Quorum atteint" not in page
