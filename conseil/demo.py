@@ -589,6 +589,11 @@ class _Chargement:
         if pendant is not None:
             pendant(reunion)
         services.reunion_changer_statut(reunion=reunion, acteur=self.acteur, vers=StatutReunion.CLOSE)
+        # Prévenus de la clôture à l'époque : notifications lues, courriels partis.
+        close_le = reunion.debut + timedelta(hours=3)
+        Notification.objects.filter(verbe="conseil.reunion.close", url=reunion.get_absolute_url()).update(
+            creee_le=close_le, envoyee_le=close_le, lue_le=close_le + timedelta(days=1)
+        )
         services.proces_verbal_rediger(reunion=reunion, acteur=self.acteur)
         reunion.refresh_from_db()
         return reunion

@@ -105,6 +105,9 @@ REUNION = Workflow(
             autorise=_gestionnaire,
             garde=_presences_relevees,
             effet=_figer_quorum,
+            destinataires=_convoques,
+            titre_notification=_("Séance close : %(objet)s"),
+            gabarit_notification="conseil/notifications/reunion_close.txt",
         ),
         Transition(
             depuis=(StatutReunion.PLANIFIEE, StatutReunion.CONVOQUEE),

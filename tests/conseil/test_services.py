@@ -1710,3 +1710,17 @@ def test_une_procuration_ancienne_ne_tient_plus_si_son_detenteur_est_note_absent
         ]
     }
     assert seance.etat() == avant
+
+
+def test_la_cloture_previent_les_membres_convoques(secretariat):
+    instance = InstanceFactory()
+    reunion = ReunionFactory(instance=instance, statut=StatutReunion.TENUE, debut=a_18h(-1))
+    mandats = [MandatFactory(instance=instance) for _ in range(3)]
+    for mandat, presence in zip(mandats, (PRESENT, PRESENT, ABSENT), strict=True):
+        convoquer(reunion, mandat, presence)
+
+    services.reunion_changer_statut(reunion=reunion, acteur=secretariat, vers=StatutReunion.CLOSE)
+
+    notifications = Notification.objects.filter(verbe="conseil.reunion.close")
+    assert {n.destinataire_id for n in notifications} == {m.personne_id for m in mandats}
+    assert "Quorum atteint : 2 présents et 0 représentés sur 3 membres" in notifications[0].message
