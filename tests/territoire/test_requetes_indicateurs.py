@@ -25,8 +25,9 @@ pytestmark = pytest.mark.django_db
 # indicateurs : densité 4 (pôles et leur population, population du territoire, effectifs par
 # pôle, effectifs du territoire), évolution 2 (relevés du territoire, relevés par pôle de la
 # profession choisie), fuites 2 (années, lignes de l'année).
-# Un CSV : 4 requêtes (session, utilisateur, rôles par les groupes et les mandats) et celles de son tableau ; l'évolution
-# calcule aussi la densité, qui donne la liste des professions où valider le choix.
+# Un CSV : 4 requêtes (session, utilisateur, rôles par les groupes et les mandats) et celles
+# de son tableau ; l'évolution calcule aussi la densité, qui donne la liste des professions où
+# valider le choix.
 PAGES = [
     ("professionnel", "/indicateurs/", 15),
     ("professionnel", "/indicateurs/?profession=60&annee=2023", 15),
