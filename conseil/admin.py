@@ -10,17 +10,21 @@ qui ne passent pas axe : des identifiants avec loupe (`raw_id_fields`) et des
 sous-formulaires empilés. Les jetons de calendrier (des secrets) ne sont pas exposés.
 """
 
+from collections.abc import Callable, Iterable
 from datetime import date
 from typing import Any
 
 from django import forms
 from django.contrib import admin
+from django.contrib.admin.widgets import ForeignKeyRawIdWidget
 from django.core.exceptions import ValidationError
-from django.db.models import QuerySet
+from django.db.models import ForeignKey, QuerySet
 from django.forms.models import BaseInlineFormSet
 from django.http import HttpRequest
+from django.urls import NoReverseMatch, reverse
 from django.utils.html import format_html
 from django.utils.safestring import SafeString
+from django.utils.text import Truncator
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
@@ -60,6 +64,65 @@ def _lien_portail(obj: Any, libelle: Any) -> SafeString | str:
     if obj is None or obj.pk is None:
         return "—"
     return format_html('<a href="{}">{}</a>', obj.get_absolute_url(), libelle)
+
+
+# --- Sous-formulaires sans une requête par ligne --------------------------------------------
+
+
+class LoupeSansRequete(ForeignKeyRawIdWidget):
+    """L'identifiant avec loupe (`raw_id_fields`) de Django relit l'objet choisi pour afficher
+    son nom : une requête par sous-formulaire. Celui-ci reprend l'objet déjà chargé avec la
+    ligne (`objet`, posé par le formset) quand c'est bien lui que le champ affiche ; sinon
+    (saisie renvoyée avec une erreur), il le relit comme Django."""
+
+    objet: Any = None
+
+    def label_and_url_for_value(self, value: Any) -> tuple[str, str]:
+        objet = self.objet
+        if objet is None or str(objet.pk) != str(value):
+            return super().label_and_url_for_value(value)
+        try:
+            url = reverse(
+                f"{self.admin_site.name}:{objet._meta.app_label}_{objet._meta.model_name}_change",
+                args=(objet.pk,),
+            )
+        except NoReverseMatch:
+            url = ""
+        return Truncator(objet).words(14), url
+
+
+class ChoixLusUneFois(BaseInlineFormSet):
+    """Les listes déroulantes des sous-formulaires (`champs_a_choix`) lues une fois pour
+    toutes les lignes du formset (et la ligne vierge), au premier affichage : Django relit
+    sinon la liste pour chaque ligne. La validation d'un envoi relit toujours le choix
+    dans la base."""
+
+    champs_a_choix: tuple[str, ...] = ()
+
+    def add_fields(self, form: Any, index: int | None) -> None:
+        super().add_fields(form, index)
+        lectures: dict[str, Callable[[], list[Any]]] = self.__dict__.setdefault("_choix_partages", {})
+        for nom in self.champs_a_choix:
+            champ = form.fields.get(nom)
+            if champ is None:
+                continue
+            if nom not in lectures:
+                lectures[nom] = _lus_une_fois(champ.choices)
+            champ.choices = lectures[nom]
+
+
+def _lus_une_fois(choix: Iterable[Any]) -> Callable[[], list[Any]]:
+    """Des choix lus au premier appel, puis gardés. Parcourus sans len() : list() demanderait
+    d'abord un COUNT à l'itérateur des choix d'un modèle."""
+    lus: list[Any] | None = None
+
+    def lire() -> list[Any]:
+        nonlocal lus
+        if lus is None:
+            lus = list(iter(choix))
+        return lus
+
+    return lire
 
 
 # --- Mandats ----------------------------------------------------------------------------
@@ -117,6 +180,15 @@ class MandatForm(forms.ModelForm):
 class MandatsFormSet(BaseInlineFormSet):
     """Les mandats d'une même soumission ne se chevauchent pas non plus entre eux."""
 
+    def add_fields(self, form: Any, index: int | None) -> None:
+        super().add_fields(form, index)
+        # La personne et la structure, chargées avec les mandats (MandatEnLigne.get_queryset).
+        for nom in ("personne", "structure"):
+            widget = form.fields[nom].widget
+            champ = Mandat._meta.get_field(nom)
+            if isinstance(widget, LoupeSansRequete) and isinstance(champ, ForeignKey):
+                widget.objet = champ.get_cached_value(form.instance, None)
+
     def clean(self) -> None:
         super().clean()
         lignes = [
@@ -173,6 +245,17 @@ class MandatEnLigne(admin.StackedInline):
     extra = 0
     verbose_name = _("mandat")
     verbose_name_plural = _("mandats")
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[Mandat]:
+        # Le titre de chaque ligne (Mandat.__str__ : personne, instance) et ses loupes.
+        return super().get_queryset(request).select_related("personne", "instance", "structure")
+
+    def formfield_for_foreignkey(self, db_field: Any, request: HttpRequest, **kwargs: Any) -> Any:
+        if db_field.name in self.raw_id_fields:
+            kwargs["widget"] = LoupeSansRequete(
+                db_field.remote_field, self.admin_site, using=kwargs.get("using")
+            )
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
 
 def _enregistrer_mandats(request: HttpRequest, formset: Any) -> None:
@@ -375,10 +458,15 @@ class ProcesVerbalAdmin(LectureSeule, admin.ModelAdmin):
 # --- Groupes de travail et programme ------------------------------------------------------
 
 
+class LivrablesFormSet(ChoixLusUneFois):
+    champs_a_choix = ("objectif",)
+
+
 class LivrableEnLigne(admin.StackedInline):
     """L'avancement se tient sur la page du groupe (journal des mises à jour)."""
 
     model = Livrable
+    formset = LivrablesFormSet
     extra = 0
     fields = ["titre", "description", "objectif", "echeance", "avancement", "livre_le", "demo"]
     readonly_fields = ["avancement", "livre_le"]
@@ -414,10 +502,19 @@ class GroupeDeTravailAdmin(admin.ModelAdmin):
         return _lien_portail(obj, _("Ouvrir le groupe sur le portail"))
 
 
+class ObjectifsFormSet(ChoixLusUneFois):
+    champs_a_choix = ("groupe",)
+
+
 class ObjectifEnLigne(admin.StackedInline):
     model = ObjectifProgramme
+    formset = ObjectifsFormSet
     extra = 0
     fields = ["ordre", "intitule", "description", "groupe"]
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[ObjectifProgramme]:
+        # Un programme adopté affiche le groupe de chaque objectif en lecture seule.
+        return super().get_queryset(request).select_related("groupe__instance")
 
     def formfield_for_foreignkey(self, db_field: Any, request: HttpRequest, **kwargs: Any) -> Any:
         if db_field.name == "groupe":
