@@ -39,6 +39,17 @@ class TypeInstance(models.TextChoices):
     GROUPE = "groupe", _("Groupe de travail")
 
 
+class BaseMajorite(models.TextChoices):
+    SUFFRAGES_EXPRIMES = "exprimes", _("Majorité absolue des suffrages exprimés")
+    MEMBRES = "membres", _("Majorité absolue des membres du corps électoral")
+    DEUX_TIERS = "deux_tiers", _("Deux tiers des suffrages exprimés")
+
+
+class Departage(models.TextChoices):
+    AGE = "age", _("Le candidat le plus âgé")
+    TIRAGE = "tirage", _("Tirage au sort enregistré")
+
+
 class Instance(models.Model):
     """Le Conseil de santé, le Collège des professionnels ou un groupe de travail, avec
     les règles de ses séances (quorum, procurations)."""
@@ -65,6 +76,23 @@ class Instance(models.Model):
         _("procurations détenues au plus par un membre"),
         default=1,
         validators=[MinValueValidator(1)],
+    )
+    vote_base_majorite = models.CharField(
+        _("majorité requise pour une délibération ou un avis"),
+        max_length=20,
+        choices=BaseMajorite,
+        default=BaseMajorite.SUFFRAGES_EXPRIMES,
+    )
+    vote_abstentions_exprimees = models.BooleanField(
+        _("les abstentions comptent comme suffrages exprimés"), default=False
+    )
+    vote_secret = models.BooleanField(
+        _("scrutins secrets par défaut"),
+        default=True,
+        help_text=_("Chaque scrutin peut en décider autrement avant son ouverture."),
+    )
+    vote_departage = models.CharField(
+        _("départage des candidats à égalité"), max_length=20, choices=Departage, default=Departage.AGE
     )
     calendrier_public = models.BooleanField(
         _("séances au calendrier public"),

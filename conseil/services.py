@@ -7,6 +7,7 @@ attend l'autre, aucun n'écrase l'autre) et écrit le journal d'audit. Une règl
 lève `ValidationError` avec un message en français, avant toute écriture.
 """
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import ROUND_CEILING, Decimal
@@ -854,6 +855,18 @@ def _noms(personnes: list[Any]) -> str:
     return ", ".join(str(p) for p in personnes) or _("aucun")
 
 
+# Les applications qui enregistrent autre chose pendant une séance (les scrutins du Collège)
+# ajoutent ici une fonction séance → lignes du procès-verbal, reprises après chaque point.
+_SECTIONS_DU_PROCES_VERBAL: list[Callable[[Reunion, PointOrdreDuJour | None], list[str]]] = []
+
+
+def ajouter_section_du_proces_verbal(
+    section: Callable[[Reunion, PointOrdreDuJour | None], list[str]],
+) -> None:
+    if section not in _SECTIONS_DU_PROCES_VERBAL:
+        _SECTIONS_DU_PROCES_VERBAL.append(section)
+
+
 def proces_verbal_texte_initial(reunion: Reunion) -> str:
     """Le projet de procès-verbal d'après ce qui a été enregistré : présences, procurations,
     quorum, ordre du jour et suite donnée à chaque point."""
@@ -906,6 +919,11 @@ def proces_verbal_texte_initial(reunion: Reunion) -> str:
         lignes.append("")
         lignes.append(f"{point.ordre}. {point.titre} ({point.get_nature_display().lower()})")
         lignes.append(point.resultat.strip() or _("Suite donnée : à compléter."))
+        for section in _SECTIONS_DU_PROCES_VERBAL:
+            lignes.extend(section(reunion, point))
+    autres = [ligne for section in _SECTIONS_DU_PROCES_VERBAL for ligne in section(reunion, None)]
+    if autres:
+        lignes.extend(["", *autres])
     return "\n".join(lignes)
 
 
