@@ -51,6 +51,7 @@ INSTALLED_APPS = [
     "comptes",
     "territoire",
     "conseil",
+    "college",
 ]
 
 MIDDLEWARE = [
@@ -307,7 +308,18 @@ CELERY_BEAT_SCHEDULE = {
         "task": "comptes.tasks.expirer_invitations",
         "schedule": crontab(minute=15),
     },
+    # Un scrutin se clôt à l'heure dite, à la minute près.
+    "scrutins-echus": {
+        "task": "college.tasks.clore_scrutins_echus",
+        "schedule": crontab(minute="*"),
+    },
+    "scrutins-rappels": {
+        "task": "college.tasks.rappeler_les_non_votants",
+        "schedule": crontab(minute=5),
+    },
 }
+# Les électeurs qui n'ont pas voté sont rappelés quand il reste moins de tant d'heures.
+COLLEGE_RAPPEL_HEURES = env.entier("COLLEGE_RAPPEL_HEURES", 24)
 
 # --- Portail --------------------------------------------------------------------
 INVITATION_DUREE_JOURS = env.entier("INVITATION_DUREE_JOURS", 14)

@@ -33,5 +33,6 @@ urlpatterns = [
     path("", include("socle.urls")),
     path("", include("territoire.urls")),
     path("", include("conseil.urls")),
+    path("", include("college.urls")),
     path("admin/", admin.site.urls),
 ]

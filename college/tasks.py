@@ -1,0 +1,63 @@
+"""Tâches du Collège : clôture à l'heure dite, rappels aux électeurs qui n'ont pas voté."""
+
+from datetime import timedelta
+
+from celery import shared_task
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db.models import Exists, OuterRef
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from college.models import Electeur, Emargement, Scrutin, StatutScrutin
+from socle.services import evenement_enregistrer, notifier
+
+
+@shared_task
+def clore_scrutins_echus() -> int:
+    """Clôt et dépouille les scrutins dont l'heure de clôture est passée (chaque minute).
+    Un scrutin déjà clos par le secrétariat entre-temps est simplement ignoré."""
+    from college.services import scrutin_clore
+
+    clos = 0
+    for scrutin_id in Scrutin.objects.filter(
+        statut=StatutScrutin.OUVERT, cloture__lte=timezone.now()
+    ).values_list("pk", flat=True):
+        try:
+            scrutin_clore(scrutin=Scrutin.objects.get(pk=scrutin_id), acteur=None)
+            clos += 1
+        except ValidationError:
+            continue
+    return clos
+
+
+@shared_task
+def rappeler_les_non_votants() -> int:
+    """Rappelle une fois, avant la clôture, chaque électeur qui n'a pas voté (courriel
+    immédiat ou résumé du jour, selon sa préférence)."""
+    limite = timezone.now() + timedelta(hours=settings.COLLEGE_RAPPEL_HEURES)
+    rappeles = 0
+    for scrutin in Scrutin.objects.filter(
+        statut=StatutScrutin.OUVERT, cloture__gt=timezone.now(), cloture__lte=limite
+    ):
+        a_rappeler = list(
+            Electeur.objects.filter(scrutin=scrutin, exclu_pour_interet=False, rappele_le__isnull=True)
+            .exclude(Exists(Emargement.objects.filter(scrutin=scrutin, personne=OuterRef("personne"))))
+            .select_related("personne")
+        )
+        if not a_rappeler:
+            continue
+        notifier(
+            destinataires=[e.personne for e in a_rappeler],
+            verbe="college.rappel.envoye",
+            titre=_("Vous n'avez pas encore voté : %(titre)s") % {"titre": scrutin.titre},
+            gabarit="college/notifications/rappel.txt",
+            contexte={"scrutin": scrutin},
+            url=scrutin.get_absolute_url(),
+        )
+        Electeur.objects.filter(pk__in=[e.pk for e in a_rappeler]).update(rappele_le=timezone.now())
+        evenement_enregistrer(
+            verbe="college.rappel.envoye", cible=scrutin, donnees={"electeurs": len(a_rappeler)}
+        )
+        rappeles += len(a_rappeler)
+    return rappeles
