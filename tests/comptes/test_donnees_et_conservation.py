@@ -152,6 +152,7 @@ def test_demo_idempotente_un_compte_par_persona(settings, capsys):
     assert "Comptes de démonstration déjà présents." in sortie
     assert "Territoire de démonstration déjà présent." in sortie
     assert "Conseil de santé de démonstration déjà présent." in sortie
+    assert "Scrutins de démonstration déjà présents." in sortie
     # Les cinq comptes où l'on se connecte ; les autres membres des instances du Conseil de
     # démonstration n'ont pas de mot de passe utilisable.
     connectables = [u for u in Utilisateur.objects.all() if u.has_usable_password()]

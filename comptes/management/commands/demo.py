@@ -9,6 +9,7 @@ from django.contrib.auth.models import Group
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
+from college.demo import charger as charger_college
 from comptes.demo import COMPTES_DEMO, GRAINE_TOTP_DEMO, MOT_DE_PASSE_DEMO, tableau_des_comptes
 from comptes.models import Utilisateur
 from comptes.roles import GROUPES
@@ -37,6 +38,9 @@ class Command(BaseCommand):
         # Le Conseil passe par ses services : mandats, séances, convocations, procès-verbaux.
         if not charger_conseil(afficher=self.stdout.write):
             self.stdout.write("Conseil de santé de démonstration déjà présent.")
+        # Le Collège aussi : élection et délibération closes, avis ouvert, discussion.
+        if not charger_college(afficher=self.stdout.write):
+            self.stdout.write("Scrutins de démonstration déjà présents.")
         self.stdout.write(tableau_des_comptes())
 
     def _compte(self, compte: Any) -> bool:
