@@ -1,0 +1,116 @@
+"""Les scrutins de démonstration passent par les services du Collège : deux scrutins clos aux
+dates passées, un avis ouvert où Marc Guérin a un vote à donner, une discussion."""
+
+import pytest
+from django.utils import timezone
+
+from college import demo
+from college.models import (
+    Bulletin,
+    Commentaire,
+    DeclarationInteret,
+    Discussion,
+    Electeur,
+    Emargement,
+    ProcurationVote,
+    Scrutin,
+    StatutScrutin,
+    Texte,
+    TypeScrutin,
+)
+from conseil import demo as conseil_demo
+from conseil.models import PointOrdreDuJour, Reunion, TypeInstance
+from socle.models import Evenement, Notification
+from territoire import demo as territoire_demo
+from tests.conseil.test_demo import _comptes_de_demonstration
+
+pytestmark = pytest.mark.django_db
+
+
+def _charger_le_conseil() -> None:
+    _comptes_de_demonstration()
+    territoire_demo.charger(nombre=20, afficher=lambda _message: None)
+    assert conseil_demo.charger(afficher=lambda _message: None)
+
+
+def test_les_scrutins_de_demonstration(django_capture_on_commit_callbacks):
+    _charger_le_conseil()
+    messages: list[str] = []
+
+    with django_capture_on_commit_callbacks(execute=True):
+        assert demo.charger(afficher=messages.append) is True
+
+    assert len(messages) == 1 and messages[0].startswith("Scrutins de démonstration chargés")
+    maintenant = timezone.now()
+    college = demo.college_de_demonstration()
+    assert college is not None and college.type_instance == TypeInstance.COLLEGE
+    scrutins = {s.type_scrutin: s for s in Scrutin.objects.filter(instance=college)}
+    assert set(scrutins) == {TypeScrutin.ELECTION, TypeScrutin.DELIBERATION, TypeScrutin.AVIS}
+
+    # L'élection de la représentante, close avant l'installation du Conseil : Anne Lecoq élue.
+    election = scrutins[TypeScrutin.ELECTION]
+    assert election.statut == StatutScrutin.CLOS and election.secret
+    assert election.clos_le is not None and election.resultat is not None
+    assert election.ouverture < election.cloture <= election.clos_le < maintenant
+    assert election.ouvert_le == election.ouverture and election.motif_cloture_anticipee == ""
+    assert election.candidatures.count() == 2
+    assert election.resultat["noms"][str(election.resultat["elus"][0])] == "Anne Lecoq"
+    assert election.resultat["votants"] == 9 and election.resultat["procurations"] == 1
+    assert Bulletin.objects.filter(scrutin=election, personne__isnull=False).count() == 0  # secret
+    # Clos par la tâche périodique à l'heure dite, comme le registre le dit.
+    clos = Evenement.objects.get(verbe="college.scrutin.clos", cible_id=str(election.pk))
+    assert clos.acteur is None and clos.donnees["anticipee"] is False
+    # Prévenus à l'époque : aucune notification non lue, aucun courriel en attente.
+    url = election.get_absolute_url()
+    assert Notification.objects.filter(url=url).exists()
+    assert not Notification.objects.filter(url=url, lue_le__isnull=True).exists()
+    assert not Notification.objects.filter(url=url, envoyee_le__isnull=True).exists()
+
+    # La charte, adoptée au scrutin secret.
+    charte = scrutins[TypeScrutin.DELIBERATION]
+    assert charte.statut == StatutScrutin.CLOS and charte.secret and charte.cloture < maintenant
+    assert charte.objet == Texte.objects.get(titre="Charte d'engagement des membres du Collège")
+    assert charte.resultat is not None and charte.resultat["issue"] == "adopte"
+
+    # L'avis sur un point de la prochaine plénière, ouvert : Marc Guérin a à voter, pour lui
+    # et pour la procuration qu'il détient ; Hélène Rouxel est écartée pour intérêt.
+    avis = scrutins[TypeScrutin.AVIS]
+    assert avis.statut == StatutScrutin.OUVERT and avis.ouverture <= maintenant < avis.cloture
+    assert avis.resultat is None
+    point = avis.objet
+    assert isinstance(point, PointOrdreDuJour)
+    prochaine = Reunion.objects.filter(instance__type_instance=TypeInstance.CONSEIL).order_by("-debut")[0]
+    assert point.reunion == prochaine and prochaine.debut > avis.cloture
+    marc = Electeur.objects.get(scrutin=avis, personne__email="membre.college@demo.cotentin.fr")
+    assert not marc.exclu_pour_interet
+    assert not Emargement.objects.filter(scrutin=avis, personne=marc.personne).exists()
+    assert ProcurationVote.objects.filter(scrutin=avis, mandataire=marc.personne).count() == 1
+    exclue = Electeur.objects.get(scrutin=avis, exclu_pour_interet=True)
+    assert str(exclue.personne) == "Hélène Rouxel"
+    assert DeclarationInteret.objects.get(personne=exclue.personne).objet == point
+    assert 0 < avis.emargements.count() < Electeur.objects.filter(scrutin=avis).count()
+    assert Notification.objects.filter(
+        destinataire=marc.personne, verbe="college.scrutin.ouvert", url=avis.get_absolute_url(), lue_le=None
+    ).exists()
+
+    # Une discussion sur l'avis, avec une réponse et une mention de Marc Guérin.
+    discussion = Discussion.objects.get(instance=college)
+    assert discussion.objet == avis
+    assert discussion.commentaires.count() == 3
+    assert discussion.commentaires.filter(parent__isnull=False).count() == 1
+    assert Notification.objects.filter(
+        destinataire=marc.personne, verbe="college.commentaire.mention"
+    ).exists()
+
+    # Une seconde fois : rien ne change.
+    comptes = (Scrutin.objects.count(), Bulletin.objects.count(), Commentaire.objects.count())
+    assert demo.charger(afficher=messages.append) is False
+    assert (Scrutin.objects.count(), Bulletin.objects.count(), Commentaire.objects.count()) == comptes
+    assert len(messages) == 1
+
+
+def test_pas_de_scrutins_sans_college_de_demonstration():
+    messages: list[str] = []
+    assert demo.charger(afficher=messages.append) is False
+    assert messages == ["Pas de Collège de démonstration : pas de scrutins de démonstration."]
+    assert not Scrutin.objects.exists()
