@@ -8,13 +8,16 @@ class CollegeConfig(AppConfig):
 
     def ready(self) -> None:
         from college import donnees, workflows  # noqa: F401  (enregistrent workflow et données)
+        from college.liens import liens_des_points
         from college.proces_verbal import section
+        from conseil.extensions import ajouter_liens_des_points
         from conseil.permissions import peut_voir_espace_conseil
         from conseil.services import ajouter_section_du_proces_verbal
         from socle import verbes
         from socle.navigation import Entree, ajouter
 
         ajouter_section_du_proces_verbal(section)
+        ajouter_liens_des_points(liens_des_points)
         ajouter(Entree(_("Discussions"), "college:discussion_liste", peut_voir_espace_conseil, ordre=56))
         verbes.declarer(
             {

@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST, require_safe
 
 from conseil import selectors, services
+from conseil.extensions import liens_des_points
 from conseil.forms import ProcurationForm, ReponseForm
 from conseil.models import (
     CategorieCollege,
@@ -218,9 +219,11 @@ def _contexte_reunion(
     utilisateur = request.user
     gestionnaire = est_gestionnaire(utilisateur)
     points = selectors.points_avec_documents(reunion)
+    liens = liens_des_points(utilisateur, points)
     for point in points:
         for document in point.documents:  # type: ignore[attr-defined]
             document.format = _format_de(document.type_mime)
+        point.liens = liens.get(point.pk, [])  # type: ignore[attr-defined]
     participation = reunion.participations.select_related("mandat").filter(personne=utilisateur).first()
     procuration_donnee = None
     procurations_detenues: list[Procuration] = []

@@ -213,12 +213,13 @@ PAGES = [
     # séance est convoquée, les membres à qui il peut donner la sienne : mandats en cours,
     # procurations déjà données, procurations déjà détenues par chacun (3). Le secrétariat
     # suit le quorum d'une séance convoquée ou tenue : mandats en cours, présents,
-    # procurations (3).
-    ("membre_college", "/conseil/seances/{convoquee}/", 18),
-    ("membre_college", "/conseil/seances/{tenue}/", 15),
-    ("secretariat", "/conseil/seances/{planifiee}/", 12),
-    ("secretariat", "/conseil/seances/{convoquee}/", 15),
-    ("secretariat", "/conseil/seances/{tenue}/", 15),
+    # procurations (3). Les points montrent leurs scrutins et leurs discussions du Collège
+    # (conseil.extensions : 2, pour tous les points).
+    ("membre_college", "/conseil/seances/{convoquee}/", 20),
+    ("membre_college", "/conseil/seances/{tenue}/", 17),
+    ("secretariat", "/conseil/seances/{planifiee}/", 14),
+    ("secretariat", "/conseil/seances/{convoquee}/", 17),
+    ("secretariat", "/conseil/seances/{tenue}/", 17),
     # Planifier : la liste des instances actives. Modifier une séance, y ajouter un point :
     # la séance.
     ("secretariat", "/conseil/seances/nouvelle/", 7),
