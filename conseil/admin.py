@@ -276,6 +276,37 @@ class InstanceAdmin(admin.ModelAdmin):
     search_fields = ["nom"]
     inlines = [MandatEnLigne]
     readonly_fields = ["lien_portail"]
+    fieldsets = [
+        (
+            None,
+            {
+                "fields": [
+                    "nom",
+                    "type_instance",
+                    "description",
+                    "active",
+                    "calendrier_public",
+                    "demo",
+                    "lien_portail",
+                ]
+            },
+        ),
+        (
+            _("Séances : quorum et procurations"),
+            {
+                "fields": [
+                    "quorum_part",
+                    "quorum_compte_procurations",
+                    "procurations_autorisees",
+                    "procurations_max_par_membre",
+                ]
+            },
+        ),
+        (
+            _("Scrutins : règles figées à l'ouverture de chaque vote"),
+            {"fields": ["vote_base_majorite", "vote_abstentions_exprimees", "vote_secret", "vote_departage"]},
+        ),
+    ]
 
     @admin.display(description=_("sur le portail"))
     def lien_portail(self, obj: Instance | None) -> SafeString | str:
