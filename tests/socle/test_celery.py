@@ -15,6 +15,8 @@ def test_chaque_tache_planifiee_existe():
         "socle.tasks.envoyer_resumes_quotidiens",
         "comptes.tasks.appliquer_durees_conservation",
         "comptes.tasks.expirer_invitations",
+        "college.tasks.clore_scrutins_echus",
+        "college.tasks.rappeler_les_non_votants",
     }
 
 
