@@ -5,18 +5,22 @@ from typing import Any
 
 from django.contrib.contenttypes.models import ContentType
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from college.models import Scrutin, StatutScrutin, TypeScrutin
 from conseil.models import PointOrdreDuJour, Reunion
 
+# L'issue d'un scrutin en mots, en bas de casse pour s'insérer dans une phrase (capfirst en
+# tête de ligne) : le procès-verbal, la page du scrutin, le CSV et le PDF disent les mêmes.
 ISSUES = {
-    "adopte": _("adopté"),
-    "rejete": _("rejeté"),
-    "quorum_non_atteint": _("quorum non atteint"),
-    "favorable": _("avis favorable"),
-    "reserve": _("avis réservé"),
-    "defavorable": _("avis défavorable"),
-    "sans_majorite": _("aucun avis n'a recueilli la majorité requise"),
+    "adopte": gettext_lazy("adopté"),
+    "rejete": gettext_lazy("rejeté"),
+    "quorum_non_atteint": gettext_lazy("quorum non atteint"),
+    "favorable": gettext_lazy("avis favorable"),
+    "reserve": gettext_lazy("avis réservé"),
+    "defavorable": gettext_lazy("avis défavorable"),
+    "sans_majorite": gettext_lazy("aucun avis n'a recueilli la majorité requise"),
+    "elus": gettext_lazy("sièges pourvus"),
 }
 
 

@@ -3,9 +3,9 @@
 from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from weasyprint import HTML
 
 from conseil.models import ProcesVerbal
+from socle.pdf import pdf_d_archive
 
 
 def proces_verbal_pdf(pv: ProcesVerbal) -> bytes:
@@ -21,7 +21,4 @@ def proces_verbal_pdf(pv: ProcesVerbal) -> bytes:
             "titre": _("Procès-verbal — %(reunion)s") % {"reunion": pv.reunion},
         },
     )
-    contenu = HTML(string=html).write_pdf(pdf_variant="pdf/a-3b", uncompressed_pdf=False)
-    if contenu is None:  # write_pdf sans cible rend toujours des octets
-        raise ValueError("WeasyPrint n'a rien écrit")
-    return bytes(contenu)
+    return pdf_d_archive(html)

@@ -24,6 +24,7 @@ from college import rendu, selectors, services
 from college.models import Commentaire, Discussion
 from conseil.models import Instance
 from conseil.permissions import est_gestionnaire, peut_voir_espace_conseil
+from socle.formulaires import erreurs_du_service
 from socle.types import RequetePortail
 
 DISCUSSIONS_PAR_PAGE = 20
@@ -73,15 +74,6 @@ class MasquageForm(forms.Form):
         max_length=1000,
         help_text=gettext_lazy("Affiché à la place du commentaire et gardé au journal."),
     )
-
-
-def _ajouter_erreurs(form: forms.Form, erreur: ValidationError) -> None:
-    """Les refus du service sur le champ qu'ils nomment, s'il est dans le formulaire."""
-    if hasattr(erreur, "error_dict"):
-        for champ, erreurs in erreur.error_dict.items():
-            form.add_error(champ if champ in form.fields else None, erreurs)
-    else:
-        form.add_error(None, erreur)
 
 
 # --- Liste ----------------------------------------------------------------------------
@@ -162,7 +154,7 @@ def discussion_creer(request: RequetePortail) -> HttpResponse:
                     texte=form.cleaned_data["texte"],
                 )
             except ValidationError as erreur:
-                _ajouter_erreurs(form, erreur)
+                erreurs_du_service(form, erreur)
             else:
                 messages.success(request, _("La discussion est ouverte."))
                 return redirect(discussion)
@@ -227,7 +219,7 @@ def discussion_detail(request: RequetePortail, pk: int) -> HttpResponse:
                     parent=parent,
                 )
             except ValidationError as erreur:
-                _ajouter_erreurs(form, erreur)
+                erreurs_du_service(form, erreur)
             else:
                 messages.success(request, _("Votre commentaire est publié."))
                 return redirect(_ancre(commentaire))
@@ -272,7 +264,7 @@ def commentaire_modifier(request: RequetePortail, pk: int) -> HttpResponse:
                     commentaire=commentaire, acteur=request.user, texte=form.cleaned_data["texte"]
                 )
             except ValidationError as erreur:
-                _ajouter_erreurs(form, erreur)
+                erreurs_du_service(form, erreur)
             else:
                 messages.success(
                     request, _("Votre commentaire est modifié ; la version précédente est gardée.")

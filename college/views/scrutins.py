@@ -13,6 +13,7 @@ from django.forms import Form
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST, require_safe
@@ -44,6 +45,7 @@ from college.selectors import Situation
 from comptes.models import Utilisateur
 from conseil.models import Departage
 from conseil.permissions import est_gestionnaire, peut_voir_espace_conseil
+from socle.formulaires import erreurs_du_service
 from socle.types import RequetePortail
 
 SCRUTINS_CLOS_PAR_PAGE = 20
@@ -92,8 +94,7 @@ def issue_en_mots(scrutin: Scrutin) -> str:
             if len(elus) == 1
             else _("Élus : %(noms)s") % {"noms": ", ".join(elus)}
         )
-    libelle = str(ISSUES.get(issue, issue))
-    return libelle[:1].upper() + libelle[1:]
+    return capfirst(str(ISSUES.get(issue, issue)))
 
 
 def _pourcentage(partie: int, tout: int) -> int:
@@ -182,15 +183,6 @@ def _erreurs(form: Form | None) -> list[str]:
     if form is None or not form.is_bound:
         return []
     return [str(message) for erreurs in form.errors.values() for message in erreurs]
-
-
-def _ajouter_erreurs(form: Form, erreur: ValidationError) -> None:
-    """Les refus du service sur le champ qu'ils nomment, s'il est dans le formulaire."""
-    if hasattr(erreur, "error_dict"):
-        for champ, erreurs in erreur.error_dict.items():
-            form.add_error(champ if champ in form.fields else None, erreurs)
-    else:
-        form.add_error(None, erreur)
 
 
 # --- Liste --------------------------------------------------------------------------------
@@ -385,7 +377,7 @@ def voter(request: RequetePortail, pk: int) -> HttpResponse:
                 pour=mandant,
             )
         except ValidationError as erreur:
-            _ajouter_erreurs(form, erreur)
+            erreurs_du_service(form, erreur)
         else:
             # Le code de reçu n'est montré qu'ici, une seule fois : pas de redirection qui le
             # porterait dans une adresse (historique, journaux du serveur), pas de courriel,
@@ -439,7 +431,7 @@ def candidature(request: RequetePortail, pk: int) -> HttpResponse:
                 presentation=form.cleaned_data["presentation"].strip(),
             )
         except ValidationError as erreur:
-            _ajouter_erreurs(form, erreur)
+            erreurs_du_service(form, erreur)
         else:
             messages.success(request, _("Votre candidature est enregistrée."))
             return redirect(scrutin)
@@ -471,7 +463,7 @@ def interet(request: RequetePortail, pk: int) -> HttpResponse:
                 personne=request.user, objet=objet, nature=form.cleaned_data["nature"], acteur=request.user
             )
         except ValidationError as erreur:
-            _ajouter_erreurs(form, erreur)
+            erreurs_du_service(form, erreur)
         else:
             if scrutin.statut == StatutScrutin.PREPARATION:
                 messages.success(
@@ -501,7 +493,7 @@ def procuration(request: RequetePortail, pk: int) -> HttpResponse:
                 scrutin=scrutin, mandant=request.user, mandataire=mandataire, acteur=request.user
             )
         except ValidationError as erreur:
-            _ajouter_erreurs(form, erreur)
+            erreurs_du_service(form, erreur)
         else:
             messages.success(
                 request,

@@ -12,7 +12,6 @@ from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.forms import Form
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
@@ -20,32 +19,25 @@ from django.utils import timezone
 from django.utils.cache import patch_vary_headers
 from django.utils.formats import date_format
 from django.utils.http import content_disposition_header
+from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
-from weasyprint import HTML
 
 from college import services
 from college.forms import ScrutinCreationForm, ScrutinForm, prochaine_heure
 from college.models import Choix, Scrutin, StatutScrutin, TypeScrutin
+from college.proces_verbal import ISSUES
 from college.selectors import get_scrutin_pour, urne_de
 from college.workflows import SCRUTIN
 from conseil.models import Instance, PointOrdreDuJour, Reunion
 from conseil.permissions import est_gestionnaire
+from socle.formulaires import erreurs_du_service
 from socle.graphiques import Cellule, Entete, Ligne, Tableau, ecrire_csv, pourcentage
+from socle.pdf import pdf_d_archive
 from socle.types import RequetePortail
 from socle.workflows import transition
 
-ISSUES = {
-    "adopte": gettext_lazy("Adopté"),
-    "rejete": gettext_lazy("Rejeté"),
-    "quorum_non_atteint": gettext_lazy("Quorum non atteint"),
-    "favorable": gettext_lazy("Avis favorable"),
-    "reserve": gettext_lazy("Avis réservé"),
-    "defavorable": gettext_lazy("Avis défavorable"),
-    "sans_majorite": gettext_lazy("Aucun avis n'a recueilli la majorité requise"),
-    "elus": gettext_lazy("Sièges pourvus"),
-}
 DEPARTAGES = {
     "age": gettext_lazy("égalité départagée au bénéfice de l'âge"),
     "tirage": gettext_lazy("égalité départagée par tirage au sort"),
@@ -69,16 +61,6 @@ def _scrutin_clos(request: RequetePortail, pk: int) -> Scrutin:
     if scrutin.statut != StatutScrutin.CLOS or scrutin.resultat is None:
         raise Http404
     return scrutin
-
-
-def _ajouter_erreurs(form: Form, erreur: ValidationError) -> None:
-    """Les erreurs d'un service sur leurs champs ; celles d'un champ absent du formulaire
-    (ou sans champ) en tête du formulaire."""
-    if hasattr(erreur, "error_dict"):
-        for champ, erreurs in erreur.error_dict.items():
-            form.add_error(champ if champ in form.fields else None, erreurs)
-    else:
-        form.add_error(None, erreur)
 
 
 def _message_d_erreur(request: RequetePortail, erreur: ValidationError) -> None:
@@ -146,7 +128,7 @@ def scrutin_creer(request: RequetePortail) -> HttpResponse:
                     objet=donnees["objet"],
                 )
             except ValidationError as erreur:
-                _ajouter_erreurs(form, erreur)
+                erreurs_du_service(form, erreur)
             else:
                 suite = (
                     _("Enregistrez les candidatures, puis ouvrez le scrutin.")
@@ -183,7 +165,7 @@ def scrutin_modifier(request: RequetePortail, pk: int) -> HttpResponse:
             if champs:
                 services.scrutin_modifier(scrutin=scrutin, acteur=request.user, **champs)
         except ValidationError as erreur:
-            _ajouter_erreurs(form, erreur)
+            erreurs_du_service(form, erreur)
         else:
             if champs:
                 messages.success(request, _("Le scrutin est modifié."))
@@ -313,7 +295,7 @@ def lignes_du_resultat(scrutin: Scrutin) -> dict[str, Any]:
             ((noms.get(cid, cid), n) for cid, n in r.get("voix_par_candidat", {}).items()),
             key=lambda ligne: (-ligne[1], ligne[0]),
         ),
-        "issue": str(ISSUES.get(r.get("issue", ""), r.get("issue", ""))),
+        "issue": capfirst(ISSUES.get(r.get("issue", ""), r.get("issue", ""))),
         "elus": _noms_des_elus(r),
         "departage": str(DEPARTAGES.get(r.get("departage", ""), "")),
         "graine": r.get("graine", ""),
@@ -410,10 +392,7 @@ def resultat_en_pdf(scrutin: Scrutin) -> bytes:
             "genere_le": timezone.localtime(),
         },
     )
-    contenu = HTML(string=html).write_pdf(pdf_variant="pdf/a-3b", uncompressed_pdf=False)
-    if contenu is None:  # write_pdf sans cible rend toujours des octets
-        raise ValueError("WeasyPrint n'a rien écrit")
-    return bytes(contenu)
+    return pdf_d_archive(html)
 
 
 @require_safe

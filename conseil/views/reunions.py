@@ -36,6 +36,7 @@ from conseil.models import (
 from conseil.permissions import est_gestionnaire, peut_voir_espace_conseil, voit_tout_le_conseil
 from conseil.workflows import REUNION
 from socle.documents import TYPES_ACCEPTES
+from socle.formulaires import erreurs_du_service
 from socle.types import RequetePortail
 
 # Les séances commencées depuis moins de douze heures restent « à venir » (comme dans
@@ -298,15 +299,6 @@ def reunion_detail(request: RequetePortail, pk: int) -> HttpResponse:
     return _page_reunion(request, selectors.get_reunion_pour(request.user, pk))
 
 
-def _ajouter_erreurs(form: Form, erreur: ValidationError) -> None:
-    """Les refus du service sur le champ qu'ils nomment, s'il est dans le formulaire."""
-    if hasattr(erreur, "error_dict"):
-        for champ, erreurs in erreur.error_dict.items():
-            form.add_error(champ if champ in form.fields else None, erreurs)
-    else:
-        form.add_error(None, erreur)
-
-
 def _convocation_ouverte(request: RequetePortail, reunion: Reunion) -> bool:
     """Le membre répond lui-même tant que la séance est convoquée ; pendant la séance, c'est
     le secrétariat qui enregistre présences et procurations (les services l'acceptent de lui)."""
@@ -335,7 +327,7 @@ def reponse(request: RequetePortail, pk: int) -> HttpResponse:
         try:
             services.reponse_enregistrer(reunion=reunion, acteur=request.user, reponse=choix)
         except ValidationError as erreur:
-            _ajouter_erreurs(form, erreur)
+            erreurs_du_service(form, erreur)
         else:
             if choix == Reponse.PRESENT:
                 message = _("C'est noté : vous serez présent à la séance.")
@@ -363,7 +355,7 @@ def procuration(request: RequetePortail, pk: int) -> HttpResponse:
                 reunion=reunion, mandant=request.user, mandataire=mandataire, acteur=request.user
             )
         except ValidationError as erreur:
-            _ajouter_erreurs(form, erreur)
+            erreurs_du_service(form, erreur)
         else:
             messages.success(
                 request,

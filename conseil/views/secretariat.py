@@ -10,7 +10,6 @@ from typing import Any, NamedTuple
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.forms import Form
 from django.http import Http404, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -51,6 +50,7 @@ from conseil.selectors import (
     procurations_de,
     reunions_visibles_par,
 )
+from socle.formulaires import erreurs_du_service
 from socle.services import document_deposer
 from socle.types import RequetePortail
 
@@ -89,16 +89,6 @@ def _point_du_secretariat(request: RequetePortail, pk: int) -> PointOrdreDuJour:
     return point
 
 
-def _ajouter_erreurs(form: Form, erreur: ValidationError) -> None:
-    """Les erreurs d'un service sur leurs champs ; celles d'un champ absent du formulaire
-    (ou sans champ) en tête du formulaire."""
-    if hasattr(erreur, "error_dict"):
-        for champ, erreurs in erreur.error_dict.items():
-            form.add_error(champ if champ in form.fields else None, erreurs)
-    else:
-        form.add_error(None, erreur)
-
-
 def _donnees(request: RequetePortail) -> Any:
     """Ce qui a été envoyé, ou rien : un envoi vide lie quand même le formulaire (qui dit
     alors ce qui manque)."""
@@ -121,7 +111,7 @@ def reunion_creer(request: RequetePortail) -> HttpResponse:
         try:
             reunion = services.reunion_planifier(acteur=request.user, **form.cleaned_data)
         except ValidationError as erreur:
-            _ajouter_erreurs(form, erreur)
+            erreurs_du_service(form, erreur)
         else:
             messages.success(
                 request,
@@ -143,7 +133,7 @@ def reunion_modifier(request: RequetePortail, pk: int) -> HttpResponse:
             if champs:
                 services.reunion_modifier(reunion=reunion, acteur=request.user, **champs)
         except ValidationError as erreur:
-            _ajouter_erreurs(form, erreur)
+            erreurs_du_service(form, erreur)
         else:
             if champs:
                 messages.success(request, _("La séance est modifiée."))
@@ -209,7 +199,7 @@ def point_ajouter(request: RequetePortail, pk: int) -> HttpResponse:
         try:
             point = services.point_ajouter(reunion=reunion, acteur=request.user, **form.cleaned_data)
         except ValidationError as erreur:
-            _ajouter_erreurs(form, erreur)
+            erreurs_du_service(form, erreur)
         else:
             messages.success(
                 request, _("Le point « %(titre)s » est ajouté à l'ordre du jour.") % {"titre": point.titre}
@@ -238,7 +228,7 @@ def point_modifier(request: RequetePortail, pk: int) -> HttpResponse:
                 if modifies:
                     services.point_modifier(point=point, acteur=request.user, **modifies)
             except ValidationError as erreur:
-                _ajouter_erreurs(form, erreur)
+                erreurs_du_service(form, erreur)
             else:
                 if modifies:
                     messages.success(
@@ -323,7 +313,7 @@ def convoquer(request: RequetePortail, pk: int) -> HttpResponse:
                 reunion=reunion, acteur=request.user, motif_retard=form.cleaned_data.get("motif_retard", "")
             )
         except ValidationError as erreur:
-            _ajouter_erreurs(form, erreur)
+            erreurs_du_service(form, erreur)
         else:
             nombre = reunion.participations.count()
             messages.success(
@@ -553,7 +543,7 @@ def proces_verbal(request: RequetePortail, pk: int) -> HttpResponse:
         try:
             services.proces_verbal_modifier(pv=pv, acteur=request.user, texte=form.cleaned_data["texte"])
         except ValidationError as erreur:
-            _ajouter_erreurs(form, erreur)
+            erreurs_du_service(form, erreur)
         else:
             messages.success(request, _("Le procès-verbal est enregistré."))
             return redirect(url)
@@ -573,7 +563,7 @@ def proces_verbal_adopter(request: RequetePortail, pk: int) -> HttpResponse:
                 pv=pv, adopte_en=form.cleaned_data["adopte_en"], acteur=request.user
             )
         except ValidationError as erreur:
-            _ajouter_erreurs(form, erreur)
+            erreurs_du_service(form, erreur)
         else:
             messages.success(
                 request,
