@@ -52,6 +52,7 @@ INSTALLED_APPS = [
     "territoire",
     "conseil",
     "college",
+    "financements",
 ]
 
 MIDDLEWARE = [
@@ -320,6 +321,14 @@ CELERY_BEAT_SCHEDULE = {
 }
 # Les électeurs qui n'ont pas voté sont rappelés quand il reste moins de tant d'heures.
 COLLEGE_RAPPEL_HEURES = env.entier("COLLEGE_RAPPEL_HEURES", 24)
+
+# --- Financements ----------------------------------------------------------------
+# Plafond de l'aide de l'agglomération pour une demande (euros, décimal : jamais un flottant).
+FINANCEMENTS_PLAFOND_AGGLOMERATION = env.chaine("FINANCEMENTS_PLAFOND_AGGLOMERATION", "30000.00")
+# Part de l'aide versée en avance à la signature de la convention ; le solde sur le rapport final.
+FINANCEMENTS_PART_AVANCE = env.chaine("FINANCEMENTS_PART_AVANCE", "0.30")
+# Durée du scrutin d'avis du Collège, en jours, proposée à l'instructeur.
+FINANCEMENTS_DUREE_AVIS_JOURS = env.entier("FINANCEMENTS_DUREE_AVIS_JOURS", 7)
 
 # --- Portail --------------------------------------------------------------------
 INVITATION_DUREE_JOURS = env.entier("INVITATION_DUREE_JOURS", 14)

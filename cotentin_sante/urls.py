@@ -34,5 +34,6 @@ urlpatterns = [
     path("", include("territoire.urls")),
     path("", include("conseil.urls")),
     path("", include("college.urls")),
+    path("", include("financements.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -17,6 +17,7 @@ from django.utils.translation import gettext_lazy as _
 from territoire import admin_imports  # noqa: F401  (enregistre l'administration des imports)
 from territoire.models import (
     Appartenance,
+    BesoinTerritoire,
     Commune,
     Fuite,
     LieuExercice,
@@ -172,6 +173,16 @@ class ProjetAdmin(admin.ModelAdmin):
     list_filter = ["axe", "nature", "demo"]
     search_fields = ["nom", "description"]
     raw_id_fields = ["porteurs", "structures_porteuses"]
+
+
+@admin.register(BesoinTerritoire)
+class BesoinTerritoireAdmin(admin.ModelAdmin):
+    """Les besoins du diagnostic local de santé, que les demandes de financement citent."""
+
+    list_display = ["libelle", "annee_diagnostic", "actif", "ordre", "demo"]
+    list_filter = ["actif", "annee_diagnostic", "poles", "demo"]
+    search_fields = ["libelle", "description"]
+    raw_id_fields = ["communes", "professions"]
 
 
 @admin.register(Fuite)

@@ -680,3 +680,34 @@ class ReleveEffectifs(models.Model):
 
     def __str__(self) -> str:
         return f"{self.profession} — {self.pole or _('territoire')} — {self.date:%d/%m/%Y}"
+
+
+class BesoinTerritoire(models.Model):
+    """Un besoin relevé par le diagnostic local de santé, sur des communes ou des pôles et pour
+    des professions : les demandes de financement disent lesquels elles servent."""
+
+    libelle = models.CharField(_("besoin"), max_length=255)
+    description = models.TextField(_("description"), blank=True)
+    annee_diagnostic = models.PositiveSmallIntegerField(_("année du diagnostic"))
+    poles = models.ManyToManyField(
+        PoleDeProximite, verbose_name=_("pôles de proximité"), blank=True, related_name="besoins"
+    )
+    communes = models.ManyToManyField(Commune, verbose_name=_("communes"), blank=True, related_name="besoins")
+    professions = models.ManyToManyField(
+        Profession, verbose_name=_("professions"), blank=True, related_name="besoins"
+    )
+    actif = models.BooleanField(
+        _("proposé aux demandes"),
+        default=True,
+        help_text=_("Décochez un besoin satisfait ou remplacé par un diagnostic plus récent."),
+    )
+    ordre = models.PositiveSmallIntegerField(_("ordre d'affichage"), default=0)
+    demo = models.BooleanField(_("donnée de démonstration"), default=False)
+
+    class Meta:
+        verbose_name = _("besoin du territoire")
+        verbose_name_plural = _("besoins du territoire (diagnostic local de santé)")
+        ordering = ["ordre", "libelle"]
+
+    def __str__(self) -> str:
+        return self.libelle

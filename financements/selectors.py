@@ -1,0 +1,87 @@
+"""Lectures des demandes, toujours à travers le contrôle d'accès."""
+
+from typing import Any
+
+from django.db.models import Prefetch, Q, QuerySet, Sum
+from django.http import Http404
+
+from financements.models import (
+    CoPorteur,
+    DemandeFinancement,
+    Financeur,
+    LigneFinancement,
+    StatutCoPorteur,
+    StatutDemande,
+)
+from financements.permissions import est_membre_du_college, peut_voir_demande, voit_toutes_les_demandes
+
+
+def demandes_visibles_par(utilisateur: Any) -> QuerySet[DemandeFinancement]:
+    """L'agglomération voit tout (sauf les brouillons) ; un porteur ses demandes ; un co-porteur
+    invité celles où il est attendu ; un membre du Collège celles soumises à son avis."""
+    tout = DemandeFinancement.objects.all()
+    if not (utilisateur and utilisateur.is_authenticated and utilisateur.is_active):
+        return tout.none()
+    siennes = (
+        Q(porteur=utilisateur)
+        | Q(coporteurs__compte=utilisateur, coporteurs__statut=StatutCoPorteur.CONFIRME)
+        | Q(coporteurs__email__iexact=utilisateur.email, coporteurs__statut=StatutCoPorteur.INVITE)
+    )
+    if voit_toutes_les_demandes(utilisateur):
+        filtre = ~Q(statut=StatutDemande.BROUILLON) | siennes
+    elif est_membre_du_college(utilisateur):
+        filtre = Q(scrutin__isnull=False) | siennes
+    else:
+        filtre = siennes
+    ids = tout.filter(filtre).values("pk")
+    return tout.filter(pk__in=ids)
+
+
+def avec_montants(demandes: QuerySet[DemandeFinancement]) -> QuerySet[DemandeFinancement]:
+    """Ajoute le montant demandé à l'agglomération et le total des dépenses."""
+    from django.db.models import OuterRef, Subquery
+
+    agglomeration = LigneFinancement.objects.filter(
+        demande=OuterRef("pk"), financeur=Financeur.AGGLOMERATION
+    ).values("montant")[:1]
+    from financements.models import LigneDepense
+
+    depenses = (
+        LigneDepense.objects.filter(demande=OuterRef("pk"))
+        .values("demande")
+        .annotate(total=Sum("montant"))
+        .values("total")[:1]
+    )
+    return demandes.annotate(montant_demande=Subquery(agglomeration), total_depenses=Subquery(depenses))
+
+
+def get_demande_pour(utilisateur: Any, pk: int) -> DemandeFinancement:
+    """La demande, si `utilisateur` a le droit de la voir ; sinon 404 (jamais 403 : on ne dit
+    pas qu'elle existe)."""
+    demande = (
+        DemandeFinancement.objects.select_related(
+            "porteur",
+            "instructeur",
+            "commune__pole",
+            "projet",
+            "scrutin",
+            "recepisse",
+            "courrier_decision",
+            "convention",
+            "convention_signee",
+        )
+        .prefetch_related(Prefetch("coporteurs", queryset=CoPorteur.objects.select_related("compte")))
+        .filter(pk=pk)
+        .first()
+    )
+    if demande is None or not peut_voir_demande(utilisateur, demande):
+        raise Http404
+    if demande.statut == StatutDemande.BROUILLON and not (
+        demande.porteur_id == utilisateur.pk
+        or any(
+            c.email.lower() == utilisateur.email.lower() or c.compte_id == utilisateur.pk
+            for c in demande.coporteurs.all()
+        )
+    ):
+        raise Http404
+    return demande
