@@ -7,7 +7,7 @@ class FinancementsConfig(AppConfig):
     verbose_name = _("Financements des projets d'exercice coordonné")
 
     def ready(self) -> None:
-        from financements import workflows  # noqa: F401  (enregistre le workflow)
+        from financements import donnees, workflows  # noqa: F401  (enregistrent workflow et données)
         from financements.permissions import peut_voir_document_de_demande, peut_voir_piece
         from financements.verbes import declarer_les_verbes
         from socle.permissions import regle_acces_documents
