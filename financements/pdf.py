@@ -67,7 +67,9 @@ def contexte_du_courrier(demande: DemandeFinancement, motif: str = "") -> dict[s
 
 def courrier_pdf(nature: str, demande: DemandeFinancement, motif: str = "") -> bytes:
     modele = modele_de(nature)
-    texte = Template(modele.corps).render(Context(contexte_du_courrier(demande, motif)))
+    # Du texte brut, échappé une seule fois par courrier_pdf.html (sinon « l'aide » devient
+    # « l&#x27;aide » dans le PDF).
+    texte = Template(modele.corps).render(Context(contexte_du_courrier(demande, motif), autoescape=False))
     paragraphes = [bloc.strip() for bloc in texte.replace("\r\n", "\n").split("\n\n") if bloc.strip()]
     html = render_to_string(
         "financements/courrier_pdf.html",

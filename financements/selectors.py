@@ -85,3 +85,20 @@ def get_demande_pour(utilisateur: Any, pk: int) -> DemandeFinancement:
     ):
         raise Http404
     return demande
+
+
+def demandes_portees_par(utilisateur: Any) -> QuerySet[DemandeFinancement]:
+    """Les demandes que `utilisateur` porte (principal ou co-porteur qui a confirmé), quel que
+    soit son rôle par ailleurs (un membre du Collège ne voit ici que les siennes)."""
+    ids = DemandeFinancement.objects.filter(
+        Q(porteur=utilisateur)
+        | Q(coporteurs__compte=utilisateur, coporteurs__statut=StatutCoPorteur.CONFIRME)
+    ).values("pk")
+    return DemandeFinancement.objects.filter(pk__in=ids)
+
+
+def invitations_en_attente_de(utilisateur: Any) -> QuerySet[CoPorteur]:
+    """Les invitations de co-porteur adressées à l'adresse du compte, pas encore répondues."""
+    return CoPorteur.objects.filter(
+        email__iexact=utilisateur.email, statut=StatutCoPorteur.INVITE
+    ).select_related("demande__porteur", "demande__commune")

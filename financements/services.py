@@ -16,6 +16,7 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from financements.eligibilite import euros
 from financements.models import (
     PIECES_EXIGEES,
     STATUTS_AVANT_DECISION,
@@ -67,6 +68,9 @@ def montant_lu(valeur: Any, *, champ: str = "montant", zero_permis: bool = False
             ) from None
     if not montant.is_finite():
         raise ValidationError({champ: _("Ce montant n'est pas un nombre.")})
+    # Avant quantize, qui lève InvalidOperation au-delà de 28 chiffres (« 1e400 »).
+    if abs(montant) > MONTANT_MAX:
+        raise ValidationError({champ: _("Ce montant est trop grand.")})
     if montant != montant.quantize(CENTIME, rounding=ROUND_HALF_UP):
         raise ValidationError({champ: _("Un montant s'écrit au centime près (deux décimales au plus).")})
     if montant < 0 or (montant == 0 and not zero_permis):
@@ -474,12 +478,10 @@ def demande_retirer(
         retiree = demande_transition(
             demande=demande, vers=StatutDemande.RETIREE, acteur=acteur, version=version, motif=motif
         )
-        if retiree.scrutin_id is not None and retiree.scrutin.statut in (
-            StatutScrutin.PREPARATION,
-            StatutScrutin.OUVERT,
-        ):
+        scrutin = retiree.scrutin
+        if scrutin is not None and scrutin.statut in (StatutScrutin.PREPARATION, StatutScrutin.OUVERT):
             transition(
-                retiree.scrutin,
+                scrutin,
                 vers=StatutScrutin.ANNULE,
                 acteur=None,
                 motif=_("La demande a été retirée par son porteur."),
@@ -658,7 +660,10 @@ def demande_decider(
         plafond = Decimal(settings.FINANCEMENTS_PLAFOND_AGGLOMERATION)
         if montant > plafond:
             raise ValidationError(
-                {"montant_accorde": _("Le montant accordé dépasse le plafond de %(p)s €.") % {"p": plafond}}
+                {
+                    "montant_accorde": _("Le montant accordé dépasse le plafond de %(p)s.")
+                    % {"p": euros(plafond)}
+                }
             )
         demande_agglo = (
             LigneFinancement.objects.filter(demande=demande, financeur=Financeur.AGGLOMERATION)
@@ -668,8 +673,8 @@ def demande_decider(
         if demande_agglo is not None and montant > demande_agglo:
             raise ValidationError(
                 {
-                    "montant_accorde": _("Le montant accordé dépasse le montant demandé (%(m)s €).")
-                    % {"m": demande_agglo}
+                    "montant_accorde": _("Le montant accordé dépasse le montant demandé (%(m)s).")
+                    % {"m": euros(demande_agglo)}
                 }
             )
         champs = {"montant_accorde": montant, "conditions": conditions.strip()}
@@ -765,8 +770,8 @@ def tranches_enregistrer(
         if total != verrouillee.montant_accorde:
             raise ValidationError(
                 {
-                    "tranches": _("Les tranches (%(t)s €) doivent faire le montant accordé (%(m)s €).")
-                    % {"t": total, "m": verrouillee.montant_accorde}
+                    "tranches": _("Les tranches (%(t)s) doivent faire le montant accordé (%(m)s).")
+                    % {"t": euros(total), "m": euros(verrouillee.montant_accorde or ZERO)}
                 }
             )
         verrouillee.tranches.all().delete()
@@ -783,15 +788,18 @@ def tranches_enregistrer(
     return creees
 
 
-def convention_generer(*, demande: DemandeFinancement, acteur: Acteur) -> Document:
+def convention_generer(
+    *, demande: DemandeFinancement, acteur: Acteur, version: int | None = None
+) -> Document:
     """Écrit la convention (PDF) depuis la décision et le modèle de l'administration ; pose
-    l'échéancier par défaut s'il n'y en a pas encore."""
+    l'échéancier par défaut s'il n'y en a pas encore. `version` : celle de la page d'où vient
+    la demande (refusée si la demande a changé)."""
     from financements.pdf import convention_pdf
 
     if not est_instructeur(acteur):
         raise ValidationError(_("Seul l'instructeur prépare la convention."))
     with transaction.atomic():
-        verrouillee = DemandeFinancement.objects.select_for_update().get(pk=demande.pk)
+        verrouillee = _version_a_jour(demande.pk, version)
         if verrouillee.statut != StatutDemande.ACCORDEE:
             raise ValidationError(_("La convention se prépare pour une aide accordée, avant sa signature."))
         if not verrouillee.tranches.exists():
@@ -916,8 +924,10 @@ def engagement_enregistrer(
     montant_decide: Any = None,
     decide_le: date | None = None,
     commentaire: str = "",
+    version: int | None = None,
 ) -> LigneFinancement:
-    """Ce qu'un autre financeur a décidé (ARS, Département, URML, Région, autofinancement)."""
+    """Ce qu'un autre financeur a décidé (ARS, Département, URML, Région, autofinancement) ;
+    `version` : celle de la page d'où vient la saisie (refusée si la demande a changé)."""
     if not est_instructeur(acteur):
         raise ValidationError(_("Seule l'agglomération tient les engagements des financeurs."))
     if statut_engagement not in StatutEngagement.values:
@@ -933,6 +943,7 @@ def engagement_enregistrer(
     if decide_le is not None and decide_le > timezone.localdate():
         raise ValidationError({"decide_le": _("La date de décision ne peut pas être dans le futur.")})
     with transaction.atomic():
+        _version_a_jour(ligne.demande_id, version)
         verrouillee = LigneFinancement.objects.select_for_update().get(pk=ligne.pk)
         if verrouillee.financeur == Financeur.AGGLOMERATION:
             raise ValidationError(_("L'engagement de l'agglomération suit sa décision et ses versements."))
@@ -941,6 +952,7 @@ def engagement_enregistrer(
         verrouillee.decide_le = decide_le
         verrouillee.commentaire = commentaire.strip()[:255]
         verrouillee.save(update_fields=["statut_engagement", "montant_decide", "decide_le", "commentaire"])
+        DemandeFinancement.objects.filter(pk=ligne.demande_id).update(version=F("version") + 1)
         evenement_enregistrer(
             verbe="financements.engagement.enregistre",
             acteur=acteur,

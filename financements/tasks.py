@@ -1,18 +1,20 @@
 """Tâches des financements : elles prennent des identifiants et sont idempotentes."""
 
+from typing import Any
+
 from celery import shared_task
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from financements.models import CoPorteur, DemandeFinancement, StatutCoPorteur
+from financements.models import CoPorteur, DemandeFinancement, StatutCoPorteur, StatutDemande
 from financements.pdf import NATURE_DE_LA_DECISION, courrier_pdf, recepisse_pdf
 from socle.courriels import courriel_construire, lien_absolu
 from socle.models import Evenement
 from socle.services import document_deposer, evenement_enregistrer, notifier
 
 
-def _porteurs(demande: DemandeFinancement) -> list:  # type: ignore[type-arg]
+def _porteurs(demande: DemandeFinancement) -> list[Any]:
     from financements.workflows import _porteurs as porteurs
 
     return porteurs(demande, None)
@@ -76,7 +78,7 @@ def produire_courrier_decision(demande_id: int) -> None:
             .first()
             or ""
         )
-        contenu = courrier_pdf(NATURE_DE_LA_DECISION[demande.statut], demande, motif)
+        contenu = courrier_pdf(NATURE_DE_LA_DECISION[StatutDemande(demande.statut)], demande, motif)
         document = document_deposer(
             fichier=SimpleUploadedFile(
                 f"decision-{demande.numero}.pdf", contenu, content_type="application/pdf"

@@ -1,9 +1,8 @@
-
 from financements.views import instruction, porteur
 
 app_name = "financements"
 
-urlpatterns: list = [  # type: ignore[type-arg]
+urlpatterns = [
     *porteur.urlpatterns,
     *instruction.urlpatterns,
 ]

@@ -20,13 +20,13 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def college(db):  # type: ignore[no-untyped-def]
+def college(db):
     instance = CollegeFactory()
     membres_votants(instance, 3)
     return instance
 
 
-def test_du_brouillon_au_solde(agent, college, django_capture_on_commit_callbacks) -> None:  # type: ignore[no-untyped-def]
+def test_du_brouillon_au_solde(agent, college, django_capture_on_commit_callbacks) -> None:
     with django_capture_on_commit_callbacks(execute=True):
         demande = f.deposee()
     demande.refresh_from_db()
