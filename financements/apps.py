@@ -8,10 +8,26 @@ class FinancementsConfig(AppConfig):
 
     def ready(self) -> None:
         from financements import donnees, workflows  # noqa: F401  (enregistrent workflow et données)
-        from financements.permissions import peut_voir_document_de_demande, peut_voir_piece
+        from financements.permissions import (
+            peut_voir_document_de_demande,
+            peut_voir_piece,
+            voit_toutes_les_demandes,
+        )
         from financements.verbes import declarer_les_verbes
+        from financements.views.porteur import voit_mes_demandes
+        from socle import verbes
+        from socle.navigation import Entree, ajouter
         from socle.permissions import regle_acces_documents
 
         regle_acces_documents("financements.DemandeFinancement")(peut_voir_document_de_demande)
         regle_acces_documents("financements.PieceJustificative")(peut_voir_piece)
         declarer_les_verbes()
+        ajouter(
+            Entree(_("Mes demandes de financement"), "financements:mes_demandes", voit_mes_demandes, ordre=60)
+        )
+        ajouter(
+            Entree(
+                _("Demandes de financement"), "financements:demande_liste", voit_toutes_les_demandes, ordre=58
+            )
+        )
+        verbes.declarer({"financements.demandes.exportees": _("Demandes de financement exportées")})
