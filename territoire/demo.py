@@ -1017,3 +1017,75 @@ def _projets(communes: dict[str, Any]) -> None:
         demo=True,
     )
     prevention.communes.set([communes[code] for code in ("50041",) if code in communes])
+
+
+# ---------------------------------------------------------------------------------------
+# Les besoins du diagnostic local de santé (DLS), que citent les demandes de financement
+
+# (libellé, description, pôles, communes, professions : codes RPPS). L'axe II du plan
+# d'action : une offre de premier recours à renforcer, des regroupements pluriprofessionnels
+# (PSLA), l'accueil des stagiaires pour préparer les installations.
+# fmt: off
+BESOINS = (
+    ("Médecins généralistes : remplacer les départs à la retraite dans les pôles ruraux",
+     "Le diagnostic relève une densité de médecins généralistes inférieure à la moyenne régionale et "
+     "une part élevée de praticiens de plus de 60 ans, surtout hors de Cherbourg-en-Cotentin.",
+     ("Les Pieux", "Côte des Isles", "Vallée de l'Ouve", "Val de Saire", "Saint-Pierre-Église"), (), ("10",)),
+    ("Exercice coordonné : regrouper les professionnels en pôles de santé libéraux et ambulatoires",
+     "Les professionnels isolés peinent à assurer la continuité des soins ; les regroupements "
+     "pluriprofessionnels (PSLA, maisons de santé) attirent les jeunes praticiens.",
+     (), (), ("10", "60", "70", "21")),
+    ("Masseurs-kinésithérapeutes : des délais de prise en charge trop longs",
+     "Plusieurs semaines d'attente pour une rééducation après une hospitalisation, en particulier dans "
+     "le centre et le sud du territoire.",
+     ("Cœur du Cotentin", "Côte des Isles", "Vallée de l'Ouve"), (), ("70",)),
+    ("Infirmiers libéraux : soins à domicile et sorties d'hospitalisation",
+     "Le vieillissement de la population augmente les soins à domicile ; les sorties d'hospitalisation "
+     "du vendredi sont difficiles à organiser.",
+     ("La Hague", "Les Pieux", "Douve et Divette"), (), ("60",)),
+    ("Orthophonistes : les enfants attendent plus d'un an",
+     "Les listes d'attente des cabinets d'orthophonie dépassent souvent douze mois pour un bilan.",
+     (), ("50129", "50615"), ("91",)),
+    ("Santé mentale : accès aux consultations de psychiatrie et de psychomotricité",
+     "Peu de psychiatres libéraux hors de Cherbourg-en-Cotentin ; les médecins traitants manquent "
+     "d'avis spécialisés et de relais pour les enfants.",
+     (), (), ("10", "95")),
+    ("Santé des femmes : suivi gynécologique et périnatal de proximité",
+     "Les sages-femmes libérales sont peu nombreuses dans les pôles ruraux ; le suivi de grossesse "
+     "impose de longs trajets.",
+     ("Val de Saire", "Région de Montebourg", "Saint-Pierre-Église"), (), ("50",)),
+    ("Soins bucco-dentaires : des cabinets à reprendre",
+     "Des cabinets dentaires ferment faute de repreneur ; la prévention dans les écoles est à renforcer.",
+     ("La Hague", "Vallée de l'Ouve"), (), ("40",)),
+    ("Accueillir des stagiaires pour préparer les installations de demain",
+     "La connaissance du territoire pendant les études décide souvent d'une installation : il faut plus "
+     "de maîtres de stage et de solutions de logement pour les étudiants.",
+     (), (), ("10", "60", "70", "50")),
+)
+# fmt: on
+
+
+def charger_besoins(*, annee: int = 2025) -> int:
+    """Les besoins du diagnostic local de santé de démonstration (marqués `demo`), rattachés aux
+    pôles, communes et professions du territoire de démonstration ; ne fait rien s'ils sont
+    déjà là. Renvoie le nombre de besoins créés."""
+    from django.db import transaction
+
+    from territoire.models import BesoinTerritoire, Commune, PoleDeProximite, Profession
+
+    if BesoinTerritoire.objects.filter(demo=True).exists():
+        return 0
+    poles = {p.nom: p for p in PoleDeProximite.objects.all()}
+    communes = {c.code_insee: c for c in Commune.objects.all()}
+    professions = {p.code: p for p in Profession.objects.all()}
+    with transaction.atomic():
+        for ordre, (libelle, description, noms_poles, codes_communes, codes_professions) in enumerate(
+            BESOINS, start=1
+        ):
+            besoin = BesoinTerritoire.objects.create(
+                libelle=libelle, description=description, annee_diagnostic=annee, ordre=ordre, demo=True
+            )
+            besoin.poles.set([poles[nom] for nom in noms_poles if nom in poles])
+            besoin.communes.set([communes[code] for code in codes_communes if code in communes])
+            besoin.professions.set([professions[code] for code in codes_professions if code in professions])
+    return len(BESOINS)

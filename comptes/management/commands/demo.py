@@ -14,6 +14,7 @@ from comptes.demo import COMPTES_DEMO, GRAINE_TOTP_DEMO, MOT_DE_PASSE_DEMO, tabl
 from comptes.models import Utilisateur
 from comptes.roles import GROUPES
 from conseil.demo import charger as charger_conseil
+from financements.demo import charger as charger_financements
 from territoire.demo import charger as charger_territoire
 
 
@@ -41,6 +42,9 @@ class Command(BaseCommand):
         # Le Collège aussi : élection et délibération closes, avis ouvert, discussion.
         if not charger_college(afficher=self.stdout.write):
             self.stdout.write("Scrutins de démonstration déjà présents.")
+        # Les demandes de financement aussi : une à chaque étape, du brouillon au solde.
+        if not charger_financements(afficher=self.stdout.write):
+            self.stdout.write("Demandes de financement de démonstration déjà présentes.")
         self.stdout.write(tableau_des_comptes())
 
     def _compte(self, compte: Any) -> bool:

@@ -1,0 +1,125 @@
+"""Les demandes de financement de démonstration passent par les services : une à chaque étape,
+aux dates passées, sans doublon au second chargement."""
+
+import pytest
+from django.utils import timezone
+
+from college import demo as college_demo
+from college.models import Electeur, StatutScrutin
+from comptes.models import Utilisateur
+from conseil import demo as conseil_demo
+from financements import demo
+from financements.eligibilite import manquements_de
+from financements.models import (
+    DemandeFinancement,
+    ModeleCourrier,
+    PieceJustificative,
+    StatutDemande,
+    StatutTranche,
+)
+from financements.selectors import demandes_visibles_par
+from socle.models import Document, Evenement, Notification
+from territoire import demo as territoire_demo
+from territoire.models import BesoinTerritoire
+from tests.conseil.test_demo import _comptes_de_demonstration
+
+pytestmark = pytest.mark.django_db
+
+SOPHIE = "professionnel@demo.cotentin.fr"
+
+
+def _charger_le_college() -> None:
+    _comptes_de_demonstration()
+    territoire_demo.charger(nombre=80, afficher=lambda _message: None)
+    assert conseil_demo.charger(afficher=lambda _message: None)
+    assert college_demo.charger(afficher=lambda _message: None)
+
+
+def _comptes() -> tuple[int, ...]:
+    return (
+        DemandeFinancement.objects.count(),
+        BesoinTerritoire.objects.count(),
+        PieceJustificative.objects.count(),
+        Document.objects.count(),
+        Evenement.objects.count(),
+        Notification.objects.count(),
+        ModeleCourrier.objects.count(),
+    )
+
+
+def test_les_demandes_de_demonstration(django_capture_on_commit_callbacks):
+    _charger_le_college()
+    messages: list[str] = []
+
+    with django_capture_on_commit_callbacks(execute=True):
+        assert demo.charger(afficher=messages.append) is True
+
+    assert len(messages) == 1 and messages[0].startswith("Demandes de financement de démonstration chargées")
+    demandes = DemandeFinancement.objects.filter(demo=True)
+    assert set(demandes.values_list("statut", flat=True)) == set(StatutDemande.values)
+    assert not DemandeFinancement.objects.filter(demo=False).exists()
+    assert BesoinTerritoire.objects.filter(demo=True).count() >= 8
+    assert BesoinTerritoire.objects.filter(demo=True, professions__code="10").exists()
+    assert ModeleCourrier.objects.count() == 5
+
+    # Sophie Marie, reliée à sa fiche de l'annuaire, voit ses demandes en se connectant.
+    sophie = Utilisateur.objects.get(email=SOPHIE)
+    assert sophie.professionnel.prenom.lower() == "sophie"
+    siennes = demandes_visibles_par(sophie)
+    assert {d.statut for d in siennes} >= {StatutDemande.BROUILLON, StatutDemande.COMPLEMENTS}
+    brouillon = siennes.get(statut=StatutDemande.BROUILLON)
+    assert {m.code for m in manquements_de(brouillon)} == {"pieces"}
+    assert Notification.objects.filter(
+        destinataire=sophie, verbe="financements.demande.complements_demandes", lue_le__isnull=True
+    ).exists()
+
+    maintenant = timezone.now()
+    for demande in demandes.exclude(statut=StatutDemande.BROUILLON):
+        # Déposée à sa vraie date, numérotée de l'année du dépôt, avec son récépissé.
+        assert demande.deposee_le is not None and demande.deposee_le < maintenant
+        assert demande.numero == f"FIN-{timezone.localtime(demande.deposee_le).year}-{demande.pk:05d}"
+        assert demande.recepisse is not None
+        evenements = Evenement.objects.filter(cible_id=str(demande.pk), verbe__startswith="financements.")
+        dates = list(evenements.order_by("pk").values_list("cree_le", flat=True))
+        assert dates == sorted(dates) and dates[-1] < maintenant
+    for statut in (StatutDemande.ACCORDEE, StatutDemande.REFUSEE, StatutDemande.CLASSEE):
+        assert demandes.get(statut=statut).courrier_decision is not None
+
+    # L'avis en cours : Anne Lecoq, dans l'équipe, est écartée ; Marc Guérin a son vote à donner.
+    avis = demandes.get(statut=StatutDemande.AVIS)
+    assert avis.scrutin is not None and avis.scrutin.statut == StatutScrutin.OUVERT
+    assert avis.scrutin.ouverture < maintenant < avis.scrutin.cloture
+    assert avis.discussion is not None
+    lecoq = Electeur.objects.get(scrutin=avis.scrutin, personne__email="copresident@demo.cotentin.fr")
+    assert lecoq.exclu_pour_interet
+    assert not Electeur.objects.get(
+        scrutin=avis.scrutin, personne__email="membre.college@demo.cotentin.fr"
+    ).exclu_pour_interet
+    # Les avis rendus sont clos à leur date.
+    accordee = demandes.get(statut=StatutDemande.ACCORDEE)
+    assert accordee.scrutin is not None and accordee.scrutin.statut == StatutScrutin.CLOS
+    assert accordee.scrutin.clos_le is not None and accordee.decidee_le is not None
+    assert accordee.scrutin.clos_le < accordee.decidee_le
+
+    soldee = demandes.get(statut=StatutDemande.SOLDEE)
+    assert not soldee.tranches.filter(statut=StatutTranche.PREVUE).exists()
+    assert soldee.soldee_le is not None and soldee.soldee_le < maintenant
+    paiement = demandes.get(statut=StatutDemande.EN_PAIEMENT)
+    assert paiement.tranches.count() == 3
+    assert paiement.convention is not None and paiement.convention_signee is not None
+
+    # Les notifications d'hier sont parties : le worker n'enverra rien de la démonstration.
+    assert not Notification.objects.filter(envoyee_le__isnull=True, url__startswith="/financements").exists()
+
+    # Une seconde fois : rien ne change.
+    avant = _comptes()
+    assert demo.charger(afficher=messages.append) is False
+    assert _comptes() == avant
+    assert len(messages) == 1
+
+
+def test_pas_de_demandes_sans_college_de_demonstration():
+    messages: list[str] = []
+    assert demo.charger(afficher=messages.append) is False
+    assert messages == ["Pas de Collège de démonstration : pas de demandes de financement de démonstration."]
+    assert not DemandeFinancement.objects.exists()
