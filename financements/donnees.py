@@ -40,9 +40,9 @@ def _financements(utilisateur: Any) -> dict[str, Any]:
                 "reponse": c.get_statut_display(),
                 "invite_le": c.invite_le.isoformat(),
             }
-            for c in CoPorteur.objects.filter(compte__isnull=True, email__iexact=utilisateur.email).select_related(
-                "demande"
-            )
+            for c in CoPorteur.objects.filter(
+                compte__isnull=True, email__iexact=utilisateur.email
+            ).select_related("demande")
         ],
         "messages": [
             {"demande": m.demande.intitule, "texte": m.texte, "envoye_le": m.envoye_le.isoformat()}
