@@ -81,8 +81,8 @@ def voit_mes_demandes(utilisateur: Any) -> bool:
 
 
 def _montant_saisi(montant: Decimal | None) -> str:
-    """Un montant tel qu'on le tape : « 12500,50 »."""
-    return "" if montant is None else number_format(montant, 2)
+    """Un montant tel qu'on le tape : « 12 500,50 » (espace fine insécable comprise : montant_lu la lit)."""
+    return "" if montant is None else number_format(montant, 2, force_grouping=True)
 
 
 def _demande_du_porteur(request: RequetePortail, pk: int) -> DemandeFinancement:
