@@ -2,18 +2,25 @@
 
 from typing import Any
 
-from django.db.models import Prefetch, Q, QuerySet, Sum
+from django.db.models import OuterRef, Prefetch, Q, QuerySet, Subquery, Sum
 from django.http import Http404
 
 from financements.models import (
     CoPorteur,
     DemandeFinancement,
     Financeur,
+    LigneDepense,
     LigneFinancement,
     StatutCoPorteur,
     StatutDemande,
 )
-from financements.permissions import est_membre_du_college, peut_voir_demande, voit_toutes_les_demandes
+from financements.permissions import (
+    est_membre_du_college,
+    est_porteur,
+    invitation_en_attente,
+    peut_voir_demande,
+    voit_toutes_les_demandes,
+)
 
 
 def demandes_visibles_par(utilisateur: Any) -> QuerySet[DemandeFinancement]:
@@ -39,13 +46,9 @@ def demandes_visibles_par(utilisateur: Any) -> QuerySet[DemandeFinancement]:
 
 def avec_montants(demandes: QuerySet[DemandeFinancement]) -> QuerySet[DemandeFinancement]:
     """Ajoute le montant demandé à l'agglomération et le total des dépenses."""
-    from django.db.models import OuterRef, Subquery
-
     agglomeration = LigneFinancement.objects.filter(
         demande=OuterRef("pk"), financeur=Financeur.AGGLOMERATION
     ).values("montant")[:1]
-    from financements.models import LigneDepense
-
     depenses = (
         LigneDepense.objects.filter(demande=OuterRef("pk"))
         .values("demande")
@@ -76,12 +79,9 @@ def get_demande_pour(utilisateur: Any, pk: int) -> DemandeFinancement:
     )
     if demande is None or not peut_voir_demande(utilisateur, demande):
         raise Http404
+    # Un brouillon n'est qu'à ses porteurs (et à qui est invité à le porter).
     if demande.statut == StatutDemande.BROUILLON and not (
-        demande.porteur_id == utilisateur.pk
-        or any(
-            c.email.lower() == utilisateur.email.lower() or c.compte_id == utilisateur.pk
-            for c in demande.coporteurs.all()
-        )
+        est_porteur(utilisateur, demande) or invitation_en_attente(utilisateur, demande) is not None
     ):
         raise Http404
     return demande

@@ -85,11 +85,12 @@ def montant_lu(valeur: Any, *, champ: str = "montant", zero_permis: bool = False
 
 def _modifiable(demande: DemandeFinancement, acteur: Acteur) -> DemandeFinancement:
     """Verrouille la demande : seuls ses porteurs modifient un brouillon."""
-    verrouillee = DemandeFinancement.objects.select_for_update().get(pk=demande.pk)
+    verrouillee = (
+        DemandeFinancement.objects.select_for_update().prefetch_related("coporteurs").get(pk=demande.pk)
+    )
     if verrouillee.statut != StatutDemande.BROUILLON:
         raise ValidationError(_("La demande est déposée : son contenu ne change plus."))
-    verrouillee_porteurs = DemandeFinancement.objects.prefetch_related("coporteurs").get(pk=demande.pk)
-    if not est_porteur(acteur, verrouillee_porteurs):
+    if not est_porteur(acteur, verrouillee):
         raise ValidationError(_("Seuls les porteurs de la demande la modifient."))
     return verrouillee
 
@@ -395,9 +396,10 @@ def piece_deposer(
     if nature not in NaturePiece.values:
         raise ValidationError({"nature": _("Choisissez la nature de la pièce.")})
     with transaction.atomic():
-        verrouillee = DemandeFinancement.objects.select_for_update().get(pk=demande.pk)
-        avec_porteurs = DemandeFinancement.objects.prefetch_related("coporteurs").get(pk=demande.pk)
-        if not (est_porteur(acteur, avec_porteurs) or est_instructeur(acteur)):
+        verrouillee = (
+            DemandeFinancement.objects.select_for_update().prefetch_related("coporteurs").get(pk=demande.pk)
+        )
+        if not (est_porteur(acteur, verrouillee) or est_instructeur(acteur)):
             raise ValidationError(_("Seuls les porteurs et l'instructeur déposent des pièces."))
         if not est_instructeur(acteur) and nature not in natures_deposables(verrouillee):
             raise ValidationError(
@@ -971,7 +973,7 @@ def engagement_enregistrer(
 
 def message_envoyer(*, demande: DemandeFinancement, acteur: Acteur, texte: str) -> Message:
     """Un message entre porteurs et instructeur ; l'autre partie est notifiée."""
-    from financements.workflows import _instructeurs, _porteurs
+    from financements.workflows import instructeurs_de, porteurs_de
 
     texte = texte.strip()
     if not texte:
@@ -986,7 +988,9 @@ def message_envoyer(*, demande: DemandeFinancement, acteur: Acteur, texte: str) 
         raise ValidationError(_("Les messages s'échangent une fois la demande déposée."))
     with transaction.atomic():
         message = Message.objects.create(demande=avec_porteurs, auteur=acteur, texte=texte)
-        destinataires = _instructeurs(avec_porteurs, acteur) if porteur else _porteurs(avec_porteurs, acteur)
+        destinataires = (
+            instructeurs_de(avec_porteurs, acteur) if porteur else porteurs_de(avec_porteurs, acteur)
+        )
         notifier(
             destinataires=[d for d in destinataires if d.pk != acteur.pk],
             verbe="financements.message.envoye",

@@ -1,7 +1,5 @@
 """Tâches des financements : elles prennent des identifiants et sont idempotentes."""
 
-from typing import Any
-
 from celery import shared_task
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
@@ -9,15 +7,10 @@ from django.utils.translation import gettext as _
 
 from financements.models import CoPorteur, DemandeFinancement, StatutCoPorteur, StatutDemande
 from financements.pdf import NATURE_DE_LA_DECISION, courrier_pdf, recepisse_pdf
+from financements.workflows import porteurs_de
 from socle.courriels import courriel_construire, lien_absolu
 from socle.models import Evenement
 from socle.services import document_deposer, evenement_enregistrer, notifier
-
-
-def _porteurs(demande: DemandeFinancement) -> list[Any]:
-    from financements.workflows import _porteurs as porteurs
-
-    return porteurs(demande, None)
 
 
 @shared_task(autoretry_for=(OSError,), retry_backoff=True, max_retries=5)
@@ -43,7 +36,7 @@ def produire_recepisse(demande_id: int) -> None:
         )
         DemandeFinancement.objects.filter(pk=demande.pk).update(recepisse=document)
         evenement_enregistrer(verbe="financements.demande.recepisse", cible=demande)
-        porteurs = [p for p in _porteurs(demande) if p.is_active]
+        porteurs = [p for p in porteurs_de(demande, None) if p.is_active]
         lien = lien_absolu(demande.get_absolute_url())
         courriels = []
         for porteur in porteurs:
@@ -90,7 +83,7 @@ def produire_courrier_decision(demande_id: int) -> None:
         DemandeFinancement.objects.filter(pk=demande.pk).update(courrier_decision=document)
         evenement_enregistrer(verbe="financements.demande.courrier", cible=demande)
         notifier(
-            destinataires=_porteurs(demande),
+            destinataires=porteurs_de(demande, None),
             verbe="financements.demande.courrier",
             titre=_("Le courrier de décision de « %(d)s » est disponible") % {"d": demande},
             gabarit="financements/notifications/courrier.txt",

@@ -60,14 +60,14 @@ def _avec_version(*effets: Effet) -> Effet:
 # --- Destinataires des notifications ------------------------------------------------------
 
 
-def _porteurs(demande: DemandeFinancement, acteur: Any) -> list[Any]:
+def porteurs_de(demande: DemandeFinancement, acteur: Any) -> list[Any]:
     coporteurs = get_user_model().objects.filter(
         coportages__demande=demande, coportages__statut=StatutCoPorteur.CONFIRME
     )
     return [demande.porteur, *coporteurs]
 
 
-def _instructeurs(demande: DemandeFinancement, acteur: Any) -> Iterable[Any]:
+def instructeurs_de(demande: DemandeFinancement, acteur: Any) -> Iterable[Any]:
     if demande.instructeur_id is not None:
         return [demande.instructeur]
     droit = Q(
@@ -180,7 +180,7 @@ DEMANDE = Workflow(
             autorise=_porteur,
             garde=_eligible,
             effet=_deposee,
-            destinataires=_instructeurs,
+            destinataires=instructeurs_de,
             titre_notification=_("Nouvelle demande de financement déposée : %(objet)s"),
             gabarit_notification="financements/notifications/deposee.txt",
         ),
@@ -191,7 +191,7 @@ DEMANDE = Workflow(
             libelle=_("Commencer l'instruction"),
             autorise=_instructeur,
             garde=_a_un_instructeur,
-            destinataires=_porteurs,
+            destinataires=porteurs_de,
             titre_notification=_("Votre demande est en instruction : %(objet)s"),
             gabarit_notification="financements/notifications/instruction.txt",
         ),
@@ -202,7 +202,7 @@ DEMANDE = Workflow(
             libelle=_("Demander des compléments"),
             autorise=_instructeur,
             motif_requis=True,
-            destinataires=_porteurs,
+            destinataires=porteurs_de,
             titre_notification=_("Des compléments sont demandés : %(objet)s"),
             gabarit_notification="financements/notifications/complements.txt",
         ),
@@ -212,7 +212,7 @@ DEMANDE = Workflow(
             verbe="financements.demande.complements_fournis",
             libelle=_("Signaler que les compléments sont fournis"),
             autorise=_porteur_ou_instructeur,
-            destinataires=_instructeurs,
+            destinataires=instructeurs_de,
             titre_notification=_("Compléments fournis : %(objet)s"),
             gabarit_notification="financements/notifications/complements_fournis.txt",
         ),
@@ -223,7 +223,7 @@ DEMANDE = Workflow(
             libelle=_("Soumettre à l'avis du Conseil"),
             autorise=_instructeur,
             garde=_a_un_scrutin,
-            destinataires=_porteurs,
+            destinataires=porteurs_de,
             titre_notification=_("Votre demande est soumise à l'avis du Conseil : %(objet)s"),
             gabarit_notification="financements/notifications/avis.txt",
         ),
@@ -235,7 +235,7 @@ DEMANDE = Workflow(
             autorise=_instructeur,
             garde=_accord_complet,
             effet=_decidee,
-            destinataires=_porteurs,
+            destinataires=porteurs_de,
             titre_notification=_("Aide accordée : %(objet)s"),
             gabarit_notification="financements/notifications/decidee.txt",
         ),
@@ -247,7 +247,7 @@ DEMANDE = Workflow(
             autorise=_instructeur,
             garde=_refus_motive,
             effet=_decidee,
-            destinataires=_porteurs,
+            destinataires=porteurs_de,
             titre_notification=_("Aide refusée : %(objet)s"),
             gabarit_notification="financements/notifications/decidee.txt",
         ),
@@ -259,7 +259,7 @@ DEMANDE = Workflow(
             autorise=_instructeur,
             motif_requis=True,
             effet=_decidee,
-            destinataires=_porteurs,
+            destinataires=porteurs_de,
             titre_notification=_("Demande classée sans suite : %(objet)s"),
             gabarit_notification="financements/notifications/decidee.txt",
         ),
@@ -269,7 +269,7 @@ DEMANDE = Workflow(
             verbe="financements.demande.retiree",
             libelle=_("Retirer la demande"),
             autorise=_porteur,
-            destinataires=_instructeurs,
+            destinataires=instructeurs_de,
             titre_notification=_("Demande retirée par son porteur : %(objet)s"),
             gabarit_notification="financements/notifications/retiree.txt",
         ),
@@ -280,7 +280,7 @@ DEMANDE = Workflow(
             libelle=_("Enregistrer la convention signée"),
             autorise=_instructeur,
             garde=_convention_signee,
-            destinataires=_porteurs,
+            destinataires=porteurs_de,
             titre_notification=_("Convention signée enregistrée : %(objet)s"),
             gabarit_notification="financements/notifications/conventionnee.txt",
         ),
@@ -300,7 +300,7 @@ DEMANDE = Workflow(
             autorise=_instructeur_ou_systeme,
             garde=_toutes_tranches_versees,
             effet=_soldee,
-            destinataires=_porteurs,
+            destinataires=porteurs_de,
             titre_notification=_("Aide soldée : %(objet)s"),
             gabarit_notification="financements/notifications/soldee.txt",
         ),

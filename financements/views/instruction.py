@@ -296,10 +296,10 @@ def _version(request: RequetePortail) -> int:
 
 def _page(request: RequetePortail, demande: DemandeFinancement, **formulaires: Any) -> HttpResponse:
     """La page de la demande, relue (elle a pu changer), avec la saisie refusée."""
-    from financements.views.porteur import _contexte_demande
+    from financements.views.porteur import contexte_demande
 
     demande = get_demande_pour(request.user, demande.pk)
-    contexte = _contexte_demande(request, demande)
+    contexte = contexte_demande(request, demande)
     contexte.update(contexte_instruction(request, demande, **formulaires))
     return render(request, "financements/demande_detail.html", contexte)
 

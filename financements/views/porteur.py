@@ -459,9 +459,7 @@ def piece_deposer(request: RequetePortail, pk: int) -> HttpResponse:
         texte = " ".join(str(m) for erreurs in form.errors.values() for m in erreurs)
         contexte = _contexte_brouillon(request, demande, erreur_piece={nature: texte})
         return render(request, "financements/brouillon.html", contexte)
-    return render(
-        request, "financements/demande_detail.html", _contexte_demande(request, demande, piece=form)
-    )
+    return render(request, "financements/demande_detail.html", contexte_demande(request, demande, piece=form))
 
 
 # --- Dépôt, retrait, compléments -------------------------------------------------------------
@@ -549,14 +547,14 @@ def message_envoyer(request: RequetePortail, pk: int) -> HttpResponse:
             messages.success(request, _("Votre message est envoyé."))
             return redirect(reverse("financements:demande", kwargs={"pk": demande.pk}) + "#messages")
     return render(
-        request, "financements/demande_detail.html", _contexte_demande(request, demande, message=form)
+        request, "financements/demande_detail.html", contexte_demande(request, demande, message=form)
     )
 
 
 # --- La page d'une demande -----------------------------------------------------------------
 
 
-def _contexte_demande(
+def contexte_demande(
     request: RequetePortail,
     demande: DemandeFinancement,
     *,
@@ -617,7 +615,7 @@ def _contexte_demande(
 @require_safe
 def demande_detail(request: RequetePortail, pk: int) -> HttpResponse:
     demande = get_demande_pour(request.user, pk)
-    return render(request, "financements/demande_detail.html", _contexte_demande(request, demande))
+    return render(request, "financements/demande_detail.html", contexte_demande(request, demande))
 
 
 urlpatterns: list[URLPattern] = [
