@@ -53,6 +53,7 @@ INSTALLED_APPS = [
     "conseil",
     "college",
     "financements",
+    "bilan",
 ]
 
 MIDDLEWARE = [
@@ -329,6 +330,14 @@ FINANCEMENTS_PLAFOND_AGGLOMERATION = env.chaine("FINANCEMENTS_PLAFOND_AGGLOMERAT
 FINANCEMENTS_PART_AVANCE = env.chaine("FINANCEMENTS_PART_AVANCE", "0.30")
 # Durée du scrutin d'avis du Collège, en jours, proposée à l'instructeur.
 FINANCEMENTS_DUREE_AVIS_JOURS = env.entier("FINANCEMENTS_DUREE_AVIS_JOURS", 7)
+
+# --- Bilan annuel ------------------------------------------------------------------
+# Au-delà de cette durée, une génération « en cours » est tenue pour interrompue (worker mort
+# sans reprise) : la page la montre échouée et la relance est possible.
+BILAN_DUREE_MAX_MINUTES = env.entier("BILAN_DUREE_MAX_MINUTES", 30)
+# Pause entre deux étapes de la génération, en secondes (0 en production) : les tests
+# d'interruption s'en servent pour tuer le worker au milieu d'une génération.
+BILAN_PAUSE_ENTRE_ETAPES = float(env.chaine("BILAN_PAUSE_ENTRE_ETAPES", "0"))
 
 # --- Portail --------------------------------------------------------------------
 INVITATION_DUREE_JOURS = env.entier("INVITATION_DUREE_JOURS", 14)

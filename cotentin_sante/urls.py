@@ -35,5 +35,6 @@ urlpatterns = [
     path("", include("conseil.urls")),
     path("", include("college.urls")),
     path("", include("financements.urls")),
+    path("", include("bilan.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -54,6 +54,7 @@ def _groupes_des_roles(request: pytest.FixtureRequest) -> None:
     importlib.import_module("conseil.migrations.0002_droits_des_roles").donner_droits(apps, None)
     importlib.import_module("college.migrations.0002_droits_des_roles").donner_droits(apps, None)
     importlib.import_module("financements.migrations.0002_droits_des_roles").donner_droits(apps, None)
+    importlib.import_module("bilan.migrations.0002_droits_des_roles").donner_droits(apps, None)
 
 
 def code_totp(graine: str = GRAINE_TOTP) -> str:

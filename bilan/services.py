@@ -1,0 +1,282 @@
+"""Toutes les écritures du bilan annuel : demander une génération, la faire (le corps de la
+tâche Celery), la relancer, adopter et transmettre une version."""
+
+import logging
+import time
+from datetime import date
+from typing import Any
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import transaction
+from django.db.models import F, Max
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from bilan.models import ETATS_ACTIFS, BilanAnnuel, EtatGeneration, StatutBilan, VersionBilan
+from bilan.permissions import peut_generer
+from bilan.rendu import chiffres_a_garder, html_du_bilan, pdf_du_bilan, rassembler
+from socle.services import apres_validation, document_deposer, evenement_enregistrer, notifier
+from socle.workflows import transition
+
+journal = logging.getLogger(__name__)
+
+PREMIERE_ANNEE = 2024  # le plan d'action 2024-2028
+
+
+def annees_possibles() -> list[int]:
+    return list(range(timezone.localdate().year, PREMIERE_ANNEE - 1, -1))
+
+
+def _verifier_droit(acteur: Any) -> None:
+    if not peut_generer(acteur):
+        raise PermissionDenied(_("Seul le secrétariat du Conseil génère et fait adopter le bilan."))
+
+
+def _marquer_interrompues(bilan: BilanAnnuel) -> None:
+    """Une génération « en cours » depuis trop longtemps n'a plus de worker : échouée."""
+    for version in bilan.versions.filter(etat=EtatGeneration.EN_COURS):
+        if version.interrompue:
+            VersionBilan.objects.filter(pk=version.pk).update(
+                etat=EtatGeneration.ECHOUEE,
+                erreur=_("La génération s'est interrompue (le worker s'est arrêté sans la reprendre)."),
+                terminee_le=timezone.now(),
+            )
+
+
+def bilan_demander(*, annee: int, acteur: Any, demo: bool = False) -> tuple[VersionBilan, bool]:
+    """Demande une nouvelle version du bilan de `annee` ; rend (version, créée).
+
+    Si une génération de cette année est déjà en attente ou en cours, on la rend sans en
+    lancer une seconde (deux clics, deux onglets, la commande pendant la page…)."""
+    if acteur is not None:
+        _verifier_droit(acteur)
+    if annee not in annees_possibles():
+        raise ValidationError(
+            _("Choisissez une année entre %(premiere)s et %(derniere)s.")
+            % {"premiere": PREMIERE_ANNEE, "derniere": timezone.localdate().year},
+            code="annee",
+        )
+    with transaction.atomic():
+        bilan, _cree = BilanAnnuel.objects.get_or_create(annee=annee, defaults={"demo": demo})
+        bilan = BilanAnnuel.objects.select_for_update().get(pk=bilan.pk)
+        _marquer_interrompues(bilan)
+        active = bilan.versions.filter(etat__in=ETATS_ACTIFS).first()
+        if active is not None:
+            return active, False
+        numero = (bilan.versions.aggregate(n=Max("numero"))["n"] or 0) + 1
+        version = VersionBilan.objects.create(
+            bilan=bilan, numero=numero, demandee_par=acteur, etape=_("En attente du worker"), demo=demo
+        )
+        evenement_enregistrer(
+            verbe="bilan.version.demandee",
+            acteur=acteur,
+            cible=version,
+            donnees={"annee": annee, "numero": numero},
+        )
+        _lancer(version)
+    return version, True
+
+
+def _lancer(version: VersionBilan) -> None:
+    from bilan.tasks import generer_version
+
+    apres_validation(generer_version, version.pk)
+
+
+def version_relancer(*, version: VersionBilan, acteur: Any) -> VersionBilan:
+    """Relance une génération échouée (ou interrompue), sous le même numéro."""
+    _verifier_droit(acteur)
+    with transaction.atomic():
+        bilan = BilanAnnuel.objects.select_for_update().get(pk=version.bilan_id)
+        _marquer_interrompues(bilan)
+        verrouillee = VersionBilan.objects.select_for_update().get(pk=version.pk)
+        if verrouillee.etat != EtatGeneration.ECHOUEE:
+            raise ValidationError(_("Seule une génération échouée peut être relancée."), code="etat")
+        if bilan.versions.filter(etat__in=ETATS_ACTIFS).exists():
+            raise ValidationError(
+                _("Une autre génération du bilan %(annee)s est déjà en cours.") % {"annee": bilan.annee},
+                code="occupe",
+            )
+        verrouillee.etat = EtatGeneration.EN_ATTENTE
+        verrouillee.erreur = ""
+        verrouillee.progression = 0
+        verrouillee.etape = _("En attente du worker")
+        verrouillee.terminee_le = None
+        verrouillee.save(update_fields=["etat", "erreur", "progression", "etape", "terminee_le"])
+        evenement_enregistrer(verbe="bilan.version.relancee", acteur=acteur, cible=verrouillee)
+        _lancer(verrouillee)
+    return verrouillee
+
+
+def _avancer(version_id: int, etape: str, progression: int) -> None:
+    """Écrit l'avancement tout de suite (hors transaction) : la page le lit pendant le travail."""
+    VersionBilan.objects.filter(pk=version_id, etat=EtatGeneration.EN_COURS).update(
+        etape=etape[:200], progression=min(progression, 99)
+    )
+    if settings.BILAN_PAUSE_ENTRE_ETAPES:
+        time.sleep(settings.BILAN_PAUSE_ENTRE_ETAPES)
+
+
+def version_generer(version_id: int) -> None:
+    """Le travail de la tâche : idempotent et sûr si le worker meurt en route.
+
+    Une version prête ou échouée n'est pas refaite (message livré deux fois). Une version
+    « en cours » est reprise depuis le début : c'est le cas d'un worker tué, dont la tâche
+    (acks_late) est relivrée. Le PDF n'est rattaché à la version qu'à la toute fin, dans la
+    même transaction que son passage à « prête » : jamais de version à moitié écrite."""
+    with transaction.atomic():
+        version = (
+            VersionBilan.objects.select_for_update(of=("self",))
+            .select_related("bilan")
+            .filter(pk=version_id, etat__in=ETATS_ACTIFS)
+            .first()
+        )
+        if version is None:
+            return
+        version.etat = EtatGeneration.EN_COURS
+        version.tentatives = F("tentatives") + 1
+        version.commencee_le = timezone.now()
+        version.progression = 5
+        version.etape = _("Démarrage")
+        version.save(update_fields=["etat", "tentatives", "commencee_le", "progression", "etape"])
+        evenement_enregistrer(verbe="bilan.version.commencee", cible=version)
+    annee, numero = version.bilan.annee, version.numero
+    try:
+        bilan = rassembler(annee, lambda etape, pct: _avancer(version_id, etape, pct))
+        _avancer(version_id, _("Mise en page"), 65)
+        html = html_du_bilan(bilan, numero=numero)
+        _avancer(version_id, _("Écriture du PDF/A"), 75)
+        pdf = pdf_du_bilan(html)
+        _avancer(version_id, _("Enregistrement"), 95)
+    except Exception as erreur:
+        journal.exception("Génération du bilan %s (version %s) échouée", annee, numero)
+        _echouer(version_id, erreur)
+        return
+    with transaction.atomic():
+        verrouillee = (
+            VersionBilan.objects.select_for_update(of=("self",))
+            .select_related("bilan")
+            .filter(pk=version_id, etat=EtatGeneration.EN_COURS, document__isnull=True)
+            .first()
+        )
+        if verrouillee is None:  # une autre livraison de la tâche a fini avant nous
+            return
+        document = document_deposer(
+            fichier=SimpleUploadedFile(verrouillee.nom_fichier, pdf.contenu, content_type="application/pdf"),
+            acteur=None,
+            titre=str(verrouillee),
+            objet=verrouillee,
+        )
+        verrouillee.document = document
+        verrouillee.empreinte = document.empreinte
+        verrouillee.pages = pdf.pages
+        verrouillee.chiffres = chiffres_a_garder(bilan)
+        verrouillee.etat = EtatGeneration.PRETE
+        verrouillee.progression = 100
+        verrouillee.etape = _("Terminée")
+        verrouillee.terminee_le = timezone.now()
+        verrouillee.save(
+            update_fields=[
+                "document",
+                "empreinte",
+                "pages",
+                "chiffres",
+                "etat",
+                "progression",
+                "etape",
+                "terminee_le",
+            ]
+        )
+        evenement_enregistrer(
+            verbe="bilan.version.prete",
+            cible=verrouillee,
+            donnees={"empreinte": document.empreinte, "pages": pdf.pages, "taille": document.taille},
+        )
+        _notifier_fin(verrouillee)
+
+
+def _echouer(version_id: int, erreur: Exception) -> None:
+    message = _("La génération a échoué : %(erreur)s.") % {"erreur": str(erreur) or type(erreur).__name__}
+    with transaction.atomic():
+        version = (
+            VersionBilan.objects.select_for_update(of=("self",))
+            .select_related("bilan", "demandee_par")
+            .filter(pk=version_id, etat=EtatGeneration.EN_COURS)
+            .first()
+        )
+        if version is None:
+            return
+        version.etat = EtatGeneration.ECHOUEE
+        version.erreur = message[:2000]
+        version.terminee_le = timezone.now()
+        version.save(update_fields=["etat", "erreur", "terminee_le"])
+        evenement_enregistrer(verbe="bilan.version.echouee", cible=version, donnees={"erreur": message[:500]})
+        _notifier_fin(version)
+
+
+def _notifier_fin(version: VersionBilan) -> None:
+    if version.demandee_par is None:
+        return
+    notifier(
+        destinataires=[version.demandee_par],
+        verbe="bilan.version.prete" if version.etat == EtatGeneration.PRETE else "bilan.version.echouee",
+        titre=(_("%(objet)s est prêt") if version.etat == EtatGeneration.PRETE else _("%(objet)s : échec"))
+        % {"objet": version},
+        gabarit="bilan/notifications/generation.txt",
+        contexte={"version": version},
+        url=version.get_absolute_url(),
+    )
+
+
+# --- La vie du document --------------------------------------------------------------------
+
+
+def version_adopter(
+    *, version: VersionBilan, acteur: Any, reunion: Any, point: Any, adopte_le: date
+) -> VersionBilan:
+    """Adoptée en séance : la séance du Conseil et le point (délibération) qui l'a adoptée."""
+    _verifier_droit(acteur)
+    if point is not None and point.reunion_id != reunion.pk:
+        raise ValidationError(_("Le point choisi n'est pas à l'ordre du jour de cette séance."), code="point")
+    if adopte_le > timezone.localdate():
+        raise ValidationError(_("La date d'adoption ne peut pas être dans le futur."), code="date")
+    with transaction.atomic():
+        VersionBilan.objects.filter(pk=version.pk, statut=StatutBilan.BROUILLON).update(
+            reunion=reunion, point=point, adopte_le=adopte_le
+        )
+        return transition(version, vers=StatutBilan.ADOPTE, acteur=acteur, donnees={"reunion": reunion.pk})
+
+
+def version_transmettre_cc(
+    *, version: VersionBilan, acteur: Any, le: date, deliberation: str, pris_acte: bool
+) -> VersionBilan:
+    _verifier_droit(acteur)
+    if version.adopte_le is not None and le < version.adopte_le:
+        raise ValidationError(
+            _("Le Conseil communautaire ne peut pas prendre acte avant l'adoption du bilan."), code="date"
+        )
+    with transaction.atomic():
+        VersionBilan.objects.filter(pk=version.pk, statut=StatutBilan.ADOPTE).update(
+            transmis_cc_le=le, deliberation_cc=deliberation.strip(), pris_acte=pris_acte
+        )
+        return transition(
+            version,
+            vers=StatutBilan.TRANSMIS_CC,
+            acteur=acteur,
+            donnees={"deliberation": deliberation.strip(), "le": le.isoformat()},
+        )
+
+
+def version_transmettre_cd(*, version: VersionBilan, acteur: Any, le: date) -> VersionBilan:
+    _verifier_droit(acteur)
+    if version.transmis_cc_le is not None and le < version.transmis_cc_le:
+        raise ValidationError(
+            _("Le bilan se transmet au Conseil de développement après le Conseil communautaire."), code="date"
+        )
+    with transaction.atomic():
+        VersionBilan.objects.filter(pk=version.pk, statut=StatutBilan.TRANSMIS_CC).update(transmis_cd_le=le)
+        return transition(
+            version, vers=StatutBilan.TRANSMIS_CD, acteur=acteur, donnees={"le": le.isoformat()}
+        )

@@ -1,0 +1,3 @@
+from bilan.views import urlpatterns as urlpatterns
+
+app_name = "bilan"
