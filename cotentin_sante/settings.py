@@ -354,5 +354,8 @@ LOGGING = {
         # Les requêtes refusées citent des chemins et des adresses : pas plus que WARNING.
         "django.security": {"level": "WARNING"},
         "axes": {"level": "WARNING"},
+        # WeasyPrint raconte chaque page mise en page (INFO) : seulement ses avertissements.
+        "weasyprint": {"level": "WARNING"},
+        "fontTools": {"level": "WARNING"},
     },
 }
