@@ -7,7 +7,8 @@ class CollegeConfig(AppConfig):
     verbose_name = _("Collège des professionnels : scrutins et discussions")
 
     def ready(self) -> None:
-        from college import donnees, workflows  # noqa: F401  (enregistrent workflow et données)
+        from bilan.registre import Section, ajouter_section
+        from college import bilan, donnees, workflows  # noqa: F401  (enregistrent workflow et données)
         from college.liens import liens_des_points
         from college.proces_verbal import section
         from conseil.extensions import ajouter_liens_des_points
@@ -38,3 +39,12 @@ class CollegeConfig(AppConfig):
             }
         )
         ajouter(Entree(_("Scrutins"), "college:scrutin_liste", peut_voir_espace_conseil, ordre=55))
+        ajouter_section(
+            Section(
+                cle="college",
+                titre=_("Le Collège des professionnels"),
+                ordre=20,
+                gabarit="college/bilan_section.html",
+                donnees=bilan.donnees_college,
+            )
+        )

@@ -7,8 +7,9 @@ class ConseilConfig(AppConfig):
     verbose_name = _("Conseil de santé")
 
     def ready(self) -> None:
+        from bilan.registre import Section, ajouter_section
         from comptes.roles import ajouter_fournisseur
-        from conseil import donnees, workflows  # noqa: F401  (enregistrent workflows et données)
+        from conseil import bilan, donnees, workflows  # noqa: F401  (enregistrent workflows et données)
         from conseil.permissions import (
             peut_voir_document_de_point,
             peut_voir_document_de_reunion,
@@ -51,3 +52,12 @@ class ConseilConfig(AppConfig):
             }
         )
         ajouter(Entree(_("Conseil de santé"), "conseil:accueil", peut_voir_espace_conseil, ordre=50))
+        ajouter_section(
+            Section(
+                cle="conseil",
+                titre=_("Le Conseil de santé"),
+                ordre=10,
+                gabarit="conseil/bilan_section.html",
+                donnees=bilan.donnees_conseil,
+            )
+        )
