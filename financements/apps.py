@@ -7,7 +7,8 @@ class FinancementsConfig(AppConfig):
     verbose_name = _("Financements des projets d'exercice coordonné")
 
     def ready(self) -> None:
-        from financements import donnees, workflows  # noqa: F401  (enregistrent workflow et données)
+        from bilan.registre import Section, ajouter_section
+        from financements import bilan, donnees, workflows  # noqa: F401  (enregistrent workflow et données)
         from financements.permissions import (
             peut_voir_document_de_demande,
             peut_voir_piece,
@@ -31,3 +32,12 @@ class FinancementsConfig(AppConfig):
             )
         )
         verbes.declarer({"financements.demandes.exportees": _("Demandes de financement exportées")})
+        ajouter_section(
+            Section(
+                cle="financements",
+                titre=_("Les demandes de financement"),
+                ordre=30,
+                gabarit="financements/bilan_section.html",
+                donnees=bilan.donnees_financements,
+            )
+        )

@@ -36,9 +36,10 @@ class TerritoireConfig(AppConfig):
 
     def ready(self) -> None:
         post_migrate.connect(declarer_cout_des_trigrammes, sender=self)
+        from bilan.registre import Section, ajouter_section
         from socle import verbes
         from socle.navigation import Entree, ajouter
-        from territoire import donnees, workflows  # noqa: F401  (enregistrent le workflow et les données)
+        from territoire import bilan, donnees, workflows  # noqa: F401  (enregistrent le workflow et les données)
         from territoire.permissions import peut_voir_annuaire, peut_voir_indicateurs
 
         verbes.declarer(
@@ -52,3 +53,12 @@ class TerritoireConfig(AppConfig):
         )
         ajouter(Entree(_("Annuaire"), "territoire:annuaire", peut_voir_annuaire, ordre=100))
         ajouter(Entree(_("Indicateurs"), "territoire:indicateurs", peut_voir_indicateurs, ordre=110))
+        ajouter_section(
+            Section(
+                cle="territoire",
+                titre=_("L'offre de santé du territoire"),
+                ordre=40,
+                gabarit="territoire/bilan_section.html",
+                donnees=bilan.donnees_territoire,
+            )
+        )

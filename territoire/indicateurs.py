@@ -254,15 +254,18 @@ class Evolution:
     demo: bool
 
 
-def evolution(profession: ProfessionSuivie | None) -> Evolution:
+def evolution(profession: ProfessionSuivie | None, jusqu_au: date | None = None) -> Evolution:
     """Les effectifs relevés à chaque import RPPS (ReleveEffectifs) : sur tout le territoire
     par profession, plus les généralistes (somme des relevés des médecins dont la spécialité
-    est de médecine générale), et par pôle pour la profession choisie. Deux requêtes."""
+    est de médecine générale), et par pôle pour la profession choisie ; avec `jusqu_au`, les
+    seuls relevés datés de ce jour ou d'avant (le bilan d'une année). Deux requêtes."""
     # Deux imports du même jour (un import relancé) : le dernier fait foi pour cette date.
     retenus = (
         ReleveEffectifs.objects.values("date").annotate(dernier=Max("import_fichier_id")).values("dernier")
     ).order_by()
     releves = ReleveEffectifs.objects.filter(import_fichier_id__in=retenus)
+    if jusqu_au is not None:
+        releves = releves.filter(date__lte=jusqu_au)
     territoire = list(
         releves.filter(pole__isnull=True)
         .filter(
