@@ -5,15 +5,21 @@ Dans le Collège de démonstration (conseil/demo.py) :
 - l'élection de la représentante du Collège à la co-présidence du Conseil, close, trois
   jours avant la séance d'installation (la désignation que le Conseil de démonstration
   enregistre dans le mandat d'Anne Lecoq) ;
-- la délibération secrète sur la « Charte d'engagement des membres du Collège », close ;
+- l'élection des représentants du Collège au groupe Attractivité et installation (deux
+  sièges, trois candidats), close la veille de la création des groupes ;
+- la délibération secrète sur la « Charte d'engagement des membres du Collège », close au
+  printemps de l'année passée ;
+- l'avis du Collège sur le programme de travail de cette année, clos deux jours avant la
+  plénière de décembre qui l'adopte ;
 - l'avis du Collège sur un point de la prochaine plénière (la coopération ville–hôpital),
   ouvert jusqu'à deux jours avant la séance : une membre a déclaré un intérêt (elle est
   écartée du vote), une autre a donné procuration à Marc Guérin, quelques bulletins sont
   déjà dans l'urne ; Marc Guérin (membre.college@demo.cotentin.fr) n'a pas encore voté ;
 - une discussion sur cet avis, avec quelques commentaires (dont une mention de Marc).
 
-Les scrutins n'ont pas de marque `demo` : ils sont ceux du Collège de démonstration, qui en
-porte une. Le chargement ne fait rien si ce Collège a déjà des scrutins.
+Tous, sauf l'avis ouvert, sont clos dans l'année passée (`timezone.localdate().year - 1`), celle
+du bilan de démonstration. Les scrutins n'ont pas de marque `demo` : ils sont ceux du Collège de
+démonstration, qui en porte une. Le chargement ne fait rien si ce Collège a déjà des scrutins.
 """
 
 from dataclasses import dataclass
@@ -36,10 +42,11 @@ from college.models import (
 )
 from comptes.models import Utilisateur
 from conseil.demo import COMPTES, FIGURANTS
-from conseil.models import Instance, Mandat, NaturePoint, Reunion, RoleMandat, TypeInstance
+from conseil.models import Instance, Mandat, NaturePoint, PointOrdreDuJour, Reunion, RoleMandat, TypeInstance
 from socle.models import Notification
 
 CHARTE = "Charte d'engagement des membres du Collège"
+GROUPE_ELU = "Groupe de travail Attractivité et installation"
 CORPS_DE_LA_CHARTE = """Les membres du Collège des professionnels s'engagent à :
 
 1. représenter l'ensemble des professionnels de leur catégorie, et non leur seule structure ;
@@ -186,9 +193,119 @@ class _Chargement:
         )
         return self._dater_et_clore(scrutin, Fenetre(_a(jour - timedelta(days=7), 9), _a(jour, 18)))
 
+    def election_du_groupe(self) -> Scrutin | None:
+        """Les deux représentants du Collège au groupe Attractivité et installation, élus la
+        veille de la création des groupes (les mandats du groupe le disent)."""
+        mandat = (
+            Mandat.objects.filter(
+                instance__type_instance=TypeInstance.GROUPE,
+                instance__demo=True,
+                instance__nom=GROUPE_ELU,
+                personne=self.personnes["guerin"],
+            )
+            .select_related("instance")
+            .first()
+        )
+        if mandat is None:
+            return None
+        jour = mandat.debut - timedelta(days=1)
+        ouverture, cloture = self._fenetre_provisoire()
+        scrutin = services.scrutin_creer(
+            acteur=self.acteur,
+            instance=self.college,
+            type_scrutin=TypeScrutin.ELECTION,
+            titre=f"Élection des représentants du Collège au {mandat.instance.nom[0].lower()}"
+            f"{mandat.instance.nom[1:]}",
+            question="Deux sièges à pourvoir ; chaque membre vote pour deux candidats au plus.",
+            ouverture=ouverture,
+            cloture=cloture,
+            sieges=2,
+            secret=True,
+        )
+        candidats = {
+            cle: services.candidature_declarer(
+                scrutin=scrutin, personne=self.personnes[cle], acteur=self.acteur, presentation=presentation
+            ).pk
+            for cle, presentation in (
+                ("guerin", "Maître de stage depuis dix ans, je veux faciliter l'accueil des internes."),
+                (
+                    "besnard",
+                    "Médecin salariée en centre de santé, je connais les attentes des jeunes.",
+                ),
+                ("gosselin", "Sage-femme, je souhaite que le groupe pense aussi aux autres professions."),
+            )
+        }
+        services.scrutin_ouvrir(scrutin=scrutin, acteur=self.acteur)
+
+        def pour(*cles: str) -> dict[str, Any]:
+            return {"candidats": [candidats[cle] for cle in cles]}
+
+        self._voter(
+            scrutin,
+            [
+                ("rouxel", pour("guerin", "besnard")),
+                ("lecoq", pour("guerin", "besnard")),
+                ("guerin", pour("guerin", "gosselin")),
+                ("besnard", pour("besnard", "guerin")),
+                ("gosselin", pour("gosselin", "besnard")),
+                ("lepetit", pour("guerin")),
+                ("quesnel", pour("guerin", "gosselin")),
+                ("savary", pour("besnard", "gosselin")),
+            ],
+        )
+        return self._dater_et_clore(scrutin, Fenetre(_a(jour - timedelta(days=8), 9), _a(jour, 12)))
+
+    def avis_sur_le_programme(self) -> Scrutin | None:
+        """L'avis du Collège sur le programme de cette année, avant la plénière de décembre."""
+        courante = self.aujourd_hui.year
+        point = (
+            PointOrdreDuJour.objects.filter(
+                reunion__instance__type_instance=TypeInstance.CONSEIL,
+                reunion__instance__demo=True,
+                titre=f"Adoption du programme de travail {courante}",
+            )
+            .select_related("reunion")
+            .first()
+        )
+        if point is None:
+            return None
+        seance = timezone.localtime(point.reunion.debut).date()
+        ouverture, cloture = self._fenetre_provisoire()
+        scrutin = services.scrutin_creer(
+            acteur=self.acteur,
+            instance=self.college,
+            type_scrutin=TypeScrutin.AVIS,
+            titre=f"Avis du Collège sur le programme de travail {courante}",
+            question=(
+                "Le Collège est-il favorable au projet de programme de travail : accueil et installation "
+                "des professionnels, coopération ville–hôpital et télésanté, prévention dans les pôles ?"
+            ),
+            ouverture=ouverture,
+            cloture=cloture,
+            secret=True,
+            objet=point,
+        )
+        services.scrutin_ouvrir(scrutin=scrutin, acteur=self.acteur)
+        self._voter(
+            scrutin,
+            [
+                ("rouxel", {"choix": "favorable"}),
+                ("lecoq", {"choix": "favorable"}),
+                ("guerin", {"choix": "favorable"}),
+                ("besnard", {"choix": "favorable"}),
+                ("fleury", {"choix": "reserve", "motivation": "Le tutorat demande des moyens qui manquent."}),
+                ("lepetit", {"choix": "favorable"}),
+                ("quesnel", {"choix": "favorable"}),
+            ],
+        )
+        return self._dater_et_clore(
+            scrutin,
+            Fenetre(_a(seance - timedelta(days=14), 9), _a(seance - timedelta(days=2), 18)),
+        )
+
     def charte(self) -> Scrutin:
-        """La charte d'engagement, adoptée au scrutin secret, quelques mois plus tard."""
-        propose_le = self.aujourd_hui - timedelta(days=235)
+        """La charte d'engagement, adoptée au scrutin secret au printemps de l'année passée."""
+        propose_le = date(self.aujourd_hui.year - 1, 3, 30)
         texte = Texte.objects.create(
             instance=self.college, titre=CHARTE, corps=CORPS_DE_LA_CHARTE, cree_par=self.acteur
         )
@@ -355,12 +472,18 @@ def charger(afficher: Any = print) -> bool:
     chargement = _Chargement(college)
     with transaction.atomic():
         election = chargement.election()
+        chargement.election_du_groupe()
         charte = chargement.charte()
+        chargement.avis_sur_le_programme()
         avis = chargement.avis()
         chargement.discussion(avis)
     electeurs = Electeur.objects.filter(scrutin=avis, exclu_pour_interet=False).count()
+    autres = Scrutin.objects.filter(instance=college, clos_le__isnull=False).exclude(
+        pk__in=[election.pk, charte.pk]
+    )
     afficher(
-        f"Scrutins de démonstration chargés : « {election.titre} » et « {charte.titre} » (clos), "
+        f"Scrutins de démonstration chargés : « {election.titre} », « {charte.titre} » "
+        f"et {autres.count()} autres (clos), "
         f"« {avis.titre} » (ouvert, {avis.emargements.count()} bulletins sur {electeurs} "
         f"électeurs) ; une discussion de {Commentaire.objects.filter(discussion__instance=college).count()} "
         "commentaires."

@@ -3,16 +3,23 @@
 Le Conseil de santé du Cotentin (co-présidé par le vice-président de l'agglomération et la
 représentante du Collège), le Collège des professionnels et ses cinq catégories (titulaires
 et suppléants, sièges numérotés), trois groupes de travail sur les axes II, III et IV du
-plan d'action (un co-pilote de l'agglomération, un co-pilote professionnel, des livrables),
-le programme de travail de l'année, les séances plénières passées (closes, quorum figé,
-procès-verbaux adoptés à la séance suivante et archivés en PDF), la prochaine plénière
-convoquée et une réunion de groupe à venir.
+plan d'action (un co-pilote de l'agglomération, un co-pilote professionnel, des livrables).
+
+L'année passée (celle dont la démonstration montre le bilan annuel) est une année pleine :
+la séance d'installation en février (qui crée les groupes et adopte le programme de l'année),
+les plénières de juin et de décembre (celle-ci adopte le programme de l'année en cours), deux
+réunions de chaque groupe de travail, des livrables livrés, livrés en retard ou inachevés.
+Cette année, les plénières de mars (qui adopte le bilan de l'année passée) et d'octobre
+quand elles sont passées, la prochaine plénière convoquée et une réunion de groupe à venir.
+Chaque séance passée est close (quorum figé), son procès-verbal adopté à la séance suivante
+de la même instance et archivé en PDF ; le dernier attend la prochaine.
 
 Les comptes de démonstration (comptes/demo.py) y siègent : la co-présidente, le membre du
 Collège (convoqué à la prochaine plénière : il a une réponse à donner), la professionnelle,
 le secrétariat qui tient le registre et l'agente co-pilote d'un groupe. Les autres membres
 sont des figurants sans mot de passe (adresses `@demo.cotentin-sante.fr`). Les dates se
-calculent depuis le jour du chargement. Tout est marqué `demo`.
+calculent depuis le jour du chargement (l'année passée : `timezone.localdate().year - 1`).
+Tout est marqué `demo`.
 """
 
 from dataclasses import dataclass
@@ -167,9 +174,78 @@ LIVRABLES = (
     (2, "Recensement des actions de prévention par pôle de proximité", 30, 80),
     (2, "Kit de bonnes pratiques de prévention pour les pôles", 200, 10),
 )
+
+# Le programme de l'année passée, le premier du Conseil : un objectif par groupe.
+OBJECTIFS_ANNEE_PASSEE = (
+    ("Accueillir les internes et recenser les maîtres de stage",
+     "Un annuaire des maîtres de stage du territoire et une journée d'accueil des internes."),
+    ("Connaître les pratiques de coopération et de télésanté du territoire",
+     "Recenser les outils utilisés et proposer un protocole de sortie d'hospitalisation."),
+    ("Faire connaître les actions de prévention existantes",
+     "Un calendrier partagé des actions et une première journée de prévention dans un pôle."),
+)
+
+# Ses livrables : (groupe, titre, échéance (mois, jour), avancement, livré le (mois, jour)).
+LIVRABLES_ANNEE_PASSEE = (
+    (0, "Annuaire des maîtres de stage du Cotentin", (6, 30), 100, (6, 12)),
+    (0, "Journée d'accueil des internes", (11, 20), 100, (11, 20)),
+    (1, "Recensement des outils de télésanté du territoire", (9, 30), 100, (10, 17)),  # livré en retard
+    (1, "Protocole de sortie d'hospitalisation", (12, 15), 60, None),  # inachevé
+    (2, "Calendrier partagé des actions de prévention", (5, 31), 100, (5, 26)),
+    (2, "Première journée de prévention dans un pôle de proximité", (12, 31), 30, None),  # inachevé
+)
+
+# Les réunions des groupes l'année passée : (groupe, jour (mois, jour), lieu, points (titre,
+# nature, exposé, suite donnée), excusés, absents). Le compte rendu de la première est adopté
+# à la seconde.
+LIEUX_DES_GROUPES = (
+    "Maison de santé pluriprofessionnelle de Bricquebec-en-Cotentin",
+    "Centre hospitalier public du Cotentin, salle du conseil de surveillance",
+    "Pôle de proximité de Valognes, salle du conseil",
+)
+ReunionDeGroupe = tuple[int, tuple[int, int], tuple[tuple[str, str, str, str], ...], set[str], set[str]]
+REUNIONS_DE_GROUPE: tuple[ReunionDeGroupe, ...] = (
+    (0, (3, 16), (
+        ("Feuille de route du groupe", "debat", "Les co-pilotes proposent trois chantiers pour l'année.",
+         "Le groupe retient l'annuaire des maîtres de stage et la journée d'accueil des internes."),
+        ("Annuaire des maîtres de stage : recensement", "information", "",
+         "Recensement lancé auprès des maisons de santé et des cabinets libéraux ; retours attendus en mai."),
+    ), {"fleury"}, set()),
+    (1, (4, 13), (
+        ("Feuille de route du groupe", "debat", "",
+         "Le groupe recense d'abord les outils de télésanté et les pratiques de sortie d'hospitalisation."),
+        ("Questionnaire aux professionnels de ville", "information", "",
+         "Le questionnaire part en mai aux médecins, infirmiers et pharmaciens du territoire."),
+    ), {"lemonnier"}, set()),
+    (2, (5, 18), (
+        ("Feuille de route du groupe", "debat", "",
+         "Le groupe dresse d'abord la carte des actions de prévention existantes, pôle par pôle."),
+        ("Calendrier partagé des actions de prévention", "information", "",
+         "Un calendrier commun, tenu par la chargée de mission prévention, sera diffusé fin mai."),
+    ), {"lemarinel"}, set()),
+    (2, (9, 28), (
+        ("Octobre rose et Mois sans tabac", "information", "",
+         "Les pôles de proximité relaient les deux campagnes ; la CPTS coordonne les stands."),
+        ("Journées de prévention dans les pôles", "debat", "",
+         "Une première journée dans le pôle des Pieux en décembre ; les autres pôles suivront."),
+    ), set(), {"picot"}),
+    (0, (10, 5), (
+        ("Annuaire des maîtres de stage : bilan de la mise en ligne", "information", "",
+         "L'annuaire, en ligne depuis juin, recense les maîtres de stage des dix pôles de proximité."),
+        ("Journée d'accueil des internes de novembre", "debat", "",
+         "Programme arrêté : visite des pôles, rencontre avec les élus et les maisons de santé."),
+    ), {"ferey"}, set()),
+    (1, (11, 16), (
+        ("Résultats du questionnaire sur la télésanté", "information", "",
+         "212 réponses : la télé-expertise est connue de la moitié des médecins, utilisée par un sur cinq."),
+        ("Protocole de sortie d'hospitalisation", "debat", "",
+         "Le projet est amendé ; il sera repris dans le programme de l'an prochain."),
+    ), {"quesnel"}, set()),
+)
 # fmt: on
 
 HOTEL_COMMUNAUTAIRE = "Hôtel communautaire, 8 rue des Vindits, Cherbourg-en-Cotentin"
+BILAN_ANNUEL = "Adoption du bilan annuel"  # le point où le Conseil adopte le bilan (bilan/demo.py)
 
 
 @dataclass(frozen=True)
@@ -193,12 +269,10 @@ def _a(jour: date, heure: int) -> datetime:
     return timezone.make_aware(datetime.combine(jour, time(heure)))
 
 
-def _saison(jour: date) -> str:
-    if jour.month in (12, 1, 2):
-        return "d'hiver"
-    if jour.month in (3, 4, 5):
-        return "de printemps"
-    return "d'été" if jour.month in (6, 7, 8) else "d'automne"
+def _seance_pleniere(jour: date) -> str:
+    """« Séance plénière de juin 2025 », « … d'octobre 2026 »."""
+    mois = date_format(jour, "F Y")
+    return f"Séance plénière d'{mois}" if mois[0] in "aeiou" else f"Séance plénière de {mois}"
 
 
 def _date(jour: date | datetime) -> str:
@@ -211,10 +285,19 @@ class _Chargement:
     def __init__(self) -> None:
         self.aujourd_hui = timezone.localdate()
         delai = services.delai_convocation_jours()
-        # La prochaine plénière, convoquée dans les délais ; les précédentes tous les six mois.
+        # La prochaine plénière et la prochaine réunion de groupe, convoquées dans les délais.
         self.prochaine = _jour_ouvre(self.aujourd_hui + timedelta(days=delai + 12))
         self.reunion_de_groupe = _jour_ouvre(self.aujourd_hui + timedelta(days=delai + 4))
-        self.plenieres = [_jour_ouvre(self.prochaine - timedelta(days=jours)) for jours in (546, 364, 182)]
+        # L'année passée, pleine (installation, juin, décembre) ; cette année, mars et octobre
+        # quand ils sont passés d'au moins dix jours (avant, la prochaine plénière en tient lieu).
+        self.annee = self.aujourd_hui.year - 1
+        annee, courante = self.annee, self.annee + 1
+        self.plenieres = [_jour_ouvre(date(annee, mois, jour)) for mois, jour in ((2, 9), (6, 22), (12, 7))]
+        self.plenieres += [
+            jour
+            for jour in (_jour_ouvre(date(courante, 3, 22)), _jour_ouvre(date(courante, 10, 12)))
+            if jour <= self.aujourd_hui - timedelta(days=10)
+        ]
         self.installation = self.plenieres[0] - timedelta(days=30)
         # Les séances passées se préparent à ces dates à venir, puis reprennent leur date.
         self.provisoire = self.aujourd_hui + timedelta(days=delai + 60)
@@ -438,45 +521,66 @@ class _Chargement:
 
     # --- Programme et livrables ------------------------------------------------------------
 
-    def programme(self) -> Any:
-        annee = self.plenieres[2].year
-        programme = ProgrammeDeTravail.objects.create(
-            annee=annee,
-            titre=f"Programme de travail {annee}",
-            presentation=(
-                "Le programme confie à chaque groupe de travail un objectif tiré du plan d'action "
-                "santé de l'agglomération ; les groupes en rendent compte à chaque séance plénière."
+    def programme(self) -> None:
+        """Le programme de l'année passée et celui de cette année, un objectif par groupe."""
+        self.programmes: list[ProgrammeDeTravail] = []
+        self.objectifs: dict[int, list[ObjectifProgramme]] = {}
+        for annee, objectifs, presentation in (
+            (
+                self.annee,
+                OBJECTIFS_ANNEE_PASSEE,
+                "Le premier programme du Conseil : chaque groupe de travail, créé à la séance "
+                "d'installation, commence par un état des lieux et un premier livrable concret.",
             ),
-            demo=True,
+            (
+                self.annee + 1,
+                OBJECTIFS,
+                "Le programme confie à chaque groupe de travail un objectif tiré du plan d'action "
+                "santé de l'agglomération ; les groupes en rendent compte à chaque séance plénière.",
+            ),
+        ):
+            programme = ProgrammeDeTravail.objects.create(
+                annee=annee, titre=f"Programme de travail {annee}", presentation=presentation, demo=True
+            )
+            self.programmes.append(programme)
+            self.objectifs[annee] = [
+                ObjectifProgramme.objects.create(
+                    programme=programme,
+                    ordre=ordre,
+                    intitule=intitule,
+                    description=description,
+                    groupe=groupe,
+                )
+                for ordre, ((intitule, description), groupe) in enumerate(
+                    zip(objectifs, self.groupes, strict=True), 1
+                )
+            ]
+
+    def _livrable(
+        self, annee: int, rang: int, titre: str, echeance: date, avancement: int, livre_le: date | None
+    ) -> None:
+        groupe = self.groupes[rang]
+        livrable = Livrable.objects.create(
+            groupe=groupe, objectif=self.objectifs[annee][rang], titre=titre, echeance=echeance, demo=True
         )
-        self.objectifs = [
-            ObjectifProgramme.objects.create(
-                programme=programme, ordre=ordre, intitule=intitule, description=description, groupe=groupe
+        if avancement:
+            # Les co-pilotes tiennent l'avancement de leurs livrables.
+            services.livrable_mettre_a_jour(
+                livrable=livrable, acteur=groupe.copilote_agglomeration, avancement=avancement
             )
-            for ordre, ((intitule, description), groupe) in enumerate(
-                zip(OBJECTIFS, self.groupes, strict=True), 1
-            )
-        ]
-        return programme
+        if livre_le is not None:
+            Livrable.objects.filter(pk=livrable.pk).update(livre_le=livre_le)
 
     def livrables(self) -> None:
-        for rang, titre, echeance, avancement in LIVRABLES:
-            groupe = self.groupes[rang]
-            livrable = Livrable.objects.create(
-                groupe=groupe,
-                objectif=self.objectifs[rang],
-                titre=titre,
-                echeance=self.aujourd_hui + timedelta(days=echeance),
-                demo=True,
-            )
-            if avancement:
-                # Les co-pilotes tiennent l'avancement de leurs livrables.
-                services.livrable_mettre_a_jour(
-                    livrable=livrable, acteur=groupe.copilote_agglomeration, avancement=avancement
-                )
-            if avancement == 100:
-                # Livré avant son échéance, avant le chargement de la démonstration.
-                Livrable.objects.filter(pk=livrable.pk).update(livre_le=livrable.echeance - timedelta(days=6))
+        annee = self.annee
+        for rang, titre, (mois, jour), avancement, livre in LIVRABLES_ANNEE_PASSEE:
+            livre_le = date(annee, *livre) if livre else None
+            self._livrable(annee, rang, titre, date(annee, mois, jour), avancement, livre_le)
+        for rang, titre, jours, avancement in LIVRABLES:
+            echeance = self.aujourd_hui + timedelta(days=jours)
+            # Livré avant son échéance, avant le chargement de la démonstration.
+            livre_le = echeance - timedelta(days=6) if avancement == 100 else None
+            self._livrable(annee + 1, rang, titre, echeance, avancement, livre_le)
 
     # --- Séances ------------------------------------------------------------------------
 
@@ -527,22 +631,25 @@ class _Chargement:
         points: list[tuple[str, str, str, str]],
         presences: Presences,
         pendant: Any = None,
+        *,
+        heure: int = 18,
+        lieu: str = HOTEL_COMMUNAUTAIRE,
     ) -> Any:
-        """Une séance plénière tenue puis close : préparée, convoquée, réponses, présences,
-        suite donnée à chaque point, clôture (quorum figé), projet de procès-verbal."""
+        """Une séance tenue puis close : préparée, convoquée, réponses, présences, suite donnée
+        à chaque point, clôture (quorum figé), projet de procès-verbal."""
         self.provisoire += timedelta(days=1)
         reunion = self._preparer(
             instance,
             titre,
-            _a(self.provisoire, 18),
+            _a(self.provisoire, heure),
             [(t, nature, expose) for t, nature, expose, _resultat in points],
-            lieu=HOTEL_COMMUNAUTAIRE,
+            lieu=lieu,
         )
         services.convocation_envoyer(reunion=reunion, acteur=self.acteur)
         # La séance a eu lieu : préparée à une date à venir (convocation_envoyer refuse, à
         # juste titre, une séance passée), elle reprend ici sa vraie date. Les convocations
         # sont parties trois semaines avant : la tâche d'envoi n'aura plus rien à envoyer.
-        debut = _a(jour, 18)
+        debut = _a(jour, heure)
         convoquee_le = debut - timedelta(days=21)
         Reunion.objects.filter(pk=reunion.pk).update(
             debut=debut, fin=debut + timedelta(hours=2), convoquee_le=convoquee_le, demo=True
@@ -611,133 +718,249 @@ class _Chargement:
         )
         archiver_proces_verbal(pv.pk)
 
-    def seances(self, programme: Any) -> None:
+    def _adopter_programme(self, programme: ProgrammeDeTravail, seance: Any) -> None:
+        services.programme_adopter(programme=programme, adopte_en=seance, acteur=self.acteur)
+        adopte_le = seance.debut + timedelta(minutes=50)
+        ProgrammeDeTravail.objects.filter(pk=programme.pk).update(adopte_le=adopte_le)
+
+    def seances(self) -> None:
+        """Les plénières passées : chacune adopte le procès-verbal de la précédente."""
         decision, information, debat = NaturePoint.DECISION, NaturePoint.INFORMATION, NaturePoint.DEBAT
-        p1, p2, p3 = self.plenieres
+        annee, courante = self.annee, self.annee + 1
+        programme_passe, programme_courant = self.programmes
         hebert, lecoq = self.personnes["hebert"], self.personnes["lecoq"]
         groupes = ", ".join(
             f"{g.instance.nom} (co-pilotes : {g.copilote_agglomeration}, {g.copilote_professionnel})"
             for g in self.groupes
         )
-
-        installation = self.seance_passee(
-            self.conseil,
-            "Séance plénière d'installation",
-            p1,
-            [
-                (
-                    "Installation du Conseil de santé du Cotentin",
-                    information,
-                    "Missions, composition et fonctionnement du Conseil et de son Collège.",
-                    f"{hebert} ouvre la séance, rappelle que le Conseil remplace le comité de pilotage "
-                    "« Attractivité » et présente ses membres.",
-                ),
-                (
-                    "Désignation du représentant du Collège à la co-présidence",
-                    decision,
-                    "Le Collège a désigné sa représentante, qui co-anime le Conseil.",
-                    f"Le Conseil prend acte de la désignation de {lecoq}, qui co-préside désormais "
-                    f"le Conseil avec {hebert}.",
-                ),
-                (
-                    "Présentation du plan d'action santé de l'agglomération",
-                    information,
-                    "Les quatre axes : gouvernance, attractivité, coopération et télésanté, prévention.",
-                    "Présentation du diagnostic local de santé et des quatre axes ; échanges avec la salle.",
-                ),
-                (
-                    "Création des groupes de travail",
-                    decision,
-                    "Un groupe par axe opérationnel, co-piloté par un agent et un professionnel.",
-                    f"Le Conseil crée trois groupes de travail : {groupes}. Adopté à l'unanimité.",
-                ),
-            ],
-            Presences(
-                excuses=frozenset({"lefevre", "rouxel"}),
-                procurations=(("leroux", "lepetit"),),
-                absents=frozenset({"vautier"}),
-            ),
+        # Le bilan de l'année passée s'adopte à la plénière de mars ; avant qu'elle ne soit
+        # passée, à celle de décembre (bilan/demo.py cherche ce point).
+        bilan_en_mars = len(self.plenieres) > 3
+        point_bilan = (
+            f"{BILAN_ANNUEL} {annee}",
+            decision,
+            "Le bilan de l'année : séances, programme de travail, Collège, financements, territoire. "
+            "Il sera transmis au Conseil communautaire, puis au Conseil de développement.",
+            f"Le Conseil adopte le bilan annuel {annee} à l'unanimité ; il est transmis au Conseil "
+            "communautaire, invité à en prendre acte.",
         )
-        deuxieme = self.seance_passee(
-            self.conseil,
-            f"Séance plénière {_saison(p2)} {p2.year}",
-            p2,
-            [
-                (
-                    f"Adoption du procès-verbal de la séance du {_date(installation.debut)}",
-                    decision,
-                    "",
-                    "Le procès-verbal est adopté à l'unanimité.",
+        # (points, présences, ce qui se fait pendant la séance), dans l'ordre des plénières.
+        ordres_du_jour: list[tuple[list[tuple[str, str, str, str]], Presences, Any]] = [
+            (
+                [
+                    (
+                        "Installation du Conseil de santé du Cotentin",
+                        information,
+                        "Missions, composition et fonctionnement du Conseil et de son Collège.",
+                        f"{hebert} ouvre la séance, rappelle que le Conseil remplace le comité de pilotage "
+                        "« Attractivité » et présente ses membres.",
+                    ),
+                    (
+                        "Désignation du représentant du Collège à la co-présidence",
+                        decision,
+                        "Le Collège a désigné sa représentante, qui co-anime le Conseil.",
+                        f"Le Conseil prend acte de la désignation de {lecoq}, qui co-préside désormais "
+                        f"le Conseil avec {hebert}.",
+                    ),
+                    (
+                        "Présentation du plan d'action santé de l'agglomération",
+                        information,
+                        "Les quatre axes : gouvernance, attractivité, coopération et télésanté, prévention.",
+                        "Présentation du diagnostic local de santé et des quatre axes ; échanges avec "
+                        "la salle.",
+                    ),
+                    (
+                        "Création des groupes de travail",
+                        decision,
+                        "Un groupe par axe opérationnel, co-piloté par un agent et un professionnel.",
+                        f"Le Conseil crée trois groupes de travail : {groupes}. Adopté à l'unanimité.",
+                    ),
+                    (
+                        f"Adoption du programme de travail {annee}",
+                        decision,
+                        "Un objectif par groupe de travail, avec ses livrables et leurs échéances.",
+                        "Le programme de travail est adopté à l'unanimité.",
+                    ),
+                ],
+                Presences(
+                    excuses=frozenset({"lefevre", "rouxel"}),
+                    procurations=(("leroux", "lepetit"),),
+                    absents=frozenset({"vautier"}),
                 ),
-                (
-                    "Point d'étape des groupes de travail",
-                    information,
-                    "Chaque binôme de co-pilotes présente la feuille de route de son groupe.",
-                    "Les trois groupes se sont réunis ; leurs feuilles de route sont jointes au dossier.",
-                ),
-                (
-                    f"Orientations du programme de travail {p3.year}",
-                    debat,
-                    "Premières propositions d'objectifs, à arrêter à la prochaine séance.",
-                    "Le Conseil retient un objectif par groupe ; le projet de programme sera soumis à "
-                    "la prochaine séance plénière.",
-                ),
-            ],
-            Presences(
-                excuses=frozenset({"besnard", "lemarinel"}),
-                procurations=(("savary", "quesnel"), ("leterrier", "hebert")),
+                lambda seance: self._adopter_programme(programme_passe, seance),
             ),
-            pendant=lambda seance: self.adopter_proces_verbal(installation, seance),
-        )
-
-        def adoptions(seance: Any) -> None:
-            self.adopter_proces_verbal(deuxieme, seance)
-            services.programme_adopter(programme=programme, adopte_en=seance, acteur=self.acteur)
-            ProgrammeDeTravail.objects.filter(pk=programme.pk).update(
-                adopte_le=seance.debut + timedelta(minutes=50)
+            (
+                [
+                    (
+                        "Point d'étape des groupes de travail",
+                        information,
+                        "Chaque binôme de co-pilotes présente la feuille de route de son groupe.",
+                        "Les trois groupes se sont réunis ; l'annuaire des maîtres de stage et le calendrier "
+                        "des actions de prévention sont livrés.",
+                    ),
+                    (
+                        "Charte d'engagement des membres du Collège",
+                        information,
+                        "Le Collège a adopté sa charte au scrutin secret.",
+                        "Le Conseil prend connaissance de la charte, annexée au procès-verbal.",
+                    ),
+                    (
+                        f"Orientations du programme de travail {courante}",
+                        debat,
+                        "Premières propositions d'objectifs, à arrêter à la séance de décembre.",
+                        "Le Conseil retient un objectif par groupe ; le projet de programme sera soumis à "
+                        "la séance de décembre.",
+                    ),
+                ],
+                Presences(
+                    excuses=frozenset({"besnard", "lemarinel"}),
+                    procurations=(("savary", "quesnel"), ("leterrier", "hebert")),
+                ),
+                None,
+            ),
+            (
+                [
+                    (
+                        f"Bilan d'étape du programme de travail {annee}",
+                        information,
+                        "Les livrables de l'année, livrés ou en cours.",
+                        "Quatre livrables sur six sont livrés ; le protocole de sortie d'hospitalisation et "
+                        "la journée de prévention se poursuivent l'an prochain.",
+                    ),
+                    (
+                        f"Adoption du programme de travail {courante}",
+                        decision,
+                        "Trois objectifs, un par groupe de travail, avec leurs livrables et leurs échéances. "
+                        "Le Collège a rendu son avis.",
+                        "Le programme de travail est adopté à l'unanimité moins une abstention.",
+                    ),
+                    *([] if bilan_en_mars else [point_bilan]),
+                ],
+                Presences(
+                    excuses=frozenset({"guerin", "lerouge"}),
+                    procurations=(("fleury", "rouxel"),),
+                    absents=frozenset({"leroux"}),
+                ),
+                lambda seance: self._adopter_programme(programme_courant, seance),
+            ),
+            (
+                [
+                    point_bilan,
+                    (
+                        f"Avancement du programme de travail {courante}",
+                        information,
+                        "Chaque groupe de travail présente ses premiers livrables.",
+                        "Le guide d'accueil des internes est en préparation ; l'état des lieux ville–hôpital "
+                        "a pris du retard.",
+                    ),
+                ],
+                Presences(
+                    excuses=frozenset({"gosselin", "vautier"}),
+                    procurations=(("lepetit", "leroux"),),
+                ),
+                None,
+            ),
+            (
+                [
+                    (
+                        "Point d'étape des groupes de travail",
+                        information,
+                        "Les co-pilotes présentent l'avancement des livrables.",
+                        "Le guide d'accueil des internes est livré ; la cartographie des cabinets vacants "
+                        "avance.",
+                    ),
+                    (
+                        f"Orientations du programme de travail {courante + 1}",
+                        debat,
+                        "Premières propositions d'objectifs pour l'an prochain.",
+                        "Le Conseil souhaite poursuivre les trois groupes et ouvrir un chantier sur la "
+                        "santé mentale.",
+                    ),
+                ],
+                Presences(
+                    excuses=frozenset({"fleury", "lefevre"}),
+                    procurations=(("quesnel", "savary"),),
+                ),
+                None,
+            ),
+        ]
+        precedente = None
+        for jour, (points, presences, pendant) in zip(self.plenieres, ordres_du_jour, strict=False):
+            titre = "Séance plénière d'installation" if precedente is None else _seance_pleniere(jour)
+            if precedente is not None:
+                points = [
+                    (
+                        f"Adoption du procès-verbal de la séance du {_date(precedente.debut)}",
+                        decision,
+                        "",
+                        "Le procès-verbal est adopté à l'unanimité.",
+                    ),
+                    *points,
+                ]
+            seance = self.seance_passee(
+                self.conseil,
+                titre,
+                jour,
+                points,
+                presences,
+                pendant=self._pendant(precedente, pendant),
             )
+            precedente = seance
+        self.derniere: Any = precedente
 
-        self.troisieme = self.seance_passee(
-            self.conseil,
-            f"Séance plénière {_saison(p3)} {p3.year}",
-            p3,
-            [
-                (
-                    f"Adoption du procès-verbal de la séance du {_date(deuxieme.debut)}",
-                    decision,
-                    "",
-                    "Le procès-verbal est adopté à l'unanimité.",
-                ),
-                (
-                    f"Adoption du programme de travail {p3.year}",
-                    decision,
-                    "Trois objectifs, un par groupe de travail, avec leurs livrables et leurs échéances.",
-                    "Le programme de travail est adopté à l'unanimité moins une abstention.",
-                ),
-                (
-                    f"Bilan annuel {p2.year} du Conseil de santé",
-                    information,
-                    "Le bilan sera transmis au Conseil communautaire, puis au Conseil de développement.",
-                    "Le Conseil prend connaissance du bilan, transmis au Conseil communautaire.",
-                ),
-            ],
-            Presences(
-                excuses=frozenset({"guerin", "lerouge"}),
-                procurations=(("fleury", "rouxel"),),
-                absents=frozenset({"leroux"}),
-            ),
-            pendant=adoptions,
-        )
+    def _pendant(self, precedente: Any, aussi: Any) -> Any:
+        """Ce qui se fait pendant une séance : adopter le procès-verbal de la précédente, et
+        `aussi`."""
+
+        def pendant(seance: Any) -> None:
+            if precedente is not None:
+                self.adopter_proces_verbal(precedente, seance)
+            if aussi is not None:
+                aussi(seance)
+
+        return pendant
+
+    def reunions_de_groupe(self) -> None:
+        """Deux réunions de chaque groupe dans l'année passée ; la seconde adopte le compte
+        rendu de la première. Le dernier compte rendu de chacun attend sa prochaine réunion."""
+        self.derniere_du_groupe: dict[int, Any] = {}
+        for rang, (mois, jour), points, excuses, absents in sorted(
+            REUNIONS_DE_GROUPE, key=lambda reunion: reunion[1]
+        ):
+            groupe = self.groupes[rang]
+            precedente = self.derniere_du_groupe.get(rang)
+            ordre = list(points)
+            if precedente is not None:
+                ordre.insert(
+                    0,
+                    (
+                        f"Adoption du compte rendu de la réunion du {_date(precedente.debut)}",
+                        NaturePoint.DECISION,
+                        "",
+                        "Le compte rendu est adopté.",
+                    ),
+                )
+            nom = groupe.instance.nom.removeprefix("Groupe de travail ")
+            self.derniere_du_groupe[rang] = self.seance_passee(
+                groupe.instance,
+                f"Réunion du groupe {nom}",
+                _jour_ouvre(date(self.annee, mois, jour)),
+                ordre,
+                Presences(excuses=frozenset(excuses), absents=frozenset(absents)),
+                pendant=self._pendant(precedente, None),
+                heure=14,
+                lieu=LIEUX_DES_GROUPES[rang],
+            )
 
     def seances_a_venir(self) -> None:
         decision, information, debat = NaturePoint.DECISION, NaturePoint.INFORMATION, NaturePoint.DEBAT
-        annee = self.plenieres[2].year
+        annee = self.annee + 1
         self.pleniere = self._preparer(
             self.conseil,
-            f"Séance plénière {_saison(self.prochaine)} {self.prochaine.year}",
+            _seance_pleniere(self.prochaine),
             _a(self.prochaine, 18),
             [
-                (f"Adoption du procès-verbal de la séance du {_date(self.troisieme.debut)}", decision, ""),
+                (f"Adoption du procès-verbal de la séance du {_date(self.derniere.debut)}", decision, ""),
                 (
                     f"Avancement du programme de travail {annee}",
                     information,
@@ -754,15 +977,17 @@ class _Chargement:
         )
         self._note_d_etape(self.pleniere.points.get(ordre=2), annee)
         attractivite = self.groupes[0]
+        compte_rendu = self.derniere_du_groupe[0]
         self.reunion_groupe = self._preparer(
             attractivite.instance,
             "Réunion du groupe Attractivité et installation",
             _a(self.reunion_de_groupe, 14),
             [
+                (f"Adoption du compte rendu de la réunion du {_date(compte_rendu.debut)}", decision, ""),
                 ("Cartographie des cabinets vacants : premiers résultats", information, ""),
                 ("Programme de tutorat des étudiants en santé : appel aux maîtres de stage", debat, ""),
             ],
-            lieu="Maison de santé pluriprofessionnelle de Bricquebec-en-Cotentin",
+            lieu=LIEUX_DES_GROUPES[0],
             lien_visio="https://visio.demo.cotentin-sante.fr/groupe-attractivite",
         )
         for reunion in (self.pleniere, self.reunion_groupe):
@@ -792,7 +1017,7 @@ class _Chargement:
         lignes = []
         for groupe in self.groupes:
             lignes.append(f"<h2>{escape(groupe.instance.nom)}</h2><ul>")
-            for livrable in groupe.livrables.order_by("echeance"):
+            for livrable in groupe.livrables.filter(objectif__programme__annee=annee).order_by("echeance"):
                 lignes.append(
                     f"<li>{escape(livrable.titre)} — {livrable.avancement} % "
                     f"(échéance : {_date(livrable.echeance)})</li>"
@@ -838,14 +1063,16 @@ def charger(*, afficher: Any = print) -> bool:
         chargement.comptes()
         chargement.instances()
         chargement.composition()
-        programme = chargement.programme()
+        chargement.programme()
         chargement.livrables()
-        chargement.seances(programme)
+        chargement.seances()
+        chargement.reunions_de_groupe()
         chargement.seances_a_venir()
     instances, mandats = Instance.objects.filter(demo=True).count(), Mandat.objects.filter(demo=True).count()
     afficher(
         f"Conseil de santé de démonstration chargé : {instances} instances, {mandats} mandats, "
-        f"{Reunion.objects.filter(demo=True).count()} séances ; "
-        f"prochaine plénière le {_date(chargement.prochaine)}."
+        f"{Reunion.objects.filter(demo=True).count()} séances "
+        f"(dont {Reunion.objects.filter(demo=True, debut__year=chargement.annee).count()} en "
+        f"{chargement.annee}) ; prochaine plénière le {_date(chargement.prochaine)}."
     )
     return True

@@ -10,6 +10,11 @@ l'instructrice attend des compléments ; Claire Lemarchand (agent@demo.cotentin.
 Anne Lecoq, dans l'équipe de la demande soumise à l'avis, en est écartée pour intérêt, et Marc
 Guérin a son avis à donner.
 
+L'année passée (`timezone.localdate().year - 1`, celle du bilan de démonstration) a aussi ses
+demandes, déposées et décidées dans l'année : deux soldées, deux en paiement, une
+conventionnée, une accordée, une refusée, une classée sans suite et une retirée, avec les
+engagements des autres financeurs (accordés, refusés, sollicités).
+
 Chaque étape passe par le service du portail, aujourd'hui, puis reprend sa vraie date (passée)
 par une mise à jour des lignes qu'elle a écrites : journal, notifications (envoyées et lues,
 sauf les toutes dernières), documents, scrutins. Les récépissés et courriers de décision sont
@@ -192,6 +197,106 @@ DEMANDES = (
         {AGGLO: "7 000,00", AUTO: "3 000,00"},
         depot=320,
     ),
+)
+
+
+@dataclass(frozen=True)
+class DemandePassee:
+    """Une demande de l'année passée : déposée le `depot` (mois, jour), chaque étape suit à
+    quelques jours ; `engagements` : ce que les autres financeurs ont décidé (par défaut,
+    accordé)."""
+
+    demande: DemandeDemo
+    depot: tuple[int, int]
+    engagements: dict[str, str] = field(default_factory=dict)
+    tranches: tuple[dict[str, str], ...] = ()
+    versees: int = 0  # tranches versées (toutes, pour une demande soldée)
+
+
+SOLLICITE, REFUSE = StatutEngagement.SOLLICITE, StatutEngagement.REFUSE
+# Les bulletins d'un avis rendu : assez de votants pour le quorum (la moitié du Collège).
+AVIS_FAVORABLE = (
+    Choix.FAVORABLE, Choix.FAVORABLE, Choix.FAVORABLE, Choix.RESERVE, Choix.FAVORABLE, Choix.FAVORABLE,
+)
+AVIS_DEFAVORABLE = (Choix.DEFAVORABLE, Choix.DEFAVORABLE, Choix.RESERVE, Choix.DEFAVORABLE, Choix.DEFAVORABLE)
+COMMENTAIRES_DES_ENGAGEMENTS: dict[str, str] = {
+    StatutEngagement.ACCORDE: "Notifié par courrier.",
+    REFUSE: "Hors des priorités du financeur cette année ; l'autofinancement est augmenté d'autant.",
+    SOLLICITE: "Dossier transmis au financeur ; sa décision est attendue.",
+}
+
+DEMANDES_ANNEE_PASSEE = (
+    DemandePassee(DemandeDemo(
+        S.SOLDEE, "Maison de santé de la Hague : étude de faisabilité", TypeDemande.ETUDE,
+        "Étudier le regroupement des professionnels de Beaumont-Hague et de Jobourg dans une maison "
+        "de santé pluriprofessionnelle.",
+        "50041", "10", ("60", "70"), (1, 2),
+        (("Étude de faisabilité", "18 000,00"), ("Réunions avec les élus et les professionnels", "2 000,00")),
+        {AGGLO: "12 000,00", ARS: "5 000,00", AUTO: "3 000,00"},
+        stages="Accueil d'un interne en médecine générale.",
+    ), (2, 3), versees=2),
+    DemandePassee(DemandeDemo(
+        S.SOLDEE, "Soins non programmés à Valognes : ingénierie", TypeDemande.INGENIERIE,
+        "Organiser un accueil de soins non programmés partagé entre les cabinets de Valognes.",
+        "50615", "10", ("60",), (1, 2),
+        (("Ingénierie de projet", "10 000,00"), ("Outil de planification partagé", "2 000,00")),
+        {AGGLO: "7 000,00", URML: "3 000,00", AUTO: "2 000,00"},
+    ), (3, 10), versees=2),
+    DemandePassee(DemandeDemo(
+        S.EN_PAIEMENT, "Pôle de santé de Montebourg : ingénierie", TypeDemande.INGENIERIE,
+        "Accompagner la création d'un pôle de santé libéral et ambulatoire à Montebourg.",
+        "50341", "10", ("60", "70"), (1, 2),
+        (("Ingénierie de projet", "24 000,00"), ("Frais juridiques (statuts de la SISA)", "3 000,00")),
+        {AGGLO: "16 000,00", DEPARTEMENT: "6 000,00", AUTO: "5 000,00"},
+        coporteur="60",
+    ), (4, 14), tranches=(
+        {"libelle": "Avance", "montant": "5 000,00", "condition": "signature"},
+        {"libelle": "Deuxième tranche", "montant": "6 000,00", "condition": "autre",
+         "condition_detail": "Sur la remise du projet de santé"},
+        {"libelle": "Solde", "montant": "5 000,00", "condition": "rapport_final"},
+    ), versees=2),
+    DemandePassee(DemandeDemo(
+        S.EN_PAIEMENT, "Kinésithérapie à Saint-Sauveur-le-Vicomte : étude", TypeDemande.ETUDE,
+        "Étudier l'installation d'un cabinet de kinésithérapie partagé dans la Vallée de l'Ouve.",
+        "50551", "70", ("10",), (3,),
+        (("Étude", "9 000,00"),),
+        {AGGLO: "5 000,00", ARS: "2 000,00", AUTO: "2 000,00"},
+    ), (6, 2), engagements={ARS: REFUSE}, versees=1),
+    DemandePassee(DemandeDemo(
+        S.CONVENTIONNEE, "Télésurveillance infirmière aux Pieux", TypeDemande.AUTRE,
+        "Suivre à domicile les patients insuffisants cardiaques avec les infirmières libérales.",
+        "50402", "60", ("10", "21"), (4,),
+        (("Matériel de télésurveillance", "8 000,00"), ("Formation des infirmières", "2 000,00")),
+        {AGGLO: "5 000,00", REGION: "3 000,00", AUTO: "2 000,00"},
+    ), (9, 8), engagements={REGION: SOLLICITE}),
+    DemandePassee(DemandeDemo(
+        S.ACCORDEE, "Cabinet infirmier de Tollevast : étude", TypeDemande.ETUDE,
+        "Étudier un cabinet infirmier partagé pour Douve et Divette.",
+        "50599", "60", ("10",), (4,),
+        (("Étude", "7 000,00"),),
+        {AGGLO: "5 000,00", AUTO: "2 000,00"},
+    ), (10, 13)),
+    DemandePassee(DemandeDemo(
+        S.REFUSEE, "Cabinet d'imagerie à Barfleur", TypeDemande.AUTRE,
+        "Équiper un cabinet de radiologie conventionnelle.",
+        "50030", "10", ("60",), (1,),
+        (("Table de radiologie", "56 000,00"),),
+        {AGGLO: "28 000,00", AUTO: "28 000,00"},
+    ), (4, 22)),
+    DemandePassee(DemandeDemo(
+        S.CLASSEE, "Formation aux gestes d'urgence à Réville", TypeDemande.AUTRE,
+        "Former les professionnels du Val de Saire aux gestes d'urgence.",
+        "50433", "60", ("10",), (4,),
+        (("Formation", "4 000,00"),),
+        {AGGLO: "3 000,00", AUTO: "1 000,00"},
+    ), (6, 16)),
+    DemandePassee(DemandeDemo(
+        S.RETIREE, "Cabinet de pédicurie à Port-Bail-sur-Mer", TypeDemande.ETUDE,
+        "Étudier un cabinet de pédicurie-podologie partagé sur la Côte des Isles.",
+        "50412", "70", ("10",), (3,),
+        (("Étude", "5 000,00"),),
+        {AGGLO: "3 500,00", AUTO: "1 500,00"},
+    ), (7, 7)),
 )
 # fmt: on
 
@@ -460,7 +565,11 @@ class _Chargement:
         )
 
     def conventionner(
-        self, demande: DemandeFinancement, genere: datetime, signee: datetime
+        self,
+        demande: DemandeFinancement,
+        genere: datetime,
+        signee: datetime,
+        engagements: dict[str, str] | None = None,
     ) -> DemandeFinancement:
         services.convention_generer(demande=demande, acteur=self.agent)
         self._dater(genere)
@@ -476,13 +585,18 @@ class _Chargement:
             financeur=Financeur.AUTOFINANCEMENT
         )
         for ligne in autre:
+            statut = (engagements or {}).get(ligne.financeur, StatutEngagement.ACCORDE)
             services.engagement_enregistrer(
                 ligne=ligne,
                 acteur=self.agent,
-                statut_engagement=StatutEngagement.ACCORDE,
-                montant_decide=ligne.montant,
-                decide_le=timezone.localdate(signee) - timedelta(days=10),
-                commentaire="Notifié par courrier.",
+                statut_engagement=statut,
+                montant_decide=ligne.montant if statut == StatutEngagement.ACCORDE else None,
+                decide_le=(
+                    None
+                    if statut == StatutEngagement.SOLLICITE
+                    else timezone.localdate(signee) - timedelta(days=10)
+                ),
+                commentaire=COMMENTAIRES_DES_ENGAGEMENTS[statut],
             )
         self._dater(signee)
         demande.refresh_from_db()
@@ -559,7 +673,7 @@ class _Chargement:
         avis = self._jour(depot - 25, 9)
         cloture = avis + timedelta(days=7, hours=9)
         if d.etape == S.REFUSEE:
-            demande = self.avis(demande, avis, cloture, (Choix.DEFAVORABLE, Choix.DEFAVORABLE, Choix.RESERVE))
+            demande = self.avis(demande, avis, cloture, AVIS_DEFAVORABLE)
             return self.decider(
                 demande,
                 self._jour(depot - 34, 11),
@@ -570,9 +684,7 @@ class _Chargement:
                 "ou recours contentieux devant le tribunal administratif de Caen, dans les deux mois "
                 "suivant la notification.",
             )
-        demande = self.avis(
-            demande, avis, cloture, (Choix.FAVORABLE, Choix.FAVORABLE, Choix.FAVORABLE, Choix.RESERVE)
-        )
+        demande = self.avis(demande, avis, cloture, AVIS_FAVORABLE)
         montant = d.plan[Financeur.AGGLOMERATION]
         demande = self.accorder(demande, self._jour(depot - 34, 11), montant)
         if d.etape == S.ACCORDEE:
@@ -610,6 +722,85 @@ class _Chargement:
         self._dater(self._jour(depot - 250, 14))
         return self.verser(demande, 2, self._jour(depot - 270, 10))
 
+    def _le(self, jour: date, heure: int = 10) -> datetime:
+        return min(_a(jour, heure), timezone.now() - timedelta(minutes=5))
+
+    def demande_passee(self, p: DemandePassee) -> DemandeFinancement:
+        """Une demande de l'année passée, déposée et décidée dans l'année, jusqu'à son étape."""
+        d = p.demande
+        depot = date(self.aujourd_hui.year - 1, *p.depot)
+
+        def le(jours: int, heure: int = 10) -> datetime:
+            return self._le(depot + timedelta(days=jours), heure)
+
+        demande = self.brouillon(d, le(-20))
+        demande = self.deposer(demande, le(0, 11))
+        demande = self.instruire(demande, le(4, 9))
+        if d.etape in (S.SOLDEE, S.REFUSEE):
+            demande = self.complements(demande, le(8, 15))
+            services.piece_deposer(
+                demande=demande,
+                acteur=demande.porteur,
+                nature=NaturePiece.COMPLEMENT,
+                fichier=self._piece(NaturePiece.COMPLEMENT, demande),
+            )
+            demande = services.demande_transition(
+                demande=demande, vers=S.EN_INSTRUCTION, acteur=demande.porteur, version=demande.version
+            )
+            self._dater(le(15, 18))
+        if d.etape == S.RETIREE:
+            demande = services.demande_retirer(
+                demande=demande,
+                acteur=demande.porteur,
+                version=demande.version,
+                motif="Le cabinet a trouvé un local équipé : l'étude n'est plus nécessaire.",
+            )
+            self._dater(le(20, 17))
+            return demande
+        if d.etape == S.CLASSEE:
+            return self.decider(
+                demande,
+                le(25, 11),
+                decision=S.CLASSEE,
+                motif="La formation relève du plan de formation de la CPTS, déjà financé par l'ARS.",
+            )
+        if d.etape == S.REFUSEE:
+            demande = self.avis(demande, le(20, 9), le(27, 18), AVIS_DEFAVORABLE)
+            return self.decider(
+                demande,
+                le(34, 11),
+                decision=S.REFUSEE,
+                motifs_refus="L'aide de l'agglomération soutient les études et l'ingénierie des projets "
+                "d'exercice coordonné ; l'équipement d'un cabinet d'imagerie n'en relève pas.",
+                voies_recours="Recours gracieux auprès du Président de la Communauté d'agglomération, "
+                "ou recours contentieux devant le tribunal administratif de Caen, dans les deux mois "
+                "suivant la notification.",
+            )
+        demande = self.avis(demande, le(20, 9), le(27, 18), AVIS_FAVORABLE)
+        demande = self.accorder(demande, le(34, 11), d.plan[Financeur.AGGLOMERATION])
+        if d.etape == S.ACCORDEE:
+            return demande
+        if p.tranches:
+            services.tranches_enregistrer(
+                demande=demande, acteur=self.agent, version=demande.version, lignes=list(p.tranches)
+            )
+            demande.refresh_from_db()
+        demande = self.conventionner(demande, le(45), le(55, 16), p.engagements)
+        for ordre in range(1, p.versees + 1):
+            jours = 60 if ordre == 1 else 150
+            if d.etape == S.SOLDEE and ordre == p.versees:
+                # Le solde, sur le rapport final.
+                services.piece_deposer(
+                    demande=demande,
+                    acteur=demande.porteur,
+                    nature=NaturePiece.RAPPORT_FINAL,
+                    fichier=self._piece(NaturePiece.RAPPORT_FINAL, demande),
+                )
+                self._dater(le(190, 14))
+                jours = 200
+            demande = self.verser(demande, ordre, le(jours))
+        return demande
+
     def fin(self) -> None:
         """Chaque demande garde la date de sa dernière étape."""
         for demande in DemandeFinancement.objects.filter(demo=True):
@@ -638,13 +829,17 @@ def charger(*, afficher: Any = print) -> bool:
         sophie = Utilisateur.objects.get(email=COMPTES["marie"])
         Professionnel.objects.filter(rpps=rpps(990001), compte__isnull=True).update(compte=sophie)
         chargement = _Chargement()
+        for passee in DEMANDES_ANNEE_PASSEE:
+            chargement.demande_passee(passee)
         for d in DEMANDES:
             chargement.demande(d)
         chargement.fin()
     demandes = DemandeFinancement.objects.filter(demo=True)
+    annee = timezone.localdate().year - 1
     afficher(
         f"Demandes de financement de démonstration chargées : {demandes.count()} demandes "
-        f"({demandes.filter(porteur__email=COMPTES['marie']).count()} portées par Sophie Marie), "
+        f"(dont {demandes.filter(deposee_le__year=annee).count()} déposées en {annee}, "
+        f"{demandes.filter(porteur__email=COMPTES['marie']).count()} portées par Sophie Marie), "
         f"{BesoinTerritoire.objects.filter(demo=True).count()} besoins du territoire."
     )
     return True

@@ -1,5 +1,8 @@
-"""Les scrutins de démonstration passent par les services du Collège : deux scrutins clos aux
-dates passées, un avis ouvert où Marc Guérin a un vote à donner, une discussion."""
+"""Les scrutins de démonstration passent par les services du Collège : des scrutins clos de
+chaque type dans l'année passée, un avis ouvert où Marc Guérin a un vote à donner, une
+discussion."""
+
+from datetime import timedelta
 
 import pytest
 from django.utils import timezone
@@ -19,7 +22,7 @@ from college.models import (
     TypeScrutin,
 )
 from conseil import demo as conseil_demo
-from conseil.models import PointOrdreDuJour, Reunion, TypeInstance
+from conseil.models import Mandat, PointOrdreDuJour, Reunion, TypeInstance
 from socle.models import Evenement, Notification
 from territoire import demo as territoire_demo
 from tests.conseil.test_demo import _comptes_de_demonstration
@@ -44,11 +47,21 @@ def test_les_scrutins_de_demonstration(django_capture_on_commit_callbacks):
     maintenant = timezone.now()
     college = demo.college_de_demonstration()
     assert college is not None and college.type_instance == TypeInstance.COLLEGE
-    scrutins = {s.type_scrutin: s for s in Scrutin.objects.filter(instance=college)}
-    assert set(scrutins) == {TypeScrutin.ELECTION, TypeScrutin.DELIBERATION, TypeScrutin.AVIS}
+    tous = list(Scrutin.objects.filter(instance=college).order_by("ouverture"))
+    assert {s.type_scrutin for s in tous} == {
+        TypeScrutin.ELECTION,
+        TypeScrutin.DELIBERATION,
+        TypeScrutin.AVIS,
+    }
+    # L'année passée, celle du bilan de démonstration, a ses scrutins clos de chaque type.
+    annee = timezone.localdate().year - 1
+    fermes = [s for s in tous if s.statut == StatutScrutin.CLOS]
+    assert len(fermes) == len(tous) - 1
+    assert all(s.clos_le and timezone.localtime(s.clos_le).year == annee for s in fermes)
+    assert {s.type_scrutin for s in fermes} == set(TypeScrutin.values)
 
     # L'élection de la représentante, close avant l'installation du Conseil : Anne Lecoq élue.
-    election = scrutins[TypeScrutin.ELECTION]
+    election = Scrutin.objects.get(titre__startswith="Élection du représentant du Collège")
     assert election.statut == StatutScrutin.CLOS and election.secret
     assert election.clos_le is not None and election.resultat is not None
     assert election.ouverture < election.cloture <= election.clos_le < maintenant
@@ -66,15 +79,32 @@ def test_les_scrutins_de_demonstration(django_capture_on_commit_callbacks):
     assert not Notification.objects.filter(url=url, lue_le__isnull=True).exists()
     assert not Notification.objects.filter(url=url, envoyee_le__isnull=True).exists()
 
+    # Les représentants du Collège au groupe Attractivité, élus la veille de leur mandat.
+    groupe = Scrutin.objects.get(titre__startswith="Élection des représentants du Collège au groupe")
+    assert groupe.sieges == 2 and groupe.resultat is not None and len(groupe.resultat["elus"]) == 2
+    elus = {groupe.resultat["noms"][str(pk)] for pk in groupe.resultat["elus"]}
+    assert elus == {"Marc Guérin", "Camille Besnard"}
+    mandat = Mandat.objects.get(
+        instance__nom=demo.GROUPE_ELU, personne__email="membre.college@demo.cotentin.fr"
+    )
+    assert timezone.localtime(groupe.clos_le).date() == mandat.debut - timedelta(days=1)
+
+    # L'avis sur le programme de cette année, rendu avant la plénière qui l'adopte.
+    sur_le_programme = Scrutin.objects.get(titre__startswith="Avis du Collège sur le programme de travail")
+    assert sur_le_programme.statut == StatutScrutin.CLOS and sur_le_programme.resultat is not None
+    assert isinstance(sur_le_programme.objet, PointOrdreDuJour)
+    assert sur_le_programme.clos_le is not None
+    assert sur_le_programme.clos_le < sur_le_programme.objet.reunion.debut
+
     # La charte, adoptée au scrutin secret.
-    charte = scrutins[TypeScrutin.DELIBERATION]
+    charte = Scrutin.objects.get(type_scrutin=TypeScrutin.DELIBERATION)
     assert charte.statut == StatutScrutin.CLOS and charte.secret and charte.cloture < maintenant
     assert charte.objet == Texte.objects.get(titre="Charte d'engagement des membres du Collège")
     assert charte.resultat is not None and charte.resultat["issue"] == "adopte"
 
     # L'avis sur un point de la prochaine plénière, ouvert : Marc Guérin a à voter, pour lui
     # et pour la procuration qu'il détient ; Hélène Rouxel est écartée pour intérêt.
-    avis = scrutins[TypeScrutin.AVIS]
+    avis = Scrutin.objects.get(type_scrutin=TypeScrutin.AVIS, statut=StatutScrutin.OUVERT)
     assert avis.statut == StatutScrutin.OUVERT and avis.ouverture <= maintenant < avis.cloture
     assert avis.resultat is None
     point = avis.objet

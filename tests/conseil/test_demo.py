@@ -14,7 +14,9 @@ from conseil.models import (
     Instance,
     Livrable,
     Mandat,
+    NaturePoint,
     Participation,
+    PointOrdreDuJour,
     ProcesVerbal,
     ProgrammeDeTravail,
     Reponse,
@@ -60,8 +62,15 @@ def test_le_conseil_de_demonstration(django_capture_on_commit_callbacks):
     assert len(messages) == 1 and messages[0].startswith("Conseil de santé de démonstration chargé")
     maintenant = timezone.now()
     assert Instance.objects.count() == 5  # le Conseil, le Collège, trois groupes de travail
-    assert Reunion.objects.count() == 5  # quatre plénières, une réunion de groupe
-    assert Livrable.objects.count() == len(demo.LIVRABLES)
+    # L'année passée, pleine : trois plénières et deux réunions par groupe ; cette année, de zéro
+    # à deux plénières passées selon le jour du chargement, puis une plénière et une réunion de
+    # groupe à venir.
+    annee = timezone.localdate().year - 1
+    passees_cette_annee = Reunion.objects.filter(debut__year=annee + 1, debut__lt=maintenant).count()
+    assert 0 <= passees_cette_annee <= 2
+    assert Reunion.objects.filter(debut__year=annee).count() == 3 + len(demo.REUNIONS_DE_GROUPE)
+    assert Reunion.objects.count() == 3 + len(demo.REUNIONS_DE_GROUPE) + passees_cette_annee + 2
+    assert Livrable.objects.count() == len(demo.LIVRABLES) + len(demo.LIVRABLES_ANNEE_PASSEE)
     conseil = Instance.objects.get(type_instance=TypeInstance.CONSEIL)
     college = Instance.objects.get(type_instance=TypeInstance.COLLEGE)
     assert conseil.calendrier_public
@@ -104,47 +113,68 @@ def test_le_conseil_de_demonstration(django_capture_on_commit_callbacks):
         assert groupe.copilote_agglomeration.is_staff and not groupe.copilote_professionnel.is_staff
         membres = {m.personne_id for m in services.mandats_le(groupe.instance, aujourd_hui)}
         assert {groupe.copilote_agglomeration_id, groupe.copilote_professionnel_id} <= membres
-        assert 2 <= groupe.livrables.count() <= 4
+        assert 4 <= groupe.livrables.count() <= 5  # deux ou trois par programme
+    # En retard : un livrable de cette année, deux inachevés de l'année passée.
     en_retard = [livrable for livrable in Livrable.objects.all() if livrable.en_retard_le(aujourd_hui)]
-    assert len(en_retard) == 1
+    assert len(en_retard) == 3
+    assert sorted(livrable.objectif.programme.annee for livrable in en_retard) == [annee, annee, annee + 1]
     assert Livrable.objects.filter(avancement=100, livre_le__isnull=False).exists()
     assert set(Livrable.objects.values_list("avancement", flat=True)) > {0, 100}
 
-    # Le programme de l'année, adopté à la première plénière de l'année, un objectif par groupe.
-    programme = ProgrammeDeTravail.objects.get()
-    assert programme.statut == StatutProgramme.ADOPTE
-    assert programme.adopte_en.instance == conseil
-    assert programme.adopte_en.statut == StatutReunion.CLOSE
-    assert programme.adopte_en.debut.year == programme.annee
-    assert not Reunion.objects.filter(
-        instance=conseil, debut__year=programme.annee, debut__lt=programme.adopte_en.debut
-    ).exists()
-    assert {o.groupe for o in programme.objectifs.all()} == set(groupes)
+    # Le programme de l'année passée, adopté à la séance d'installation ; celui de cette année, à
+    # la dernière plénière de l'année passée. Un objectif par groupe, chacun avec ses livrables.
+    programmes = list(ProgrammeDeTravail.objects.order_by("annee"))
+    assert [p.annee for p in programmes] == [annee, annee + 1]
+    plenieres = list(Reunion.objects.filter(instance=conseil).order_by("debut"))
+    seances_de_l_annee = [r for r in plenieres if r.debut.year == annee]
+    assert [p.adopte_en for p in programmes] == [seances_de_l_annee[0], seances_de_l_annee[-1]]
+    for programme in programmes:
+        assert programme.statut == StatutProgramme.ADOPTE
+        assert programme.adopte_en.statut == StatutReunion.CLOSE
+        assert {o.groupe for o in programme.objectifs.all()} == set(groupes)
+        assert Livrable.objects.filter(objectif__programme=programme).count() >= 3
     assert not Livrable.objects.filter(objectif__isnull=True).exists()
+    # L'année passée : des livrables livrés dans l'année, d'autres inachevés.
+    de_l_annee = Livrable.objects.filter(objectif__programme__annee=annee)
+    assert all(livrable.echeance.year == annee for livrable in de_l_annee)
+    assert {livrable.livre_le.year for livrable in de_l_annee if livrable.livre_le} == {annee}
+    assert 0 < de_l_annee.filter(avancement__lt=100).count() < de_l_annee.count()
 
     # Les plénières passées : closes, quorum figé, procès-verbaux adoptés à la suivante.
-    plenieres = list(Reunion.objects.filter(instance=conseil).order_by("debut"))
-    assert [r.statut for r in plenieres] == [StatutReunion.CLOSE] * 3 + [StatutReunion.CONVOQUEE]
-    for pleniere in plenieres[:3]:
+    passees, prochaine = plenieres[:-1], plenieres[-1]
+    assert len(seances_de_l_annee) == 3 and len(passees) == 3 + passees_cette_annee
+    assert [r.statut for r in plenieres] == [StatutReunion.CLOSE] * len(passees) + [StatutReunion.CONVOQUEE]
+    for pleniere in passees:
         assert pleniere.debut < maintenant
         assert pleniere.quorum_atteint is True and pleniere.quorum_membres == 16
         assert services.quorum_de(pleniere) == services.quorum_calculer(reunion=pleniere)
         assert not pleniere.participations.filter(presence="").exists()
         assert not pleniere.points.filter(resultat="").exists()
-        assert pleniere.procurations.exists() or pleniere == plenieres[2]
-    premier, deuxieme, troisieme = (ProcesVerbal.objects.get(reunion=r) for r in plenieres[:3])
-    for pv, adopte_en in ((premier, plenieres[1]), (deuxieme, plenieres[2])):
-        assert pv.statut == StatutProcesVerbal.ARCHIVE and pv.adopte_en == adopte_en
+        assert pleniere.procurations.exists()
+    for pleniere, suivante in zip(passees, passees[1:], strict=False):
+        pv = ProcesVerbal.objects.get(reunion=pleniere)
+        assert pv.statut == StatutProcesVerbal.ARCHIVE and pv.adopte_en == suivante
         assert pv.erreur_archivage == ""
         document = Document.objects.get(pk=pv.document_id)
         assert document.objet == pv.reunion and document.type_mime == "application/pdf"
         assert "Présents : " in pv.texte and "Le quorum est atteint." in pv.texte
     # Le dernier procès-verbal attend son adoption à la prochaine plénière.
-    assert troisieme.statut == StatutProcesVerbal.BROUILLON
-    assert plenieres[3].points.filter(titre__startswith="Adoption du procès-verbal").exists()
+    assert ProcesVerbal.objects.get(reunion=passees[-1]).statut == StatutProcesVerbal.BROUILLON
+    assert prochaine.points.filter(titre__startswith="Adoption du procès-verbal").exists()
+    # Le bilan de l'année passée s'adopte en mars, ou en décembre si mars n'est pas encore passé.
+    [point_bilan] = PointOrdreDuJour.objects.filter(titre=f"{demo.BILAN_ANNUEL} {annee}")
+    assert point_bilan.reunion in passees and point_bilan.nature == NaturePoint.DECISION
+    assert point_bilan.reunion == (passees[3] if passees_cette_annee else passees[2])
+
+    # Les réunions des groupes de l'année passée : closes, comptes rendus adoptés à la suivante.
+    for groupe in groupes:
+        reunions = list(Reunion.objects.filter(instance=groupe.instance, debut__year=annee).order_by("debut"))
+        assert len(reunions) == 2 and all(r.statut == StatutReunion.CLOSE for r in reunions)
+        assert not Participation.objects.filter(reunion__in=reunions, presence="").exists()
+        assert ProcesVerbal.objects.get(reunion=reunions[0]).adopte_en == reunions[1]
+        assert ProcesVerbal.objects.get(reunion=reunions[1]).statut == StatutProcesVerbal.BROUILLON
 
     # La prochaine plénière, convoquée dans les délais, avec son ordre du jour et un document.
-    prochaine = plenieres[3]
     assert prochaine.debut > maintenant
     assert not services.convocation_est_tardive(prochaine, prochaine.convoquee_le)
     assert prochaine.points.count() >= 3
@@ -157,7 +187,9 @@ def test_le_conseil_de_demonstration(django_capture_on_commit_callbacks):
     assert prochaine.procurations.count() == 1
 
     # Une réunion de groupe à venir, convoquée : Marc Guérin en est aussi.
-    [reunion_de_groupe] = Reunion.objects.filter(instance__type_instance=TypeInstance.GROUPE)
+    [reunion_de_groupe] = Reunion.objects.filter(
+        instance__type_instance=TypeInstance.GROUPE, debut__gt=maintenant
+    )
     assert reunion_de_groupe.statut == StatutReunion.CONVOQUEE and reunion_de_groupe.debut > maintenant
     assert Participation.objects.filter(reunion=reunion_de_groupe, personne=marc).exists()
 

@@ -1,5 +1,6 @@
 """Les demandes de financement de démonstration passent par les services : une à chaque étape,
-aux dates passées, sans doublon au second chargement."""
+aux dates passées, d'autres déposées et décidées dans l'année passée, sans doublon au second
+chargement."""
 
 import pytest
 from django.utils import timezone
@@ -12,10 +13,14 @@ from financements import demo
 from financements.eligibilite import manquements_de
 from financements.models import (
     DemandeFinancement,
+    Financeur,
+    LigneFinancement,
     ModeleCourrier,
     PieceJustificative,
     StatutDemande,
+    StatutEngagement,
     StatutTranche,
+    Tranche,
 )
 from financements.selectors import demandes_visibles_par
 from socle.models import Document, Evenement, Notification
@@ -30,7 +35,8 @@ SOPHIE = "professionnel@demo.cotentin.fr"
 
 def _charger_le_college() -> None:
     _comptes_de_demonstration()
-    territoire_demo.charger(nombre=80, afficher=lambda _message: None)
+    # Un annuaire assez grand pour les équipes des demandes de cette année et de la passée.
+    territoire_demo.charger(nombre=150, afficher=lambda _message: None)
     assert conseil_demo.charger(afficher=lambda _message: None)
     assert college_demo.charger(afficher=lambda _message: None)
 
@@ -83,7 +89,33 @@ def test_les_demandes_de_demonstration(django_capture_on_commit_callbacks):
         dates = list(evenements.order_by("pk").values_list("cree_le", flat=True))
         assert dates == sorted(dates) and dates[-1] < maintenant
     for statut in (StatutDemande.ACCORDEE, StatutDemande.REFUSEE, StatutDemande.CLASSEE):
-        assert demandes.get(statut=statut).courrier_decision is not None
+        assert all(demande.courrier_decision is not None for demande in demandes.filter(statut=statut))
+
+    # L'année passée, celle du bilan de démonstration : des demandes déposées et décidées dans
+    # l'année, à chaque issue, avec des tranches versées et les engagements des autres financeurs.
+    annee = timezone.localdate().year - 1
+    passees = demandes.filter(intitule__in=[p.demande.intitule for p in demo.DEMANDES_ANNEE_PASSEE])
+    assert passees.count() == len(demo.DEMANDES_ANNEE_PASSEE)
+    assert set(passees.values_list("statut", flat=True)) == {
+        p.demande.etape for p in demo.DEMANDES_ANNEE_PASSEE
+    }
+    for demande in passees:
+        assert timezone.localtime(demande.deposee_le).year == annee
+        if demande.statut != StatutDemande.RETIREE:
+            assert demande.decidee_le is not None and timezone.localtime(demande.decidee_le).year == annee
+    versees = Tranche.objects.filter(demande__in=passees, statut=StatutTranche.VERSEE)
+    assert versees.count() == sum(p.versees for p in demo.DEMANDES_ANNEE_PASSEE)
+    assert {t.versee_le.year for t in versees if t.versee_le} == {annee}
+    assert passees.filter(statut=StatutDemande.SOLDEE, soldee_le__year=annee).count() == 2
+    autres = LigneFinancement.objects.filter(demande__in=passees).exclude(
+        financeur__in=(Financeur.AGGLOMERATION, Financeur.AUTOFINANCEMENT)
+    )
+    assert {StatutEngagement.ACCORDE, StatutEngagement.REFUSE, StatutEngagement.SOLLICITE} <= set(
+        autres.values_list("statut_engagement", flat=True)
+    )
+    # Les demandes de cette année, une à chaque étape (les autres s'y ajoutent).
+    demandes = demandes.exclude(pk__in=passees)
+    assert demandes.count() == len(demo.DEMANDES)
 
     # L'avis en cours : Anne Lecoq, dans l'équipe, est écartée ; Marc Guérin a son vote à donner.
     avis = demandes.get(statut=StatutDemande.AVIS)

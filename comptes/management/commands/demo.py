@@ -9,6 +9,7 @@ from django.contrib.auth.models import Group
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
+from bilan.demo import charger as charger_bilan
 from college.demo import charger as charger_college
 from comptes.demo import COMPTES_DEMO, GRAINE_TOTP_DEMO, MOT_DE_PASSE_DEMO, tableau_des_comptes
 from comptes.models import Utilisateur
@@ -45,6 +46,9 @@ class Command(BaseCommand):
         # Les demandes de financement aussi : une à chaque étape, du brouillon au solde.
         if not charger_financements(afficher=self.stdout.write):
             self.stdout.write("Demandes de financement de démonstration déjà présentes.")
+        # Le bilan de l'année passée, généré ici (pas de worker), adopté en séance et transmis.
+        if not charger_bilan(afficher=self.stdout.write):
+            self.stdout.write("Bilan annuel de démonstration déjà présent.")
         self.stdout.write(tableau_des_comptes())
 
     def _compte(self, compte: Any) -> bool:
