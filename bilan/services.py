@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from bilan.models import ETATS_ACTIFS, BilanAnnuel, EtatGeneration, StatutBilan, VersionBilan
 from bilan.permissions import peut_generer
 from bilan.rendu import chiffres_a_garder, html_du_bilan, pdf_du_bilan, rassembler
+from socle.models import Document
 from socle.services import apres_validation, document_deposer, evenement_enregistrer, notifier
 from socle.workflows import transition
 
@@ -154,47 +155,56 @@ def version_generer(version_id: int) -> None:
         journal.exception("Génération du bilan %s (version %s) échouée", annee, numero)
         _echouer(version_id, erreur)
         return
-    with transaction.atomic():
-        verrouillee = (
-            VersionBilan.objects.select_for_update(of=("self",))
-            .select_related("bilan")
-            .filter(pk=version_id, etat=EtatGeneration.EN_COURS, document__isnull=True)
-            .first()
-        )
-        if verrouillee is None:  # une autre livraison de la tâche a fini avant nous
-            return
-        document = document_deposer(
-            fichier=SimpleUploadedFile(verrouillee.nom_fichier, pdf.contenu, content_type="application/pdf"),
-            acteur=None,
-            titre=str(verrouillee),
-            objet=verrouillee,
-        )
-        verrouillee.document = document
-        verrouillee.empreinte = document.empreinte
-        verrouillee.pages = pdf.pages
-        verrouillee.chiffres = chiffres_a_garder(bilan)
-        verrouillee.etat = EtatGeneration.PRETE
-        verrouillee.progression = 100
-        verrouillee.etape = _("Terminée")
-        verrouillee.terminee_le = timezone.now()
-        verrouillee.save(
-            update_fields=[
-                "document",
-                "empreinte",
-                "pages",
-                "chiffres",
-                "etat",
-                "progression",
-                "etape",
-                "terminee_le",
-            ]
-        )
-        evenement_enregistrer(
-            verbe="bilan.version.prete",
-            cible=verrouillee,
-            donnees={"empreinte": document.empreinte, "pages": pdf.pages, "taille": document.taille},
-        )
-        _notifier_fin(verrouillee)
+    document: Document | None = None
+    try:
+        with transaction.atomic():
+            verrouillee = (
+                VersionBilan.objects.select_for_update(of=("self",))
+                .select_related("bilan")
+                .filter(pk=version_id, etat=EtatGeneration.EN_COURS, document__isnull=True)
+                .first()
+            )
+            if verrouillee is None:  # une autre livraison de la tâche a fini avant nous
+                return
+            # Écrit par WeasyPrint à l'instant : pas relu par le contrôle des dépôts (1 à 2 s
+            # sur un bilan de 80 pages, mesuré par bench/bilan.py).
+            document = document_deposer(
+                fichier=SimpleUploadedFile(
+                    verrouillee.nom_fichier, pdf.contenu, content_type="application/pdf"
+                ),
+                acteur=None,
+                titre=str(verrouillee),
+                objet=verrouillee,
+                produit_par_le_portail="application/pdf",
+            )
+            _terminer(verrouillee, document, pages=pdf.pages, chiffres=chiffres_a_garder(bilan))
+    except Exception as erreur:
+        # La transaction a annulé la ligne du document : son fichier ne reste pas orphelin.
+        if document is not None:
+            document.fichier.delete(save=False)
+        journal.exception("Enregistrement du bilan %s (version %s) échoué", annee, numero)
+        _echouer(version_id, erreur)
+
+
+def _terminer(
+    version: VersionBilan, document: Document, *, pages: int, chiffres: list[dict[str, Any]]
+) -> None:
+    version.document = document
+    version.empreinte = document.empreinte
+    version.pages = pages
+    version.chiffres = chiffres
+    version.etat = EtatGeneration.PRETE
+    version.progression = 100
+    version.etape = _("Terminée")
+    version.terminee_le = timezone.now()
+    champs = ["document", "empreinte", "pages", "chiffres", "etat", "progression", "etape", "terminee_le"]
+    version.save(update_fields=champs)
+    evenement_enregistrer(
+        verbe="bilan.version.prete",
+        cible=version,
+        donnees={"empreinte": document.empreinte, "pages": pages, "taille": document.taille},
+    )
+    _notifier_fin(version)
 
 
 def _echouer(version_id: int, erreur: Exception) -> None:

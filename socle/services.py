@@ -102,10 +102,14 @@ def document_deposer(
     acteur: Any,
     titre: str = "",
     objet: models.Model | None = None,
+    produit_par_le_portail: str = "",
 ) -> Document:
     """Contrôle le fichier par son contenu, l'enregistre hors des fichiers statiques et
-    trace le dépôt. Lève `ValidationError` (message en français) sans rien écrire."""
-    type_mime = verifier_fichier(fichier)
+    trace le dépôt. Lève `ValidationError` (message en français) sans rien écrire.
+
+    `produit_par_le_portail` : le type MIME d'un fichier que le portail vient d'écrire
+    lui-même (le bilan annuel en PDF) ; il n'est pas relu, contrôle réservé aux dépôts."""
+    type_mime = produit_par_le_portail or verifier_fichier(fichier)
     empreinte = hashlib.sha256()
     for morceau in fichier.chunks():
         empreinte.update(morceau)

@@ -816,7 +816,7 @@ FUITES = (
 )
 
 
-def ecrire_fuites(chemin: Path, annees: Sequence[int] = (2022, 2023, 2024)) -> None:
+def ecrire_fuites(chemin: Path, annees: Sequence[int] = (2022, 2023, 2024, 2025)) -> None:
     hasard = random.Random(17)
     with chemin.open("w", encoding="utf-8", newline="") as sortie:
         ecrivain = csv.writer(sortie, delimiter=";")
@@ -950,7 +950,7 @@ def charger(*, nombre: int = 900, afficher: Any = print) -> bool:
             fichier_rpps = dossier / f"PS_LibreAcces_Personne_activite_{jour:%Y%m%d}0845.txt"
             ecrire_rpps(fichier_rpps, lignes_territoire(presents))
             call_command("importer_rpps", str(fichier_rpps))
-        fichier_fuites = dossier / "fuites_gcs_2022_2024.csv"
+        fichier_fuites = dossier / "fuites_gcs_2022_2025.csv"
         ecrire_fuites(fichier_fuites)
         call_command("importer_fuites", str(fichier_fuites))
 

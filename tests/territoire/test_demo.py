@@ -54,7 +54,7 @@ def test_le_territoire_de_demonstration(settings):
     assert guerin.compte_id == compte.pk
     assert (guerin.nom, guerin.prenom, guerin.mode_exercice) == ("GUERIN", "Marc", "mixte")
     assert Professionnel.objects.get(rpps=demo.rpps(990_001)).compte is None
-    assert Fuite.objects.count() == 3 * len(demo.FUITES)
+    assert Fuite.objects.count() == 4 * len(demo.FUITES)  # 2022 à 2025
     assert Projet.objects.filter(nature=Projet.Nature.PSLA).exists()
     # Tout est marqué comme donnée de démonstration.
     for modele in (PoleDeProximite, Commune, Structure, Professionnel, Fuite, ImportFichier, Projet):
