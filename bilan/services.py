@@ -247,7 +247,22 @@ def version_adopter(
     *, version: VersionBilan, acteur: Any, reunion: Any, point: Any, adopte_le: date
 ) -> VersionBilan:
     """Adoptée en séance : la séance du Conseil et le point (délibération) qui l'a adoptée."""
+    from conseil.models import StatutReunion, TypeInstance
+
     _verifier_droit(acteur)
+    if reunion.instance.type_instance != TypeInstance.CONSEIL or reunion.statut not in (
+        StatutReunion.TENUE,
+        StatutReunion.CLOSE,
+    ):
+        raise ValidationError(
+            _("Le bilan s'adopte lors d'une séance du Conseil de santé qui s'est tenue."), code="reunion"
+        )
+    if adopte_le < timezone.localdate(reunion.debut):
+        raise ValidationError(
+            _("La date d'adoption ne peut pas précéder la séance du %(date)s.")
+            % {"date": timezone.localdate(reunion.debut).strftime("%d/%m/%Y")},
+            code="date",
+        )
     if point is not None and point.reunion_id != reunion.pk:
         raise ValidationError(_("Le point choisi n'est pas à l'ordre du jour de cette séance."), code="point")
     if adopte_le > timezone.localdate():

@@ -14,6 +14,7 @@ from typing import Any
 
 from django import forms
 from django.contrib import messages
+from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect, render
@@ -24,7 +25,7 @@ from django.views.decorators.http import require_POST, require_safe
 
 from bilan import services
 from bilan.forms import AdoptionForm, GenererForm, TransmissionCCForm, TransmissionCDForm
-from bilan.models import BilanAnnuel, StatutBilan, VersionBilan
+from bilan.models import BilanAnnuel, EtatGeneration, StatutBilan, VersionBilan
 from bilan.permissions import peut_generer, peut_voir_brouillons
 from bilan.selectors import bilans_visibles_par, get_bilan_pour, get_version_pour
 from socle.formulaires import erreurs_du_service
@@ -32,6 +33,7 @@ from socle.types import RequetePortail
 from socle.workflows import TransitionRefusee
 
 
+@login_not_required  # les bilans publiés sont publics ; get_*_pour filtre le reste
 @require_safe
 def publics(request: RequetePortail) -> HttpResponse:
     """Les bilans adoptés, de la plus récente année à la plus ancienne."""
@@ -86,6 +88,7 @@ def generer(request: RequetePortail) -> HttpResponse:
     return _page_gestion(request, form, statut=400)
 
 
+@login_not_required  # les bilans publiés sont publics ; get_*_pour filtre le reste
 @require_safe
 def bilan(request: RequetePortail, annee: int) -> HttpResponse:
     return _page_bilan(request, get_bilan_pour(request.user, annee))
@@ -100,11 +103,16 @@ def _page_bilan(
     formulaires = formulaires or {}
     secretariat = peut_generer(request.user)
     versions = list(bilan.versions.all())
+    # L'adoption ne se propose que pour la plus récente version prête encore en brouillon : les
+    # précédentes sont dépassées (et un seul formulaire lit la liste des séances).
+    a_adopter = next(
+        (v for v in versions if v.statut == StatutBilan.BROUILLON and v.etat == EtatGeneration.PRETE), None
+    )
     lignes = []
     for version in versions:
         ligne: dict[str, Any] = {"version": version}
         if secretariat:
-            if version.statut == StatutBilan.BROUILLON and version.etat == "prete":
+            if version == a_adopter:
                 ligne["adoption"] = formulaires.get(("adoption", version.pk)) or AdoptionForm(
                     prefix=f"v{version.numero}"
                 )
@@ -131,6 +139,7 @@ def _page_bilan(
     )
 
 
+@login_not_required  # les bilans publiés sont publics ; get_*_pour filtre le reste
 @require_safe
 def avancement(request: RequetePortail, annee: int, numero: int) -> HttpResponse:
     """Le fragment d'avancement d'une version, relu toutes les 2 s par htmx pendant la génération."""
@@ -142,6 +151,7 @@ def avancement(request: RequetePortail, annee: int, numero: int) -> HttpResponse
     return reponse
 
 
+@login_not_required  # les bilans publiés sont publics ; get_*_pour filtre le reste
 @require_safe
 def telecharger(request: RequetePortail, annee: int, numero: int) -> FileResponse:
     version = get_version_pour(request.user, annee, numero)
