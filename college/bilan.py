@@ -29,7 +29,7 @@ from django.utils.translation import ngettext
 
 from bilan.registre import ChiffreCle, ContenuSection
 from college.models import Discussion, Electeur, Emargement, Scrutin, StatutScrutin, Texte, TypeScrutin
-from college.views.scrutins import issue_en_mots
+from college.proces_verbal import issue_en_mots
 from conseil.bilan import bornes_de_l_annee, jour_local
 from conseil.models import CategorieCollege, Mandat, PointOrdreDuJour, RoleMandat, TypeInstance
 from socle.graphiques import (

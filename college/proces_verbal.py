@@ -4,6 +4,7 @@ tranchent, ou en fin d'ordre du jour pour ceux qui n'en ont pas)."""
 from typing import Any
 
 from django.contrib.contenttypes.models import ContentType
+from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -22,6 +23,27 @@ ISSUES = {
     "sans_majorite": gettext_lazy("aucun avis n'a recueilli la majorité requise"),
     "elus": gettext_lazy("sièges pourvus"),
 }
+
+
+def issue_en_mots(scrutin: Scrutin) -> str:
+    """L'issue publiée, en toutes lettres : adopté, rejeté, avis favorable, élus…"""
+    if scrutin.statut == StatutScrutin.ANNULE:
+        return _("Scrutin annulé")
+    r: dict[str, Any] = scrutin.resultat or {}
+    issue = r.get("issue", "")
+    if scrutin.type_scrutin == TypeScrutin.ELECTION:
+        if issue == "quorum_non_atteint":
+            return _("Quorum non atteint : personne n'est élu")
+        noms = r.get("noms", {})
+        elus = [noms.get(str(cid), str(cid)) for cid in r.get("elus", [])]
+        if not elus:
+            return _("Personne n'est élu")
+        return (
+            _("Élu : %(noms)s") % {"noms": elus[0]}
+            if len(elus) == 1
+            else _("Élus : %(noms)s") % {"noms": ", ".join(elus)}
+        )
+    return capfirst(str(ISSUES.get(issue, issue)))
 
 
 def lignes_du_resultat(scrutin: Scrutin) -> list[str]:

@@ -13,7 +13,6 @@ from django.forms import Form
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
-from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST, require_safe
@@ -40,7 +39,7 @@ from college.permissions import (
     urne_publiee,
     vote_en_cours,
 )
-from college.proces_verbal import ISSUES
+from college.proces_verbal import ISSUES, issue_en_mots
 from college.selectors import Situation
 from comptes.models import Utilisateur
 from conseil.models import Departage
@@ -74,27 +73,6 @@ class LigneDecompte:
 class Regle:
     libelle: str
     valeur: str
-
-
-def issue_en_mots(scrutin: Scrutin) -> str:
-    """L'issue publiée, en toutes lettres : adopté, rejeté, avis favorable, élus…"""
-    if scrutin.statut == StatutScrutin.ANNULE:
-        return _("Scrutin annulé")
-    r: dict[str, Any] = scrutin.resultat or {}
-    issue = r.get("issue", "")
-    if scrutin.type_scrutin == TypeScrutin.ELECTION:
-        if issue == "quorum_non_atteint":
-            return _("Quorum non atteint : personne n'est élu")
-        noms = r.get("noms", {})
-        elus = [noms.get(str(cid), str(cid)) for cid in r.get("elus", [])]
-        if not elus:
-            return _("Personne n'est élu")
-        return (
-            _("Élu : %(noms)s") % {"noms": elus[0]}
-            if len(elus) == 1
-            else _("Élus : %(noms)s") % {"noms": ", ".join(elus)}
-        )
-    return capfirst(str(ISSUES.get(issue, issue)))
 
 
 def _pourcentage(partie: int, tout: int) -> int:

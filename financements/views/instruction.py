@@ -156,7 +156,7 @@ def demande_export_xlsx(request: RequetePortail) -> HttpResponse:
 
 def _avis_du_college(demande: DemandeFinancement) -> dict[str, Any] | None:
     """L'avis du Collège tel que le scrutin l'a publié, ou l'attente de sa clôture."""
-    from college.views.scrutins import issue_en_mots
+    from college.proces_verbal import issue_en_mots
 
     scrutin = demande.scrutin
     if scrutin is None:
