@@ -16,8 +16,10 @@ Chaque graphique est suivi du tableau de ses chiffres.
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import date, datetime
 from typing import Any
 
+from django.utils import timezone
 from django.utils.functional import Promise
 
 
@@ -55,3 +57,18 @@ def ajouter_section(section: Section) -> None:
 
 def sections() -> list[Section]:
     return sorted(_SECTIONS.values(), key=lambda s: (s.ordre, s.cle))
+
+
+# --- Ce que les sections partagent ------------------------------------------------------
+
+
+def bornes_de_l_annee(annee: int) -> tuple[datetime, datetime]:
+    """Du 1er janvier 0 h au 1er janvier suivant 0 h, à l'heure de Paris (fuseau du projet) :
+    un événement du 31 décembre à 23 h 30 compte dans l'année, même s'il est 22 h 30 en UTC."""
+    fuseau = timezone.get_default_timezone()
+    return datetime(annee, 1, 1, tzinfo=fuseau), datetime(annee + 1, 1, 1, tzinfo=fuseau)
+
+
+def jour_local(moment: datetime) -> date:
+    """Le jour, à Paris, d'un instant enregistré en UTC."""
+    return timezone.localtime(moment, timezone.get_default_timezone()).date()

@@ -27,10 +27,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from bilan.registre import ChiffreCle, ContenuSection
+from bilan.registre import ChiffreCle, ContenuSection, bornes_de_l_annee, jour_local
 from college.models import Discussion, Electeur, Emargement, Scrutin, StatutScrutin, Texte, TypeScrutin
 from college.proces_verbal import issue_en_mots
-from conseil.bilan import bornes_de_l_annee, jour_local
 from conseil.models import CategorieCollege, Mandat, PointOrdreDuJour, RoleMandat, TypeInstance
 from socle.graphiques import (
     POUR_CENT,

@@ -18,10 +18,9 @@ from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
 from django.db.models import Count, Q, Sum
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from bilan.registre import ChiffreCle, ContenuSection
+from bilan.registre import ChiffreCle, ContenuSection, bornes_de_l_annee, jour_local
 from conseil.models import (
     GroupeDeTravail,
     Livrable,
@@ -55,16 +54,6 @@ from territoire.models import Axe
 STATUTS_TENUE = (StatutReunion.TENUE, StatutReunion.CLOSE)
 TYPES_PLENIERS = (TypeInstance.CONSEIL, TypeInstance.COLLEGE)
 STATUTS_PV_ADOPTE = (StatutProcesVerbal.ADOPTE, StatutProcesVerbal.ARCHIVE)
-
-
-def bornes_de_l_annee(annee: int) -> tuple[datetime, datetime]:
-    """Du 1er janvier 0 h au 1er janvier suivant 0 h, à l'heure de Paris (fuseau du projet)."""
-    fuseau = timezone.get_default_timezone()
-    return datetime(annee, 1, 1, tzinfo=fuseau), datetime(annee + 1, 1, 1, tzinfo=fuseau)
-
-
-def jour_local(moment: datetime) -> date:
-    return timezone.localtime(moment, timezone.get_default_timezone()).date()
 
 
 def moyenne_arrondie(somme: int, effectif: int) -> int:

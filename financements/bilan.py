@@ -28,7 +28,7 @@ Choix de lecture (les brouillons ne comptent jamais) :
 from collections import defaultdict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import date, timedelta
 from decimal import Decimal
 from typing import Any
 
@@ -54,7 +54,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from bilan.registre import ChiffreCle, ContenuSection
+from bilan.registre import ChiffreCle, ContenuSection, bornes_de_l_annee
 from financements.eligibilite import euros
 from financements.models import (
     STATUTS_FINANCES,
@@ -109,12 +109,6 @@ def _jours_entre(debut: str, fin: str) -> Func:
         arg_joiner=" - ",
         output_field=IntegerField(),
     )
-
-
-def _bornes(annee: int) -> tuple[datetime, datetime]:
-    """Du 1er janvier 0 h au 1er janvier suivant 0 h, à l'heure de Paris."""
-    fuseau = timezone.get_default_timezone()
-    return datetime(annee, 1, 1, tzinfo=fuseau), datetime(annee + 1, 1, 1, tzinfo=fuseau)
 
 
 def _evenements_de_la_demande() -> Any:
@@ -310,7 +304,7 @@ def _par(rangs: Iterable[Mapping[str, Any]], champ: str) -> dict[Any, dict[str, 
 
 def lire_financements(annee: int) -> DonneesFinancements:
     """Les chiffres de l'année, en sept requêtes."""
-    debut, fin = _bornes(annee)
+    debut, fin = bornes_de_l_annee(annee)
     premier_jour, lendemain = date(annee, 1, 1), date(annee + 1, 1, 1)
     demandes = DemandeFinancement.objects.exclude(statut=StatutDemande.BROUILLON)
     deposee = Q(deposee_le__gte=debut, deposee_le__lt=fin)
