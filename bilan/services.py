@@ -167,7 +167,7 @@ def version_generer(version_id: int) -> None:
             if verrouillee is None:  # une autre livraison de la tâche a fini avant nous
                 return
             # Écrit par WeasyPrint à l'instant : pas relu par le contrôle des dépôts (1 à 2 s
-            # sur un bilan de 80 pages, mesuré par bench/bilan.py).
+            # sur un bilan de 80 pages, mesuré par bench/bilan_annuel.py).
             document = document_deposer(
                 fichier=SimpleUploadedFile(
                     verrouillee.nom_fichier, pdf.contenu, content_type="application/pdf"
