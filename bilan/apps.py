@@ -13,7 +13,9 @@ class BilanConfig(AppConfig):
         from socle.navigation import Entree, ajouter
         from socle.permissions import regle_acces_documents
 
-        regle_acces_documents("bilan.VersionBilan")(peut_voir_version)
+        # Les brouillons ne sont qu'au secrétariat et aux co-présidents : la règle décide seule,
+        # même pour l'agent qui a `socle.view_document`.
+        regle_acces_documents("bilan.VersionBilan", prioritaire=True)(peut_voir_version)
         verbes.declarer(
             {
                 "bilan.version.demandee": _("Génération du bilan demandée"),

@@ -74,9 +74,9 @@ MATRICE = [
     ("get", BROUILLON_PRET + "avancement/", {}, BROUILLON),
     ("get", BROUILLON_PRET + "pdf/", {}, BROUILLON),
     ("get", ECHOUEE + "pdf/", {}, PERSONNE),  # pas de PDF
-    # Par le lien des documents du socle : l'agent lit tout document du portail
-    # (socle.view_document, qu'il administre), brouillons du bilan compris.
-    ("get", "/documents/{document_brouillon}/", {}, BROUILLON | {A: 302, G: 200}),
+    # Par le lien des documents du socle, la même règle : l'agent, qui lit les autres
+    # documents du portail (socle.view_document), ne lit pas un brouillon du bilan.
+    ("get", "/documents/{document_brouillon}/", {}, BROUILLON | {A: 302}),
     # La gestion et la demande d'une génération.
     ("get", "/bilans/gestion/", {}, GESTION),
     ("get", "/bilans/generer/", {}, POST_SEULEMENT),

@@ -134,6 +134,25 @@ def test_regle_d_acces_de_l_objet_rattache(client, professionnel, membre_college
         _REGLES_DOCUMENTS.pop("comptes.Invitation")
 
 
+def test_une_regle_prioritaire_decide_seule(client_de, professionnel, membre_college):
+    """Ni le déposant ni l'agent (socle.view_document) ne passent outre une règle prioritaire ;
+    le superutilisateur, si."""
+    invitation = InvitationFactory(invite_par=membre_college)
+    document = _document(professionnel, objet=invitation)
+    url = f"/documents/{document.pk}/"
+    assert client_de("agent").get(url).status_code == 200
+    regle_acces_documents("comptes.Invitation", prioritaire=True)(lambda u, inv: inv.invite_par_id == u.pk)
+    try:
+        assert client_de("agent").get(url).status_code == 404
+        assert client_de("superutilisateur").get(url).status_code == 200
+        assert client_de("professionnel").get(url).status_code == 404  # le déposant
+        assert client_de("membre_college").get(url).status_code == 200  # qui a invité
+    finally:
+        from socle.permissions import _REGLES_DOCUMENTS
+
+        _REGLES_DOCUMENTS.pop("comptes.Invitation")
+
+
 def test_x_accel_redirect_en_production(client, professionnel, settings):
     settings.DOCUMENTS_X_ACCEL_PREFIXE = "/_documents_prives/"
     document = _document(professionnel)
