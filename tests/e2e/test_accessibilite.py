@@ -71,3 +71,20 @@ def test_page_sans_violation(onglet, persona, modele, statut):
     url = modele.format(jeton=invitation_jeton(invitation), invitation=invitation.pk, agent=agent.pk)
     onglet.aller(url, statut=None if statut == 200 else statut)
     onglet.verifier_accessibilite()
+
+
+@pytest.mark.parametrize("largeur", [320, 1024, 1280, 1440])
+def test_le_menu_le_plus_long_ne_deborde_pas(onglet, superutilisateur, largeur):
+    """Le superutilisateur voit toutes les entrées du menu : à chaque largeur d'écran, elles
+    passent à la ligne (ou dans le menu replié) sans élargir la page (RGAA 10.11)."""
+    connecter(onglet, superutilisateur)
+    page = onglet.page
+    page.set_viewport_size({"width": largeur, "height": 800})
+    onglet.aller("/")
+    entrees = page.locator("#navigation .nav-link")
+    assert entrees.count() >= 10  # 8 entrées, les notifications, le menu du compte
+    assert page.evaluate("document.documentElement.scrollWidth") <= largeur
+    if largeur >= 992:  # menu déplié : chaque entrée est visible, à l'intérieur de l'écran
+        for i in range(entrees.count()):
+            boite = entrees.nth(i).bounding_box()
+            assert boite is not None and boite["x"] >= 0 and boite["x"] + boite["width"] <= largeur
