@@ -100,7 +100,7 @@ def charger(afficher: Callable[[str], Any] = print) -> bool:
         version, _cree = bilan_demander(annee=annee, acteur=secretariat, demo=True)
         # La génération, ici plutôt qu'attendue d'un worker ; la tâche mise en file à la
         # validation trouvera la version prête.
-        version_generer(version.pk)
+        version_generer(version.pk, genere_le=timezone.localtime(demande_le + timedelta(minutes=2)))
         version.refresh_from_db()
         if version.etat != EtatGeneration.PRETE or version.document_id is None:
             raise RuntimeError(f"Le bilan de démonstration n'a pas pu être généré : {version.erreur}")

@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from weasyprint import HTML
 
 from bilan.registre import ChiffreCle, ContenuSection, Section, sections
+from socle.graphiques import date_longue
 
 # PDF/A-3a : archivable (PDF/A) et balisé pour les lecteurs d'écran (niveau « a », accessible).
 VARIANTE_PDF = "pdf/a-3a"
@@ -65,13 +66,15 @@ def rassembler(annee: int, avancement: Avancement | None = None) -> Bilan:
 
 
 def html_du_bilan(bilan: Bilan, *, numero: int | None = None, genere_le: datetime | None = None) -> str:
+    genere_le = timezone.localtime(genere_le or timezone.now())
     return render_to_string(
         "bilan/pdf/bilan.html",
         {
             "bilan": bilan,
             "annee": bilan.annee,
             "numero": numero,
-            "genere_le": genere_le or timezone.localtime(),
+            "genere_le": genere_le,
+            "jour": date_longue(genere_le.date()),  # « 1er mars 2026 »
             "titre": _("Bilan annuel %(annee)s du Conseil de santé du Cotentin") % {"annee": bilan.annee},
         },
     )

@@ -3,7 +3,7 @@ tâche Celery), la relancer, adopter et transmettre une version."""
 
 import logging
 import time
-from datetime import date
+from datetime import date, datetime
 from typing import Any
 
 from django.conf import settings
@@ -120,8 +120,11 @@ def _avancer(version_id: int, etape: str, progression: int) -> None:
         time.sleep(settings.BILAN_PAUSE_ENTRE_ETAPES)
 
 
-def version_generer(version_id: int) -> None:
+def version_generer(version_id: int, *, genere_le: datetime | None = None) -> None:
     """Le travail de la tâche : idempotent et sûr si le worker meurt en route.
+
+    `genere_le` : la date écrite dans le PDF, maintenant par défaut (la démonstration, qui
+    date sa version dans le passé, y met la même date).
 
     Une version prête ou échouée n'est pas refaite (message livré deux fois). Une version
     « en cours » est reprise depuis le début : c'est le cas d'un worker tué, dont la tâche
@@ -147,7 +150,7 @@ def version_generer(version_id: int) -> None:
     try:
         bilan = rassembler(annee, lambda etape, pct: _avancer(version_id, etape, pct))
         _avancer(version_id, _("Mise en page"), 65)
-        html = html_du_bilan(bilan, numero=numero)
+        html = html_du_bilan(bilan, numero=numero, genere_le=genere_le)
         _avancer(version_id, _("Écriture du PDF/A"), 75)
         pdf = pdf_du_bilan(html)
         _avancer(version_id, _("Enregistrement"), 95)

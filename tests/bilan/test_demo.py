@@ -17,7 +17,7 @@ from bilan.registre import sections
 from conseil.demo import BILAN_ANNUEL
 from conseil.models import Reunion, StatutReunion, TypeInstance
 from financements.models import DemandeFinancement
-from socle.graphiques import nombre
+from socle.graphiques import date_longue, nombre
 from socle.models import Document, Evenement, Notification
 
 pytestmark = pytest.mark.django_db
@@ -78,6 +78,8 @@ def test_le_bilan_de_l_annee_passee_est_adopte_et_transmis(settings, django_capt
     assert len(PdfReader(io.BytesIO(contenu)).pages) == version.pages
     texte = _texte(contenu)
     assert f"Bilan annuel {annee}" in texte
+    # La couverture porte la date de la version, pas celle du chargement de la démonstration.
+    assert f"Version 1, établie le {date_longue(timezone.localtime(version.terminee_le).date())}" in texte
     for section in sections():
         assert " ".join(str(section.titre).split()) in texte, section.cle
 
