@@ -12,7 +12,7 @@ ARGS ?=
 RESSOURCE_EXTERNE := (src|srcset|poster)=[\"'](https?:)?//|<link[^>]+href=[\"'](https?:)?//
 
 .DEFAULT_GOAL := help
-.PHONY: help install run test lint check-deploy bench
+.PHONY: help install run test lint check-deploy bench pluriels
 
 help:
 	@echo "make run           le portail sur http://127.0.0.1:8000 (PostgreSQL et Redis embarqués si"
@@ -22,6 +22,7 @@ help:
 	@echo "make check-deploy  manage.py check --deploy avec des réglages de production"
 	@echo "make bench         les mesures de bench/"
 	@echo "make install       installe les dépendances de uv.lock"
+	@echo "make pluriels      réécrit le catalogue des pluriels français (après un ngettext ajouté)"
 
 install:
 	$(UV) sync --locked
@@ -38,6 +39,7 @@ lint: install
 	$(UV_RUN) mypy .
 	DJANGO_SETTINGS_MODULE=cotentin_sante.settings_test \
 	    $(LANCEUR) exec -- python manage.py makemigrations --check --dry-run
+	DJANGO_SETTINGS_MODULE=cotentin_sante.settings_test $(UV_RUN) python manage.py pluriels --check
 	@if grep -rnE --include='*.html' "$(RESSOURCE_EXTERNE)" templates */templates; then \
 	    echo "Ces gabarits chargent une ressource d'un autre hôte : servez-la depuis static/."; \
 	    exit 1; \
@@ -68,3 +70,7 @@ bench: install
 	if [ -z "$$scripts" ]; then echo "bench/ ne contient encore aucun script de mesure."; exit 0; fi; \
 	$(LANCEUR) exec --donnees var/bench -- \
 	    sh -c 'set -e; for script in "$$@"; do echo "== $$script"; python "$$script"; done' bench $$scripts
+
+# Le catalogue des pluriels français (locale/fr) : à refaire quand une chaîne à pluriel change.
+pluriels: install
+	DJANGO_SETTINGS_MODULE=cotentin_sante.settings_test $(UV_RUN) python manage.py pluriels
