@@ -72,7 +72,7 @@ def test_les_communes_de_l_agglomeration_sont_creees_avec_leurs_anciens_codes():
     # arrondissement sont ignorés ; Octeville-l'Avenel, citée par le classeur mais absente
     # du COG, est rejetée avec sa ligne du classeur.
     assert (
-        "23 lignes lues : 5 créés, 0 mis à jour, 0 inchangés, 5 ignorés (hors du territoire), 1 rejeté."
+        "23 lignes lues : 5 créés, 0 mis à jour, 0 inchangé, 5 ignorés (hors du territoire), 1 rejeté."
         in sortie
     )
     assert "Ligne 12 rejetée : Classeur des EPCI, ligne 12 : la commune 50384 (Octeville-l'Avenel)" in sortie
@@ -99,7 +99,7 @@ def test_un_second_import_ne_duplique_rien():
 
     sortie = importer(COG, EPCI, populations=POPULATIONS)
 
-    assert "0 créés, 0 mis à jour, 5 inchangés" in sortie
+    assert "0 créé, 0 mis à jour, 5 inchangés" in sortie
     assert dict(Commune.objects.values_list("code_insee", "pk")) == ids
     assert ImportFichier.objects.filter(statut=StatutImport.TERMINE).count() == 2
 

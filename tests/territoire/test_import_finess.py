@@ -33,7 +33,7 @@ SSIAD_VALOGNES = "500060405"
 SOURCE_LAMBERT_93 = "1,ATLASANTE,100,IGN,BD_ADRESSE,V2.2,LAMBERT_93"
 
 RESUME_PREMIER_IMPORT = (
-    "24 lignes lues : 7 créés, 0 mis à jour, 0 inchangés, 3 ignorés (hors du territoire), 5 rejetés."
+    "24 lignes lues : 7 créés, 0 mis à jour, 0 inchangé, 3 ignorés (hors du territoire), 5 rejetés."
 )
 
 
@@ -289,7 +289,7 @@ def test_un_second_passage_du_meme_fichier_ne_change_rien(territoire):
     assert (rapport["crees"], rapport["mis_a_jour"], rapport["inchanges"]) == (0, 0, 7)
     assert {s.finess: (s.pk, s.modifie_le) for s in Structure.objects.all()} == avant
     assert commande(FICHIER)[0] == (
-        "24 lignes lues : 0 créés, 0 mis à jour, 7 inchangés, 3 ignorés (hors du territoire), 5 rejetés."
+        "24 lignes lues : 0 créé, 0 mis à jour, 7 inchangés, 3 ignorés (hors du territoire), 5 rejetés."
     )
 
 
@@ -299,7 +299,7 @@ def test_un_fichier_plus_recent_met_a_jour_cree_et_signale_les_absents(territoir
     sortie = commande(FICHIER_SUIVANT)
 
     assert sortie[0] == (
-        "17 lignes lues : 1 créé, 4 mis à jour, 2 inchangés, 2 ignorés (hors du territoire), 0 rejetés."
+        "17 lignes lues : 1 créé, 4 mis à jour, 2 inchangés, 2 ignorés (hors du territoire), 0 rejeté."
     )
     assert (
         "1 établissement du territoire absent de ce fichier (fermé ?) : il reste dans l'annuaire." in sortie

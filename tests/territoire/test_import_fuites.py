@@ -47,7 +47,7 @@ def test_la_commande_affiche_le_resume_et_les_lignes_rejetees():
 
     attendue = f"une année de quatre chiffres entre 2000 et {timezone.localdate().year + 1} est attendue"
     assert sortie == [
-        "16 lignes lues : 7 créés, 0 mis à jour, 0 inchangés, 0 ignorés (hors du territoire), 7 rejetés.",
+        "16 lignes lues : 7 créés, 0 mis à jour, 0 inchangé, 0 ignoré (hors du territoire), 7 rejetés.",
         f"Ligne 8 rejetée : année « 1999 » : {attendue}",
         f"Ligne 9 rejetée : année « 24 » : {attendue}",
         "Ligne 10 rejetée : patients « 12,5 » : un nombre entier est attendu",
@@ -109,7 +109,7 @@ def test_un_fichier_a_virgules_met_a_jour_et_cree():
     sortie = commande(FICHIER_A_VIRGULES)
 
     assert sortie == [
-        "4 lignes lues : 1 créé, 1 mis à jour, 1 inchangé, 0 ignorés (hors du territoire), 0 rejetés."
+        "4 lignes lues : 1 créé, 1 mis à jour, 1 inchangé, 0 ignoré (hors du territoire), 0 rejeté."
     ]
     assert fuites()[(2024, "Cardiologie")] == (4210, 1100, "CHU de Caen")
     assert fuites()[(2024, "Gastro-entérologie, hépatologie")] == (1980, 420, "CHU de Caen")

@@ -99,7 +99,7 @@ def test_premier_import_du_territoire(territoire, chpc, laboratoire):
     sortie = importer(OCTOBRE)
 
     assert (
-        "25 lignes lues : 9 créés, 0 mis à jour, 0 inchangés, 6 ignorés (hors du territoire), 6 rejetés."
+        "25 lignes lues : 9 créés, 0 mis à jour, 0 inchangé, 6 ignorés (hors du territoire), 6 rejetés."
         in sortie
     )
     assert set(Professionnel.objects.values_list("rpps", flat=True)) == {
@@ -247,7 +247,7 @@ def test_un_second_import_du_meme_fichier_ne_change_rien(territoire, chpc):
 
     sortie = importer(OCTOBRE)
 
-    assert "0 créés, 0 mis à jour, 9 inchangés, 6 ignorés (hors du territoire), 6 rejetés." in sortie
+    assert "0 créé, 0 mis à jour, 9 inchangés, 6 ignorés (hors du territoire), 6 rejetés." in sortie
     assert dict(Professionnel.objects.values_list("rpps", "pk")) == professionnels
     assert set(
         LieuExercice.objects.values_list("pk", "professionnel_id", "identifiant_structure", "mode")
@@ -276,7 +276,7 @@ def test_un_professionnel_qui_revient_est_reactive(territoire):
     sortie = importer(OCTOBRE)
 
     assert (
-        "0 créés, 2 mis à jour, 7 inchangés, 6 ignorés (hors du territoire), 6 rejetés, 1 retiré." in sortie
+        "0 créé, 2 mis à jour, 7 inchangés, 6 ignorés (hors du territoire), 6 rejetés, 1 retiré." in sortie
     )
     assert pro(ROBERT).actif is True
     assert pro(LEROY).actif is False
@@ -291,7 +291,7 @@ def test_un_lieu_disparu_est_supprime_et_le_professionnel_mis_a_jour(territoire,
 
     sortie = importer(fichier)
 
-    assert "0 créés, 1 mis à jour, 8 inchangés" in sortie
+    assert "0 créé, 1 mis à jour, 8 inchangés" in sortie
     assert [lieu.commune.code_insee for lieu in lieux(PETIT)] == ["50129"]
 
 
