@@ -275,9 +275,7 @@ def test_un_professionnel_qui_revient_est_reactive(territoire):
 
     sortie = importer(OCTOBRE)
 
-    assert (
-        "0 créé, 2 mis à jour, 7 inchangés, 6 ignorés (hors du territoire), 6 rejetés, 1 retiré." in sortie
-    )
+    assert "0 créé, 2 mis à jour, 7 inchangés, 6 ignorés (hors du territoire), 6 rejetés, 1 retiré." in sortie
     assert pro(ROBERT).actif is True
     assert pro(LEROY).actif is False
 
