@@ -8,7 +8,6 @@ Les générations qui vont jusqu'au PDF passent par Celery en mode eager (les ra
 
 import datetime as dt
 from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -31,6 +30,7 @@ from socle.models import Document, Evenement, Notification
 from socle.workflows import TransitionRefusee
 from tests.bilan import factories as b
 from tests.conseil.factories import ConseilFactory, MandatFactory, seance_tenue
+from tests.socle.fichiers import stockes
 
 pytestmark = pytest.mark.django_db
 
@@ -196,17 +196,12 @@ def test_un_echec_a_l_enregistrement_ne_laisse_ni_document_ni_fichier(
 ):
     """Le PDF est écrit et son document déposé, puis la transaction finale échoue : la ligne du
     document est annulée avec elle, et son fichier retiré du stockage."""
-    from django.core.files.storage import storages
-
     from bilan import services
-
-    def fichiers() -> set[Path]:
-        return {p for p in Path(storages["documents"].location).rglob("*") if p.is_file()}
 
     def panne_a_la_fin(*args: Any, **kwargs: Any) -> None:
         raise RuntimeError("la base a refusé l'écriture")
 
-    avant = fichiers()
+    avant = stockes()
     monkeypatch.setattr(services, "_terminer", panne_a_la_fin)
     with django_capture_on_commit_callbacks(execute=True):
         version, _cree = bilan_demander(annee=ANNEE, acteur=secretariat)
@@ -215,7 +210,7 @@ def test_un_echec_a_l_enregistrement_ne_laisse_ni_document_ni_fichier(
     assert version.erreur == "La génération a échoué : la base a refusé l'écriture."
     assert (version.document_id, version.empreinte) == (None, "")
     assert not Document.objects.exists()
-    assert fichiers() == avant
+    assert stockes() == avant
 
 
 def test_seule_une_generation_echouee_se_relance(secretariat, copresident):

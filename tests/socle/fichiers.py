@@ -2,7 +2,9 @@
 
 import io
 import zipfile
+from pathlib import Path
 
+from django.core.files.storage import storages
 from django.core.files.uploadedfile import SimpleUploadedFile
 from pypdf import PdfWriter
 
@@ -35,3 +37,9 @@ def docx() -> bytes:
 
 def fichier(nom: str, contenu: bytes, type_annonce: str = "application/octet-stream") -> SimpleUploadedFile:
     return SimpleUploadedFile(nom, contenu, content_type=type_annonce)
+
+
+def stockes() -> set[Path]:
+    """Les fichiers présents dans le stockage des documents (pour vérifier qu'un échec n'en
+    laisse aucun derrière lui)."""
+    return {p for p in Path(storages["documents"].location).rglob("*") if p.is_file()}

@@ -71,17 +71,13 @@ def test_depot_enregistre_hors_des_fichiers_statiques_avec_empreinte_et_audit(pr
         document.fichier.url  # noqa: B018  (aucune URL publique)
 
 
-def _fichiers_stockes() -> set[Path]:
-    return {p for p in Path(storages["documents"].location).rglob("*") if p.is_file()}
-
-
 def test_depot_refuse_n_ecrit_rien(professionnel):
-    avant = _fichiers_stockes()
+    avant = fichiers.stockes()
     with pytest.raises(ValidationError):
         document_deposer(fichier=fichiers.fichier("x.pdf", b"pas un pdf"), acteur=professionnel)
     assert not Document.objects.exists()
     assert not Evenement.objects.exists()
-    assert _fichiers_stockes() == avant
+    assert fichiers.stockes() == avant
 
 
 def _document(proprietaire, objet=None):
@@ -185,8 +181,8 @@ def test_fichier_ecrit_puis_ligne_refusee_ne_laisse_pas_d_orphelin(professionnel
     def echoue(*args, **kwargs):
         raise RuntimeError("panne de la base")
 
-    avant = _fichiers_stockes()
+    avant = fichiers.stockes()
     monkeypatch.setattr(Document, "save", echoue)
     with pytest.raises(RuntimeError):
         document_deposer(fichier=fichiers.fichier("a.pdf", fichiers.pdf()), acteur=professionnel)
-    assert _fichiers_stockes() == avant
+    assert fichiers.stockes() == avant
