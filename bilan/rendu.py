@@ -13,10 +13,10 @@ from typing import Any
 from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from weasyprint import HTML
 
 from bilan.registre import ChiffreCle, ContenuSection, Section, sections
 from socle.graphiques import date_longue
+from socle.pdf import document_html
 
 # PDF/A-3a : archivable (PDF/A) et balisé pour les lecteurs d'écran (niveau « a », accessible).
 VARIANTE_PDF = "pdf/a-3a"
@@ -89,7 +89,7 @@ class PDF:
 def pdf_du_bilan(html: str) -> PDF:
     """WeasyPrint : mise en page puis écriture en PDF/A-3a (balises, langue, titre, métadonnées
     tirées de <html lang>, <title> et des <meta> du gabarit)."""
-    document = HTML(string=html).render(pdf_variant=VARIANTE_PDF)
+    document = document_html(html).render(pdf_variant=VARIANTE_PDF)
     contenu = document.write_pdf(pdf_variant=VARIANTE_PDF)
     if contenu is None:  # sans cible, write_pdf rend toujours des octets
         raise ValueError("WeasyPrint n'a rien écrit")
