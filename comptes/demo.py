@@ -1,6 +1,8 @@
 """Les comptes de démonstration : un par profil d'utilisateur du portail (DESIGN.md §2)."""
 
+from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
 from comptes.roles import Role
 
@@ -77,3 +79,46 @@ def tableau_des_comptes() -> str:
         "  (ou le code du moment : DJANGO_DEBUG=1 uv run python manage.py code_totp EMAIL)"
     )
     return "\n".join(lignes)
+
+
+def charger(afficher: Callable[[str], Any] = print) -> bool:
+    """Crée les comptes de démonstration absents ; faux si tous existent déjà.
+
+    Le mot de passe commun est haché une seule fois (PBKDF2 : un tiers de seconde par hachage)
+    et son empreinte donnée à chaque compte : ces comptes de démonstration partagent de toute
+    façon leur mot de passe, publié dans le README."""
+    from allauth.account.models import EmailAddress
+    from allauth.mfa.models import Authenticator
+    from allauth.mfa.recovery_codes.internal.auth import RecoveryCodes
+    from allauth.mfa.totp.internal.auth import TOTP
+    from django.contrib.auth.hashers import make_password
+    from django.contrib.auth.models import Group
+    from django.db import transaction
+
+    from comptes.models import Utilisateur
+    from comptes.roles import GROUPES
+
+    empreinte: str | None = None
+    crees = 0
+    with transaction.atomic():
+        for compte in COMPTES_DEMO:
+            utilisateur, cree = Utilisateur.objects.get_or_create(
+                email=compte.email,
+                defaults={"prenom": compte.prenom, "nom": compte.nom, "is_staff": compte.personnel},
+            )
+            if not cree:
+                continue
+            crees += 1
+            empreinte = empreinte or make_password(MOT_DE_PASSE_DEMO)
+            utilisateur.password = empreinte
+            utilisateur.save(update_fields=["password"])
+            utilisateur.groups.set(Group.objects.filter(name__in=[GROUPES[r] for r in compte.roles]))
+            EmailAddress.objects.create(
+                user=utilisateur, email=utilisateur.email, verified=True, primary=True
+            )
+            if compte.avec_mfa and not Authenticator.objects.filter(user=utilisateur).exists():
+                TOTP.activate(utilisateur, GRAINE_TOTP_DEMO)
+                RecoveryCodes.activate(utilisateur)
+    if crees:
+        afficher(f"{crees} compte(s) de démonstration créé(s).")
+    return bool(crees)

@@ -35,7 +35,6 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.html import escape
 from django.utils.text import slugify
-from weasyprint import HTML
 
 from comptes.demo import COMPTES_DEMO
 from comptes.models import Utilisateur
@@ -62,6 +61,7 @@ from conseil.models import (
 )
 from conseil.tasks import archiver_proces_verbal, envoyer_convocation
 from socle.models import Notification
+from socle.pdf import pdf_simple
 from socle.services import document_deposer
 from territoire.models import Axe, Structure
 
@@ -1028,9 +1028,9 @@ class _Chargement:
             '<body style="font-family: DejaVu Sans, sans-serif; font-size: 10pt">'
             f"<h1>Programme de travail {annee} : note d'étape</h1>{''.join(lignes)}</body></html>"
         )
-        contenu = HTML(string=html).write_pdf()
+        contenu = pdf_simple(html)
         document_deposer(
-            fichier=SimpleUploadedFile("note-etape-programme.pdf", bytes(contenu or b""), "application/pdf"),
+            fichier=SimpleUploadedFile("note-etape-programme.pdf", contenu, "application/pdf"),
             acteur=self.acteur,
             titre=f"Note d'étape du programme de travail {annee}",
             objet=point,

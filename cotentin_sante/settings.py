@@ -54,6 +54,9 @@ INSTALLED_APPS = [
     "college",
     "financements",
     "bilan",
+    # Le projet lui-même, pour la commande `demo` qui enchaîne les démonstrations de toutes
+    # les applications (cotentin_sante/demo.py).
+    "cotentin_sante",
 ]
 
 MIDDLEWARE = [

@@ -24,13 +24,13 @@ tâche mise en file après validation ne trouve ensuite plus rien à faire).
 
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
+from functools import cache
 from typing import Any
 
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import models, transaction
 from django.utils import timezone
 from django.utils.html import escape
-from weasyprint import HTML
 
 from college import services as college
 from college.models import Choix, Commentaire, Discussion, Electeur, Scrutin
@@ -57,6 +57,7 @@ from financements.models import (
 from financements.pdf import modele_de
 from financements.tasks import produire_courrier_decision, produire_recepisse
 from socle.models import Document, Evenement, Notification
+from socle.pdf import pdf_simple
 from territoire.demo import charger_besoins, rpps
 from territoire.models import BesoinTerritoire, Commune, ModeExercice, Professionnel, Projet
 
@@ -319,6 +320,17 @@ DATES = (
 )
 
 
+@cache
+def _pdf_de_la_piece(nature: str) -> bytes:
+    """Le PDF d'une pièce de démonstration, mis en page une fois par nature de pièce (il en faut
+    près de 150, tous semblables : WeasyPrint en prendrait plusieurs secondes)."""
+    html = (
+        f"<h1>{escape(NaturePiece(nature).label)}</h1>"
+        "<p>Document de démonstration du portail du Conseil de santé du Cotentin.</p>"
+    )
+    return pdf_simple(html)
+
+
 class _Chargement:
     def __init__(self) -> None:
         self.aujourd_hui = timezone.localdate()
@@ -387,14 +399,8 @@ class _Chargement:
 
     # --- Les étapes ------------------------------------------------------------------------
 
-    def _piece(self, nature: str, demande: DemandeFinancement) -> SimpleUploadedFile:
-        libelle = NaturePiece(nature).label
-        html = (
-            f"<h1>{escape(libelle)}</h1><p>{escape(demande.intitule)}</p>"
-            "<p>Document de démonstration du portail du Conseil de santé du Cotentin.</p>"
-        )
-        contenu = HTML(string=html).write_pdf()
-        return SimpleUploadedFile(f"{nature}.pdf", bytes(contenu or b""), content_type="application/pdf")
+    def _piece(self, nature: str) -> SimpleUploadedFile:
+        return SimpleUploadedFile(f"{nature}.pdf", _pdf_de_la_piece(nature), content_type="application/pdf")
 
     def brouillon(self, d: DemandeDemo, cree: datetime) -> DemandeFinancement:
         porteur = self._porteur(d.porteur, d.commune)
@@ -452,7 +458,7 @@ class _Chargement:
         natures = PIECES_EXIGEES if d.etape != S.BROUILLON else PIECES_EXIGEES[:4]
         for nature in natures:
             services.piece_deposer(
-                demande=demande, acteur=porteur, nature=nature, fichier=self._piece(nature, demande)
+                demande=demande, acteur=porteur, nature=nature, fichier=self._piece(nature)
             )
         self._dater(cree + timedelta(days=5))
         demande.refresh_from_db()
@@ -577,7 +583,7 @@ class _Chargement:
         demande = services.convention_signee_deposer(
             demande=demande,
             acteur=self.agent,
-            fichier=self._piece(NaturePiece.AUTRE, demande),
+            fichier=self._piece(NaturePiece.AUTRE),
             signee_le=timezone.localdate(signee),
             version=demande.version,
         )
@@ -640,7 +646,7 @@ class _Chargement:
                 demande=demande,
                 acteur=demande.porteur,
                 nature=NaturePiece.COMPLEMENT,
-                fichier=self._piece(NaturePiece.COMPLEMENT, demande),
+                fichier=self._piece(NaturePiece.COMPLEMENT),
             )
             demande = services.demande_transition(
                 demande=demande, vers=S.EN_INSTRUCTION, acteur=demande.porteur, version=demande.version
@@ -717,7 +723,7 @@ class _Chargement:
             demande=demande,
             acteur=demande.porteur,
             nature=NaturePiece.RAPPORT_FINAL,
-            fichier=self._piece(NaturePiece.RAPPORT_FINAL, demande),
+            fichier=self._piece(NaturePiece.RAPPORT_FINAL),
         )
         self._dater(self._jour(depot - 250, 14))
         return self.verser(demande, 2, self._jour(depot - 270, 10))
@@ -742,7 +748,7 @@ class _Chargement:
                 demande=demande,
                 acteur=demande.porteur,
                 nature=NaturePiece.COMPLEMENT,
-                fichier=self._piece(NaturePiece.COMPLEMENT, demande),
+                fichier=self._piece(NaturePiece.COMPLEMENT),
             )
             demande = services.demande_transition(
                 demande=demande, vers=S.EN_INSTRUCTION, acteur=demande.porteur, version=demande.version
@@ -794,7 +800,7 @@ class _Chargement:
                     demande=demande,
                     acteur=demande.porteur,
                     nature=NaturePiece.RAPPORT_FINAL,
-                    fichier=self._piece(NaturePiece.RAPPORT_FINAL, demande),
+                    fichier=self._piece(NaturePiece.RAPPORT_FINAL),
                 )
                 self._dater(le(190, 14))
                 jours = 200
