@@ -7,17 +7,23 @@ UV_RUN := $(UV) run --no-sync
 LANCEUR := $(UV_RUN) python -m cotentin_sante.lanceur
 # Arguments passés à pytest : make test ARGS="-k invitation -x"
 ARGS ?=
+# Processus de pytest-xdist : un par cœur (auto) ; PROCESSUS=0 pour tout dans un seul (pdb).
+# --dist loadgroup : les tests de la démonstration (tests/demonstration.py) vont au même
+# processus, qui la construit une seule fois.
+PROCESSUS ?= auto
+PYTEST := pytest -n $(PROCESSUS) --dist loadgroup
 
 # Un gabarit ne charge rien d'un autre hôte (CSP sans exception, vie privée des usagers).
 RESSOURCE_EXTERNE := (src|srcset|poster)=[\"'](https?:)?//|<link[^>]+href=[\"'](https?:)?//
 
 .DEFAULT_GOAL := help
-.PHONY: help install run test lint check-deploy bench pluriels
+.PHONY: help install run test test-rapide lint check-deploy bench pluriels
 
 help:
 	@echo "make run           le portail sur http://127.0.0.1:8000 (PostgreSQL et Redis embarqués si"
 	@echo "                   DATABASE_URL / REDIS_URL ne sont pas posées) ; Ctrl-C arrête tout"
-	@echo "make test          la suite de tests (make test ARGS='-k motif' pour en choisir)"
+	@echo "make test          la suite de tests, en parallèle (make test ARGS='-k motif' pour en choisir)"
+	@echo "make test-rapide   la suite sans les parcours dans le navigateur ni le vrai worker Celery"
 	@echo "make lint          ruff, mypy, migrations à jour, gabarits sans ressource externe"
 	@echo "make check-deploy  manage.py check --deploy avec des réglages de production"
 	@echo "make bench         les mesures de bench/"
@@ -31,7 +37,10 @@ run: install
 	$(LANCEUR) run
 
 test: install
-	$(LANCEUR) exec -- pytest $(ARGS)
+	$(LANCEUR) exec -- $(PYTEST) $(ARGS)
+
+test-rapide: install
+	$(LANCEUR) exec -- $(PYTEST) -m "not e2e and not integration" $(ARGS)
 
 lint: install
 	$(UV_RUN) ruff check .

@@ -1,10 +1,13 @@
 """Outils de test partagés."""
 
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from typing import Any
 
+import pytest
 from django.contrib.contenttypes.models import ContentType
-from django.db import connection
-from django.test import Client
+from django.db import connection, transaction
+from django.test import Client, TestCase
 from django.test.utils import CaptureQueriesContext
 
 
@@ -19,3 +22,45 @@ def compter_requetes(client: Client, url: str, methode: str = "get", **kwargs: A
         reponse = getattr(client, methode)(url, **kwargs)
     assert reponse.status_code in {200, 302}, (url, reponse.status_code)
     return len(requetes)
+
+
+@contextmanager
+def celery_en_mode_eager() -> Iterator[None]:
+    """Les tâches Celery s'exécutent dans le processus, au moment où elles sont mises en file."""
+    from cotentin_sante.celery import app
+
+    avant = app.conf.task_always_eager, app.conf.task_eager_propagates
+    app.conf.task_always_eager = app.conf.task_eager_propagates = True
+    try:
+        yield
+    finally:
+        app.conf.task_always_eager, app.conf.task_eager_propagates = avant
+
+
+def donnees_du_module(fabrique: Callable[[], Any]) -> Any:
+    """Fait de `fabrique` une fixture de module : les données qu'elle écrit le sont une fois pour
+    tous les tests du module, comme `TestCase.setUpTestData`.
+
+    Elle s'exécute dans une transaction ouverte pour tout le module et annulée à la fin ; chaque
+    test (`django_db`, non transactionnel) tourne dans un point de sauvegarde à l'intérieur, annulé
+    après lui : ce qu'un test écrit ne se voit pas dans le suivant. Les objets rendus sont
+    partagés : un test les lit (clés, comptes) et relit la base s'il lui faut leur état. Les
+    tâches que la fabrique met en file après validation s'exécutent à la fin de la fabrique,
+    dans le processus (Celery en mode « eager », comme pour chaque test).
+    """
+
+    @pytest.fixture(scope="module", name=fabrique.__name__)
+    def fixture(django_db_setup: None, django_db_blocker: Any) -> Iterator[Any]:
+        with django_db_blocker.unblock():
+            bloc = transaction.atomic()
+            bloc.__enter__()
+            try:
+                with celery_en_mode_eager(), TestCase.captureOnCommitCallbacks(execute=True):
+                    donnees = fabrique()
+                yield donnees
+            finally:
+                transaction.set_rollback(True)
+                bloc.__exit__(None, None, None)
+
+    fixture.__doc__ = fabrique.__doc__
+    return fixture
