@@ -20,8 +20,6 @@ from financements.models import DemandeFinancement
 from socle.graphiques import date_longue, nombre
 from socle.models import Document, Evenement, Notification
 
-pytestmark = pytest.mark.django_db
-
 
 def _texte(contenu: bytes) -> str:
     """Le texte du PDF, espaces (et retours à la ligne des cellules) ramenés à un seul."""
@@ -34,17 +32,13 @@ def _chiffre(version: VersionBilan, debut: str) -> str:
     return str(valeur)
 
 
-def test_le_bilan_de_l_annee_passee_est_adopte_et_transmis(settings, django_capture_on_commit_callbacks):
-    settings.DEBUG = True
-    sortie = io.StringIO()
-
-    # Les tâches mises en file pendant la commande s'exécutent ensuite (Celery en mode eager) :
-    # celle de la génération trouve la version prête et ne refait rien.
-    with django_capture_on_commit_callbacks(execute=True):
-        call_command("demo", stdout=sortie)
-
+def test_le_bilan_de_l_annee_passee_est_adopte_et_transmis(
+    demonstration, settings, django_capture_on_commit_callbacks
+):
+    # Les tâches mises en file pendant l'étape du bilan se sont exécutées à sa fin (Celery en
+    # mode eager) : celle de la génération a trouvé la version prête et n'a rien refait.
     annee = timezone.localdate().year - 1
-    assert f"Bilan annuel {annee} de démonstration : version 1 générée" in sortie.getvalue()
+    assert f"Bilan annuel {annee} de démonstration : version 1 générée" in demonstration.sortie
     bilan = BilanAnnuel.objects.get(annee=annee)
     assert bilan.demo
     [version] = bilan.versions.all()
@@ -101,6 +95,7 @@ def test_le_bilan_de_l_annee_passee_est_adopte_et_transmis(settings, django_capt
     assert f"FIN-{annee}-" in texte
 
     # Rejouée, la commande ne crée pas de seconde version.
+    settings.DEBUG = True
     documents = Document.objects.count()
     sortie = io.StringIO()
     with django_capture_on_commit_callbacks(execute=True):
@@ -110,6 +105,7 @@ def test_le_bilan_de_l_annee_passee_est_adopte_et_transmis(settings, django_capt
     assert BilanAnnuel.objects.get().versions.get().statut == StatutBilan.TRANSMIS_CC
 
 
+@pytest.mark.django_db
 def test_pas_de_bilan_de_demonstration_a_cote_d_un_vrai():
     annee = timezone.localdate().year - 1
     BilanAnnuel.objects.create(annee=annee)

@@ -1,6 +1,8 @@
 """Les scrutins de démonstration passent par les services du Collège : des scrutins clos de
 chaque type dans l'année passée, un avis ouvert où Marc Guérin a un vote à donner, une
-discussion."""
+discussion.
+
+Lu dans la démonstration complète, construite une fois par session (tests/demonstration.py)."""
 
 from datetime import timedelta
 
@@ -21,28 +23,14 @@ from college.models import (
     Texte,
     TypeScrutin,
 )
-from conseil import demo as conseil_demo
 from conseil.models import Mandat, PointOrdreDuJour, Reunion, TypeInstance
 from socle.models import Evenement, Notification
-from territoire import demo as territoire_demo
-from tests.conseil.test_demo import _comptes_de_demonstration
-
-pytestmark = pytest.mark.django_db
 
 
-def _charger_le_conseil() -> None:
-    _comptes_de_demonstration()
-    territoire_demo.charger(nombre=20, afficher=lambda _message: None)
-    assert conseil_demo.charger(afficher=lambda _message: None)
-
-
-def test_les_scrutins_de_demonstration(django_capture_on_commit_callbacks):
-    _charger_le_conseil()
-    messages: list[str] = []
-
-    with django_capture_on_commit_callbacks(execute=True):
-        assert demo.charger(afficher=messages.append) is True
-
+@pytest.mark.demonstration("college")
+def test_les_scrutins_de_demonstration(demonstration):
+    assert demonstration.chargees["college"] is True
+    messages = [ligne for ligne in demonstration.sortie.splitlines() if ligne.startswith("Scrutins")]
     assert len(messages) == 1 and messages[0].startswith("Scrutins de démonstration chargés")
     maintenant = timezone.now()
     college = demo.college_de_demonstration()
@@ -139,6 +127,7 @@ def test_les_scrutins_de_demonstration(django_capture_on_commit_callbacks):
     assert len(messages) == 1
 
 
+@pytest.mark.django_db
 def test_pas_de_scrutins_sans_college_de_demonstration():
     messages: list[str] = []
     assert demo.charger(afficher=messages.append) is False

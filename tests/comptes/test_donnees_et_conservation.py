@@ -2,13 +2,11 @@ import json
 from datetime import timedelta
 
 import pytest
-from allauth.mfa.models import Authenticator
 from axes.models import AccessLog
 from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.utils import timezone
 
-from comptes.demo import COMPTES_DEMO, MOT_DE_PASSE_DEMO
 from comptes.models import Invitation, StatutInvitation, Utilisateur
 from comptes.tasks import appliquer_durees_conservation
 from socle.models import Evenement, FrequenceNotifications, Notification
@@ -141,35 +139,3 @@ def test_demo_refusee_sans_debug(settings):
     with pytest.raises(CommandError, match="Refusé"):
         call_command("demo")
     assert not Utilisateur.objects.exists()
-
-
-def test_demo_idempotente_un_compte_par_persona(settings, capsys):
-    settings.DEBUG = True
-    call_command("demo")
-    call_command("demo")
-    sortie = capsys.readouterr().out
-    assert "5 compte(s) de démonstration créé(s)." in sortie
-    assert "Comptes de démonstration déjà présents." in sortie
-    assert "Territoire de démonstration déjà présent." in sortie
-    assert "Conseil de santé de démonstration déjà présent." in sortie
-    assert "Scrutins de démonstration déjà présents." in sortie
-    # Les cinq comptes où l'on se connecte ; les autres membres des instances du Conseil de
-    # démonstration n'ont pas de mot de passe utilisable.
-    connectables = [u for u in Utilisateur.objects.all() if u.has_usable_password()]
-    assert sorted(u.email for u in connectables) == sorted(c.email for c in COMPTES_DEMO)
-    assert len(COMPTES_DEMO) == 5
-    for compte in COMPTES_DEMO:
-        utilisateur = Utilisateur.objects.get(email=compte.email)
-        assert utilisateur.email.endswith("@demo.cotentin.fr")
-        assert utilisateur.check_password(MOT_DE_PASSE_DEMO)
-        assert Authenticator.objects.filter(user=utilisateur, type="totp").exists() is compte.avec_mfa
-
-
-def test_code_totp_de_demo(settings, capsys):
-    settings.DEBUG = True
-    call_command("demo")
-    capsys.readouterr()
-    call_command("code_totp", "agent@demo.cotentin.fr")
-    assert capsys.readouterr().out.strip().isdigit()
-    with pytest.raises(CommandError):
-        call_command("code_totp", "professionnel@demo.cotentin.fr")

@@ -1,4 +1,6 @@
-"""Le Conseil de démonstration passe par les services du Conseil et se marque « démo »."""
+"""Le Conseil de démonstration passe par les services du Conseil et se marque « démo ».
+
+Lu dans la démonstration complète, construite une fois par session (tests/demonstration.py)."""
 
 import pytest
 from django.core import mail
@@ -29,37 +31,18 @@ from conseil.models import (
 )
 from conseil.selectors import prochaines_reunions, reunions_visibles_par
 from socle.models import Document, Notification
-from territoire import demo as territoire_demo
 from territoire.models import Axe
-from tests.comptes.factories import UtilisateurFactory
 from tests.conseil.factories import ConseilFactory
 
-pytestmark = pytest.mark.django_db
 
-
-def _comptes_de_demonstration() -> dict[str, Utilisateur]:
-    """Les comptes que `manage.py demo` crée avant le territoire et le Conseil."""
-    return {
-        compte.email: UtilisateurFactory(
-            email=compte.email,
-            prenom=compte.prenom,
-            nom=compte.nom,
-            is_staff=compte.personnel,
-            roles=compte.roles,
-        )
-        for compte in COMPTES_DEMO
-    }
-
-
-def test_le_conseil_de_demonstration(django_capture_on_commit_callbacks):
-    comptes = _comptes_de_demonstration()
-    territoire_demo.charger(nombre=20, afficher=lambda _message: None)
-    messages: list[str] = []
-
-    with django_capture_on_commit_callbacks(execute=True):
-        assert demo.charger(afficher=messages.append) is True
-
-    assert len(messages) == 1 and messages[0].startswith("Conseil de santé de démonstration chargé")
+@pytest.mark.demonstration("conseil")
+def test_le_conseil_de_demonstration(demonstration):
+    comptes = {c.email: Utilisateur.objects.get(email=c.email) for c in COMPTES_DEMO}
+    assert demonstration.chargees["conseil"] is True
+    [message] = [ligne for ligne in demonstration.sortie.splitlines() if ligne.startswith("Conseil de santé")]
+    assert message.startswith("Conseil de santé de démonstration chargé")
+    # Les courriels partis pendant l'étape du Conseil (les tâches de l'étape s'exécutent à sa fin).
+    courriels = demonstration.courriels["conseil"]
     maintenant = timezone.now()
     assert Instance.objects.count() == 5  # le Conseil, le Collège, trois groupes de travail
     # L'année passée, pleine : trois plénières et deux réunions par groupe ; cette année, de zéro
@@ -195,12 +178,13 @@ def test_le_conseil_de_demonstration(django_capture_on_commit_callbacks):
 
     # Les convocations à venir sont parties (courriel et notification) ; rien pour le passé.
     a_venir = Participation.objects.filter(reunion__in=[prochaine, reunion_de_groupe])
-    assert len(mail.outbox) == a_venir.count()
-    assert all("Convocation : " in courriel.subject for courriel in mail.outbox)
+    assert len(courriels) == a_venir.count()
+    assert all("Convocation : " in courriel.subject for courriel in courriels)
     assert Notification.objects.filter(destinataire=marc, verbe="conseil.reunion.convoquee").count() == 2
     assert not Notification.objects.filter(verbe="conseil.proces_verbal.adopte", lue_le__isnull=True).exists()
 
     # Une seconde fois : rien ne change.
+    messages: list[str] = []
     comptes_avant = (
         Instance.objects.count(),
         Mandat.objects.count(),
@@ -213,6 +197,7 @@ def test_le_conseil_de_demonstration(django_capture_on_commit_callbacks):
     )
 
 
+@pytest.mark.django_db
 def test_pas_de_conseil_de_demonstration_a_cote_d_un_vrai():
     ConseilFactory()
     messages: list[str] = []

@@ -1,14 +1,14 @@
 """Les demandes de financement de démonstration passent par les services : une à chaque étape,
 aux dates passées, d'autres déposées et décidées dans l'année passée, sans doublon au second
-chargement."""
+chargement.
+
+Lu dans la démonstration complète, construite une fois par session (tests/demonstration.py)."""
 
 import pytest
 from django.utils import timezone
 
-from college import demo as college_demo
 from college.models import Electeur, StatutScrutin
 from comptes.models import Utilisateur
-from conseil import demo as conseil_demo
 from financements import demo
 from financements.eligibilite import manquements_de
 from financements.models import (
@@ -24,21 +24,9 @@ from financements.models import (
 )
 from financements.selectors import demandes_visibles_par
 from socle.models import Document, Evenement, Notification
-from territoire import demo as territoire_demo
 from territoire.models import BesoinTerritoire
-from tests.conseil.test_demo import _comptes_de_demonstration
-
-pytestmark = pytest.mark.django_db
 
 SOPHIE = "professionnel@demo.cotentin.fr"
-
-
-def _charger_le_college() -> None:
-    _comptes_de_demonstration()
-    # Un annuaire assez grand pour les équipes des demandes de cette année et de la passée.
-    territoire_demo.charger(nombre=150, afficher=lambda _message: None)
-    assert conseil_demo.charger(afficher=lambda _message: None)
-    assert college_demo.charger(afficher=lambda _message: None)
 
 
 def _comptes() -> tuple[int, ...]:
@@ -53,13 +41,10 @@ def _comptes() -> tuple[int, ...]:
     )
 
 
-def test_les_demandes_de_demonstration(django_capture_on_commit_callbacks):
-    _charger_le_college()
-    messages: list[str] = []
-
-    with django_capture_on_commit_callbacks(execute=True):
-        assert demo.charger(afficher=messages.append) is True
-
+@pytest.mark.demonstration("financements")
+def test_les_demandes_de_demonstration(demonstration):
+    assert demonstration.chargees["financements"] is True
+    messages = [ligne for ligne in demonstration.sortie.splitlines() if ligne.startswith("Demandes")]
     assert len(messages) == 1 and messages[0].startswith("Demandes de financement de démonstration chargées")
     demandes = DemandeFinancement.objects.filter(demo=True)
     assert set(demandes.values_list("statut", flat=True)) == set(StatutDemande.values)
@@ -150,6 +135,7 @@ def test_les_demandes_de_demonstration(django_capture_on_commit_callbacks):
     assert len(messages) == 1
 
 
+@pytest.mark.django_db
 def test_pas_de_demandes_sans_college_de_demonstration():
     messages: list[str] = []
     assert demo.charger(afficher=messages.append) is False

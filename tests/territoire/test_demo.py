@@ -1,10 +1,13 @@
-"""Le territoire de démonstration passe par les vrais importeurs et se marque « démo »."""
+"""Le territoire de démonstration passe par les vrais importeurs et se marque « démo ».
+
+Lu dans la démonstration complète, construite une fois par session (tests/demonstration.py)."""
 
 import io
 from datetime import date
 
 import pytest
 
+from comptes.models import Utilisateur
 from territoire import demo
 from territoire.models import (
     Appartenance,
@@ -21,14 +24,12 @@ from territoire.models import (
 )
 from tests.comptes.factories import UtilisateurFactory
 
-pytestmark = pytest.mark.django_db
 
-
-def test_le_territoire_de_demonstration(settings):
-    compte = UtilisateurFactory(email="membre.college@demo.cotentin.fr")
-    messages: list[str] = []
-
-    assert demo.charger(nombre=80, afficher=messages.append) is True
+@pytest.mark.demonstration("territoire")
+def test_le_territoire_de_demonstration(demonstration):
+    # Le compte existait avant le territoire (les comptes sont la première étape).
+    compte = Utilisateur.objects.get(email="membre.college@demo.cotentin.fr")
+    assert demonstration.chargees["territoire"] is True
 
     assert Commune.objects.count() == len(demo.COMMUNES)
     assert PoleDeProximite.objects.count() == len(demo.POLES)
@@ -53,21 +54,33 @@ def test_le_territoire_de_demonstration(settings):
     guerin = Professionnel.objects.get(rpps=demo.rpps(990_002))
     assert guerin.compte_id == compte.pk
     assert (guerin.nom, guerin.prenom, guerin.mode_exercice) == ("GUERIN", "Marc", "mixte")
-    assert Professionnel.objects.get(rpps=demo.rpps(990_001)).compte is None
+    for email, rang, *_reste in demo.PERSONNES_DES_COMPTES:
+        assert Professionnel.objects.get(rpps=demo.rpps(rang)).compte == Utilisateur.objects.get(email=email)
     assert Fuite.objects.count() == 4 * len(demo.FUITES)  # 2022 à 2025
     assert Projet.objects.filter(nature=Projet.Nature.PSLA).exists()
     # Tout est marqué comme donnée de démonstration.
     for modele in (PoleDeProximite, Commune, Structure, Professionnel, Fuite, ImportFichier, Projet):
         assert not modele.objects.filter(demo=False).exists(), modele
-    assert messages == [messages[0]] and "Territoire de démonstration chargé" in messages[0]
+    [message] = [ligne for ligne in demonstration.sortie.splitlines() if "Territoire" in ligne]
+    assert message.startswith("Territoire de démonstration chargé")
 
 
-def test_le_territoire_ne_se_charge_qu_une_fois():
-    assert demo.charger(nombre=20, afficher=lambda _message: None) is True
+@pytest.mark.demonstration("territoire")
+def test_le_territoire_ne_se_charge_qu_une_fois(demonstration):
     professionnels = Professionnel.objects.count()
 
     assert demo.charger(nombre=20, afficher=lambda _message: None) is False
     assert Professionnel.objects.count() == professionnels
+
+
+@pytest.mark.django_db
+def test_une_fiche_reste_sans_compte_quand_le_compte_n_existe_pas():
+    compte = UtilisateurFactory(email="membre.college@demo.cotentin.fr")
+
+    assert demo.charger(nombre=20, afficher=lambda _message: None) is True
+
+    assert Professionnel.objects.get(rpps=demo.rpps(990_002)).compte_id == compte.pk
+    assert Professionnel.objects.get(rpps=demo.rpps(990_001)).compte is None
 
 
 def test_le_fichier_rpps_national_a_le_format_officiel():
