@@ -8,7 +8,8 @@ import pytest
 from comptes.jetons import invitation_jeton
 from socle.services import document_deposer
 from tests.comptes.factories import InvitationFactory
-from tests.conftest import PERSONAS
+from tests.conftest import PERSONAS, client_connecte, personas
+from tests.outils import donnees_du_module
 from tests.socle import fichiers
 
 A, P, M, C, S, G, SU = (
@@ -71,15 +72,20 @@ MATRICE = [
 ]
 
 
+@donnees_du_module
+def monde() -> tuple[dict, dict]:
+    """Les comptes, une invitation et un document, écrits une fois pour tout le module."""
+    comptes = personas()
+    invitation = InvitationFactory(invite_par=comptes[G])
+    document = document_deposer(fichier=fichiers.fichier("note.pdf", fichiers.pdf()), acteur=comptes[P])
+    cles = {"invitation": invitation.pk, "jeton": invitation_jeton(invitation), "document": document.pk}
+    return comptes, cles
+
+
 @pytest.mark.django_db
 @pytest.mark.parametrize("persona", PERSONAS)
 @pytest.mark.parametrize(("methode", "modele", "attendus"), MATRICE, ids=[f"{m} {u}" for m, u, _ in MATRICE])
-def test_matrice_des_droits(request, client_de, persona, methode, modele, attendus):
-    agent = request.getfixturevalue("agent")
-    invitation = InvitationFactory(invite_par=agent)
-    document = document_deposer(
-        fichier=fichiers.fichier("note.pdf", fichiers.pdf()), acteur=request.getfixturevalue("professionnel")
-    )
-    url = modele.format(invitation=invitation.pk, jeton=invitation_jeton(invitation), document=document.pk)
-    reponse = getattr(client_de(persona), methode)(url)
+def test_matrice_des_droits(monde, persona, methode, modele, attendus):
+    comptes, cles = monde
+    reponse = getattr(client_connecte(comptes.get(persona)), methode)(modele.format(**cles))
     assert reponse.status_code == attendus[persona]

@@ -17,7 +17,8 @@ import pytest
 
 from bilan.models import EtatGeneration
 from tests.bilan import factories as b
-from tests.conftest import PERSONAS
+from tests.conftest import PERSONAS, client_connecte, personas
+from tests.outils import donnees_du_module
 
 A, P, M, C, S, G, SU = (
     PERSONAS  # anonyme, professionnel, membre, co-président, secrétariat, agent, superutilisateur
@@ -104,6 +105,23 @@ MATRICE = [
 ]
 
 
+@donnees_du_module
+def monde() -> tuple[dict, dict]:
+    """Les comptes et les versions du bilan de la matrice, écrits une fois pour tout le module."""
+    comptes = personas()
+    seance = b.seance_du_conseil()
+    transmise = b.transmise_cc(2024, reunion=seance)
+    b.adoptee(2024, reunion=seance)
+    brouillon = b.version_prete(2024)
+    b.version(2025, etat=EtatGeneration.ECHOUEE)
+    cles = {
+        "document_publie": transmise.document_id,
+        "document_brouillon": brouillon.document_id,
+        "brouillon": brouillon.pk,
+    }
+    return comptes, cles
+
+
 @pytest.mark.django_db
 @pytest.mark.parametrize("persona", PERSONAS)
 @pytest.mark.parametrize(
@@ -111,18 +129,10 @@ MATRICE = [
     MATRICE,
     ids=[f"{m} {u}{' ' + '&'.join(d) if d else ''}" for m, u, d, _ in MATRICE],
 )
-def test_matrice_des_droits_du_bilan(client_de, persona, methode, modele, donnees, attendus):
-    seance = b.seance_du_conseil()
-    transmise = b.transmise_cc(2024, reunion=seance)
-    b.adoptee(2024, reunion=seance)
-    brouillon = b.version_prete(2024)
-    b.version(2025, etat=EtatGeneration.ECHOUEE)
-    url = modele.format(
-        document_publie=transmise.document_id,
-        document_brouillon=brouillon.document_id,
-        brouillon=brouillon.pk,
-    )
-    client = client_de(persona)
+def test_matrice_des_droits_du_bilan(monde, persona, methode, modele, donnees, attendus):
+    comptes, cles = monde
+    url = modele.format(**cles)
+    client = client_connecte(comptes.get(persona))
     reponse = getattr(client, methode)(url, donnees) if methode == "post" else getattr(client, methode)(url)
     assert reponse.status_code == attendus[persona]
     if reponse.status_code == 302 and persona == A:

@@ -13,8 +13,9 @@ from college.models import TypeScrutin
 from conseil.models import RoleMandat
 from tests.college.factories import DiscussionFactory, ScrutinFactory, TexteFactory, membres_votants
 from tests.comptes.factories import UtilisateurFactory
-from tests.conftest import PERSONAS
+from tests.conftest import PERSONAS, client_connecte, personas
 from tests.conseil.factories import CollegeFactory, MandatFactory
+from tests.outils import donnees_du_module
 
 A, P, M, C, S, G, SU = PERSONAS
 HC, MD = "hors_corps", "mandataire"
@@ -100,29 +101,14 @@ MATRICE = [
 ]
 
 
-@pytest.fixture
-def college(db):
-    return CollegeFactory()
-
-
-@pytest.fixture
-def hors_corps(college):
-    return MandatFactory(instance=college, role=RoleMandat.SUPPLEANT, siege=1).personne
-
-
-@pytest.fixture
-def mandataire(college):
-    return MandatFactory(instance=college, role=RoleMandat.TITULAIRE, siege=2).personne
-
-
-@pytest.mark.django_db
-@pytest.mark.parametrize("persona", TOUS)
-@pytest.mark.parametrize(("methode", "modele", "attendus"), MATRICE, ids=[f"{m} {u}" for m, u, _ in MATRICE])
-def test_matrice_des_droits_du_college(request, client_de, college, persona, methode, modele, attendus):
-    secretariat = request.getfixturevalue("secretariat")
-    membre = request.getfixturevalue("membre_college")
-    mandataire = request.getfixturevalue("mandataire")
-    request.getfixturevalue("hors_corps")
+@donnees_du_module
+def monde() -> tuple[dict, dict]:
+    """Les comptes, scrutins et discussions de la matrice, écrits une fois pour tout le module."""
+    comptes = personas()
+    college = CollegeFactory()
+    secretariat, membre = comptes[S], comptes[M]
+    comptes[HC] = MandatFactory(instance=college, role=RoleMandat.SUPPLEANT, siege=1).personne
+    mandataire = comptes[MD] = MandatFactory(instance=college, role=RoleMandat.TITULAIRE, siege=2).personne
     MandatFactory(instance=college, personne=membre, role=RoleMandat.TITULAIRE, siege=3)
     mandant = UtilisateurFactory()
     MandatFactory(instance=college, personne=mandant, role=RoleMandat.TITULAIRE, siege=4)
@@ -138,26 +124,28 @@ def test_matrice_des_droits_du_college(request, client_de, college, persona, met
     services.scrutin_clore(scrutin=clos, acteur=secretariat, motif="Séance levée")
     discussion = DiscussionFactory(instance=college)
     commentaire = services.commentaire_publier(discussion=discussion, auteur=membre, texte="Bonjour")
-    url = modele.format(
-        ouvert=ouvert.pk,
-        preparation=preparation.pk,
-        clos=clos.pk,
-        texte=TexteFactory(instance=college).pk,
-        discussion=discussion.pk,
-        commentaire=commentaire.pk,
-    ).replace("?pour=1", "")
-    donnees = {"pour": str(mandant.pk)} if "?pour=1" in modele else {}
+    cles = {
+        "ouvert": ouvert.pk,
+        "preparation": preparation.pk,
+        "clos": clos.pk,
+        "texte": TexteFactory(instance=college).pk,
+        "discussion": discussion.pk,
+        "commentaire": commentaire.pk,
+        "mandant": mandant.pk,
+    }
+    return comptes, cles
 
-    client = client_de(persona) if persona in PERSONAS else _client_de(request, persona)
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("persona", TOUS)
+@pytest.mark.parametrize(("methode", "modele", "attendus"), MATRICE, ids=[f"{m} {u}" for m, u, _ in MATRICE])
+def test_matrice_des_droits_du_college(monde, persona, methode, modele, attendus):
+    comptes, cles = monde
+    url = modele.format(**cles).replace("?pour=1", "")
+    donnees = {"pour": str(cles["mandant"])} if "?pour=1" in modele else {}
+
+    client = client_connecte(comptes.get(persona))
     reponse = getattr(client, methode)(url, donnees) if methode == "post" else getattr(client, methode)(url)
     assert reponse.status_code == attendus[persona]
     if reponse.status_code == 302 and persona == A:
         assert reponse["Location"].startswith(("/comptes/login/", "/admin/login/"))
-
-
-def _client_de(request, persona):
-    from django.test import Client
-
-    client = Client()
-    client.force_login(request.getfixturevalue(persona))
-    return client

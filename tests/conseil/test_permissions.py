@@ -10,7 +10,7 @@ import pytest
 
 from conseil.models import JetonCalendrier, RoleMandat, StatutProgramme
 from conseil.services import programme_adopter
-from tests.conftest import PERSONAS
+from tests.conftest import PERSONAS, client_connecte, personas
 from tests.conseil.factories import (
     ConseilFactory,
     GroupeFactory,
@@ -22,6 +22,7 @@ from tests.conseil.factories import (
     ReunionFactory,
     seance_convoquee,
 )
+from tests.outils import donnees_du_module
 
 A, P, M, C, S, G, SU = (
     PERSONAS  # anonyme, professionnel, membre, co-président, secrétariat, agent, superutilisateur
@@ -135,12 +136,11 @@ MATRICE = [
 ]
 
 
-@pytest.mark.django_db
-@pytest.mark.parametrize("persona", PERSONAS)
-@pytest.mark.parametrize(("methode", "modele", "attendus"), MATRICE, ids=[f"{m} {u}" for m, u, _ in MATRICE])
-def test_matrice_des_droits_du_conseil(request, client_de, persona, methode, modele, attendus):
-    secretariat = request.getfixturevalue("secretariat")
-    membre = request.getfixturevalue("membre_college")
+@donnees_du_module
+def monde() -> tuple[dict, dict]:
+    """Les comptes, séances, groupes et programmes de la matrice, écrits une fois pour le module."""
+    comptes = personas()
+    secretariat, membre = comptes[S], comptes[M]
     conseil = ConseilFactory()
     MandatFactory(instance=conseil, personne=membre, role=RoleMandat.TITULAIRE)
     MandatFactory(instance=conseil)
@@ -153,19 +153,27 @@ def test_matrice_des_droits_du_conseil(request, client_de, persona, methode, mod
     programme_adopter(programme=adopte, adopte_en=convoquee, acteur=secretariat)
     assert adopte.statut == StatutProgramme.ADOPTE
     projet = ProgrammeFactory(annee=2026)
-    url = modele.format(
-        conseil=conseil.pk,
-        autre_instance=InstanceFactory().pk,
-        convoquee=convoquee.pk,
-        planifiee=planifiee.pk,
-        point=convoquee.points.get().pk,
-        groupe=groupe.pk,
-        livrable=livrable.pk,
-        adopte=adopte.annee,
-        projet=projet.annee,
-        jeton=JetonCalendrier.objects.create(utilisateur=membre).jeton,
-    )
-    reponse = getattr(client_de(persona), methode)(url)
+    cles = {
+        "conseil": conseil.pk,
+        "autre_instance": InstanceFactory().pk,
+        "convoquee": convoquee.pk,
+        "planifiee": planifiee.pk,
+        "point": convoquee.points.get().pk,
+        "groupe": groupe.pk,
+        "livrable": livrable.pk,
+        "adopte": adopte.annee,
+        "projet": projet.annee,
+        "jeton": JetonCalendrier.objects.create(utilisateur=membre).jeton,
+    }
+    return comptes, cles
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("persona", PERSONAS)
+@pytest.mark.parametrize(("methode", "modele", "attendus"), MATRICE, ids=[f"{m} {u}" for m, u, _ in MATRICE])
+def test_matrice_des_droits_du_conseil(monde, persona, methode, modele, attendus):
+    comptes, cles = monde
+    reponse = getattr(client_connecte(comptes.get(persona)), methode)(modele.format(**cles))
     assert reponse.status_code == attendus[persona]
     if reponse.status_code == 302 and persona == A:
         # Vers la connexion du portail, ou celle de l'administration.

@@ -7,13 +7,15 @@ son avis. L'agglomération (secrétariat, agent, superutilisateur) ne voit pas l
 """
 
 import pytest
+from django.test import TestCase
 
 from financements import services
 from financements.models import NaturePiece
 from tests.college.factories import membres_votants
-from tests.conftest import PERSONAS
+from tests.conftest import PERSONAS, client_connecte, personas
 from tests.conseil.factories import CollegeFactory, MandatFactory
 from tests.financements import factories as f
+from tests.outils import donnees_du_module
 
 A, P, M, C, S, G, SU = PERSONAS
 PO, CO = "porteur", "coporteur"
@@ -82,31 +84,27 @@ MATRICE = [
 ]
 
 
-@pytest.mark.django_db
-@pytest.mark.parametrize("persona", TOUS)
-@pytest.mark.parametrize(("methode", "modele", "attendus"), MATRICE, ids=[f"{m} {u}" for m, u, _ in MATRICE])
-def test_matrice_des_droits_des_financements(
-    request, client_de, django_capture_on_commit_callbacks, persona, methode, modele, attendus
-):
-    agent = request.getfixturevalue("agent")
-    membre = request.getfixturevalue("membre_college")
-    copresident = request.getfixturevalue("copresident")
+@donnees_du_module
+def monde() -> tuple[dict, dict]:
+    """Les comptes et les demandes de la matrice, écrits une fois pour tout le module."""
+    comptes = personas()
     college = CollegeFactory()
-    for personne in (membre, copresident):
+    for personne in (comptes[M], comptes[C]):
         MandatFactory(instance=college, personne=personne)
     membres_votants(college, 2)
 
-    porteur = f.porteur_liberal(email="porteur@exemple.fr")
-    coporteur = f.porteur_liberal(email="coporteur@exemple.fr")
+    porteur = comptes[PO] = f.porteur_liberal(email="porteur@exemple.fr")
+    coporteur = comptes[CO] = f.porteur_liberal(email="coporteur@exemple.fr")
 
     def avec_coporteur(demande):
         invitation = services.coporteur_inviter(demande=demande, acteur=porteur, email=coporteur.email)
         services.coporteur_repondre(coporteur=invitation, acteur=coporteur, accepte=True)
         return demande
 
+    agent = comptes[G]
     brouillon = avec_coporteur(f.brouillon(porteur))
     instruite = avec_coporteur(f.brouillon_complet(porteur, intitule="Pôle de santé de Valognes"))
-    with django_capture_on_commit_callbacks(execute=True):
+    with TestCase.captureOnCommitCallbacks(execute=True):
         instruite = services.demande_deposer(demande=instruite, acteur=porteur, version=instruite.version)
     instruite = services.instructeur_designer(
         demande=instruite, acteur=agent, instructeur=agent, version=instruite.version
@@ -114,25 +112,24 @@ def test_matrice_des_droits_des_financements(
     instruite.refresh_from_db()
     avis = f.soumise_a_l_avis(agent, intitule="Centre de santé de la Hague")
     pieces = {p.nature: p.document_id for p in avis.pieces.all()}
+    cles = {
+        "brouillon": brouillon.pk,
+        "instruite": instruite.pk,
+        "avis": avis.pk,
+        "projet_de_sante": pieces[NaturePiece.PROJET_SANTE],
+        "rib": pieces[NaturePiece.RIB],
+        "recepisse": instruite.recepisse_id,
+    }
+    return comptes, cles
 
-    url = modele.format(
-        brouillon=brouillon.pk,
-        instruite=instruite.pk,
-        avis=avis.pk,
-        projet_de_sante=pieces[NaturePiece.PROJET_SANTE],
-        rib=pieces[NaturePiece.RIB],
-        recepisse=instruite.recepisse_id,
-    )
-    client = client_de(persona) if persona in PERSONAS else _client_de(request, persona, locals())
-    reponse = getattr(client, methode)(url)
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("persona", TOUS)
+@pytest.mark.parametrize(("methode", "modele", "attendus"), MATRICE, ids=[f"{m} {u}" for m, u, _ in MATRICE])
+def test_matrice_des_droits_des_financements(monde, persona, methode, modele, attendus):
+    comptes, cles = monde
+    client = client_connecte(comptes.get(persona))
+    reponse = getattr(client, methode)(modele.format(**cles))
     assert reponse.status_code == attendus[persona]
     if reponse.status_code == 302 and persona == A:
         assert reponse["Location"].startswith(("/comptes/login/", "/admin/login/"))
-
-
-def _client_de(request, persona, comptes):
-    from django.test import Client
-
-    client = Client()
-    client.force_login(comptes[persona])
-    return client

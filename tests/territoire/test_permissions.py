@@ -7,7 +7,8 @@ des imports ; toute nouvelle page y entre avec sa règle.
 import pytest
 
 from territoire.models import ImportFichier, TypeImport
-from tests.conftest import PERSONAS
+from tests.conftest import PERSONAS, client_connecte, personas
+from tests.outils import donnees_du_module
 from tests.territoire.factories import (
     CommuneFactory,
     FuiteFactory,
@@ -86,26 +87,32 @@ MATRICE = [
 ]
 
 
-@pytest.mark.django_db
-@pytest.mark.parametrize("persona", PERSONAS)
-@pytest.mark.parametrize(("methode", "modele", "attendus"), MATRICE, ids=[f"{m} {u}" for m, u, _ in MATRICE])
-def test_matrice_des_droits_du_territoire(request, client_de, persona, methode, modele, attendus):
+@donnees_du_module
+def monde() -> tuple[dict, dict]:
+    """Les comptes et les fiches de la matrice, écrits une fois pour tout le module."""
+    comptes = personas()
     structure = StructureFactory()
     professionnel = ProfessionnelFactory()
     LieuExerciceFactory(professionnel=professionnel, structure=structure)
     inactif = ProfessionnelFactory(actif=False)
     FuiteFactory()
-    import_fichier = ImportFichier.objects.create(
-        type=TypeImport.RPPS, lance_par=request.getfixturevalue("agent")
-    )
-    url = modele.format(
-        professionnel=professionnel.pk,
-        inactif=inactif.pk,
-        structure=structure.pk,
-        commune=CommuneFactory().pk,
-        import_fichier=import_fichier.pk,
-    )
-    reponse = getattr(client_de(persona), methode)(url)
+    import_fichier = ImportFichier.objects.create(type=TypeImport.RPPS, lance_par=comptes["agent"])
+    cles = {
+        "professionnel": professionnel.pk,
+        "inactif": inactif.pk,
+        "structure": structure.pk,
+        "commune": CommuneFactory().pk,
+        "import_fichier": import_fichier.pk,
+    }
+    return comptes, cles
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("persona", PERSONAS)
+@pytest.mark.parametrize(("methode", "modele", "attendus"), MATRICE, ids=[f"{m} {u}" for m, u, _ in MATRICE])
+def test_matrice_des_droits_du_territoire(monde, persona, methode, modele, attendus):
+    comptes, cles = monde
+    reponse = getattr(client_connecte(comptes.get(persona)), methode)(modele.format(**cles))
     assert reponse.status_code == attendus[persona]
     if reponse.status_code == 302:
         # Vers la connexion du portail, ou celle de l'administration pour qui n'en est pas.
