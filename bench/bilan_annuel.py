@@ -1042,8 +1042,8 @@ def processus_weasyprint(chemin_html: str) -> None:
 
 def compter_requetes(annee: int) -> tuple[int, dict[str, int]]:
     """Les requêtes de `rassembler(annee)`, et celles de chaque section."""
-    from bilan.registre import sections
     from bilan.rendu import rassembler
+    from socle.bilan import sections
 
     rassembler(annee)  # chauffe : types de contenu, traductions mis en cache
     with CaptureQueriesContext(connection) as requetes:
@@ -1094,7 +1094,7 @@ def mediane(valeurs: Sequence[float]) -> float:
 
 
 def main() -> None:
-    from bilan.registre import sections
+    from socle.bilan import sections
 
     with base_de_mesure() as nom_base, tempfile.TemporaryDirectory(prefix="bench-bilan-") as nom_dossier:
         dossier = Path(nom_dossier)

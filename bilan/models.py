@@ -4,7 +4,7 @@ prendre acte de ce bilan. Il sera ensuite transmis pour information au Conseil d
 développement. »
 
 Un `BilanAnnuel` par année ; chaque génération en est une `VersionBilan` : un PDF/A balisé
-écrit par Celery à partir des sections que chaque application apporte (`bilan/registre.py`),
+écrit par Celery à partir des sections que chaque application apporte (`socle/bilan.py`),
 avec son empreinte SHA-256. Deux cycles sur une version :
 - la génération (`etat`) : en attente → en cours → prête | échouée (relançable) ;
 - la vie du document (`statut`, workflow du socle) : brouillon → adopté en séance →

@@ -14,7 +14,7 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from bilan.registre import ChiffreCle, ContenuSection, Section, sections
+from socle.bilan import ChiffreCle, ContenuSection, Section, sections
 from socle.graphiques import date_longue
 from socle.pdf import document_html
 

@@ -34,10 +34,8 @@ def lecteurs_des_brouillons(version: VersionBilan, acteur: Any) -> Iterable[Any]
         groups__permissions__content_type__app_label="bilan",
     )
     copresidents = (
-        Mandat.objects.filter(
-            instance__type_instance=TypeInstance.CONSEIL, role=RoleMandat.COPRESIDENT, debut__lte=aujourd_hui
-        )
-        .exclude(fin__lt=aujourd_hui)
+        Mandat.objects.filter(instance__type_instance=TypeInstance.CONSEIL, role=RoleMandat.COPRESIDENT)
+        .en_cours(aujourd_hui)
         .values("personne")
     )
     return (

@@ -7,7 +7,6 @@ class CollegeConfig(AppConfig):
     verbose_name = _("Collège des professionnels : scrutins et discussions")
 
     def ready(self) -> None:
-        from bilan.registre import Section, ajouter_section
         from college import bilan, donnees, workflows  # noqa: F401  (enregistrent workflow et données)
         from college.liens import liens_des_points
         from college.proces_verbal import section
@@ -15,6 +14,7 @@ class CollegeConfig(AppConfig):
         from conseil.permissions import peut_voir_espace_conseil
         from conseil.services import ajouter_section_du_proces_verbal
         from socle import verbes
+        from socle.bilan import Section, ajouter_section
         from socle.navigation import Entree, ajouter
 
         ajouter_section_du_proces_verbal(section)

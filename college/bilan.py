@@ -27,10 +27,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from bilan.registre import ChiffreCle, ContenuSection, bornes_de_l_annee, jour_local
 from college.models import Discussion, Electeur, Emargement, Scrutin, StatutScrutin, Texte, TypeScrutin
 from college.proces_verbal import issue_en_mots
 from conseil.models import CategorieCollege, Mandat, PointOrdreDuJour, RoleMandat, TypeInstance
+from socle.bilan import ChiffreCle, ContenuSection, bornes_de_l_annee, jour_local
 from socle.graphiques import (
     POUR_CENT,
     Cellule,
@@ -148,9 +148,9 @@ def _composition(jour: date) -> tuple[Categorie, ...]:
     comptes: dict[tuple[str, str], int] = {
         (ligne["categorie"], ligne["role"]): ligne["n"]
         for ligne in Mandat.objects.filter(
-            instance__type_instance=TypeInstance.COLLEGE, role__in=ROLES_MEMBRES, debut__lte=jour
+            instance__type_instance=TypeInstance.COLLEGE, role__in=ROLES_MEMBRES
         )
-        .filter(Q(fin__isnull=True) | Q(fin__gte=jour))
+        .en_cours(jour)
         .order_by()
         .values("categorie", "role")
         .annotate(n=Count("id"))

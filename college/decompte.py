@@ -5,6 +5,7 @@ figées à son ouverture et du contenu de l'urne. N'importe qui peut refaire ce 
 partir de l'urne publiée.
 """
 
+import hashlib
 import random
 from collections import Counter
 from collections.abc import Iterable, Sequence
@@ -12,8 +13,24 @@ from dataclasses import dataclass, field
 from datetime import date
 from decimal import ROUND_CEILING, Decimal
 from fractions import Fraction
+from typing import Protocol
 
 from conseil.models import BaseMajorite, Departage
+
+
+class BulletinPublie(Protocol):
+    """Ce que l'urne publiée montre d'un bulletin (college.models.Bulletin)."""
+
+    recu: str
+    choix: str
+    candidats: list[int]
+
+
+def graine_du_tirage(bulletins: Iterable[BulletinPublie]) -> str:
+    """La graine d'un éventuel tirage au sort : l'empreinte de l'urne publiée, inconnue de
+    tous avant la clôture et recalculable par chacun après."""
+    lignes = sorted(f"{b.recu}:{b.choix}:{','.join(map(str, sorted(b.candidats)))}" for b in bulletins)
+    return hashlib.sha256("\n".join(lignes).encode()).hexdigest()
 
 
 class Issue:

@@ -26,7 +26,7 @@ from college.models import (
 )
 from conseil.models import Instance, Mandat, PointOrdreDuJour
 from conseil.permissions import voit_tout_le_conseil
-from conseil.selectors import mandats_en_cours_le, reunions_visibles_par
+from conseil.selectors import reunions_visibles_par
 
 
 def scrutins_visibles_par(utilisateur: Any) -> QuerySet[Scrutin]:
@@ -88,7 +88,7 @@ def est_membre_de_l_instance(utilisateur: Any, scrutin: Scrutin) -> bool:
     """Un mandat en cours dans l'instance du scrutin, quel que soit son rôle."""
     return (
         Mandat.objects.filter(instance_id=scrutin.instance_id, personne=utilisateur)
-        .filter(mandats_en_cours_le(timezone.localdate()))
+        .en_cours(timezone.localdate())
         .exists()
     )
 
@@ -204,7 +204,6 @@ def regles_figees(scrutin: Scrutin) -> decompte.Regles:
 def recompter(scrutin: Scrutin, bulletins: list[Bulletin]) -> dict[str, Any]:
     """Le résultat refait à partir des seuls bulletins publiés (et du corps électoral publié
     dans le résultat) : ce que chacun peut refaire à la main ou avec un tableur."""
-    from college.services import graine_du_tirage
 
     publie: dict[str, Any] = scrutin.resultat or {}
     electeurs = int(publie.get("electeurs", 0))
@@ -219,10 +218,10 @@ def recompter(scrutin: Scrutin, bulletins: list[Bulletin]) -> dict[str, Any]:
             electeurs=electeurs,
             bulletins=[b.candidats for b in bulletins],
             candidats=candidats,
-            graine=graine_du_tirage(bulletins),
+            graine=decompte.graine_du_tirage(bulletins),
             procurations=procurations,
         )
-        return resultat.en_json() | {"graine": graine_du_tirage(bulletins)}
+        return resultat.en_json() | {"graine": decompte.graine_du_tirage(bulletins)}
     choix = [b.choix for b in bulletins]
     if scrutin.type_scrutin == TypeScrutin.AVIS:
         return decompte.avis(regles, electeurs=electeurs, choix=choix, procurations=procurations).en_json()
@@ -240,8 +239,8 @@ SUJETS_DE_DISCUSSION = ("conseil.pointordredujour", "college.texte", "college.sc
 def _mandat_dans_l_instance(utilisateur: Any) -> Exists:
     """Un mandat en cours ou passé de `utilisateur` dans l'instance de la ligne."""
     return Exists(
-        Mandat.objects.filter(
-            instance=OuterRef("instance"), personne=utilisateur, debut__lte=timezone.localdate()
+        Mandat.objects.filter(instance=OuterRef("instance"), personne=utilisateur).commences(
+            timezone.localdate()
         )
     )
 
@@ -265,8 +264,8 @@ def instances_de_discussion(utilisateur: Any) -> QuerySet[Instance]:
         return instances.none()
     return instances.filter(
         Exists(
-            Mandat.objects.filter(
-                instance=OuterRef("pk"), personne=utilisateur, debut__lte=timezone.localdate()
+            Mandat.objects.filter(instance=OuterRef("pk"), personne=utilisateur).commences(
+                timezone.localdate()
             )
         )
     )

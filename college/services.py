@@ -6,7 +6,6 @@ d'erreur : seuls l'urne (sans votant, pour un scrutin secret) et le reçu affich
 au votant le portent.
 """
 
-import hashlib
 from collections.abc import Iterable, Sequence
 from datetime import datetime
 from typing import Any
@@ -42,7 +41,6 @@ from college.selectors import regles_figees
 from college.workflows import SCRUTIN
 from conseil.models import ROLES_DELIBERATIFS, Instance, Mandat, PointOrdreDuJour, Procuration, Reunion
 from conseil.permissions import est_gestionnaire, voit_tout_le_conseil
-from conseil.selectors import mandats_en_cours_le
 from socle.services import evenement_enregistrer, notifier
 from socle.workflows import transition
 
@@ -102,9 +100,7 @@ def scrutin_creer(
 def membres_votants(instance: Instance, jour: Any) -> list[Any]:
     """Les mandats à voix délibérative en cours le `jour` : le corps électoral possible."""
     return list(
-        instance.mandats.filter(mandats_en_cours_le(jour), role__in=ROLES_DELIBERATIFS).select_related(
-            "personne"
-        )
+        instance.mandats.en_cours(jour).filter(role__in=ROLES_DELIBERATIFS).select_related("personne")
     )
 
 
@@ -514,13 +510,6 @@ def bulletin_deposer(
 # --- Dépouillement ----------------------------------------------------------------------
 
 
-def graine_du_tirage(bulletins: Iterable[Bulletin]) -> str:
-    """La graine d'un éventuel tirage au sort : l'empreinte de l'urne publiée, inconnue de
-    tous avant la clôture et recalculable par chacun après."""
-    lignes = sorted(f"{b.recu}:{b.choix}:{','.join(map(str, sorted(b.candidats)))}" for b in bulletins)
-    return hashlib.sha256("\n".join(lignes).encode()).hexdigest()
-
-
 def resultat_calculer(scrutin: Scrutin) -> dict[str, Any]:
     """Le résultat à partir de l'urne et des règles figées. Quatre requêtes."""
     bulletins = list(Bulletin.objects.filter(scrutin=scrutin).only("recu", "choix", "candidats"))
@@ -531,7 +520,7 @@ def resultat_calculer(scrutin: Scrutin) -> dict[str, Any]:
     regles = regles_figees(scrutin)
     if scrutin.type_scrutin == TypeScrutin.ELECTION:
         candidatures = list(scrutin.candidatures.select_related("personne"))
-        graine = graine_du_tirage(bulletins)
+        graine = decompte.graine_du_tirage(bulletins)
         resultat = decompte.election(
             regles,
             electeurs=len(votants),
@@ -724,9 +713,11 @@ def peut_participer(utilisateur: Any, instance_id: int) -> bool:
         return True
     if not (utilisateur is not None and utilisateur.is_authenticated and utilisateur.is_active):
         return False
-    return Mandat.objects.filter(
-        instance_id=instance_id, personne=utilisateur, debut__lte=timezone.localdate()
-    ).exists()
+    return (
+        Mandat.objects.filter(instance_id=instance_id, personne=utilisateur)
+        .commences(timezone.localdate())
+        .exists()
+    )
 
 
 def _verifier_participant(utilisateur: Any, instance_id: int) -> None:

@@ -7,16 +7,12 @@ class ConseilConfig(AppConfig):
     verbose_name = _("Conseil de santé")
 
     def ready(self) -> None:
-        from bilan.registre import Section, ajouter_section
         from comptes.roles import ajouter_fournisseur
         from conseil import bilan, donnees, workflows  # noqa: F401  (enregistrent workflows et données)
-        from conseil.permissions import (
-            peut_voir_document_de_point,
-            peut_voir_document_de_reunion,
-            peut_voir_espace_conseil,
-            roles_des_mandats,
-        )
+        from conseil.permissions import peut_voir_espace_conseil, roles_des_mandats
+        from conseil.selectors import peut_voir_document_de_point, peut_voir_document_de_reunion
         from socle import verbes
+        from socle.bilan import Section, ajouter_section
         from socle.navigation import Entree, ajouter
         from socle.permissions import regle_acces_documents
 

@@ -20,7 +20,6 @@ from typing import Any
 from django.db.models import Count, Q, Sum
 from django.utils.translation import gettext as _
 
-from bilan.registre import ChiffreCle, ContenuSection, bornes_de_l_annee, jour_local
 from conseil.models import (
     GroupeDeTravail,
     Livrable,
@@ -36,6 +35,7 @@ from conseil.models import (
     TypeInstance,
 )
 from conseil.selectors import BaseProgression
+from socle.bilan import ChiffreCle, ContenuSection, bornes_de_l_annee, jour_local
 from socle.graphiques import (
     POUR_CENT,
     TIRET_CADRATIN,

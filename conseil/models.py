@@ -11,6 +11,7 @@ en PDF. Les groupes de travail ont leurs livrables ; le Conseil adopte chaque an
 import secrets
 from datetime import date
 from decimal import Decimal
+from typing import Any
 
 from django.conf import settings
 from django.contrib.postgres.constraints import ExclusionConstraint
@@ -156,6 +157,28 @@ class CategorieCollege(models.TextChoices):
     COORDINATION = "coordination", _("Structures de coordination")
 
 
+def mandat_en_cours(jour: date | Any, chemin: str = "") -> Q:
+    """La condition « le mandat couvre `jour` » : commencé ce jour ou avant, pas encore fini.
+
+    `jour` peut être une expression (`OuterRef("debut__date")`) ; `chemin` vise un mandat lié
+    (« mandats__ », « instance__mandats__ ») : les trois conditions portent alors sur le même
+    mandat, dans le même `filter()`."""
+    return Q(**{f"{chemin}debut__lte": jour}) & (
+        Q(**{f"{chemin}fin__isnull": True}) | Q(**{f"{chemin}fin__gte": jour})
+    )
+
+
+class MandatQuerySet(models.QuerySet["Mandat"]):
+    def en_cours(self, jour: date) -> "MandatQuerySet":
+        """Les mandats qui couvrent `jour`."""
+        return self.filter(mandat_en_cours(jour))
+
+    def commences(self, jour: date) -> "MandatQuerySet":
+        """Les mandats commencés au plus tard `jour`, en cours ou finis : ceux d'un membre
+        actuel ou passé d'une instance (qui lit encore ses discussions)."""
+        return self.filter(debut__lte=jour)
+
+
 class Mandat(models.Model):
     """Le siège d'une personne dans une instance, à un titre, pour une période."""
 
@@ -198,6 +221,8 @@ class Mandat(models.Model):
         help_text=_("Par exemple : « élu par le Collège le 12 mars 2026 »."),
     )
     demo = models.BooleanField(_("donnée de démonstration"), default=False)
+
+    objects = MandatQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("mandat")

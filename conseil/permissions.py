@@ -21,8 +21,8 @@ def roles_des_mandats(utilisateur: Any) -> set[str]:
     aujourd_hui = timezone.localdate()
     roles: set[str] = set()
     mandats = (
-        Mandat.objects.filter(personne=utilisateur, debut__lte=aujourd_hui, instance__active=True)
-        .exclude(fin__lt=aujourd_hui)
+        Mandat.objects.filter(personne=utilisateur, instance__active=True)
+        .en_cours(aujourd_hui)
         .values_list("instance__type_instance", "role")
     )
     for type_instance, role in mandats:
@@ -54,12 +54,6 @@ def peut_voir_espace_conseil(utilisateur: Any) -> bool:
     return voit_tout_le_conseil(utilisateur) or MEMBRE_D_UNE_INSTANCE in roles_de(utilisateur)
 
 
-def peut_voir_document_de_point(utilisateur: Any, point: Any) -> bool:
-    from conseil.selectors import reunions_visibles_par
-
-    return reunions_visibles_par(utilisateur).filter(pk=point.reunion_id).exists()
-
-
 def peut_modifier_livrable(utilisateur: Any, groupe: Any) -> bool:
     """Les co-pilotes tiennent l'avancement de leurs livrables ; le secrétariat aussi."""
     if not _connecte(utilisateur):
@@ -68,9 +62,3 @@ def peut_modifier_livrable(utilisateur: Any, groupe: Any) -> bool:
         groupe.copilote_agglomeration_id,
         groupe.copilote_professionnel_id,
     )
-
-
-def peut_voir_document_de_reunion(utilisateur: Any, reunion: Any) -> bool:
-    from conseil.selectors import reunions_visibles_par
-
-    return reunions_visibles_par(utilisateur).filter(pk=reunion.pk).exists()

@@ -7,7 +7,7 @@ from datetime import date, timedelta
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet, TextChoices
+from django.db.models import Count, Exists, OuterRef, Prefetch, QuerySet, TextChoices
 from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -27,13 +27,10 @@ from conseil.models import (
     StatutProgramme,
     StatutReunion,
     TypeInstance,
+    mandat_en_cours,
 )
 from conseil.permissions import voit_tout_le_conseil
 from socle.models import Document
-
-
-def mandats_en_cours_le(jour: date) -> Q:
-    return Q(debut__lte=jour) & (Q(fin__isnull=True) | Q(fin__gte=jour))
 
 
 def instances_visibles_par(utilisateur: Any) -> QuerySet[Instance]:
@@ -61,14 +58,22 @@ def reunions_visibles_par(utilisateur: Any) -> QuerySet[Reunion]:
     if not utilisateur.is_authenticated:
         return Reunion.objects.none()
     mandat_le_jour = Mandat.objects.filter(
-        instance=OuterRef("instance"),
-        personne=utilisateur,
-        debut__lte=OuterRef("debut__date"),
-    ).filter(Q(fin__isnull=True) | Q(fin__gte=OuterRef("debut__date")))
+        mandat_en_cours(OuterRef("debut__date")), instance=OuterRef("instance"), personne=utilisateur
+    )
     convoque = Participation.objects.filter(reunion=OuterRef("pk"), personne=utilisateur)
     return Reunion.objects.exclude(statut=StatutReunion.PLANIFIEE).filter(
         Exists(mandat_le_jour) | Exists(convoque)
     )
+
+
+def peut_voir_document_de_reunion(utilisateur: Any, reunion: Reunion) -> bool:
+    """Règle d'accès des documents d'une séance (socle.documents) : ceux qui voient la séance."""
+    return reunions_visibles_par(utilisateur).filter(pk=reunion.pk).exists()
+
+
+def peut_voir_document_de_point(utilisateur: Any, point: PointOrdreDuJour) -> bool:
+    """Règle d'accès des documents d'un point : ceux qui voient la séance du point."""
+    return reunions_visibles_par(utilisateur).filter(pk=point.reunion_id).exists()
 
 
 def get_reunion_pour(utilisateur: Any, pk: int) -> Reunion:
@@ -108,7 +113,7 @@ def points_avec_documents(reunion: Reunion) -> list[PointOrdreDuJour]:
 def membres_de(instance: Instance, jour: date) -> QuerySet[Mandat]:
     """Les mandats en cours le `jour` dans l'instance, avec la personne."""
     return (
-        instance.mandats.filter(mandats_en_cours_le(jour))
+        instance.mandats.en_cours(jour)
         .select_related("personne", "structure")
         .order_by("siege", "role", "personne__nom", "personne__prenom")
     )
@@ -203,9 +208,7 @@ def etat_des_livrables(livrables: Iterable[Livrable], jour: date) -> EtatDesLivr
 def groupes_pour_liste(utilisateur: Any, jour: date) -> QuerySet[GroupeDeTravail]:
     """Les groupes visibles avec `nombre_membres` (mandats en cours le `jour`) ; leurs
     livrables sont préchargés : deux requêtes, quel que soit le nombre de groupes."""
-    en_cours = Q(instance__mandats__debut__lte=jour) & (
-        Q(instance__mandats__fin__isnull=True) | Q(instance__mandats__fin__gte=jour)
-    )
+    en_cours = mandat_en_cours(jour, "instance__mandats__")
     return groupes_visibles_par(utilisateur).annotate(
         nombre_membres=Count("instance__mandats", filter=en_cours, distinct=True)
     )

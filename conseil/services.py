@@ -10,7 +10,6 @@ lève `ValidationError` avec un message en français, avant toute écriture.
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime
-from decimal import ROUND_CEILING, Decimal
 from typing import Any
 
 from django.conf import settings
@@ -44,6 +43,7 @@ from conseil.models import (
     TypeInstance,
     nouveau_jeton,
 )
+from conseil.quorum import Quorum, quorum_calculer, quorum_de
 from conseil.workflows import PROCES_VERBAL, PROGRAMME, REUNION
 from socle.services import apres_validation, evenement_enregistrer
 from socle.workflows import transition
@@ -154,89 +154,6 @@ def mandat_enregistrer(*, mandat: Mandat, acteur: Acteur) -> Mandat:
             },
         )
     return mandat
-
-
-def mandats_le(instance: Instance, jour: date) -> list[Mandat]:
-    return list(
-        instance.mandats.filter(debut__lte=jour)
-        .filter(Q(fin__isnull=True) | Q(fin__gte=jour))
-        .select_related("personne")
-    )
-
-
-# --- Quorum --------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Quorum:
-    membres: int
-    presents: int
-    representes: int
-    requis: int
-    compte_procurations: bool
-
-    @property
-    def comptes(self) -> int:
-        return self.presents + (self.representes if self.compte_procurations else 0)
-
-    @property
-    def atteint(self) -> bool:
-        return self.comptes >= self.requis
-
-
-def quorum_requis(*, membres: int, part: Decimal) -> int:
-    """« La moitié au moins des membres » : l'arrondi se fait vers le haut (5 sur 9 pour 0,50)."""
-    return int((Decimal(membres) * part).to_integral_value(rounding=ROUND_CEILING))
-
-
-def quorum_calculer(*, reunion: Reunion) -> Quorum:
-    """Le quorum d'une séance d'après les présences relevées et les procurations.
-
-    Comptent les sièges à voix délibérative (co-présidents, titulaires) en cours le jour de
-    la séance. Un siège est présent si son titulaire l'est, ou à défaut son suppléant ; il
-    est représenté si son titulaire a donné procuration à un membre présent. Trois requêtes,
-    quel que soit le nombre de membres.
-    """
-    jour = timezone.localdate(reunion.debut)
-    instance = reunion.instance
-    mandats = mandats_le(instance, jour)
-    presents_ids = set(
-        reunion.participations.filter(presence=Presence.PRESENT).values_list("personne_id", flat=True)
-    )
-    procurations = dict(reunion.procurations.values_list("mandant_id", "mandataire_id"))
-    suppleants = {m.siege: m.personne_id for m in mandats if m.role == RoleMandat.SUPPLEANT}
-    membres = presents = representes = 0
-    for mandat in mandats:
-        if mandat.role not in ROLES_DELIBERATIFS:
-            continue
-        membres += 1
-        if mandat.personne_id in presents_ids:
-            presents += 1
-        elif mandat.siege is not None and suppleants.get(mandat.siege) in presents_ids:
-            presents += 1
-        elif procurations.get(mandat.personne_id) in presents_ids:
-            representes += 1
-    return Quorum(
-        membres=membres,
-        presents=presents,
-        representes=representes,
-        requis=quorum_requis(membres=membres, part=instance.quorum_part),
-        compte_procurations=instance.quorum_compte_procurations,
-    )
-
-
-def quorum_de(reunion: Reunion) -> Quorum:
-    """Le quorum figé d'une séance close, calculé en direct sinon."""
-    if reunion.quorum_fige:
-        return Quorum(
-            membres=reunion.quorum_membres or 0,
-            presents=reunion.quorum_presents or 0,
-            representes=reunion.quorum_representes or 0,
-            requis=reunion.quorum_requis or 0,
-            # La règle de la séance, figée avec elle : changer l'instance ensuite ne la réécrit pas.
-            compte_procurations=bool(reunion.quorum_compte_procurations),
-        )
-    return quorum_calculer(reunion=reunion)
 
 
 # --- Séances et ordre du jour ----------------------------------------------------------
@@ -466,7 +383,9 @@ def convocation_envoyer(*, reunion: Reunion, acteur: Acteur, motif_retard: str =
             )
         mandats = [
             m
-            for m in mandats_le(verrouillee.instance, timezone.localdate(verrouillee.debut))
+            for m in verrouillee.instance.mandats.en_cours(
+                timezone.localdate(verrouillee.debut)
+            ).select_related("personne")
             if m.role in ROLES_CONVOQUES
         ]
         if not mandats:
@@ -550,7 +469,7 @@ def mandataires_possibles(reunion: Reunion, mandant: Any) -> list[Any]:
     jour = timezone.localdate(reunion.debut)
     mandats = [
         m
-        for m in mandats_le(reunion.instance, jour)
+        for m in reunion.instance.mandats.en_cours(jour).select_related("personne")
         if m.role in (*ROLES_DELIBERATIFS, RoleMandat.SUPPLEANT)
         and m.personne_id != getattr(mandant, "pk", None)
     ]
@@ -580,7 +499,7 @@ def _verifier_procuration(reunion: Reunion, mandant: Any, mandataire: Any) -> Pa
     if mandant.pk == mandataire.pk:
         raise ValidationError({"mandataire": _("On ne se donne pas procuration à soi-même.")})
     jour = timezone.localdate(reunion.debut)
-    mandats = {m.personne_id: m for m in mandats_le(instance, jour)}
+    mandats = {m.personne_id: m for m in instance.mandats.en_cours(jour).select_related("personne")}
     mandat_du_mandant = mandats.get(mandant.pk)
     if mandat_du_mandant is None or mandat_du_mandant.role not in ROLES_DELIBERATIFS:
         raise ValidationError(

@@ -16,6 +16,7 @@ from conseil.models import (
     TypeInstance,
 )
 from conseil.permissions import est_gestionnaire
+from conseil.quorum import quorum_calculer
 from socle.workflows import Transition, Workflow, systeme
 
 
@@ -54,8 +55,6 @@ def _presences_relevees(reunion: Reunion) -> str | None:
 
 
 def _figer_quorum(reunion: Reunion, acteur: Any) -> Iterable[str]:
-    from conseil.services import quorum_calculer
-
     quorum = quorum_calculer(reunion=reunion)
     reunion.quorum_membres = quorum.membres
     reunion.quorum_presents = quorum.presents

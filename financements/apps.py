@@ -7,7 +7,6 @@ class FinancementsConfig(AppConfig):
     verbose_name = _("Financements des projets d'exercice coordonné")
 
     def ready(self) -> None:
-        from bilan.registre import Section, ajouter_section
         from financements import bilan, donnees, workflows  # noqa: F401  (enregistrent workflow et données)
         from financements.permissions import (
             peut_voir_document_de_demande,
@@ -17,6 +16,7 @@ class FinancementsConfig(AppConfig):
         from financements.verbes import declarer_les_verbes
         from financements.views.porteur import voit_mes_demandes
         from socle import verbes
+        from socle.bilan import Section, ajouter_section
         from socle.navigation import Entree, ajouter
         from socle.permissions import regle_acces_documents
 

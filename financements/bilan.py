@@ -54,7 +54,6 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from bilan.registre import ChiffreCle, ContenuSection, bornes_de_l_annee
 from financements.eligibilite import euros
 from financements.models import (
     STATUTS_FINANCES,
@@ -68,6 +67,7 @@ from financements.models import (
     TypeDemande,
 )
 from financements.selectors import avec_montants
+from socle.bilan import ChiffreCle, ContenuSection, bornes_de_l_annee
 from socle.graphiques import (
     ESPACE_INSECABLE,
     TIRET_CADRATIN,

@@ -1,6 +1,7 @@
 from typing import Any
 
 import redis
+from celery import current_app
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
@@ -87,8 +88,6 @@ def document(request: RequetePortail, pk: int) -> HttpResponseBase:
 @require_GET
 def sante(request: HttpRequest) -> JsonResponse:
     """200 seulement si PostgreSQL, Redis et au moins un worker Celery répondent."""
-    from cotentin_sante.celery import app
-
     etats: dict[str, str] = {}
     try:
         with connection.cursor() as curseur:
@@ -102,7 +101,8 @@ def sante(request: HttpRequest) -> JsonResponse:
     except Exception as erreur:
         etats["redis"] = f"erreur : {type(erreur).__name__}"
     try:
-        reponses = app.control.ping(timeout=1.0)
+        # L'application Celery du projet (cotentin_sante/celery.py), sans l'importer d'ici.
+        reponses = current_app.control.ping(timeout=1.0)
         etats["celery"] = "ok" if reponses else "erreur : aucun worker ne répond"
     except Exception as erreur:
         etats["celery"] = f"erreur : {type(erreur).__name__}"

@@ -21,8 +21,9 @@ from django.utils.translation import gettext_lazy as _
 
 # Les importeurs s'enregistrent dans IMPORTEURS en s'important.
 import territoire.importeurs  # noqa: F401
-from territoire.importeurs.base import ETAPES, IMPORTEURS, Rapport
+from territoire.importeurs.base import ETAPES, IMPORTEURS
 from territoire.models import ImportFichier, StatutImport, TypeImport
+from territoire.rapport import Rapport
 from territoire.services import import_demander
 
 GABARIT = "admin/territoire/importfichier/change_form.html"

@@ -36,8 +36,8 @@ class TerritoireConfig(AppConfig):
 
     def ready(self) -> None:
         post_migrate.connect(declarer_cout_des_trigrammes, sender=self)
-        from bilan.registre import Section, ajouter_section
         from socle import verbes
+        from socle.bilan import Section, ajouter_section
         from socle.navigation import Entree, ajouter
         from territoire import bilan, donnees, workflows  # noqa: F401  (enregistrent le workflow et les données)
         from territoire.permissions import peut_voir_annuaire, peut_voir_indicateurs

@@ -24,7 +24,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from bilan.registre import ChiffreCle, ContenuSection
+from socle.bilan import ChiffreCle, ContenuSection
 from socle.graphiques import TIRET_CADRATIN, date_longue, nombre, pourcentage
 from territoire.indicateurs import (
     GENERALISTES,

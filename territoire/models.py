@@ -16,6 +16,7 @@ from django.db.models.functions import Coalesce, Concat, Lower, Now
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from territoire.rapport import Rapport
 from territoire.validateurs import (
     valider_code_insee,
     valider_finess,
@@ -629,8 +630,6 @@ class ImportFichier(models.Model):
     @property
     def resume(self) -> str:
         """Le rapport en une phrase (vide tant que l'import n'est pas terminé)."""
-        from territoire.importeurs.base import Rapport
-
         return Rapport.depuis_json(self.rapport).resume() if self.rapport else ""
 
 

@@ -27,11 +27,11 @@ from territoire.importeurs.base import (
     ETAPES,
     FichierRefuse,
     Fichiers,
-    Rapport,
     date_dans_le_nom,
     importeur_pour,
 )
 from territoire.models import Commune, ImportFichier, PoleDeProximite, StatutImport
+from territoire.rapport import Rapport
 
 logger = logging.getLogger(__name__)
 
@@ -204,24 +204,28 @@ def import_executer(
 
 
 def _terminer(import_fichier: ImportFichier, rapport: Rapport) -> ImportFichier:
-    ImportFichier.objects.filter(pk=import_fichier.pk).update(
-        rapport=rapport.en_json(), progression=100, etape=""
-    )
-    import_fichier.refresh_from_db()
-    transition(
-        import_fichier,
-        vers=StatutImport.TERMINE,
-        acteur=None,
-        donnees={
-            "crees": rapport.crees,
-            "mis_a_jour": rapport.mis_a_jour,
-            "inchanges": rapport.inchanges,
-            "ignores": rapport.ignores,
-            "rejetes": rapport.rejetes,
-            "retires": rapport.retires,
-        },
-    )
-    _supprimer_fichiers(import_fichier)
+    # Terminé et sans fichiers dans la même transaction : qui lit « terminé » ne voit plus de
+    # fichier déposé (la page de l'import, le registre RGPD).
+    with transaction.atomic():
+        ImportFichier.objects.filter(pk=import_fichier.pk).update(
+            rapport=rapport.en_json(), progression=100, etape=""
+        )
+        import_fichier.refresh_from_db()
+        transition(
+            import_fichier,
+            vers=StatutImport.TERMINE,
+            acteur=None,
+            donnees={
+                "crees": rapport.crees,
+                "mis_a_jour": rapport.mis_a_jour,
+                "inchanges": rapport.inchanges,
+                "ignores": rapport.ignores,
+                "rejetes": rapport.rejetes,
+                "retires": rapport.retires,
+            },
+        )
+        deposes = _oublier_fichiers(import_fichier)
+    _effacer(deposes)
     _rafraichir_les_statistiques()
     return import_fichier
 
@@ -246,24 +250,35 @@ def _rafraichir_les_statistiques() -> None:
 
 
 def _echouer(import_fichier: ImportFichier, message: str) -> ImportFichier:
-    ImportFichier.objects.filter(pk=import_fichier.pk).update(erreur=message, etape="")
-    import_fichier.refresh_from_db()
-    transition(import_fichier, vers=StatutImport.ECHOUE, acteur=None, motif=message)
-    _supprimer_fichiers(import_fichier)
+    with transaction.atomic():
+        ImportFichier.objects.filter(pk=import_fichier.pk).update(erreur=message, etape="")
+        import_fichier.refresh_from_db()
+        transition(import_fichier, vers=StatutImport.ECHOUE, acteur=None, motif=message)
+        deposes = _oublier_fichiers(import_fichier)
+    _effacer(deposes)
     return import_fichier
 
 
 def _supprimer_fichiers(import_fichier: ImportFichier) -> None:
     """Les fichiers déposés ne servent qu'à l'import : ils ne sont pas gardés ensuite
     (docs/rgpd.md) ; le rapport et le nom du fichier restent."""
-    champs = []
-    for champ in CHAMPS_FICHIERS:
-        fichier = getattr(import_fichier, champ)
-        if fichier:
-            fichier.delete(save=False)
-            champs.append(champ)
+    _effacer(_oublier_fichiers(import_fichier))
+
+
+def _oublier_fichiers(import_fichier: ImportFichier) -> list[Any]:
+    """Vide les champs des fichiers déposés ; rend les fichiers, à effacer du stockage une fois
+    la transaction validée (un fichier effacé ne revient pas si elle est annulée)."""
+    deposes = [getattr(import_fichier, champ) for champ in CHAMPS_FICHIERS]
+    deposes = [fichier for fichier in deposes if fichier]
+    champs = [fichier.field.name for fichier in deposes]
     if champs and import_fichier.pk:
         ImportFichier.objects.filter(pk=import_fichier.pk).update(**dict.fromkeys(champs, ""))
+    return deposes
+
+
+def _effacer(fichiers: list[Any]) -> None:
+    for fichier in fichiers:
+        fichier.delete(save=False)
 
 
 @contextmanager

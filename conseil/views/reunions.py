@@ -8,7 +8,7 @@ from typing import Any
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.db.models import Case, Count, IntegerField, Q, QuerySet, Value, When
+from django.db.models import Case, Count, IntegerField, QuerySet, Value, When
 from django.forms import Form
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
@@ -32,8 +32,10 @@ from conseil.models import (
     RoleMandat,
     StatutReunion,
     TypeInstance,
+    mandat_en_cours,
 )
 from conseil.permissions import est_gestionnaire, peut_voir_espace_conseil, voit_tout_le_conseil
+from conseil.quorum import quorum_de
 from conseil.workflows import REUNION
 from socle.documents import TYPES_ACCEPTES
 from socle.formulaires import erreurs_du_service
@@ -79,7 +81,7 @@ class GroupeDeMembres:
 def _mes_mandats(utilisateur: Any) -> QuerySet[Mandat]:
     return (
         Mandat.objects.filter(personne=utilisateur, instance__active=True)
-        .filter(selectors.mandats_en_cours_le(timezone.localdate()))
+        .en_cours(timezone.localdate())
         .select_related("instance", "structure")
         .order_by(_ordre_des_instances("instance__type_instance"), "instance__nom")
     )
@@ -87,9 +89,7 @@ def _mes_mandats(utilisateur: Any) -> QuerySet[Mandat]:
 
 def _toutes_les_instances(utilisateur: Any) -> QuerySet[Instance]:
     aujourd_hui = timezone.localdate()
-    en_cours = Q(mandats__debut__lte=aujourd_hui) & (
-        Q(mandats__fin__isnull=True) | Q(mandats__fin__gte=aujourd_hui)
-    )
+    en_cours = mandat_en_cours(aujourd_hui, "mandats__")
     return (
         selectors.instances_visibles_par(utilisateur)
         .filter(active=True)
@@ -263,9 +263,7 @@ def _contexte_reunion(
         "points": points,
         "gestionnaire": gestionnaire,
         "proces_verbal": selectors.proces_verbal_de(reunion),
-        "quorum": (
-            services.quorum_de(reunion) if gestionnaire and reunion.statut in STATUTS_AVEC_QUORUM else None
-        ),
+        "quorum": (quorum_de(reunion) if gestionnaire and reunion.statut in STATUTS_AVEC_QUORUM else None),
         "transitions": [
             t for t in REUNION.possibles(reunion, utilisateur) if t.vers != StatutReunion.CONVOQUEE
         ],

@@ -42,6 +42,7 @@ from conseil.models import (
     StatutReunion,
 )
 from conseil.permissions import est_gestionnaire
+from conseil.quorum import Quorum, quorum_de
 from conseil.selectors import (
     get_reunion_pour,
     participations_de,
@@ -328,7 +329,11 @@ def convoquer(request: RequetePortail, pk: int) -> HttpResponse:
             return redirect(reunion)
     jour = timezone.localdate(reunion.debut)
     convoques = sorted(
-        (m for m in services.mandats_le(reunion.instance, jour) if m.role in services.ROLES_CONVOQUES),
+        (
+            m
+            for m in reunion.instance.mandats.en_cours(jour).select_related("personne")
+            if m.role in services.ROLES_CONVOQUES
+        ),
         key=lambda m: (m.personne.nom, m.personne.prenom),
     )
     return render(
@@ -350,7 +355,7 @@ def convoquer(request: RequetePortail, pk: int) -> HttpResponse:
 # --- Présences et quorum --------------------------------------------------------------
 
 
-def _etat_quorum(quorum: services.Quorum) -> str:
+def _etat_quorum(quorum: Quorum) -> str:
     return f"{quorum.membres}-{quorum.presents}-{quorum.representes}-{quorum.requis}"
 
 
@@ -417,7 +422,7 @@ def presences(request: RequetePortail, pk: int) -> HttpResponse:
                     },
                 )
                 return redirect("conseil:presences", pk=reunion.pk)
-    quorum_actuel = services.quorum_de(reunion)
+    quorum_actuel = quorum_de(reunion)
     return render(
         request,
         "conseil/presences.html",
@@ -454,7 +459,7 @@ def quorum(request: RequetePortail, pk: int) -> HttpResponse:
     """Le bloc du quorum seul, que la page des présences redemande à intervalles ; rien
     (204) s'il n'a pas changé, pour que le lecteur d'écran n'annonce que du nouveau."""
     reunion = get_reunion_pour(request.user, pk)
-    quorum_actuel = services.quorum_de(reunion)
+    quorum_actuel = quorum_de(reunion)
     etat = _etat_quorum(quorum_actuel)
     if request.htmx and request.GET.get("etat") == etat:
         return HttpResponse(status=204)

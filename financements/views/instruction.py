@@ -17,7 +17,7 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db.models import QuerySet
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import URLPattern, path
 from django.utils import timezone
@@ -25,7 +25,6 @@ from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST, require_safe
 
-from college.models import Choix, StatutScrutin
 from financements import exports, services
 from financements.filtres import FiltresDemandes
 from financements.forms_instruction import (
@@ -39,35 +38,22 @@ from financements.forms_instruction import (
     NoteForm,
     TranchesFormSet,
     VersementForm,
-    cloture_par_defaut,
-    engagement_initial,
-    tranches_initiales,
 )
 from financements.models import (
-    STATUTS_AVANT_DECISION,
     DemandeFinancement,
     Financeur,
     LigneFinancement,
     StatutDemande,
-    StatutTranche,
     Tranche,
 )
 from financements.permissions import est_instructeur, voit_toutes_les_demandes
 from financements.selectors import avec_montants, demandes_visibles_par, get_demande_pour
-from financements.workflows import DEMANDE
+from financements.views.page import auto_id, contexte_de_la_demande
 from socle.formulaires import erreurs_du_service
 from socle.services import evenement_enregistrer
 from socle.types import RequetePortail
 
 PAR_PAGE = 50
-STATUTS_SANS_INSTRUCTEUR = (
-    StatutDemande.BROUILLON,
-    StatutDemande.REFUSEE,
-    StatutDemande.CLASSEE,
-    StatutDemande.RETIREE,
-    StatutDemande.SOLDEE,
-)
-
 
 # --- La liste et les exports -------------------------------------------------------------
 
@@ -151,132 +137,6 @@ def demande_export_xlsx(request: RequetePortail) -> HttpResponse:
     )
 
 
-# --- Ce que la page d'une demande montre à l'agglomération -------------------------------
-
-
-def _avis_du_college(demande: DemandeFinancement) -> dict[str, Any] | None:
-    """L'avis du Collège tel que le scrutin l'a publié, ou l'attente de sa clôture."""
-    from college.proces_verbal import issue_en_mots
-
-    scrutin = demande.scrutin
-    if scrutin is None:
-        return None
-    resultat: dict[str, Any] = scrutin.resultat or {}
-    rendu = scrutin.statut == StatutScrutin.CLOS and bool(resultat)
-    return {
-        "scrutin": scrutin,
-        "rendu": rendu,
-        "annule": scrutin.statut == StatutScrutin.ANNULE,
-        "issue": issue_en_mots(scrutin) if rendu or scrutin.statut == StatutScrutin.ANNULE else "",
-        "decompte": [
-            (str(Choix(choix).label) if choix in Choix.values else choix, voix)
-            for choix, voix in resultat.get("decompte", {}).items()
-        ]
-        if rendu
-        else [],
-        "electeurs": resultat.get("electeurs", 0),
-        "votants": resultat.get("votants", 0),
-        "quorum_atteint": resultat.get("quorum_atteint", False),
-    }
-
-
-def _auto_id(prefixe: str, pk: int) -> str:
-    """Des id uniques dans la page pour les formulaires répétés (un par tranche, par financeur)."""
-    return f"id_{prefixe}{pk}_%s"
-
-
-def contexte_instruction(
-    request: HttpRequest, demande: DemandeFinancement, **formulaires: Any
-) -> dict[str, Any]:
-    """Ce que la page d'une demande montre à l'agglomération (actions, notes) ; vide pour les
-    autres. `formulaires` : ceux d'une saisie refusée, réaffichés tels que tapés."""
-    utilisateur = request.user
-    if not est_instructeur(utilisateur):
-        return {}
-    statut = demande.statut
-    tranches = list(demande.tranches.all())
-    une_tranche_versee = any(t.statut == StatutTranche.VERSEE for t in tranches)
-
-    versements = []
-    if statut in (StatutDemande.CONVENTIONNEE, StatutDemande.EN_PAIEMENT):
-        natures = set(demande.pieces.filter(remplacee=False).values_list("nature", flat=True))
-        bound_pk, bound_form = formulaires.get("versement", (None, None))
-        for tranche in tranches:
-            if tranche.statut != StatutTranche.PREVUE:
-                continue
-            form = (
-                bound_form
-                if tranche.pk == bound_pk
-                else VersementForm(
-                    initial={"versee_le": timezone.localdate()}, auto_id=_auto_id("tranche", tranche.pk)
-                )
-            )
-            versements.append(
-                {
-                    "tranche": tranche,
-                    "form": form,
-                    "condition": services.condition_remplie(tranche, demande, natures),
-                }
-            )
-
-    bound_pk, bound_form = formulaires.get("engagement", (None, None))
-    engagements = [
-        {
-            "ligne": ligne,
-            "form": bound_form
-            if ligne.pk == bound_pk
-            else EngagementForm(initial=engagement_initial(ligne), auto_id=_auto_id("financeur", ligne.pk)),
-        }
-        for ligne in demande.financements.all()
-        if ligne.financeur != Financeur.AGGLOMERATION
-    ]
-
-    peut_fixer_tranches = (
-        statut in (StatutDemande.ACCORDEE, StatutDemande.CONVENTIONNEE) and not une_tranche_versee
-    )
-    return {
-        "instruction": True,
-        "transitions_possibles": DEMANDE.possibles(demande, utilisateur),
-        "peut_designer": statut not in STATUTS_SANS_INSTRUCTEUR,
-        "form_instructeur": formulaires.get("instructeur")
-        or InstructeurForm(initial={"instructeur": demande.instructeur_id}),
-        "form_complements": formulaires.get("complements") or ComplementsForm()
-        if statut == StatutDemande.EN_INSTRUCTION
-        else None,
-        "peut_reprendre": statut == StatutDemande.COMPLEMENTS,
-        "form_avis": formulaires.get("avis") or AvisForm(initial={"cloture": cloture_par_defaut()})
-        if statut == StatutDemande.EN_INSTRUCTION
-        else None,
-        "avis_college": _avis_du_college(demande),
-        "form_decision": formulaires.get("decision") or DecisionForm()
-        if statut == StatutDemande.AVIS
-        else None,
-        "form_classement": formulaires.get("classement") or ClassementForm()
-        if statut in STATUTS_AVANT_DECISION
-        else None,
-        "peut_generer_convention": statut == StatutDemande.ACCORDEE,
-        "form_convention_signee": formulaires.get("convention_signee") or ConventionSigneeForm()
-        if statut == StatutDemande.ACCORDEE
-        else None,
-        "tranches_instruction": tranches,
-        "formset_tranches": (
-            formulaires.get("tranches")
-            or TranchesFormSet(
-                # Sans échéancier encore, celui que la convention poserait par défaut.
-                initial=tranches_initiales(tranches or services.tranches_par_defaut(demande)),
-                prefix="tranches",
-            )
-        )
-        if peut_fixer_tranches
-        else None,
-        "form_echeancier": formulaires.get("echeancier") or forms.Form(),
-        "versements": versements,
-        "engagements": engagements,
-        "notes_instruction": list(demande.notes.select_related("auteur")),
-        "form_note": formulaires.get("note") or NoteForm(),
-    }
-
-
 # --- Les actions --------------------------------------------------------------------------
 
 
@@ -296,11 +156,8 @@ def _version(request: RequetePortail) -> int:
 
 def _page(request: RequetePortail, demande: DemandeFinancement, **formulaires: Any) -> HttpResponse:
     """La page de la demande, relue (elle a pu changer), avec la saisie refusée."""
-    from financements.views.porteur import contexte_demande
-
     demande = get_demande_pour(request.user, demande.pk)
-    contexte = contexte_demande(request, demande)
-    contexte.update(contexte_instruction(request, demande, **formulaires))
+    contexte = contexte_de_la_demande(request, demande, **formulaires)
     return render(request, "financements/demande_detail.html", contexte)
 
 
@@ -323,7 +180,7 @@ def _agir(
     succes: str,
 ) -> HttpResponse:
     """Valide `form`, appelle le service ; en cas de refus, la page revient avec la saisie.
-    `cle` : le nom du formulaire dans `contexte_instruction` (ou (nom, pk) pour un formulaire
+    `cle` : le nom du formulaire dans la page (financements/views/page.py, ou (nom, pk) pour un formulaire
     répété)."""
     if form.is_valid():
         try:
@@ -538,7 +395,7 @@ def tranche_verser(request: RequetePortail, pk: int, tranche_pk: int) -> HttpRes
     return _agir(
         request,
         demande,
-        VersementForm(request.POST, auto_id=_auto_id("tranche", tranche.pk)),
+        VersementForm(request.POST, auto_id=auto_id("tranche", tranche.pk)),
         cle=("versement", tranche.pk),
         action=lambda d: services.tranche_verser(
             tranche=tranche,
@@ -565,7 +422,7 @@ def engagement_enregistrer(request: RequetePortail, pk: int, ligne_pk: int) -> H
     return _agir(
         request,
         demande,
-        EngagementForm(request.POST, auto_id=_auto_id("financeur", ligne.pk)),
+        EngagementForm(request.POST, auto_id=auto_id("financeur", ligne.pk)),
         cle=("engagement", ligne.pk),
         action=lambda d: services.engagement_enregistrer(
             ligne=ligne,

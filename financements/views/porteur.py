@@ -8,9 +8,8 @@ par `financements.services`, dont les refus reviennent sur la page avec la saisi
 
 from collections.abc import Callable
 from decimal import Decimal
-from typing import Any, cast
+from typing import Any
 
-from django import forms
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse
@@ -37,22 +36,16 @@ from financements.forms import (
 )
 from financements.models import (
     PIECES_EXIGEES,
-    PIECES_POUR_L_AVIS,
-    STATUTS_AVANT_DECISION,
     DemandeFinancement,
     Financeur,
-    LigneDepense,
-    LigneFinancement,
     NaturePiece,
     StatutDemande,
 )
 from financements.permissions import (
     est_instructeur,
-    est_membre_du_college,
     est_porteur,
     est_porteur_principal,
     invitation_en_attente,
-    voit_le_dossier_complet,
     voit_toutes_les_demandes,
 )
 from financements.selectors import (
@@ -61,6 +54,7 @@ from financements.selectors import (
     get_demande_pour,
     invitations_en_attente_de,
 )
+from financements.views.page import contexte_de_la_demande, totaux
 from socle.formulaires import erreurs_du_service
 from socle.types import RequetePortail
 from territoire.selectors import page_de, professionnels_visibles_par, rechercher_professionnels
@@ -179,13 +173,6 @@ class SaisieBrouillon:
         return liste
 
 
-def _totaux(depenses: list[LigneDepense], financements: list[LigneFinancement]) -> dict[str, Any]:
-    """Ce qui est enregistré : total des dépenses, du plan, et l'écart."""
-    total_depenses = sum((ligne.montant for ligne in depenses), ZERO)
-    total_plan = sum((ligne.montant for ligne in financements), ZERO)
-    return {"total_depenses": total_depenses, "total_plan": total_plan, "ecart": total_depenses - total_plan}
-
-
 def _contexte_brouillon(
     request: RequetePortail,
     demande: DemandeFinancement,
@@ -251,7 +238,7 @@ def _contexte_brouillon(
         "recherche": recherche,
         "candidats": _candidats(request, demande, recherche) if recherche else None,
         "version": demande.version,
-        **_totaux(depenses, financements),
+        **totaux(depenses, financements),
     }
     return contexte
 
@@ -296,7 +283,7 @@ def brouillon_enregistrer(request: RequetePortail, pk: int) -> HttpResponse:
             "heure": timezone.localtime(),
             "manquements": manquements_de(demande),
             "oob": True,
-            **_totaux(list(demande.depenses.all()), list(demande.financements.all())),
+            **totaux(list(demande.depenses.all()), list(demande.financements.all())),
         },
     )
 
@@ -459,7 +446,9 @@ def piece_deposer(request: RequetePortail, pk: int) -> HttpResponse:
         texte = " ".join(str(m) for erreurs in form.errors.values() for m in erreurs)
         contexte = _contexte_brouillon(request, demande, erreur_piece={nature: texte})
         return render(request, "financements/brouillon.html", contexte)
-    return render(request, "financements/demande_detail.html", contexte_demande(request, demande, piece=form))
+    return render(
+        request, "financements/demande_detail.html", contexte_de_la_demande(request, demande, piece=form)
+    )
 
 
 # --- Dépôt, retrait, compléments -------------------------------------------------------------
@@ -547,75 +536,17 @@ def message_envoyer(request: RequetePortail, pk: int) -> HttpResponse:
             messages.success(request, _("Votre message est envoyé."))
             return redirect(reverse("financements:demande", kwargs={"pk": demande.pk}) + "#messages")
     return render(
-        request, "financements/demande_detail.html", contexte_demande(request, demande, message=form)
+        request, "financements/demande_detail.html", contexte_de_la_demande(request, demande, message=form)
     )
 
 
 # --- La page d'une demande -----------------------------------------------------------------
 
 
-def contexte_demande(
-    request: RequetePortail,
-    demande: DemandeFinancement,
-    *,
-    piece: PieceForm | None = None,
-    message: MessageForm | None = None,
-) -> dict[str, Any]:
-    utilisateur = request.user
-    complet = voit_le_dossier_complet(utilisateur, demande)
-    porteur = est_porteur(utilisateur, demande)
-    depose = demande.statut != StatutDemande.BROUILLON
-    pieces = demande.pieces.select_related("document")
-    if not complet:
-        pieces = pieces.filter(nature__in=PIECES_POUR_L_AVIS, remplacee=False)
-    natures = services.natures_deposables(demande) if porteur and depose else ()
-    form_piece = piece or PieceForm()
-    champ_nature = cast(forms.ChoiceField, form_piece.fields["nature"])
-    champ_nature.choices = [(n, NaturePiece(n).label) for n in natures]
-    financements = list(demande.financements.all())
-    depenses = list(demande.depenses.all())
-    contexte: dict[str, Any] = {
-        "demande": demande,
-        "complet": complet,
-        "porteur": porteur,
-        "equipe": list(demande.equipe.select_related("professionnel__profession")),
-        "besoins": list(demande.besoins.prefetch_related("poles")),
-        "depenses": depenses,
-        "financements": financements,
-        **_totaux(depenses, financements),
-        "pieces": list(pieces),
-        "tranches": list(demande.tranches.all()),
-        "voit_l_avis": demande.scrutin_id is not None
-        and (est_membre_du_college(utilisateur) or voit_toutes_les_demandes(utilisateur)),
-        "messages_demande": list(demande.messages.select_related("auteur")) if complet and depose else [],
-        "peut_ecrire": depose and (porteur or est_instructeur(utilisateur)),
-        "form_message": message or MessageForm(),
-        "form_piece": form_piece,
-        "natures_deposables": natures,
-        "peut_retirer": porteur and demande.statut in STATUTS_AVANT_DECISION,
-        "form_retrait": RetraitForm(initial={"version": demande.version}),
-        "attend_complements": porteur and demande.statut == StatutDemande.COMPLEMENTS,
-        "invitation": invitation_en_attente(utilisateur, demande),
-        "decidee": demande.statut
-        in (
-            StatutDemande.ACCORDEE,
-            StatutDemande.REFUSEE,
-            StatutDemande.CONVENTIONNEE,
-            StatutDemande.EN_PAIEMENT,
-            StatutDemande.SOLDEE,
-        ),
-    }
-    if voit_toutes_les_demandes(utilisateur):
-        from financements.views.instruction import contexte_instruction
-
-        contexte.update(contexte_instruction(request, demande))
-    return contexte
-
-
 @require_safe
 def demande_detail(request: RequetePortail, pk: int) -> HttpResponse:
     demande = get_demande_pour(request.user, pk)
-    return render(request, "financements/demande_detail.html", contexte_demande(request, demande))
+    return render(request, "financements/demande_detail.html", contexte_de_la_demande(request, demande))
 
 
 urlpatterns: list[URLPattern] = [

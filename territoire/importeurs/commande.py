@@ -7,8 +7,9 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils.translation import gettext as _
 
-from territoire.importeurs.base import FichierRefuse, Rapport
+from territoire.importeurs.base import FichierRefuse
 from territoire.models import StatutImport
+from territoire.rapport import Rapport
 from territoire.services import import_depuis_commande
 
 # Les premiers rejets sont affichés ; tous restent dans le rapport de l'import.

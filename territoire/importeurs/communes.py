@@ -31,7 +31,6 @@ from territoire.importeurs.base import (
     FichierRefuse,
     Fichiers,
     Flux,
-    Rapport,
     Suivi,
     debut_en_texte,
     decoder,
@@ -41,6 +40,7 @@ from territoire.importeurs.base import (
     taille,
 )
 from territoire.models import SIREN_AGGLOMERATION, Commune, ImportFichier, PoleDeProximite, TypeImport
+from territoire.rapport import Rapport
 from territoire.validateurs import code_insee_valide
 
 COLONNES_COG = "TYPECOM,COM,REG,DEP,CTCD,ARR,TNCC,NCC,NCCENR,LIBELLE,CAN,COMPARENT"

@@ -34,7 +34,6 @@ from territoire.importeurs.base import (
     FichierRefuse,
     Fichiers,
     Flux,
-    Rapport,
     Suivi,
     communes_du_territoire,
     enregistrer,
@@ -44,6 +43,7 @@ from territoire.importeurs.base import (
     taille,
 )
 from territoire.models import ImportFichier, Structure, TypeImport, TypeStructure
+from territoire.rapport import Rapport
 from territoire.validateurs import finess_valide, siret_valide
 
 ENCODAGE = "latin-1"

@@ -36,7 +36,6 @@ from territoire.importeurs.base import (
     ETAPE_ECRITURE,
     FichierRefuse,
     Fichiers,
-    Rapport,
     Suivi,
     decoder,
     enregistrer,
@@ -45,6 +44,7 @@ from territoire.importeurs.base import (
     taille,
 )
 from territoire.models import Fuite, ImportFichier, TypeImport
+from territoire.rapport import Rapport
 
 COLONNES_REQUISES = ("annee", "specialite", "patients", "patients_hors_territoire")
 COLONNE_FACULTATIVE = "destination_principale"

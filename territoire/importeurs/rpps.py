@@ -33,7 +33,6 @@ from territoire.importeurs.base import (
     FichierRefuse,
     Fichiers,
     Flux,
-    Rapport,
     Suivi,
     communes_du_territoire,
     debut_en_texte,
@@ -53,6 +52,7 @@ from territoire.models import (
     Structure,
     TypeImport,
 )
+from territoire.rapport import Rapport
 from territoire.validateurs import rpps_valide
 
 # Les colonnes lues, par leur nom officiel ; elles sont retrouvées par leur nom normalisé

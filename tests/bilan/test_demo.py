@@ -13,10 +13,10 @@ from pypdf import PdfReader
 
 from bilan import demo
 from bilan.models import BilanAnnuel, EtatGeneration, StatutBilan, VersionBilan
-from bilan.registre import sections
 from conseil.demo import BILAN_ANNUEL
 from conseil.models import Reunion, StatutReunion, TypeInstance
 from financements.models import DemandeFinancement
+from socle.bilan import sections
 from socle.graphiques import date_longue, nombre
 from socle.models import Document, Evenement, Notification
 

@@ -15,7 +15,6 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from bilan.models import EtatGeneration
-from bilan.registre import sections
 from bilan.rendu import Bilan, rassembler
 from financements.models import (
     DemandeFinancement,
@@ -27,6 +26,7 @@ from financements.models import (
     Tranche,
     TypeDemande,
 )
+from socle.bilan import sections
 from socle.models import Evenement
 from tests.bilan import factories as b
 from tests.financements import factories as f

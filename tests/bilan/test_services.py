@@ -15,9 +15,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.template.defaultfilters import date as filtre_date
 from django.utils import timezone
 
-from bilan import registre
 from bilan.models import BilanAnnuel, EtatGeneration, StatutBilan, VersionBilan
-from bilan.registre import ContenuSection, Section
 from bilan.services import (
     bilan_demander,
     version_adopter,
@@ -26,6 +24,8 @@ from bilan.services import (
     version_transmettre_cc,
     version_transmettre_cd,
 )
+from socle import bilan as registre
+from socle.bilan import ContenuSection, Section
 from socle.models import Document, Evenement, Notification
 from socle.workflows import TransitionRefusee
 from tests.bilan import factories as b

@@ -14,12 +14,12 @@ from django.template.loader import render_to_string
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from bilan.registre import ContenuSection, Section, sections
 from college import services
 from college.bilan import donnees_college
 from college.models import Choix, Discussion, Electeur, Emargement, Scrutin, StatutScrutin, TypeScrutin
 from comptes.models import Utilisateur
 from conseil.models import CategorieCollege, Instance, RoleMandat
+from socle.bilan import ContenuSection, Section, sections
 from tests.college.factories import CommentaireFactory, DiscussionFactory, ScrutinFactory, TexteFactory
 from tests.comptes.factories import UtilisateurFactory
 from tests.conseil.factories import CollegeFactory, InstanceFactory, MandatFactory

@@ -11,7 +11,6 @@ from django.template.loader import render_to_string
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from bilan.registre import ContenuSection, Section, sections
 from comptes.models import Utilisateur
 from conseil import services
 from conseil.bilan import donnees_conseil
@@ -29,6 +28,7 @@ from conseil.models import (
     StatutReunion,
 )
 from conseil.selectors import BaseProgression
+from socle.bilan import ContenuSection, Section, sections
 from tests.comptes.factories import UtilisateurFactory
 from tests.conseil.factories import (
     ConseilFactory,

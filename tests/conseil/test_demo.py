@@ -29,6 +29,7 @@ from conseil.models import (
     StatutReunion,
     TypeInstance,
 )
+from conseil.quorum import quorum_calculer, quorum_de
 from conseil.selectors import prochaines_reunions, reunions_visibles_par
 from socle.models import Document, Notification
 from territoire.models import Axe
@@ -71,7 +72,7 @@ def test_le_conseil_de_demonstration(demonstration):
     marc = comptes["membre.college@demo.cotentin.fr"]
     aujourd_hui = timezone.localdate()
     copresidents = {
-        m.personne for m in services.mandats_le(conseil, aujourd_hui) if m.role == RoleMandat.COPRESIDENT
+        m.personne for m in conseil.mandats.en_cours(aujourd_hui) if m.role == RoleMandat.COPRESIDENT
     }
     assert {str(p) for p in copresidents} == {"Gilles Hébert", "Anne Lecoq"}
     assert Role.COPRESIDENT in roles_de(Utilisateur.objects.get(pk=anne.pk))
@@ -80,7 +81,7 @@ def test_le_conseil_de_demonstration(demonstration):
     assert secretariat.personne.email == "secretariat@demo.cotentin.fr"
 
     # Le Collège : chaque catégorie a des titulaires ; titulaires et suppléants ont un siège.
-    college_en_cours = services.mandats_le(college, aujourd_hui)
+    college_en_cours = college.mandats.en_cours(aujourd_hui)
     sieges = [m for m in college_en_cours if m.role in (RoleMandat.TITULAIRE, RoleMandat.SUPPLEANT)]
     assert {m.categorie for m in sieges if m.role == RoleMandat.TITULAIRE} == set(CategorieCollege.values)
     assert any(m.role == RoleMandat.SUPPLEANT for m in sieges)
@@ -94,7 +95,7 @@ def test_le_conseil_de_demonstration(demonstration):
     assert sorted(g.axe for g in groupes) == [Axe.DEMOGRAPHIE, Axe.COOPERATION, Axe.PREVENTION]
     for groupe in groupes:
         assert groupe.copilote_agglomeration.is_staff and not groupe.copilote_professionnel.is_staff
-        membres = {m.personne_id for m in services.mandats_le(groupe.instance, aujourd_hui)}
+        membres = {m.personne_id for m in groupe.instance.mandats.en_cours(aujourd_hui)}
         assert {groupe.copilote_agglomeration_id, groupe.copilote_professionnel_id} <= membres
         assert 4 <= groupe.livrables.count() <= 5  # deux ou trois par programme
     # En retard : un livrable de cette année, deux inachevés de l'année passée.
@@ -130,7 +131,7 @@ def test_le_conseil_de_demonstration(demonstration):
     for pleniere in passees:
         assert pleniere.debut < maintenant
         assert pleniere.quorum_atteint is True and pleniere.quorum_membres == 16
-        assert services.quorum_de(pleniere) == services.quorum_calculer(reunion=pleniere)
+        assert quorum_de(pleniere) == quorum_calculer(reunion=pleniere)
         assert not pleniere.participations.filter(presence="").exists()
         assert not pleniere.points.filter(resultat="").exists()
         assert pleniere.procurations.exists()

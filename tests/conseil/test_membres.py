@@ -22,6 +22,7 @@ from conseil.models import (
     RoleMandat,
     StatutReunion,
 )
+from conseil.quorum import quorum_de
 from socle.services import document_deposer
 from territoire.models import TypeStructure
 from tests.comptes.factories import UtilisateurFactory
@@ -334,7 +335,7 @@ def test_la_page_de_seance_donne_au_secretariat_son_contexte(conseil, secretaria
     assert "conseil/partials/reunion_gestion.html" in [t.name for t in reponse.templates]
     contexte = reponse.context
     assert contexte["gestionnaire"] is True
-    assert contexte["quorum"] == services.quorum_de(reunion)
+    assert contexte["quorum"] == quorum_de(reunion)
     assert contexte["quorum"].membres == 3
     assert [t.vers for t in contexte["transitions"]] == [StatutReunion.TENUE, StatutReunion.ANNULEE]
     assert contexte["proces_verbal"] is None

@@ -39,6 +39,7 @@ from conseil.models import (
     StatutReunion,
 )
 from conseil.permissions import MEMBRE_D_UNE_INSTANCE
+from conseil.quorum import Quorum, quorum_calculer, quorum_de, quorum_requis
 from socle.courriels import lien_absolu
 from socle.models import Document, Evenement, Notification
 from socle.services import document_deposer
@@ -113,7 +114,7 @@ def reunion_close(instance: Instance, jours: int) -> Reunion:
     ],
 )
 def test_quorum_requis_arrondi_vers_le_haut(membres, part, requis):
-    assert services.quorum_requis(membres=membres, part=Decimal(part)) == requis
+    assert quorum_requis(membres=membres, part=Decimal(part)) == requis
 
 
 @pytest.mark.parametrize(
@@ -146,7 +147,7 @@ def test_quorum_selon_la_regle_de_l_instance(membres, presents, representes, par
         else:
             convoquer(reunion, mandat, ABSENT)
 
-    quorum = services.quorum_calculer(reunion=reunion)
+    quorum = quorum_calculer(reunion=reunion)
 
     assert (quorum.membres, quorum.presents, quorum.representes, quorum.requis) == (
         membres,
@@ -170,7 +171,7 @@ def test_une_procuration_ne_compte_que_si_son_detenteur_est_present():
     # Chloé, détentrice de la procuration de David, n'est pas venue.
     Procuration.objects.create(reunion=reunion, mandant=david.personne, mandataire=chloe.personne)
 
-    quorum = services.quorum_calculer(reunion=reunion)
+    quorum = quorum_calculer(reunion=reunion)
 
     assert (quorum.membres, quorum.presents, quorum.representes, quorum.requis) == (4, 1, 1, 2)
     assert quorum.atteint
@@ -191,7 +192,7 @@ def test_le_suppleant_present_remplace_le_titulaire_absent_de_son_siege():
     convoquer(reunion, suppleants[2], PRESENT)
     convoquer(reunion, titulaires[3], ABSENT)
 
-    quorum = services.quorum_calculer(reunion=reunion)
+    quorum = quorum_calculer(reunion=reunion)
 
     assert (quorum.membres, quorum.presents, quorum.representes) == (3, 2, 0)
 
@@ -203,7 +204,7 @@ def test_seuls_les_co_presidents_et_titulaires_comptent():
         siege = 1 if role == RoleMandat.SUPPLEANT else None
         convoquer(reunion, MandatFactory(instance=instance, role=role, siege=siege), PRESENT)
 
-    quorum = services.quorum_calculer(reunion=reunion)
+    quorum = quorum_calculer(reunion=reunion)
 
     # Co-président et titulaire ; ni l'animateur, ni le secrétariat, ni le suppléant sans
     # titulaire sur son siège.
@@ -227,7 +228,7 @@ def test_seuls_les_mandats_en_cours_le_jour_de_la_seance_comptent():
     for mandat in [*a_compter, *hors_periode]:
         convoquer(reunion, mandat, PRESENT)
 
-    quorum = services.quorum_calculer(reunion=reunion)
+    quorum = quorum_calculer(reunion=reunion)
 
     assert (quorum.membres, quorum.presents) == (3, 3)
 
@@ -251,7 +252,7 @@ def test_la_cloture_fige_le_quorum(secretariat):
         reunion.quorum_atteint,
     ) == (4, 2, 0, 2, True)
     assert Evenement.objects.filter(verbe="conseil.reunion.close", etat_apres=StatutReunion.CLOSE).exists()
-    fige = services.quorum_de(reunion)
+    fige = quorum_de(reunion)
 
     # Le registre est corrigé ensuite : un mandat se termine avant la séance, trois membres
     # de plus sont inscrits à la date de la séance.
@@ -261,10 +262,10 @@ def test_la_cloture_fige_le_quorum(secretariat):
     for _ in range(3):
         MandatFactory(instance=instance)
 
-    assert services.quorum_calculer(reunion=reunion).membres == 6
-    assert not services.quorum_calculer(reunion=reunion).atteint
-    assert services.quorum_de(reunion) == fige == services.Quorum(4, 2, 0, 2, True)
-    assert services.quorum_de(Reunion.objects.get(pk=reunion.pk)).atteint
+    assert quorum_calculer(reunion=reunion).membres == 6
+    assert not quorum_calculer(reunion=reunion).atteint
+    assert quorum_de(reunion) == fige == Quorum(4, 2, 0, 2, True)
+    assert quorum_de(Reunion.objects.get(pk=reunion.pk)).atteint
 
 
 def test_la_cloture_est_refusee_tant_qu_une_presence_manque(secretariat):
@@ -1079,7 +1080,7 @@ def test_releve_des_presences_et_quorum(seance_convoquee, secretariat):
 
     quorum = services.presences_enregistrer(reunion=seance.reunion, acteur=secretariat, lignes=lignes)
 
-    assert quorum == services.Quorum(membres=5, presents=2, representes=1, requis=3, compte_procurations=True)
+    assert quorum == Quorum(membres=5, presents=2, representes=1, requis=3, compte_procurations=True)
     assert quorum.atteint
     assert dict(Participation.objects.values_list("personne__prenom", "presence")) == {
         "Alice": PRESENT,
@@ -1661,7 +1662,7 @@ def test_le_verdict_fige_ne_change_pas_quand_l_instance_change_sa_regle(secretar
         convoquer(reunion, mandat, presence)
     Procuration.objects.create(reunion=reunion, mandant=mandats[1].personne, mandataire=mandats[0].personne)
     services.reunion_changer_statut(reunion=reunion, acteur=secretariat, vers=StatutReunion.CLOSE)
-    assert services.quorum_de(Reunion.objects.get(pk=reunion.pk)).atteint
+    assert quorum_de(Reunion.objects.get(pk=reunion.pk)).atteint
 
     # Le règlement intérieur change l'année suivante : la séance close garde le sien.
     instance.quorum_compte_procurations = False
@@ -1669,7 +1670,7 @@ def test_le_verdict_fige_ne_change_pas_quand_l_instance_change_sa_regle(secretar
 
     relue = Reunion.objects.select_related("instance").get(pk=reunion.pk)
     assert relue.quorum_compte_procurations is True
-    assert services.quorum_de(relue).atteint
+    assert quorum_de(relue).atteint
     assert "Le quorum est atteint." in services.proces_verbal_texte_initial(relue)
 
 

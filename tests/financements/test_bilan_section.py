@@ -15,7 +15,6 @@ from django.template.loader import render_to_string
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from bilan.registre import ContenuSection, Section, sections
 from comptes.models import Utilisateur
 from financements import services
 from financements.bilan import DonneesFinancements, donnees_financements
@@ -29,6 +28,7 @@ from financements.models import (
     Tranche,
     TypeDemande,
 )
+from socle.bilan import ContenuSection, Section, sections
 from socle.models import Evenement
 from tests.college.factories import membres_votants
 from tests.conseil.factories import CollegeFactory

@@ -14,7 +14,7 @@ from django.template.loader import render_to_string
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from bilan.registre import ContenuSection, Section, sections
+from socle.bilan import ContenuSection, Section, sections
 from territoire.bilan import DonneesTerritoire, donnees_territoire
 from territoire.indicateurs import GENERALISTES
 from territoire.models import Fuite, ImportFichier, ReleveEffectifs, StatutImport, TypeImport

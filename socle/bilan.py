@@ -1,11 +1,12 @@
-"""Les sections du bilan annuel : chaque application apporte la sienne.
+"""Le registre des sections du bilan annuel : chaque application apporte la sienne.
 
-Le bilan ne connaît pas les applications qu'il rassemble. Chacune enregistre, dans son
-`AppConfig.ready()`, une `Section` : une fonction année → `ContenuSection` (ses chiffres de
-l'année, lus en un nombre **fixe** de requêtes, quel que soit le nombre de lignes : des
-agrégats de PostgreSQL, jamais une requête par objet) et le gabarit qui les met en page.
-Les applications à venir (recrutement, formation, coopération, prévention) ajouteront la
-leur de la même façon, sans toucher à `bilan/`.
+Le registre est dans le socle, au rez-de-chaussée (DESIGN.md §3) : une application s'y
+enregistre sans importer l'application `bilan/`, qui rassemble les sections sans connaître
+les applications. Chacune enregistre, dans son `AppConfig.ready()`, une `Section` : une
+fonction année → `ContenuSection` (ses chiffres de l'année, lus en un nombre **fixe** de
+requêtes, quel que soit le nombre de lignes : des agrégats de PostgreSQL, jamais une requête
+par objet) et le gabarit qui les met en page. Les applications à venir (recrutement,
+formation, coopération, prévention) ajouteront la leur de la même façon.
 
 Le gabarit d'une section est un fragment HTML rendu avec le contexte de la section, plus
 `annee` et `section` ; le bilan l'entoure de `<section>` et de son titre de niveau 1. Il
