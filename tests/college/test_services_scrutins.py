@@ -745,11 +745,11 @@ def _appels(nom: str, module: str | None = None) -> list[tuple[str, str]]:
 def test_seule_la_cloture_calcule_le_resultat():
     """Grep structuré : le dépouillement (`resultat_calculer`) n'est appelé que par la
     clôture ; le recomptage public (`selectors.recompter`) ne lit que le résultat publié."""
-    assert set(_appels("resultat_calculer")) == {("college/services.py", "scrutin_clore")}
+    assert set(_appels("resultat_calculer")) == {("college/services/vote.py", "scrutin_clore")}
     for fonction in ("deliberation", "avis", "election"):
         appelants = set(_appels(fonction, module="decompte"))
         assert appelants <= {
-            ("college/services.py", "resultat_calculer"),
+            ("college/services/vote.py", "resultat_calculer"),
             ("college/selectors.py", "recompter"),
         }
     source = (RACINE / "college/selectors.py").read_text(encoding="utf-8")

@@ -1,0 +1,380 @@
+"""Le vote : ouverture (corps électoral et règles figés), dépôt des bulletins, clôture,
+dépouillement et urne publiée."""
+
+from collections.abc import Sequence
+from datetime import datetime
+from typing import Any
+
+from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, connection, transaction
+from django.db.models import Count, Q
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+
+from college import decompte
+from college.models import (
+    CHOIX_PAR_TYPE,
+    Bulletin,
+    Candidature,
+    Choix,
+    DeclarationInteret,
+    Electeur,
+    Emargement,
+    ProcurationVote,
+    Scrutin,
+    StatutScrutin,
+    TypeScrutin,
+)
+from college.selectors import regles_figees
+from college.services._commun import Acteur, en_preparation
+from college.services.preparation import membres_votants
+from college.workflows import SCRUTIN
+from conseil.models import Procuration
+from socle.services import evenement_enregistrer, notifier
+from socle.workflows import transition
+
+# --- Ouverture ------------------------------------------------------------------------
+
+
+def _sujets(scrutin: Scrutin) -> list[tuple[int, str]]:
+    """Les sujets dont un intérêt déclaré écarte du vote : l'objet du scrutin et le scrutin."""
+    sujets = [(ContentType.objects.get_for_model(Scrutin).pk, str(scrutin.pk))]
+    if scrutin.objet_type_id:
+        sujets.append((scrutin.objet_type_id, scrutin.objet_id))
+    return sujets
+
+
+def scrutin_ouvrir(*, scrutin: Scrutin, acteur: Acteur) -> Scrutin:
+    """Fige les règles de l'instance, photographie le corps électoral (membres à voix
+    délibérative en cours), écarte ceux qui ont déclaré un intérêt dans le sujet, reprend les
+    procurations de la séance et vérifie celles données pour le scrutin."""
+    with transaction.atomic():
+        verrouille = Scrutin.objects.select_for_update().select_related("instance").get(pk=scrutin.pk)
+        en_preparation(verrouille)
+        maintenant = timezone.now()
+        if verrouille.cloture <= maintenant:
+            raise ValidationError(_("La clôture du vote est passée : changez-la avant d'ouvrir le scrutin."))
+        if verrouille.type_scrutin == TypeScrutin.ELECTION:
+            candidats = verrouille.candidatures.count()
+            if candidats == 0:
+                raise ValidationError(_("Aucun candidat ne s'est déclaré : l'élection ne peut pas s'ouvrir."))
+        instance = verrouille.instance
+        mandats = membres_votants(instance, timezone.localdate())
+        if not mandats:
+            raise ValidationError(_("%(instance)s n'a aucun membre votant.") % {"instance": instance})
+        interesses: set[int] = set()
+        for type_id, objet_id in _sujets(verrouille):
+            interesses |= set(
+                DeclarationInteret.objects.filter(objet_type_id=type_id, objet_id=objet_id).values_list(
+                    "personne_id", flat=True
+                )
+            )
+        Electeur.objects.bulk_create(
+            [
+                Electeur(
+                    scrutin=verrouille,
+                    personne=m.personne,
+                    mandat=m,
+                    exclu_pour_interet=m.personne_id in interesses,
+                )
+                for m in mandats
+            ]
+        )
+        electeurs = {m.personne_id for m in mandats} - interesses
+        # Les procurations données pendant la préparation qui ne tiennent plus (un intérêt
+        # déclaré depuis, un mandat terminé) tombent, et le journal le dit.
+        tombees = [
+            p
+            for p in verrouille.procurations.all()
+            if p.mandant_id not in electeurs
+            or p.mandataire_id not in electeurs
+            or not instance.procurations_autorisees
+        ]
+        for procuration in tombees:
+            procuration.delete()
+        # La procuration donnée pour la séance vaut pour ses scrutins.
+        reprises = 0
+        if verrouille.reunion_id and instance.procurations_autorisees:
+            deja = set(verrouille.procurations.values_list("mandant_id", flat=True))
+            for de_seance in Procuration.objects.filter(reunion_id=verrouille.reunion_id):
+                if (
+                    de_seance.mandant_id in electeurs
+                    and de_seance.mandataire_id in electeurs
+                    and de_seance.mandant_id not in deja
+                ):
+                    ProcurationVote.objects.create(
+                        scrutin=verrouille,
+                        mandant_id=de_seance.mandant_id,
+                        mandataire_id=de_seance.mandataire_id,
+                        de_la_seance=True,
+                    )
+                    reprises += 1
+        Scrutin.objects.filter(pk=verrouille.pk).update(
+            quorum_part=instance.quorum_part,
+            quorum_compte_procurations=instance.quorum_compte_procurations,
+            base_majorite=instance.vote_base_majorite,
+            abstentions_exprimees=instance.vote_abstentions_exprimees,
+            procurations_autorisees=instance.procurations_autorisees,
+            procurations_max_par_membre=instance.procurations_max_par_membre,
+            departage=instance.vote_departage,
+            ouvert_le=maintenant,
+        )
+        transition(
+            verrouille,
+            vers=StatutScrutin.OUVERT,
+            acteur=acteur,
+            donnees={
+                "electeurs": len(electeurs),
+                "exclus_pour_interet": len(interesses & {m.personne_id for m in mandats}),
+                "procurations_reprises": reprises,
+                "procurations_tombees": len(tombees),
+            },
+            workflow=SCRUTIN,
+        )
+        notifier(
+            destinataires=[m.personne for m in mandats if m.personne_id in electeurs],
+            verbe="college.scrutin.ouvert",
+            titre=_("Scrutin ouvert : %(titre)s") % {"titre": verrouille.titre},
+            gabarit="college/notifications/scrutin_ouvert.txt",
+            contexte={"scrutin": verrouille},
+            url=verrouille.get_absolute_url(),
+        )
+    scrutin.refresh_from_db()
+    return scrutin
+
+
+# --- Vote ---------------------------------------------------------------------------------
+
+
+def _verrou_partage(scrutin_id: int) -> tuple[str, datetime, datetime]:
+    """Verrou partagé sur le scrutin (FOR KEY SHARE) : les votants ne s'attendent pas entre
+    eux, mais la clôture (FOR UPDATE) attend les bulletins en cours, et un bulletin qui
+    arrive après elle voit le scrutin clos. Sans ce verrou pris *avant* de lire le statut, un
+    bulletin lu « ouvert » pourrait entrer dans l'urne après le dépouillement."""
+    with connection.cursor() as curseur:
+        curseur.execute(
+            "SELECT statut, ouverture, cloture FROM college_scrutin WHERE id = %s FOR KEY SHARE", [scrutin_id]
+        )
+        ligne = curseur.fetchone()
+    if ligne is None:
+        raise ValidationError(_("Ce scrutin n'existe pas."))
+    return ligne[0], ligne[1], ligne[2]
+
+
+def bulletin_deposer(
+    *,
+    scrutin: Scrutin,
+    votant: Any,
+    choix: str = "",
+    candidats: Sequence[int] = (),
+    motivation: str = "",
+    pour: Any = None,
+) -> str:
+    """Dépose un bulletin de `votant`, pour lui-même ou pour `pour` (son mandant). Renvoie le
+    code de reçu, que le votant est seul à connaître. Un bulletin ne se remplace pas."""
+    electeur_id = pour.pk if pour is not None else votant.pk
+    with transaction.atomic():
+        statut, ouverture, cloture = _verrou_partage(scrutin.pk)
+        maintenant = timezone.now()
+        if statut != StatutScrutin.OUVERT:
+            raise ValidationError(_("Le scrutin n'est pas ouvert : aucun bulletin n'est accepté."))
+        if maintenant < ouverture:
+            raise ValidationError(
+                _("Le vote ouvre le %(date)s.")
+                % {"date": timezone.localtime(ouverture).strftime("%d/%m/%Y à %H:%M")}
+            )
+        if maintenant >= cloture:
+            raise ValidationError(
+                _("Le vote est clos depuis le %(date)s.")
+                % {"date": timezone.localtime(cloture).strftime("%d/%m/%Y à %H:%M")}
+            )
+        electeur = Electeur.objects.filter(scrutin_id=scrutin.pk, personne_id=electeur_id).first()
+        if electeur is None:
+            raise ValidationError(_("Vous ne faites pas partie du corps électoral de ce scrutin."))
+        if electeur.exclu_pour_interet:
+            raise ValidationError(
+                _("Un intérêt déclaré dans ce sujet écarte %(personne)s de ce vote.")
+                % {"personne": pour or votant}
+            )
+        if pour is not None:
+            if not ProcurationVote.objects.filter(
+                scrutin_id=scrutin.pk, mandant=pour, mandataire=votant
+            ).exists():
+                raise ValidationError(
+                    _("Vous ne détenez pas la procuration de %(personne)s.") % {"personne": pour}
+                )
+        else:
+            donnee = (
+                ProcurationVote.objects.filter(scrutin_id=scrutin.pk, mandant=votant)
+                .select_related("mandataire")
+                .first()
+            )
+            if donnee is not None:
+                raise ValidationError(
+                    _("Vous avez donné procuration à %(personne)s : c'est lui qui vote pour vous.")
+                    % {"personne": donnee.mandataire}
+                )
+        type_scrutin, sieges, secret = (
+            Scrutin.objects.filter(pk=scrutin.pk).values_list("type_scrutin", "sieges", "secret").get()
+        )
+        if type_scrutin == TypeScrutin.ELECTION:
+            choisis = list(dict.fromkeys(int(c) for c in candidats))
+            valides = set(Candidature.objects.filter(scrutin_id=scrutin.pk).values_list("pk", flat=True))
+            if not set(choisis) <= valides:
+                raise ValidationError(_("Ce bulletin cite une personne qui n'est pas candidate."))
+            if len(choisis) > sieges:
+                raise ValidationError(
+                    ngettext(
+                        "Choisissez au plus %(n)s candidat.", "Choisissez au plus %(n)s candidats.", sieges
+                    )
+                    % {"n": sieges}
+                )
+            choix = Choix.CANDIDATS if choisis else Choix.BLANC
+        else:
+            choisis = []
+            if choix not in CHOIX_PAR_TYPE[type_scrutin]:
+                raise ValidationError({"choix": _("Choisissez l'une des réponses proposées.")})
+            if type_scrutin != TypeScrutin.AVIS:
+                motivation = ""
+        try:
+            with transaction.atomic():
+                Emargement.objects.create(
+                    scrutin_id=scrutin.pk, personne_id=electeur_id, vote_par=votant if pour else None
+                )
+        except IntegrityError:
+            raise ValidationError(
+                _(
+                    "Un bulletin a déjà été déposé pour %(personne)s dans ce scrutin : "
+                    "il ne peut être ni remplacé ni modifié."
+                )
+                % {"personne": pour or votant},
+                code="deja_vote",
+            ) from None
+        bulletin = Bulletin.objects.create(
+            scrutin_id=scrutin.pk,
+            choix=choix,
+            candidats=choisis,
+            motivation=motivation.strip(),
+            personne_id=None if secret else electeur_id,
+            vote_par=None if secret or pour is None else votant,
+        )
+        # Le journal dit qui a voté (comme l'émargement), jamais quoi.
+        evenement_enregistrer(
+            verbe="college.bulletin.depose",
+            acteur=votant,
+            cible=scrutin,
+            donnees={"par_procuration_pour": pour.pk} if pour is not None else {},
+        )
+    return bulletin.recu
+
+
+# --- Dépouillement ----------------------------------------------------------------------
+
+
+def resultat_calculer(scrutin: Scrutin) -> dict[str, Any]:
+    """Le résultat à partir de l'urne et des règles figées. Quatre requêtes."""
+    bulletins = list(Bulletin.objects.filter(scrutin=scrutin).only("recu", "choix", "candidats"))
+    electeurs = list(scrutin.electeurs.select_related("personne"))
+    votants = [e for e in electeurs if not e.exclu_pour_interet]
+    exclus = [str(e.personne) for e in electeurs if e.exclu_pour_interet]
+    procurations = scrutin.emargements.filter(vote_par__isnull=False).count()
+    regles = regles_figees(scrutin)
+    if scrutin.type_scrutin == TypeScrutin.ELECTION:
+        candidatures = list(scrutin.candidatures.select_related("personne"))
+        graine = decompte.graine_du_tirage(bulletins)
+        resultat = decompte.election(
+            regles,
+            electeurs=len(votants),
+            bulletins=[b.candidats for b in bulletins],
+            candidats=[decompte.Candidat(c.pk, str(c.personne), c.date_naissance) for c in candidatures],
+            graine=graine,
+            procurations=procurations,
+        )
+        noms = {c.pk: str(c.personne) for c in candidatures}
+        donnees = resultat.en_json() | {"graine": graine, "noms": {str(k): v for k, v in noms.items()}}
+    elif scrutin.type_scrutin == TypeScrutin.AVIS:
+        donnees = decompte.avis(
+            regles, electeurs=len(votants), choix=[b.choix for b in bulletins], procurations=procurations
+        ).en_json()
+    else:
+        donnees = decompte.deliberation(
+            regles, electeurs=len(votants), choix=[b.choix for b in bulletins], procurations=procurations
+        ).en_json()
+    return donnees | {"exclus_pour_interet": exclus, "procurations": procurations}
+
+
+# Réécrit l'urne d'un scrutin à sa clôture : mêmes bulletins, nouvelles clés, ordre aléatoire,
+# tous écrits par la même transaction. Pendant le vote, chaque bulletin porte dans les colonnes
+# cachées de PostgreSQL (xmin, position dans la table) la trace de la transaction qui l'a
+# déposé, voisine de celle de son émargement : quiconque lit la base pourrait rapprocher les
+# deux. Après la réécriture, plus rien ne distingue un bulletin d'un autre. (Les anciennes
+# versions des lignes restent sur le disque jusqu'au VACUUM automatique.)
+MELANGER_L_URNE = """
+CREATE TEMPORARY TABLE urne_melangee ON COMMIT DROP AS
+    SELECT scrutin_id, choix, candidats, motivation, recu, personne_id, vote_par_id
+    FROM college_bulletin WHERE scrutin_id = %s;
+DELETE FROM college_bulletin WHERE scrutin_id = %s;
+INSERT INTO college_bulletin (id, scrutin_id, choix, candidats, motivation, recu, personne_id, vote_par_id)
+    SELECT gen_random_uuid(), scrutin_id, choix, candidats, motivation, recu, personne_id, vote_par_id
+    FROM urne_melangee ORDER BY random();
+DROP TABLE urne_melangee;
+"""
+
+
+def _melanger_l_urne(scrutin_id: int) -> None:
+    with connection.cursor() as curseur:
+        curseur.execute(MELANGER_L_URNE, [scrutin_id, scrutin_id])
+
+
+def scrutin_clore(*, scrutin: Scrutin, acteur: Acteur = None, motif: str = "") -> Scrutin:
+    """Dépouille et publie. À l'heure de clôture, par la tâche périodique (acteur None) ; plus
+    tôt, par le secrétariat avec un motif gardé au registre."""
+    with transaction.atomic():
+        verrouille = Scrutin.objects.select_for_update().select_related("instance").get(pk=scrutin.pk)
+        if verrouille.statut != StatutScrutin.OUVERT:
+            raise ValidationError(_("Seul un scrutin ouvert peut être clos."))
+        maintenant = timezone.now()
+        anticipee = maintenant < verrouille.cloture
+        if anticipee and acteur is None:
+            raise ValidationError(_("L'heure de clôture n'est pas venue."))
+        if anticipee and not motif.strip():
+            raise ValidationError({"motif": _("Indiquez le motif de la clôture anticipée.")})
+        _melanger_l_urne(verrouille.pk)
+        resultat = resultat_calculer(verrouille)
+        Scrutin.objects.filter(pk=verrouille.pk).update(
+            resultat=resultat, clos_le=maintenant, motif_cloture_anticipee=motif.strip() if anticipee else ""
+        )
+        transition(
+            verrouille,
+            vers=StatutScrutin.CLOS,
+            acteur=acteur,
+            motif=motif.strip() if anticipee else "",
+            donnees={"issue": resultat["issue"], "votants": resultat["votants"], "anticipee": anticipee},
+            workflow=SCRUTIN,
+        )
+        notifier(
+            destinataires=[e.personne for e in verrouille.electeurs.select_related("personne")],
+            verbe="college.scrutin.clos",
+            titre=_("Résultat publié : %(titre)s") % {"titre": verrouille.titre},
+            gabarit="college/notifications/scrutin_clos.txt",
+            contexte={"scrutin": verrouille},
+            url=verrouille.get_absolute_url(),
+        )
+    scrutin.refresh_from_db()
+    return scrutin
+
+
+def participation_en_direct(scrutin: Scrutin) -> dict[str, int]:
+    """Ce que le secrétariat voit pendant le vote : combien ont voté, jamais quoi."""
+    electeurs = scrutin.electeurs.aggregate(
+        total=Count("id"), exclus=Count("id", filter=Q(exclu_pour_interet=True))
+    )
+    votants = scrutin.emargements.count()
+    return {
+        "electeurs": electeurs["total"] - electeurs["exclus"],
+        "exclus": electeurs["exclus"],
+        "votants": votants,
+        "procurations": scrutin.procurations.count(),
+    }

@@ -1,0 +1,213 @@
+"""Le brouillon du porteur : création, saisie enregistrée pendant la frappe, dépenses, plan de
+financement, équipe."""
+
+from collections.abc import Sequence
+from decimal import Decimal
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from financements.models import (
+    DemandeFinancement,
+    Financeur,
+    LigneDepense,
+    LigneFinancement,
+    MembreEquipe,
+    StatutDemande,
+    TypeDemande,
+)
+from financements.services._commun import Acteur, brouillon_modifiable, montant_lu
+from socle.services import evenement_enregistrer
+from territoire.models import Axe, Commune, Professionnel, Projet
+
+# --- Le brouillon ---------------------------------------------------------------------
+
+
+def demande_creer(
+    *,
+    porteur: Acteur,
+    intitule: str,
+    type_demande: str,
+    description: str = "",
+    commune: Commune | None = None,
+) -> DemandeFinancement:
+    """Ouvre un brouillon et le projet qu'il finance ; le porteur y entre avec sa fiche de
+    l'annuaire quand son compte y est relié."""
+    intitule = intitule.strip()
+    if not intitule:
+        raise ValidationError({"intitule": _("Donnez un intitulé au projet.")})
+    if type_demande not in TypeDemande.values:
+        raise ValidationError({"type_demande": _("Choisissez le type de la demande.")})
+    fiche = Professionnel.objects.filter(compte=porteur).first()
+    with transaction.atomic():
+        projet = Projet.objects.create(
+            nom=intitule[:255], description=description, axe=Axe.DEMOGRAPHIE, nature=Projet.Nature.PSLA
+        )
+        if commune is not None:
+            projet.communes.add(commune)
+        demande = DemandeFinancement.objects.create(
+            projet=projet,
+            intitule=intitule[:255],
+            type_demande=type_demande,
+            description=description,
+            commune=commune,
+            porteur=porteur,
+        )
+        if fiche is not None:
+            MembreEquipe.objects.create(demande=demande, professionnel=fiche, porteur=True)
+            projet.porteurs.add(fiche)
+        evenement_enregistrer(
+            verbe="financements.demande.creee",
+            acteur=porteur,
+            cible=demande,
+            etat_apres=StatutDemande.BROUILLON,
+        )
+    return demande
+
+
+CHAMPS_DU_BROUILLON = (
+    "intitule",
+    "type_demande",
+    "description",
+    "commune",
+    "engagement_stages",
+    "engagement_stages_detail",
+)
+
+
+def demande_modifier(*, demande: DemandeFinancement, acteur: Acteur, **champs: Any) -> DemandeFinancement:
+    """Enregistre ce que le porteur a saisi (aussi à chaque pause de la frappe)."""
+    inconnus = set(champs) - set(CHAMPS_DU_BROUILLON) - {"besoins"}
+    if inconnus:
+        raise ValueError(f"Champs non modifiables : {sorted(inconnus)}")
+    if "intitule" in champs and not str(champs["intitule"]).strip():
+        raise ValidationError({"intitule": _("Donnez un intitulé au projet.")})
+    if "type_demande" in champs and champs["type_demande"] not in TypeDemande.values:
+        raise ValidationError({"type_demande": _("Choisissez le type de la demande.")})
+    besoins = champs.pop("besoins", None)
+    if besoins is not None:
+        besoins = list(besoins)
+        inactifs = [b for b in besoins if not b.actif]
+        if inactifs:
+            raise ValidationError(
+                {"besoins": _("Ce besoin n'est plus proposé : %(b)s.") % {"b": inactifs[0]}}
+            )
+    with transaction.atomic():
+        verrouillee = brouillon_modifiable(demande, acteur)
+        for nom, valeur in champs.items():
+            setattr(verrouillee, nom, valeur)
+        verrouillee.save(update_fields=[*champs, "modifiee_le"])
+        if besoins is not None:
+            verrouillee.besoins.set(besoins)
+        projet_champs = {}
+        if "intitule" in champs:
+            projet_champs["nom"] = verrouillee.intitule
+        if "description" in champs:
+            projet_champs["description"] = verrouillee.description
+        if projet_champs:
+            Projet.objects.filter(pk=verrouillee.projet_id).update(**projet_champs)
+        if "commune" in champs and verrouillee.commune is not None:
+            verrouillee.projet.communes.set([verrouillee.commune])
+    for nom in champs:
+        setattr(demande, nom, getattr(verrouillee, nom))
+    return verrouillee
+
+
+def depenses_enregistrer(
+    *, demande: DemandeFinancement, acteur: Acteur, lignes: Sequence[tuple[str, Any]]
+) -> list[LigneDepense]:
+    """Remplace les lignes de dépenses par celles saisies (libellé, montant)."""
+    propres = []
+    for rang, (libelle, montant) in enumerate(lignes):
+        libelle = (libelle or "").strip()
+        if not libelle and (montant in (None, "") or str(montant).strip() == ""):
+            continue
+        if not libelle:
+            raise ValidationError({"depenses": _("Ligne %(n)s : nommez la dépense.") % {"n": rang + 1}})
+        try:
+            valeur = montant_lu(montant, champ="depenses")
+        except ValidationError:
+            raise ValidationError(
+                {
+                    "depenses": _("Ligne %(n)s (« %(l)s ») : indiquez un montant positif en euros.")
+                    % {"n": rang + 1, "l": libelle}
+                }
+            ) from None
+        propres.append(LigneDepense(libelle=libelle[:255], montant=valeur, ordre=rang))
+    with transaction.atomic():
+        verrouillee = brouillon_modifiable(demande, acteur)
+        verrouillee.depenses.all().delete()
+        for ligne in propres:
+            ligne.demande = verrouillee
+        creees = LigneDepense.objects.bulk_create(propres)
+        DemandeFinancement.objects.filter(pk=demande.pk).update(modifiee_le=timezone.now())
+    return creees
+
+
+def plan_enregistrer(
+    *, demande: DemandeFinancement, acteur: Acteur, montants: dict[str, Any]
+) -> list[LigneFinancement]:
+    """Le plan de financement : un montant par financeur (vide ou zéro : pas sollicité)."""
+    propres: dict[str, Decimal] = {}
+    for financeur, montant in montants.items():
+        if financeur not in Financeur.values:
+            raise ValidationError({"financements": _("Financeur inconnu : %(f)s.") % {"f": financeur}})
+        if montant in (None, "") or str(montant).strip() == "":
+            continue
+        valeur = montant_lu(montant, champ=f"financement_{financeur}", zero_permis=True)
+        if valeur > 0:
+            propres[financeur] = valeur
+    with transaction.atomic():
+        verrouillee = brouillon_modifiable(demande, acteur)
+        verrouillee.financements.exclude(financeur__in=propres).delete()
+        lignes = []
+        for financeur, valeur in propres.items():
+            ligne, _cree = LigneFinancement.objects.update_or_create(
+                demande=verrouillee, financeur=financeur, defaults={"montant": valeur}
+            )
+            lignes.append(ligne)
+        DemandeFinancement.objects.filter(pk=demande.pk).update(modifiee_le=timezone.now())
+    return lignes
+
+
+def equipe_ajouter(
+    *, demande: DemandeFinancement, acteur: Acteur, professionnel: Professionnel
+) -> MembreEquipe:
+    if not professionnel.actif:
+        raise ValidationError(
+            {
+                "professionnel": _("%(p)s n'exerce plus sur le territoire selon l'annuaire.")
+                % {"p": professionnel}
+            }
+        )
+    with transaction.atomic():
+        verrouillee = brouillon_modifiable(demande, acteur)
+        if verrouillee.equipe.filter(professionnel=professionnel).exists():
+            raise ValidationError(
+                {"professionnel": _("%(p)s est déjà dans l'équipe.") % {"p": professionnel}}
+            )
+        membre = MembreEquipe.objects.create(demande=verrouillee, professionnel=professionnel)
+        evenement_enregistrer(
+            verbe="financements.equipe.ajoute",
+            acteur=acteur,
+            cible=verrouillee,
+            donnees={"professionnel": professionnel.pk},
+        )
+    return membre
+
+
+def equipe_retirer(*, membre: MembreEquipe, acteur: Acteur) -> None:
+    with transaction.atomic():
+        verrouillee = brouillon_modifiable(membre.demande, acteur)
+        if membre.porteur:
+            raise ValidationError(_("Un porteur ne se retire pas de l'équipe ainsi."))
+        MembreEquipe.objects.filter(pk=membre.pk, demande=verrouillee).delete()
+        evenement_enregistrer(
+            verbe="financements.equipe.retire",
+            acteur=acteur,
+            cible=verrouillee,
+            donnees={"professionnel": membre.professionnel_id},
+        )
