@@ -13,13 +13,22 @@ from django.db import transaction
 from django.db.models import F, Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from bilan.models import ETATS_ACTIFS, BilanAnnuel, EtatGeneration, StatutBilan, VersionBilan
 from bilan.permissions import peut_generer
 from bilan.rendu import chiffres_a_garder, html_du_bilan, pdf_du_bilan, rassembler
 from socle.models import Document
 from socle.services import apres_validation, document_deposer, evenement_enregistrer, notifier
+from socle.verbes import Verbe
 from socle.workflows import transition
+
+# Les actions que ce module écrit au journal d'audit.
+VERSION_COMMENCEE = Verbe("bilan.version.commencee", gettext_lazy("Génération du bilan commencée"))
+VERSION_DEMANDEE = Verbe("bilan.version.demandee", gettext_lazy("Génération du bilan demandée"))
+VERSION_ECHOUEE = Verbe("bilan.version.echouee", gettext_lazy("Génération du bilan échouée"))
+VERSION_PRETE = Verbe("bilan.version.prete", gettext_lazy("Bilan généré"))
+VERSION_RELANCEE = Verbe("bilan.version.relancee", gettext_lazy("Génération du bilan relancée"))
 
 journal = logging.getLogger(__name__)
 
@@ -71,7 +80,7 @@ def bilan_demander(*, annee: int, acteur: Any, demo: bool = False) -> tuple[Vers
             bilan=bilan, numero=numero, demandee_par=acteur, etape=_("En attente du worker"), demo=demo
         )
         evenement_enregistrer(
-            verbe="bilan.version.demandee",
+            verbe=VERSION_DEMANDEE,
             acteur=acteur,
             cible=version,
             donnees={"annee": annee, "numero": numero},
@@ -106,7 +115,7 @@ def version_relancer(*, version: VersionBilan, acteur: Any) -> VersionBilan:
         verrouillee.etape = _("En attente du worker")
         verrouillee.terminee_le = None
         verrouillee.save(update_fields=["etat", "erreur", "progression", "etape", "terminee_le"])
-        evenement_enregistrer(verbe="bilan.version.relancee", acteur=acteur, cible=verrouillee)
+        evenement_enregistrer(verbe=VERSION_RELANCEE, acteur=acteur, cible=verrouillee)
         _lancer(verrouillee)
     return verrouillee
 
@@ -145,7 +154,7 @@ def version_generer(version_id: int, *, genere_le: datetime | None = None) -> No
         version.progression = 5
         version.etape = _("Démarrage")
         version.save(update_fields=["etat", "tentatives", "commencee_le", "progression", "etape"])
-        evenement_enregistrer(verbe="bilan.version.commencee", cible=version)
+        evenement_enregistrer(verbe=VERSION_COMMENCEE, cible=version)
     annee, numero = version.bilan.annee, version.numero
     try:
         bilan = rassembler(annee, lambda etape, pct: _avancer(version_id, etape, pct))
@@ -203,7 +212,7 @@ def _terminer(
     champs = ["document", "empreinte", "pages", "chiffres", "etat", "progression", "etape", "terminee_le"]
     version.save(update_fields=champs)
     evenement_enregistrer(
-        verbe="bilan.version.prete",
+        verbe=VERSION_PRETE,
         cible=version,
         donnees={"empreinte": document.empreinte, "pages": pages, "taille": document.taille},
     )
@@ -225,7 +234,7 @@ def _echouer(version_id: int, erreur: Exception) -> None:
         version.erreur = message[:2000]
         version.terminee_le = timezone.now()
         version.save(update_fields=["etat", "erreur", "terminee_le"])
-        evenement_enregistrer(verbe="bilan.version.echouee", cible=version, donnees={"erreur": message[:500]})
+        evenement_enregistrer(verbe=VERSION_ECHOUEE, cible=version, donnees={"erreur": message[:500]})
         _notifier_fin(version)
 
 
@@ -234,7 +243,7 @@ def _notifier_fin(version: VersionBilan) -> None:
         return
     notifier(
         destinataires=[version.demandee_par],
-        verbe="bilan.version.prete" if version.etat == EtatGeneration.PRETE else "bilan.version.echouee",
+        verbe=VERSION_PRETE if version.etat == EtatGeneration.PRETE else VERSION_ECHOUEE,
         titre=(_("%(objet)s est prêt") if version.etat == EtatGeneration.PRETE else _("%(objet)s : échec"))
         % {"objet": version},
         gabarit="bilan/notifications/generation.txt",

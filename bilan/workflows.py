@@ -12,12 +12,23 @@ from django.contrib.auth import get_user_model
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _g
+from django.utils.translation import gettext_lazy
 from django.utils.translation import gettext_lazy as _
 
 from bilan.models import EtatGeneration, StatutBilan, VersionBilan
 from bilan.permissions import peut_generer
 from comptes.roles import GROUPES, Role
+from socle.verbes import Verbe
 from socle.workflows import Transition, Workflow
+
+# Les actions que ce module écrit au journal d'audit.
+VERSION_ADOPTEE = Verbe("bilan.version.adoptee", gettext_lazy("Bilan adopté en séance"))
+VERSION_TRANSMISE_CC = Verbe(
+    "bilan.version.transmise_cc", gettext_lazy("Bilan transmis au Conseil communautaire")
+)
+VERSION_TRANSMISE_CD = Verbe(
+    "bilan.version.transmise_cd", gettext_lazy("Bilan transmis au Conseil de développement")
+)
 
 
 def _secretariat(acteur: Any, version: Any) -> bool:
@@ -74,7 +85,7 @@ VERSION = Workflow(
         Transition(
             depuis=(StatutBilan.BROUILLON,),
             vers=StatutBilan.ADOPTE,
-            verbe="bilan.version.adoptee",
+            verbe=VERSION_ADOPTEE,
             libelle=_("Adopté en séance"),
             autorise=_secretariat,
             garde=_garde_adoption,
@@ -85,7 +96,7 @@ VERSION = Workflow(
         Transition(
             depuis=(StatutBilan.ADOPTE,),
             vers=StatutBilan.TRANSMIS_CC,
-            verbe="bilan.version.transmise_cc",
+            verbe=VERSION_TRANSMISE_CC,
             libelle=_("Transmis au Conseil communautaire"),
             autorise=_secretariat,
             garde=_garde_conseil_communautaire,
@@ -93,7 +104,7 @@ VERSION = Workflow(
         Transition(
             depuis=(StatutBilan.TRANSMIS_CC,),
             vers=StatutBilan.TRANSMIS_CD,
-            verbe="bilan.version.transmise_cd",
+            verbe=VERSION_TRANSMISE_CD,
             libelle=_("Transmis au Conseil de développement"),
             autorise=_secretariat,
             garde=_garde_conseil_developpement,

@@ -8,9 +8,14 @@ from django.core.exceptions import ValidationError
 from django.db.models import Exists, OuterRef
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from college.models import Electeur, Emargement, Scrutin, StatutScrutin
 from socle.services import evenement_enregistrer, notifier
+from socle.verbes import Verbe
+
+# Les actions que ce module écrit au journal d'audit.
+RAPPEL_ENVOYE = Verbe("college.rappel.envoye", gettext_lazy("Rappel aux électeurs qui n'ont pas voté"))
 
 
 @shared_task
@@ -49,15 +54,13 @@ def rappeler_les_non_votants() -> int:
             continue
         notifier(
             destinataires=[e.personne for e in a_rappeler],
-            verbe="college.rappel.envoye",
+            verbe=RAPPEL_ENVOYE,
             titre=_("Vous n'avez pas encore voté : %(titre)s") % {"titre": scrutin.titre},
             gabarit="college/notifications/rappel.txt",
             contexte={"scrutin": scrutin},
             url=scrutin.get_absolute_url(),
         )
         Electeur.objects.filter(pk__in=[e.pk for e in a_rappeler]).update(rappele_le=timezone.now())
-        evenement_enregistrer(
-            verbe="college.rappel.envoye", cible=scrutin, donnees={"electeurs": len(a_rappeler)}
-        )
+        evenement_enregistrer(verbe=RAPPEL_ENVOYE, cible=scrutin, donnees={"electeurs": len(a_rappeler)})
         rappeles += len(a_rappeler)
     return rappeles

@@ -2,11 +2,18 @@
 
 from typing import Any
 
+from django.utils.translation import gettext_lazy
 from django.utils.translation import gettext_lazy as _
 
 from college.models import StatutScrutin
 from conseil.permissions import est_gestionnaire
+from socle.verbes import Verbe
 from socle.workflows import Transition, Workflow
+
+# Les actions que ce module écrit au journal d'audit.
+SCRUTIN_ANNULE = Verbe("college.scrutin.annule", gettext_lazy("Scrutin annulé"))
+SCRUTIN_CLOS = Verbe("college.scrutin.clos", gettext_lazy("Scrutin clos, résultat publié"))
+SCRUTIN_OUVERT = Verbe("college.scrutin.ouvert", gettext_lazy("Scrutin ouvert"))
 
 
 def _gestionnaire(acteur: Any, objet: Any) -> bool:
@@ -24,21 +31,21 @@ SCRUTIN = Workflow(
         Transition(
             depuis=(StatutScrutin.PREPARATION,),
             vers=StatutScrutin.OUVERT,
-            verbe="college.scrutin.ouvert",
+            verbe=SCRUTIN_OUVERT,
             libelle=_("Ouvrir le scrutin"),
             autorise=_gestionnaire,
         ),
         Transition(
             depuis=(StatutScrutin.OUVERT,),
             vers=StatutScrutin.CLOS,
-            verbe="college.scrutin.clos",
+            verbe=SCRUTIN_CLOS,
             libelle=_("Clore le scrutin"),
             autorise=_gestionnaire_ou_systeme,
         ),
         Transition(
             depuis=(StatutScrutin.PREPARATION, StatutScrutin.OUVERT),
             vers=StatutScrutin.ANNULE,
-            verbe="college.scrutin.annule",
+            verbe=SCRUTIN_ANNULE,
             libelle=_("Annuler le scrutin"),
             autorise=_gestionnaire,
             motif_requis=True,

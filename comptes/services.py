@@ -8,13 +8,24 @@ from django.contrib.auth.models import Group
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from comptes.models import Invitation, StatutInvitation, Utilisateur
 from comptes.permissions import peut_attribuer_roles_personnel, peut_gerer_invitation, peut_inviter
 from comptes.roles import GROUPES, ROLES_PERSONNEL
 from comptes.tasks import envoyer_invitation
-from socle.services import apres_validation, evenement_enregistrer
+from socle.services import apres_validation, evenement_enregistrer, modele_modifier
+from socle.verbes import Verbe
 from socle.workflows import transition
+
+# Les actions que ce module écrit au journal d'audit.
+INVITATION_ENVOYEE = Verbe("comptes.invitation.envoyee", gettext_lazy("Invitation envoyée"))
+INVITATION_RENVOYEE = Verbe(
+    "comptes.invitation.renvoyee", gettext_lazy("Invitation renvoyée avec un nouveau lien")
+)
+UTILISATEUR_PREFERENCES_MODIFIEES = Verbe(
+    "comptes.utilisateur.preferences_modifiees", gettext_lazy("Préférences modifiées")
+)
 
 
 def invitation_creer(
@@ -45,7 +56,7 @@ def invitation_creer(
             )
             invitation.groupes.set(groupes)
             evenement_enregistrer(
-                verbe="comptes.invitation.envoyee",
+                verbe=INVITATION_ENVOYEE,
                 acteur=acteur,
                 cible=invitation,
                 etat_apres=StatutInvitation.ENVOYEE,
@@ -71,7 +82,7 @@ def invitation_renvoyer(*, invitation: Invitation, acteur: Utilisateur) -> Invit
             if verrouillee.statut != StatutInvitation.ENVOYEE:
                 raise ValidationError(_("Cette invitation a changé d'état entre-temps."))
             verrouillee.save(update_fields=verrouillee.renouveler_lien())
-            evenement_enregistrer(verbe="comptes.invitation.renvoyee", acteur=acteur, cible=verrouillee)
+            evenement_enregistrer(verbe=INVITATION_RENVOYEE, acteur=acteur, cible=verrouillee)
             apres_validation(envoyer_invitation, verrouillee.pk)
         return verrouillee
     try:
@@ -111,18 +122,12 @@ def invitation_accepter(*, invitation: Invitation, prenom: str, nom: str, mot_de
 
 
 def preferences_modifier(*, utilisateur: Utilisateur, **champs: Any) -> Utilisateur:
-    modifies = [nom for nom, valeur in champs.items() if getattr(utilisateur, nom) != valeur]
-    if not modifies:
-        return utilisateur
-    avant = {nom: getattr(utilisateur, nom) for nom in modifies}
+    """Nom, prénom, fréquence des notifications : ce que chacun règle lui-même."""
     with transaction.atomic():
-        for nom in modifies:
-            setattr(utilisateur, nom, champs[nom])
-        utilisateur.save(update_fields=modifies)
-        evenement_enregistrer(
-            verbe="comptes.utilisateur.preferences_modifiees",
-            acteur=utilisateur,
-            cible=utilisateur,
-            donnees={"avant": avant, "apres": {nom: champs[nom] for nom in modifies}},
+        verrouille = Utilisateur.objects.select_for_update().get(pk=utilisateur.pk)
+        modele_modifier(
+            objet=verrouille, champs=champs, acteur=utilisateur, verbe=UTILISATEUR_PREFERENCES_MODIFIEES
         )
+    for nom in champs:
+        setattr(utilisateur, nom, getattr(verrouille, nom))
     return utilisateur

@@ -9,6 +9,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from comptes.donnees import donnees_de
@@ -27,6 +28,10 @@ from comptes.services import (
 from comptes.workflows import INVITATION
 from socle.services import evenement_enregistrer
 from socle.types import RequetePortail
+from socle.verbes import Verbe
+
+# Les actions que ce module écrit au journal d'audit.
+DONNEES_EXPORTEES = Verbe("comptes.donnees.exportees", gettext_lazy("Données personnelles téléchargées"))
 
 BACKEND_ALLAUTH = "allauth.account.auth_backends.AuthenticationBackend"
 
@@ -51,7 +56,7 @@ def mes_donnees(request: RequetePortail) -> HttpResponse:
     if request.method != "POST":
         return render(request, "comptes/mes_donnees.html")
     contenu = json.dumps(donnees_de(request.user), ensure_ascii=False, indent=2)
-    evenement_enregistrer(verbe="comptes.donnees.exportees", acteur=request.user, cible=request.user)
+    evenement_enregistrer(verbe=DONNEES_EXPORTEES, acteur=request.user, cible=request.user)
     reponse = HttpResponse(contenu, content_type="application/json; charset=utf-8")
     nom = f"mes-donnees-conseil-sante-cotentin-{timezone.localdate():%Y-%m-%d}.json"
     reponse["Content-Disposition"] = f'attachment; filename="{nom}"'

@@ -4,11 +4,19 @@ from collections.abc import Iterable
 from typing import Any
 
 from django.utils import timezone
+from django.utils.translation import gettext_lazy
 from django.utils.translation import gettext_lazy as _
 
 from comptes.models import Invitation, StatutInvitation
 from comptes.permissions import est_l_invite, peut_gerer_invitation
+from socle.verbes import Verbe
 from socle.workflows import Transition, Workflow, systeme
+
+# Les actions que ce module écrit au journal d'audit.
+INVITATION_ACCEPTEE = Verbe("comptes.invitation.acceptee", gettext_lazy("Invitation acceptée, compte créé"))
+INVITATION_EXPIREE = Verbe("comptes.invitation.expiree", gettext_lazy("Invitation expirée"))
+INVITATION_RELANCEE = Verbe("comptes.invitation.relancee", gettext_lazy("Invitation relancée"))
+INVITATION_REVOQUEE = Verbe("comptes.invitation.revoquee", gettext_lazy("Invitation révoquée"))
 
 
 def _pas_expiree(invitation: Invitation) -> str | None:
@@ -37,7 +45,7 @@ INVITATION = Workflow(
         Transition(
             depuis=(StatutInvitation.ENVOYEE,),
             vers=StatutInvitation.ACCEPTEE,
-            verbe="comptes.invitation.acceptee",
+            verbe=INVITATION_ACCEPTEE,
             libelle=_("Accepter"),
             autorise=est_l_invite,
             garde=_pas_expiree,
@@ -49,21 +57,21 @@ INVITATION = Workflow(
         Transition(
             depuis=(StatutInvitation.ENVOYEE,),
             vers=StatutInvitation.REVOQUEE,
-            verbe="comptes.invitation.revoquee",
+            verbe=INVITATION_REVOQUEE,
             libelle=_("Révoquer"),
             autorise=peut_gerer_invitation,
         ),
         Transition(
             depuis=(StatutInvitation.ENVOYEE,),
             vers=StatutInvitation.EXPIREE,
-            verbe="comptes.invitation.expiree",
+            verbe=INVITATION_EXPIREE,
             libelle=_("Expirer"),
             autorise=systeme,
         ),
         Transition(
             depuis=(StatutInvitation.EXPIREE, StatutInvitation.REVOQUEE),
             vers=StatutInvitation.ENVOYEE,
-            verbe="comptes.invitation.relancee",
+            verbe=INVITATION_RELANCEE,
             libelle=_("Renvoyer"),
             autorise=peut_gerer_invitation,
             effet=_relance,

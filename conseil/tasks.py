@@ -8,13 +8,21 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from conseil.calendrier import calendrier
 from conseil.models import Participation, ProcesVerbal, StatutProcesVerbal
+from conseil.workflows import REUNION_CONVOQUEE
 from socle.courriels import courriel_construire, lien_absolu
 from socle.models import Notification
 from socle.services import document_deposer, evenement_enregistrer
+from socle.verbes import Verbe
 from socle.workflows import transition
+
+# Les actions que ce module écrit au journal d'audit.
+PROCES_VERBAL_ARCHIVAGE_ECHOUE = Verbe(
+    "conseil.proces_verbal.archivage_echoue", gettext_lazy("Archivage du procès-verbal échoué")
+)
 
 journal = logging.getLogger(__name__)
 
@@ -74,7 +82,7 @@ def envoyer_convocation(participation_id: int) -> None:
         participation.save(update_fields=["convoque_le"])
         Notification.objects.create(
             destinataire=participation.personne,
-            verbe="conseil.reunion.convoquee",
+            verbe=REUNION_CONVOQUEE.code,
             titre=sujet[:255],
             message=_("Vous êtes convoqué à cette séance. Dites si vous y serez, ou donnez procuration."),
             url=reunion.get_absolute_url(),
@@ -113,4 +121,4 @@ def archiver_proces_verbal(pv_id: int) -> None:
         journal.exception("Archivage du procès-verbal %s échoué", pv_id)
         message = _("Le PDF n'a pas pu être écrit : %(erreur)s") % {"erreur": erreur.__class__.__name__}
         ProcesVerbal.objects.filter(pk=pv_id).update(erreur_archivage=message)
-        evenement_enregistrer(verbe="conseil.proces_verbal.archivage_echoue", cible=pv, motif=message)
+        evenement_enregistrer(verbe=PROCES_VERBAL_ARCHIVAGE_ECHOUE, cible=pv, motif=message)

@@ -4,6 +4,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from django.utils import timezone
+from django.utils.translation import gettext_lazy
 from django.utils.translation import gettext_lazy as _
 
 from conseil.models import (
@@ -17,7 +18,17 @@ from conseil.models import (
 )
 from conseil.permissions import est_gestionnaire
 from conseil.quorum import quorum_calculer
+from socle.verbes import Verbe
 from socle.workflows import Transition, Workflow, systeme
+
+# Les actions que ce module écrit au journal d'audit.
+PROCES_VERBAL_ADOPTE = Verbe("conseil.proces_verbal.adopte", gettext_lazy("Procès-verbal adopté"))
+PROCES_VERBAL_ARCHIVE = Verbe("conseil.proces_verbal.archive", gettext_lazy("Procès-verbal archivé en PDF"))
+PROGRAMME_ADOPTE = Verbe("conseil.programme.adopte", gettext_lazy("Programme de travail adopté"))
+REUNION_ANNULEE = Verbe("conseil.reunion.annulee", gettext_lazy("Séance annulée"))
+REUNION_CLOSE = Verbe("conseil.reunion.close", gettext_lazy("Séance close, quorum figé"))
+REUNION_CONVOQUEE = Verbe("conseil.reunion.convoquee", gettext_lazy("Convocation envoyée"))
+REUNION_TENUE = Verbe("conseil.reunion.tenue", gettext_lazy("Séance tenue"))
 
 
 def _gestionnaire(acteur: Any, objet: Any) -> bool:
@@ -82,7 +93,7 @@ REUNION = Workflow(
         Transition(
             depuis=(StatutReunion.PLANIFIEE,),
             vers=StatutReunion.CONVOQUEE,
-            verbe="conseil.reunion.convoquee",
+            verbe=REUNION_CONVOQUEE,
             libelle=_("Envoyer la convocation"),
             autorise=_gestionnaire,
             garde=_a_un_ordre_du_jour,
@@ -91,7 +102,7 @@ REUNION = Workflow(
         Transition(
             depuis=(StatutReunion.CONVOQUEE,),
             vers=StatutReunion.TENUE,
-            verbe="conseil.reunion.tenue",
+            verbe=REUNION_TENUE,
             libelle=_("Marquer la séance comme tenue"),
             autorise=_gestionnaire,
             garde=_a_commence,
@@ -99,7 +110,7 @@ REUNION = Workflow(
         Transition(
             depuis=(StatutReunion.TENUE,),
             vers=StatutReunion.CLOSE,
-            verbe="conseil.reunion.close",
+            verbe=REUNION_CLOSE,
             libelle=_("Clore la séance et figer le quorum"),
             autorise=_gestionnaire,
             garde=_presences_relevees,
@@ -111,7 +122,7 @@ REUNION = Workflow(
         Transition(
             depuis=(StatutReunion.PLANIFIEE, StatutReunion.CONVOQUEE),
             vers=StatutReunion.ANNULEE,
-            verbe="conseil.reunion.annulee",
+            verbe=REUNION_ANNULEE,
             libelle=_("Annuler la séance"),
             autorise=_gestionnaire,
             motif_requis=True,
@@ -162,7 +173,7 @@ PROCES_VERBAL = Workflow(
         Transition(
             depuis=(StatutProcesVerbal.BROUILLON,),
             vers=StatutProcesVerbal.ADOPTE,
-            verbe="conseil.proces_verbal.adopte",
+            verbe=PROCES_VERBAL_ADOPTE,
             libelle=_("Enregistrer l'adoption"),
             autorise=_gestionnaire,
             garde=_adoptable,
@@ -174,7 +185,7 @@ PROCES_VERBAL = Workflow(
         Transition(
             depuis=(StatutProcesVerbal.ADOPTE,),
             vers=StatutProcesVerbal.ARCHIVE,
-            verbe="conseil.proces_verbal.archive",
+            verbe=PROCES_VERBAL_ARCHIVE,
             libelle=_("Archiver en PDF"),
             autorise=systeme,
         ),
@@ -209,7 +220,7 @@ PROGRAMME = Workflow(
         Transition(
             depuis=(StatutProgramme.BROUILLON,),
             vers=StatutProgramme.ADOPTE,
-            verbe="conseil.programme.adopte",
+            verbe=PROGRAMME_ADOPTE,
             libelle=_("Enregistrer l'adoption"),
             autorise=_gestionnaire,
             garde=_programme_adoptable,

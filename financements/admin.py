@@ -24,7 +24,7 @@ from django.template import Context, Template, TemplateSyntaxError
 from django.utils import timezone
 from django.utils.html import format_html, linebreaks
 from django.utils.safestring import SafeString, mark_safe
-from django.utils.translation import gettext
+from django.utils.translation import gettext, gettext_lazy
 from django.utils.translation import gettext_lazy as _
 
 from conseil.admin import LectureSeule, _lien_portail
@@ -43,6 +43,13 @@ from financements.models import (
     Tranche,
 )
 from socle.services import evenement_enregistrer
+from socle.verbes import Verbe
+
+# Les actions que ce module écrit au journal d'audit.
+DEMANDE_CORRIGEE = Verbe(
+    "financements.demande.corrigee", gettext_lazy("Demande corrigée dans l'administration")
+)
+MODELE_MODIFIE = Verbe("financements.modele.modifie", gettext_lazy("Modèle de courrier modifié"))
 
 # --- Demandes -----------------------------------------------------------------------------
 
@@ -245,9 +252,7 @@ class DemandeFinancementAdmin(admin.ModelAdmin):
             DemandeFinancement.objects.filter(pk=obj.pk).update(
                 version=F("version") + 1, modifiee_le=timezone.now()
             )
-            evenement_enregistrer(
-                verbe="financements.demande.corrigee", acteur=request.user, cible=obj, donnees=donnees
-            )
+            evenement_enregistrer(verbe=DEMANDE_CORRIGEE, acteur=request.user, cible=obj, donnees=donnees)
 
 
 # --- Modèles de courriers ---------------------------------------------------------------
@@ -347,7 +352,7 @@ class ModeleCourrierAdmin(admin.ModelAdmin):
     def save_model(self, request: HttpRequest, obj: ModeleCourrier, form: Any, change: bool) -> None:
         super().save_model(request, obj, form, change)
         evenement_enregistrer(
-            verbe="financements.modele.modifie",
+            verbe=MODELE_MODIFIE,
             acteur=request.user,
             cible=obj,
             donnees={"champs": form.changed_data},

@@ -7,22 +7,22 @@ class FinancementsConfig(AppConfig):
     verbose_name = _("Financements des projets d'exercice coordonné")
 
     def ready(self) -> None:
-        from financements import bilan, donnees, workflows  # noqa: F401  (enregistrent workflow et données)
+        # Enregistrent workflow et données personnelles ; déclarent les verbes du journal (l'admin,
+        # qui en écrit deux, est chargée par django.contrib.admin).
+        from financements import bilan, donnees, services, tasks, workflows  # noqa: F401
         from financements.permissions import (
             peut_voir_document_de_demande,
             peut_voir_piece,
             voit_toutes_les_demandes,
         )
-        from financements.verbes import declarer_les_verbes
+        from financements.views import instruction  # noqa: F401
         from financements.views.porteur import voit_mes_demandes
-        from socle import verbes
         from socle.bilan import Section, ajouter_section
         from socle.navigation import Entree, ajouter
         from socle.permissions import regle_acces_documents
 
         regle_acces_documents("financements.DemandeFinancement")(peut_voir_document_de_demande)
         regle_acces_documents("financements.PieceJustificative")(peut_voir_piece)
-        declarer_les_verbes()
         ajouter(
             Entree(_("Mes demandes de financement"), "financements:mes_demandes", voit_mes_demandes, ordre=60)
         )
@@ -31,7 +31,6 @@ class FinancementsConfig(AppConfig):
                 _("Demandes de financement"), "financements:demande_liste", voit_toutes_les_demandes, ordre=58
             )
         )
-        verbes.declarer({"financements.demandes.exportees": _("Demandes de financement exportées")})
         ajouter_section(
             Section(
                 cle="financements",

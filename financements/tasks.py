@@ -4,6 +4,7 @@ from celery import shared_task
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from financements.models import CoPorteur, DemandeFinancement, StatutCoPorteur, StatutDemande
 from financements.pdf import NATURE_DE_LA_DECISION, courrier_pdf, recepisse_pdf
@@ -11,6 +12,11 @@ from financements.workflows import porteurs_de
 from socle.courriels import courriel_construire, lien_absolu
 from socle.models import Evenement
 from socle.services import document_deposer, evenement_enregistrer, notifier
+from socle.verbes import Verbe
+
+# Les actions que ce module écrit au journal d'audit.
+DEMANDE_COURRIER = Verbe("financements.demande.courrier", gettext_lazy("Courrier de décision écrit"))
+DEMANDE_RECEPISSE = Verbe("financements.demande.recepisse", gettext_lazy("Récépissé de dépôt envoyé"))
 
 
 @shared_task(autoretry_for=(OSError,), retry_backoff=True, max_retries=5)
@@ -35,7 +41,7 @@ def produire_recepisse(demande_id: int) -> None:
             objet=demande,
         )
         DemandeFinancement.objects.filter(pk=demande.pk).update(recepisse=document)
-        evenement_enregistrer(verbe="financements.demande.recepisse", cible=demande)
+        evenement_enregistrer(verbe=DEMANDE_RECEPISSE, cible=demande)
         porteurs = [p for p in porteurs_de(demande, None) if p.is_active]
         lien = lien_absolu(demande.get_absolute_url())
         courriels = []
@@ -81,10 +87,10 @@ def produire_courrier_decision(demande_id: int) -> None:
             objet=demande,
         )
         DemandeFinancement.objects.filter(pk=demande.pk).update(courrier_decision=document)
-        evenement_enregistrer(verbe="financements.demande.courrier", cible=demande)
+        evenement_enregistrer(verbe=DEMANDE_COURRIER, cible=demande)
         notifier(
             destinataires=porteurs_de(demande, None),
-            verbe="financements.demande.courrier",
+            verbe=DEMANDE_COURRIER,
             titre=_("Le courrier de décision de « %(d)s » est disponible") % {"d": demande},
             gabarit="financements/notifications/courrier.txt",
             contexte={"demande": demande},

@@ -15,6 +15,7 @@ from django.contrib.auth import get_user_model
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _g
+from django.utils.translation import gettext_lazy
 from django.utils.translation import gettext_lazy as _
 
 from financements.models import (
@@ -25,7 +26,26 @@ from financements.models import (
     StatutTranche,
 )
 from financements.permissions import est_instructeur, est_porteur
+from socle.verbes import Verbe
 from socle.workflows import Transition, Workflow
+
+# Les actions que ce module écrit au journal d'audit.
+DEMANDE_ACCORDEE = Verbe("financements.demande.accordee", gettext_lazy("Aide accordée"))
+DEMANDE_AVIS_DEMANDE = Verbe("financements.demande.avis_demande", gettext_lazy("Soumise à l'avis du Conseil"))
+DEMANDE_CLASSEE = Verbe("financements.demande.classee", gettext_lazy("Classée sans suite"))
+DEMANDE_COMPLEMENTS_DEMANDES = Verbe(
+    "financements.demande.complements_demandes", gettext_lazy("Compléments demandés")
+)
+DEMANDE_COMPLEMENTS_FOURNIS = Verbe(
+    "financements.demande.complements_fournis", gettext_lazy("Compléments fournis")
+)
+DEMANDE_CONVENTIONNEE = Verbe("financements.demande.conventionnee", gettext_lazy("Convention signée"))
+DEMANDE_DEPOSEE = Verbe("financements.demande.deposee", gettext_lazy("Demande déposée"))
+DEMANDE_EN_PAIEMENT = Verbe("financements.demande.en_paiement", gettext_lazy("Premier versement"))
+DEMANDE_INSTRUCTION = Verbe("financements.demande.instruction", gettext_lazy("Instruction commencée"))
+DEMANDE_REFUSEE = Verbe("financements.demande.refusee", gettext_lazy("Aide refusée"))
+DEMANDE_RETIREE = Verbe("financements.demande.retiree", gettext_lazy("Retirée par le porteur"))
+DEMANDE_SOLDEE = Verbe("financements.demande.soldee", gettext_lazy("Aide soldée"))
 
 Effet = Callable[[DemandeFinancement, Any], Iterable[str]]
 
@@ -175,7 +195,7 @@ DEMANDE = Workflow(
         _t(
             depuis=(StatutDemande.BROUILLON,),
             vers=StatutDemande.DEPOSEE,
-            verbe="financements.demande.deposee",
+            verbe=DEMANDE_DEPOSEE,
             libelle=_("Déposer la demande"),
             autorise=_porteur,
             garde=_eligible,
@@ -187,7 +207,7 @@ DEMANDE = Workflow(
         _t(
             depuis=(StatutDemande.DEPOSEE,),
             vers=StatutDemande.EN_INSTRUCTION,
-            verbe="financements.demande.instruction",
+            verbe=DEMANDE_INSTRUCTION,
             libelle=_("Commencer l'instruction"),
             autorise=_instructeur,
             garde=_a_un_instructeur,
@@ -198,7 +218,7 @@ DEMANDE = Workflow(
         _t(
             depuis=(StatutDemande.EN_INSTRUCTION,),
             vers=StatutDemande.COMPLEMENTS,
-            verbe="financements.demande.complements_demandes",
+            verbe=DEMANDE_COMPLEMENTS_DEMANDES,
             libelle=_("Demander des compléments"),
             autorise=_instructeur,
             motif_requis=True,
@@ -209,7 +229,7 @@ DEMANDE = Workflow(
         _t(
             depuis=(StatutDemande.COMPLEMENTS,),
             vers=StatutDemande.EN_INSTRUCTION,
-            verbe="financements.demande.complements_fournis",
+            verbe=DEMANDE_COMPLEMENTS_FOURNIS,
             libelle=_("Signaler que les compléments sont fournis"),
             autorise=_porteur_ou_instructeur,
             destinataires=instructeurs_de,
@@ -219,7 +239,7 @@ DEMANDE = Workflow(
         _t(
             depuis=(StatutDemande.EN_INSTRUCTION,),
             vers=StatutDemande.AVIS,
-            verbe="financements.demande.avis_demande",
+            verbe=DEMANDE_AVIS_DEMANDE,
             libelle=_("Soumettre à l'avis du Conseil"),
             autorise=_instructeur,
             garde=_a_un_scrutin,
@@ -230,7 +250,7 @@ DEMANDE = Workflow(
         _t(
             depuis=(StatutDemande.AVIS,),
             vers=StatutDemande.ACCORDEE,
-            verbe="financements.demande.accordee",
+            verbe=DEMANDE_ACCORDEE,
             libelle=_("Accorder l'aide"),
             autorise=_instructeur,
             garde=_accord_complet,
@@ -242,7 +262,7 @@ DEMANDE = Workflow(
         _t(
             depuis=(StatutDemande.AVIS,),
             vers=StatutDemande.REFUSEE,
-            verbe="financements.demande.refusee",
+            verbe=DEMANDE_REFUSEE,
             libelle=_("Refuser l'aide"),
             autorise=_instructeur,
             garde=_refus_motive,
@@ -254,7 +274,7 @@ DEMANDE = Workflow(
         _t(
             depuis=STATUTS_AVANT_DECISION,
             vers=StatutDemande.CLASSEE,
-            verbe="financements.demande.classee",
+            verbe=DEMANDE_CLASSEE,
             libelle=_("Classer sans suite"),
             autorise=_instructeur,
             motif_requis=True,
@@ -266,7 +286,7 @@ DEMANDE = Workflow(
         _t(
             depuis=STATUTS_AVANT_DECISION,
             vers=StatutDemande.RETIREE,
-            verbe="financements.demande.retiree",
+            verbe=DEMANDE_RETIREE,
             libelle=_("Retirer la demande"),
             autorise=_porteur,
             destinataires=instructeurs_de,
@@ -276,7 +296,7 @@ DEMANDE = Workflow(
         _t(
             depuis=(StatutDemande.ACCORDEE,),
             vers=StatutDemande.CONVENTIONNEE,
-            verbe="financements.demande.conventionnee",
+            verbe=DEMANDE_CONVENTIONNEE,
             libelle=_("Enregistrer la convention signée"),
             autorise=_instructeur,
             garde=_convention_signee,
@@ -287,7 +307,7 @@ DEMANDE = Workflow(
         _t(
             depuis=(StatutDemande.CONVENTIONNEE,),
             vers=StatutDemande.EN_PAIEMENT,
-            verbe="financements.demande.en_paiement",
+            verbe=DEMANDE_EN_PAIEMENT,
             libelle=_("Premier versement"),
             autorise=_instructeur_ou_systeme,
             garde=_premiere_tranche_versee,
@@ -295,7 +315,7 @@ DEMANDE = Workflow(
         _t(
             depuis=(StatutDemande.EN_PAIEMENT,),
             vers=StatutDemande.SOLDEE,
-            verbe="financements.demande.soldee",
+            verbe=DEMANDE_SOLDEE,
             libelle=_("Solder la demande"),
             autorise=_instructeur_ou_systeme,
             garde=_toutes_tranches_versees,

@@ -1,7 +1,9 @@
 """Écritures transversales : journal d'audit, notifications, documents privés."""
 
 import hashlib
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Mapping
+from datetime import date, datetime, timedelta
+from decimal import Decimal
 from functools import partial
 from typing import Any
 
@@ -10,9 +12,15 @@ from django.core.files.uploadedfile import UploadedFile
 from django.db import models, transaction
 from django.template.loader import render_to_string
 from django.utils import timezone
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy
 
 from socle.documents import verifier_fichier
 from socle.models import Document, Evenement, FrequenceNotifications, Notification
+from socle.verbes import Verbe
+
+# Les actions que ce module écrit au journal d'audit.
+DOCUMENT_DEPOSE = Verbe("socle.document.depose", gettext_lazy("Document déposé"))
 
 
 def apres_validation(tache: Any, *arguments: Any) -> None:
@@ -29,7 +37,7 @@ def _cible(objet: models.Model | None) -> tuple[ContentType | None, str, str]:
 
 def evenement_enregistrer(
     *,
-    verbe: str,
+    verbe: Verbe,
     acteur: Any = None,
     cible: models.Model | None = None,
     etat_avant: str = "",
@@ -39,13 +47,13 @@ def evenement_enregistrer(
 ) -> Evenement:
     """Écrit une ligne du journal d'audit.
 
-    `verbe` est un nom pointé (`comptes.invitation.acceptee`) ; `donnees` ne doit jamais
-    contenir de secret (mot de passe, jeton, choix d'un vote secret).
+    `verbe` est une action déclarée avec son libellé (socle/verbes.py) ; `donnees` ne doit
+    jamais contenir de secret (mot de passe, jeton, choix d'un vote secret).
     """
     cible_type, cible_id, cible_libelle = _cible(cible)
     return Evenement.objects.create(
         acteur=acteur if acteur is not None and acteur.is_authenticated else None,
-        verbe=verbe,
+        verbe=verbe.code,
         cible_type=cible_type,
         cible_id=cible_id,
         cible_libelle=cible_libelle,
@@ -56,10 +64,137 @@ def evenement_enregistrer(
     )
 
 
+# --- Modifier un objet et le tracer ------------------------------------------------------
+
+Modifications = dict[str, list[Any]]  # champ → [avant, après]
+
+
+def valeur_au_journal(valeur: Any) -> Any:
+    """Une valeur telle que le journal la garde en JSON : un instant à l'heure de Paris (ISO),
+    une date en ISO, un montant en texte exact, un objet par sa clé, une liste triée de clés."""
+    if isinstance(valeur, datetime):
+        return timezone.localtime(valeur).isoformat() if timezone.is_aware(valeur) else valeur.isoformat()
+    if isinstance(valeur, date):
+        return valeur.isoformat()
+    if isinstance(valeur, Decimal):
+        return str(valeur)
+    if isinstance(valeur, models.Model):
+        return valeur.pk
+    if isinstance(valeur, Promise):
+        return str(valeur)
+    if isinstance(valeur, (list, tuple, set, frozenset)):
+        return sorted(valeur_au_journal(v) for v in valeur)
+    return valeur
+
+
+def modele_modifier[M: models.Model](
+    *,
+    objet: M,
+    champs: Mapping[str, Any],
+    acteur: Any,
+    verbe: Verbe,
+    cible: models.Model | None = None,
+    valider: Callable[[M], None] | None = None,
+    aussi: Iterable[str] = (),
+    donnees: dict[str, Any] | None = None,
+    regrouper_pendant: timedelta | None = None,
+) -> Modifications:
+    """La seule façon de modifier les champs d'un objet : pose `champs` sur `objet` (que
+    l'appelant a relu sous verrou, dans sa transaction), appelle `valider(objet)` (qui lève
+    `ValidationError` sans rien écrire), enregistre les seuls champs changés (plus `aussi`,
+    une date de modification par exemple) et écrit au journal l'ancienne et la nouvelle
+    valeur de chacun (`{"modifications": {champ: [avant, après]}, **donnees}`), sur `cible`
+    (l'objet par défaut). Un champ plusieurs-à-plusieurs se donne par la liste de ses objets.
+    Rien ne change : rien n'est enregistré ni tracé. Rend les modifications.
+
+    `regrouper_pendant` : une saisie enregistrée au fil de la frappe ne fait qu'une ligne du
+    journal par séance de travail (même personne, même action, même objet, dans ce délai) ;
+    la ligne garde la valeur d'avant la séance et prend la dernière."""
+    modifications: Modifications = {}
+    plusieurs: dict[str, list[Any]] = {}
+    simples: list[str] = []
+    for nom, valeur in champs.items():
+        champ = objet._meta.get_field(nom)
+        if champ.many_to_many:
+            avant_m2m = list(getattr(objet, nom).all())
+            if {o.pk for o in avant_m2m} != {o.pk for o in valeur}:
+                plusieurs[nom] = list(valeur)
+                modifications[nom] = [valeur_au_journal(avant_m2m), valeur_au_journal(valeur)]
+            continue
+        attribut = champ.attname if isinstance(champ, models.Field) and champ.is_relation else nom
+        valeur_brute = valeur.pk if champ.is_relation and isinstance(valeur, models.Model) else valeur
+        avant = getattr(objet, attribut)
+        if avant != valeur_brute:
+            modifications[nom] = [valeur_au_journal(avant), valeur_au_journal(valeur)]
+            setattr(objet, nom, valeur)
+            simples.append(nom)
+    if valider is not None:
+        valider(objet)
+    if not modifications:
+        return modifications
+    if simples or aussi:
+        objet.save(update_fields=[*simples, *aussi])
+    for nom, objets in plusieurs.items():
+        getattr(objet, nom).set(objets)
+    if cible is not None and cible is not objet:
+        # La chronologie de `cible` nomme les champs d'après le modèle de l'objet modifié.
+        donnees = {**(donnees or {}), "modele": objet._meta.label_lower}
+    journal_des_modifications(
+        verbe=verbe,
+        acteur=acteur,
+        cible=cible if cible is not None else objet,
+        modifications=modifications,
+        donnees=donnees,
+        regrouper_pendant=regrouper_pendant,
+    )
+    return modifications
+
+
+def journal_des_modifications(
+    *,
+    verbe: Verbe,
+    acteur: Any,
+    cible: models.Model,
+    modifications: Modifications,
+    donnees: dict[str, Any] | None = None,
+    regrouper_pendant: timedelta | None = None,
+) -> Evenement | None:
+    """Écrit (ou complète, voir `modele_modifier`) la ligne du journal d'une modification."""
+    if not modifications:
+        return None
+    if regrouper_pendant is not None and acteur is not None:
+        precedent = (
+            Evenement.objects.select_for_update()
+            .filter(
+                verbe=verbe.code,
+                acteur=acteur,
+                cible_type=ContentType.objects.get_for_model(cible),
+                cible_id=str(cible.pk),
+                cree_le__gte=timezone.now() - regrouper_pendant,
+            )
+            .order_by("-cree_le", "-id")
+            .first()
+        )
+        if precedent is not None and precedent.donnees.get("modifications") is not None:
+            regroupees = dict(precedent.donnees["modifications"])
+            for nom, (avant, apres) in modifications.items():
+                avant = regroupees[nom][0] if nom in regroupees else avant
+                if avant == apres:
+                    regroupees.pop(nom, None)
+                else:
+                    regroupees[nom] = [avant, apres]
+            precedent.donnees = {**precedent.donnees, **(donnees or {}), "modifications": regroupees}
+            precedent.save(update_fields=["donnees"])
+            return precedent
+    return evenement_enregistrer(
+        verbe=verbe, acteur=acteur, cible=cible, donnees={**(donnees or {}), "modifications": modifications}
+    )
+
+
 def notifier(
     *,
     destinataires: Iterable[Any],
-    verbe: str,
+    verbe: Verbe,
     titre: str,
     gabarit: str,
     contexte: dict[str, Any] | None = None,
@@ -79,7 +214,9 @@ def notifier(
             gabarit, {**(contexte or {}), "destinataire": destinataire, "url": url}
         ).strip()
         notifications.append(
-            Notification(destinataire=destinataire, verbe=verbe, titre=titre[:255], message=message, url=url)
+            Notification(
+                destinataire=destinataire, verbe=verbe.code, titre=titre[:255], message=message, url=url
+            )
         )
     creees = Notification.objects.bulk_create(notifications)
     for notification in creees:
@@ -135,7 +272,7 @@ def document_deposer(
             document.fichier.delete(save=False)
             raise
         evenement_enregistrer(
-            verbe="socle.document.depose",
+            verbe=DOCUMENT_DEPOSE,
             acteur=acteur,
             cible=objet or document,
             donnees={"document": document.pk, "nom": document.nom_fichier, "taille": document.taille},

@@ -1,21 +1,46 @@
-"""Libellés lisibles des actions du journal (« comptes.invitation.acceptee » → « Invitation acceptée »).
+"""Les actions du journal d'audit (et des notifications) : un code pointé et son libellé français,
+déclarés ensemble, là où l'action s'écrit.
 
-Chaque application ajoute les siens dans son AppConfig.ready() ; un verbe sans libellé
-s'affiche tel quel.
+    DEPOSEE = Verbe("financements.demande.deposee", gettext_lazy("Demande déposée"))
+    evenement_enregistrer(verbe=DEPOSEE, acteur=…, cible=…)
+
+`evenement_enregistrer`, `notifier` et les transitions des workflows ne prennent qu'un `Verbe`
+(mypy le vérifie) : une action ne s'écrit plus sans son libellé, que la chronologie d'un objet
+affiche. Le registre sert à relire le libellé d'une ligne du journal déjà écrite ; chaque
+application importe dans son `ready()` les modules qui déclarent ses verbes.
 """
 
-from typing import Any
+import re
+from dataclasses import dataclass
 
-from django.utils.translation import gettext_lazy as _
+from django.utils.functional import Promise
 
-_LIBELLES: dict[str, Any] = {
-    "socle.document.depose": _("Document déposé"),
-}
+FORME_DU_CODE = re.compile(r"[a-z][a-z0-9_]*(\.[a-z][a-z0-9_]*)+")
 
-
-def declarer(libelles: dict[str, Any]) -> None:
-    _LIBELLES.update(libelles)
+_REGISTRE: dict[str, "Verbe"] = {}
 
 
-def libelle(verbe: str) -> str:
-    return str(_LIBELLES.get(verbe, verbe))
+@dataclass(frozen=True)
+class Verbe:
+    code: str  # « application.objet.action »
+    libelle: str | Promise  # « Demande déposée » (paresseux : traduit à l'affichage)
+
+    def __post_init__(self) -> None:
+        if not FORME_DU_CODE.fullmatch(self.code):
+            raise ValueError(f"Verbe mal formé : {self.code!r} (attendu : application.objet.action).")
+        if self.code in _REGISTRE:
+            raise ValueError(f"Verbe déclaré deux fois : {self.code!r} ; importez la première déclaration.")
+        _REGISTRE[self.code] = self
+
+    def __str__(self) -> str:
+        return self.code
+
+
+def libelle(code: str) -> str:
+    """Le libellé d'une action du journal ; son code tel quel si aucun module ne la déclare."""
+    verbe = _REGISTRE.get(code)
+    return str(verbe.libelle) if verbe is not None else code
+
+
+def verbes_declares() -> list[Verbe]:
+    return sorted(_REGISTRE.values(), key=lambda verbe: verbe.code)

@@ -14,6 +14,7 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 
 from socle.services import evenement_enregistrer, notifier
+from socle.verbes import Verbe
 
 Acteur = Any  # un Utilisateur, ou None pour une action du système (tâche périodique)
 
@@ -27,8 +28,8 @@ def systeme(acteur: Acteur, objet: models.Model) -> bool:
 class Transition:
     depuis: tuple[str, ...]
     vers: str
-    verbe: str
-    libelle: str | Promise
+    verbe: Verbe  # l'action écrite au journal (et le type des notifications)
+    libelle: str | Promise  # le bouton qui la propose
     autorise: Callable[[Acteur, Any], bool]
     # Renvoie un message d'erreur en français si l'objet ne peut pas passer.
     garde: Callable[[Any], str | None] | None = None

@@ -36,21 +36,13 @@ class TerritoireConfig(AppConfig):
 
     def ready(self) -> None:
         post_migrate.connect(declarer_cout_des_trigrammes, sender=self)
-        from socle import verbes
         from socle.bilan import Section, ajouter_section
         from socle.navigation import Entree, ajouter
-        from territoire import bilan, donnees, workflows  # noqa: F401  (enregistrent le workflow et les données)
+
+        # Enregistrent workflow et données personnelles ; déclarent les verbes du journal.
+        from territoire import bilan, donnees, services, workflows  # noqa: F401
         from territoire.permissions import peut_voir_annuaire, peut_voir_indicateurs
 
-        verbes.declarer(
-            {
-                "territoire.import.demande": _("Import demandé"),
-                "territoire.import.commence": _("Import commencé"),
-                "territoire.import.termine": _("Import terminé"),
-                "territoire.import.echoue": _("Import échoué"),
-                "territoire.pole.communes_modifiees": _("Communes du pôle modifiées"),
-            }
-        )
         ajouter(Entree(_("Annuaire"), "territoire:annuaire", peut_voir_annuaire, ordre=100))
         ajouter(Entree(_("Indicateurs"), "territoire:indicateurs", peut_voir_indicateurs, ordre=110))
         ajouter_section(

@@ -20,8 +20,10 @@ from django.db import connection, transaction
 from django.db.models import Q
 from django.utils.formats import number_format
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from socle.services import apres_validation, evenement_enregistrer
+from socle.verbes import Verbe
 from socle.workflows import transition
 from territoire.importeurs.base import (
     ETAPES,
@@ -32,6 +34,12 @@ from territoire.importeurs.base import (
 )
 from territoire.models import Commune, ImportFichier, PoleDeProximite, StatutImport
 from territoire.rapport import Rapport
+
+# Les actions que ce module écrit au journal d'audit.
+IMPORT_DEMANDE = Verbe("territoire.import.demande", gettext_lazy("Import demandé"))
+POLE_COMMUNES_MODIFIEES = Verbe(
+    "territoire.pole.communes_modifiees", gettext_lazy("Communes du pôle modifiées")
+)
 
 logger = logging.getLogger(__name__)
 
@@ -87,7 +95,7 @@ def import_demander(
             _supprimer_fichiers(import_fichier)
             raise
         evenement_enregistrer(
-            verbe="territoire.import.demande",
+            verbe=IMPORT_DEMANDE,
             acteur=acteur,
             cible=import_fichier,
             etat_apres=StatutImport.EN_ATTENTE,
@@ -119,7 +127,7 @@ def import_depuis_commande(
         type=type_import, nom_fichier=nom[:255], date_extraction=date_extraction or date_dans_le_nom(nom)
     )
     evenement_enregistrer(
-        verbe="territoire.import.demande",
+        verbe=IMPORT_DEMANDE,
         cible=import_fichier,
         etat_apres=StatutImport.EN_ATTENTE,
         donnees={"type": type_import, "fichier": nom, "source": "commande"},
@@ -318,7 +326,7 @@ def pole_definir_communes(*, pole: PoleDeProximite, communes: Iterable[Commune],
         Commune.objects.filter(pole=pole).exclude(pk__in=voulues).update(pole=None)
         Commune.objects.filter(pk__in=voulues).update(pole=pole)
         evenement_enregistrer(
-            verbe="territoire.pole.communes_modifiees",
+            verbe=POLE_COMMUNES_MODIFIEES,
             acteur=acteur,
             cible=pole,
             donnees={"ajoutees": ajoutees, "retirees": retirees},

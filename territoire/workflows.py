@@ -4,10 +4,17 @@ from collections.abc import Iterable
 from typing import Any
 
 from django.utils import timezone
+from django.utils.translation import gettext_lazy
 from django.utils.translation import gettext_lazy as _
 
+from socle.verbes import Verbe
 from socle.workflows import Transition, Workflow, systeme
 from territoire.models import ImportFichier, StatutImport
+
+# Les actions que ce module écrit au journal d'audit.
+IMPORT_COMMENCE = Verbe("territoire.import.commence", gettext_lazy("Import commencé"))
+IMPORT_ECHOUE = Verbe("territoire.import.echoue", gettext_lazy("Import échoué"))
+IMPORT_TERMINE = Verbe("territoire.import.termine", gettext_lazy("Import terminé"))
 
 
 def _debut(import_fichier: ImportFichier, acteur: Any) -> Iterable[str]:
@@ -31,7 +38,7 @@ IMPORT = Workflow(
         Transition(
             depuis=(StatutImport.EN_ATTENTE,),
             vers=StatutImport.EN_COURS,
-            verbe="territoire.import.commence",
+            verbe=IMPORT_COMMENCE,
             libelle=_("Commencer"),
             autorise=systeme,
             effet=_debut,
@@ -39,7 +46,7 @@ IMPORT = Workflow(
         Transition(
             depuis=(StatutImport.EN_COURS,),
             vers=StatutImport.TERMINE,
-            verbe="territoire.import.termine",
+            verbe=IMPORT_TERMINE,
             libelle=_("Terminer"),
             autorise=systeme,
             effet=_fin,
@@ -50,7 +57,7 @@ IMPORT = Workflow(
         Transition(
             depuis=(StatutImport.EN_ATTENTE, StatutImport.EN_COURS),
             vers=StatutImport.ECHOUE,
-            verbe="territoire.import.echoue",
+            verbe=IMPORT_ECHOUE,
             libelle=_("Échouer"),
             autorise=systeme,
             effet=_fin,

@@ -10,6 +10,12 @@ from django.db import connection, transaction
 from django.test import Client, TestCase
 from django.test.utils import CaptureQueriesContext
 
+from socle.verbes import Verbe
+
+# Des actions d'essai, pour le journal et les notifications des tests du socle.
+VERBE_ESSAI = Verbe("tests.essai", "Action d'essai")
+VERBE_AUTRE = Verbe("tests.autre", "Autre action d'essai")
+
 
 def compter_requetes(client: Client, url: str, methode: str = "get", **kwargs: Any) -> int:
     """Le nombre de requêtes SQL d'une page ; la page doit répondre sans erreur.

@@ -3,9 +3,10 @@
 import pytest
 
 from comptes.jetons import invitation_jeton
+from comptes.services import INVITATION_ENVOYEE, INVITATION_RENVOYEE
 from socle.services import evenement_enregistrer, notifier
 from tests.comptes.factories import InvitationFactory
-from tests.outils import compter_requetes
+from tests.outils import VERBE_ESSAI, compter_requetes
 
 pytestmark = pytest.mark.django_db
 
@@ -52,7 +53,9 @@ def test_requetes_par_page(request, client_de, persona, modele, attendu):
 
 def _notifications(personne, nombre: int) -> None:
     for i in range(nombre):
-        notifier(destinataires=[personne], verbe="t", titre=f"n{i}", gabarit=GABARIT, contexte={}, url="/")
+        notifier(
+            destinataires=[personne], verbe=VERBE_ESSAI, titre=f"n{i}", gabarit=GABARIT, contexte={}, url="/"
+        )
 
 
 @pytest.mark.parametrize("url", ["/", "/notifications/"])
@@ -76,11 +79,11 @@ def test_la_liste_des_invitations_ne_grandit_pas(client_de, agent):
 def test_la_chronologie_ne_grandit_pas(client_de, agent):
     client = client_de("agent")
     invitation = InvitationFactory(invite_par=agent)
-    evenement_enregistrer(verbe="comptes.invitation.envoyee", acteur=agent, cible=invitation)
+    evenement_enregistrer(verbe=INVITATION_ENVOYEE, acteur=agent, cible=invitation)
     url = f"/mon-compte/invitations/{invitation.pk}/"
     une = compter_requetes(client, url)
     for _ in range(25):
-        evenement_enregistrer(verbe="comptes.invitation.renvoyee", acteur=agent, cible=invitation)
+        evenement_enregistrer(verbe=INVITATION_RENVOYEE, acteur=agent, cible=invitation)
     assert compter_requetes(client, url) == une
 
 
@@ -89,8 +92,8 @@ def test_la_chronologie_ne_grandit_pas(client_de, agent):
 )
 def test_listes_de_l_administration_ne_grandissent_pas(client_de, agent, url):
     client = client_de("agent")
-    evenement_enregistrer(verbe="x", acteur=agent, cible=InvitationFactory(invite_par=agent))
+    evenement_enregistrer(verbe=VERBE_ESSAI, acteur=agent, cible=InvitationFactory(invite_par=agent))
     une = compter_requetes(client, url)
     for _ in range(20):
-        evenement_enregistrer(verbe="x", acteur=agent, cible=InvitationFactory(invite_par=agent))
+        evenement_enregistrer(verbe=VERBE_ESSAI, acteur=agent, cible=InvitationFactory(invite_par=agent))
     assert compter_requetes(client, url) == une

@@ -10,6 +10,7 @@ from django.db import transaction
 from django.db.models import Model, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from college import rendu
 from college.models import (
@@ -22,6 +23,16 @@ from college.services._commun import Acteur
 from conseil.models import Instance, Mandat, PointOrdreDuJour
 from conseil.permissions import est_gestionnaire, voit_tout_le_conseil
 from socle.services import evenement_enregistrer, notifier
+from socle.verbes import Verbe
+
+# Les actions que ce module écrit au journal d'audit.
+COMMENTAIRE_MASQUE = Verbe(
+    "college.commentaire.masque", gettext_lazy("Commentaire masqué par le secrétariat")
+)
+COMMENTAIRE_MENTION = Verbe("college.commentaire.mention", gettext_lazy("Mention dans un commentaire"))
+COMMENTAIRE_MODIFIE = Verbe("college.commentaire.modifie", gettext_lazy("Commentaire modifié"))
+COMMENTAIRE_PUBLIE = Verbe("college.commentaire.publie", gettext_lazy("Commentaire publié"))
+DISCUSSION_OUVERTE = Verbe("college.discussion.ouverte", gettext_lazy("Discussion ouverte"))
 
 # --- Discussions --------------------------------------------------------------------------
 
@@ -102,7 +113,7 @@ def discussion_ouvrir(
         )
         SuiviDiscussion.objects.create(discussion=discussion, utilisateur=acteur)
         evenement_enregistrer(
-            verbe="college.discussion.ouverte",
+            verbe=DISCUSSION_OUVERTE,
             acteur=acteur,
             cible=discussion,
             donnees={"instance": instance.pk, "objet": str(objet) if objet is not None else ""},
@@ -117,7 +128,7 @@ def _notifier_mentions(
 ) -> None:
     notifier(
         destinataires=[p for p in mentionnes if p.pk != auteur.pk],
-        verbe="college.commentaire.mention",
+        verbe=COMMENTAIRE_MENTION,
         titre=_("%(auteur)s vous mentionne : %(titre)s") % {"auteur": auteur, "titre": discussion.titre},
         gabarit="college/notifications/commentaire_mention.txt",
         contexte={"commentaire": commentaire, "discussion": discussion, "auteur": auteur},
@@ -158,7 +169,7 @@ def commentaire_publier(
             if s.utilisateur_id not in deja
         ]
         evenement_enregistrer(
-            verbe="college.commentaire.publie",
+            verbe=COMMENTAIRE_PUBLIE,
             acteur=auteur,
             cible=commentaire,
             donnees={
@@ -170,7 +181,7 @@ def commentaire_publier(
         _notifier_mentions(commentaire=commentaire, auteur=auteur, mentionnes=mentions, discussion=discussion)
         notifier(
             destinataires=suiveurs,
-            verbe="college.commentaire.publie",
+            verbe=COMMENTAIRE_PUBLIE,
             titre=_("Nouveau commentaire : %(titre)s") % {"titre": discussion.titre},
             gabarit="college/notifications/commentaire_publie.txt",
             contexte={"commentaire": commentaire, "discussion": discussion, "auteur": auteur},
@@ -205,7 +216,7 @@ def commentaire_modifier(*, commentaire: Commentaire, acteur: Acteur, texte: str
         avant = {p.pk for p in rendu.mentionnes(precedent, membres)}
         nouveaux = [p for p in rendu.mentionnes(texte, membres) if p.pk not in avant]
         evenement_enregistrer(
-            verbe="college.commentaire.modifie",
+            verbe=COMMENTAIRE_MODIFIE,
             acteur=acteur,
             cible=verrouille,
             donnees={"version": version.pk, "mentions_ajoutees": sorted(p.pk for p in nouveaux)},
@@ -234,7 +245,7 @@ def commentaire_masquer(*, commentaire: Commentaire, acteur: Acteur, motif: str)
         verrouille.motif_masquage = motif
         verrouille.save(update_fields=["masque_le", "masque_par", "motif_masquage"])
         evenement_enregistrer(
-            verbe="college.commentaire.masque",
+            verbe=COMMENTAIRE_MASQUE,
             acteur=acteur,
             cible=verrouille,
             etat_avant="visible",

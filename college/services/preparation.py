@@ -10,6 +10,7 @@ from django.db import transaction
 from django.db.models import Model
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from college.models import (
     Candidature,
@@ -22,7 +23,16 @@ from college.models import (
 )
 from college.services._commun import Acteur, en_preparation
 from conseil.models import ROLES_DELIBERATIFS, Instance, Reunion
-from socle.services import evenement_enregistrer
+from socle.services import evenement_enregistrer, modele_modifier
+from socle.verbes import Verbe
+
+# Les actions que ce module écrit au journal d'audit.
+CANDIDATURE_DECLAREE = Verbe("college.candidature.declaree", gettext_lazy("Candidature déclarée"))
+CANDIDATURE_RETIREE = Verbe("college.candidature.retiree", gettext_lazy("Candidature retirée"))
+INTERET_DECLARE = Verbe("college.interet.declare", gettext_lazy("Intérêt déclaré"))
+PROCURATION_DONNEE = Verbe("college.procuration.donnee", gettext_lazy("Procuration de vote donnée"))
+SCRUTIN_CREE = Verbe("college.scrutin.cree", gettext_lazy("Scrutin préparé"))
+SCRUTIN_MODIFIE = Verbe("college.scrutin.modifie", gettext_lazy("Scrutin modifié"))
 
 # --- Préparation -----------------------------------------------------------------------
 
@@ -65,7 +75,7 @@ def scrutin_creer(
             cree_par=acteur,
         )
         evenement_enregistrer(
-            verbe="college.scrutin.cree",
+            verbe=SCRUTIN_CREE,
             acteur=acteur,
             cible=scrutin,
             etat_apres=StatutScrutin.PREPARATION,
@@ -107,7 +117,7 @@ def candidature_declarer(
             scrutin=verrouille, personne=personne, date_naissance=date_naissance, presentation=presentation
         )
         evenement_enregistrer(
-            verbe="college.candidature.declaree",
+            verbe=CANDIDATURE_DECLAREE,
             acteur=acteur,
             cible=verrouille,
             donnees={"candidat": personne.pk},
@@ -125,7 +135,7 @@ def candidature_retirer(*, candidature: Candidature, acteur: Acteur) -> None:
         en_preparation(verrouille)
         candidature.delete()
         evenement_enregistrer(
-            verbe="college.candidature.retiree",
+            verbe=CANDIDATURE_RETIREE,
             acteur=acteur,
             cible=verrouille,
             donnees={"candidat": candidature.personne_id},
@@ -153,7 +163,7 @@ def interet_declarer(*, personne: Any, objet: Model, nature: str, acteur: Acteur
         if not cree:
             raise ValidationError(_("Cet intérêt est déjà déclaré."))
         evenement_enregistrer(
-            verbe="college.interet.declare", acteur=acteur, cible=objet, donnees={"personne": personne.pk}
+            verbe=INTERET_DECLARE, acteur=acteur, cible=objet, donnees={"personne": personne.pk}
         )
     return declaration
 
@@ -236,7 +246,7 @@ def procuration_vote_donner(
             scrutin=verrouille, mandant=mandant, defaults={"mandataire": mandataire, "de_la_seance": False}
         )
         evenement_enregistrer(
-            verbe="college.procuration.donnee",
+            verbe=PROCURATION_DONNEE,
             acteur=acteur,
             cible=verrouille,
             donnees={"mandant": mandant.pk, "mandataire": mandataire.pk},
@@ -259,12 +269,6 @@ CHAMPS_SCRUTIN = (
 )
 
 
-def _valeur_au_journal(valeur: Any) -> str:
-    if isinstance(valeur, datetime):
-        return timezone.localtime(valeur).isoformat()
-    return "" if valeur is None else str(valeur)
-
-
 def scrutin_modifier(*, scrutin: Scrutin, acteur: Acteur, **champs: Any) -> Scrutin:
     """Modifie un scrutin tant qu'il se prépare : ses règles et son corps électoral ne sont
     pas encore figés. Le journal garde l'ancienne et la nouvelle valeur de chaque champ."""
@@ -278,40 +282,39 @@ def scrutin_modifier(*, scrutin: Scrutin, acteur: Acteur, **champs: Any) -> Scru
                 _("Le scrutin est %(statut)s : il ne se modifie plus.")
                 % {"statut": verrouille.get_statut_display().lower()}
             )
-        avant = {nom: _valeur_au_journal(getattr(verrouille, nom)) for nom in champs}
-        modifies = [nom for nom in champs if nom != "objet"]
-        for nom in modifies:
-            setattr(verrouille, nom, champs[nom])
+        a_poser = {nom: valeur for nom, valeur in champs.items() if nom != "objet"}
         if "objet" in champs:
             objet = champs["objet"]
-            verrouille.objet_type = ContentType.objects.get_for_model(objet) if objet is not None else None
-            verrouille.objet_id = str(objet.pk) if objet is not None else ""
-            modifies += ["objet_type", "objet_id"]
-        if verrouille.cloture <= verrouille.ouverture:
-            raise ValidationError({"cloture": _("La clôture du vote doit suivre son ouverture.")})
-        if verrouille.sieges < 1:
-            raise ValidationError({"sieges": _("Au moins un siège est à pourvoir.")})
-        if verrouille.type_scrutin != TypeScrutin.ELECTION:
-            if verrouille.sieges != 1:
-                raise ValidationError({"sieges": _("Seule une élection pourvoit plusieurs sièges.")})
-            if verrouille.candidatures.exists():
-                raise ValidationError(
-                    {
-                        "type_scrutin": _(
-                            "Des candidats sont déclarés : retirez leurs candidatures avant de changer "
-                            "le type du scrutin."
-                        )
-                    }
-                )
-        if verrouille.reunion is not None and verrouille.reunion.instance_id != verrouille.instance_id:
-            raise ValidationError({"reunion": _("La séance doit être une séance de la même instance.")})
-        verrouille.save(update_fields=modifies)
-        apres = {nom: _valeur_au_journal(getattr(verrouille, nom)) for nom in champs}
-        evenement_enregistrer(
-            verbe="college.scrutin.modifie",
+            a_poser["objet_type"] = ContentType.objects.get_for_model(objet) if objet is not None else None
+            a_poser["objet_id"] = str(objet.pk) if objet is not None else ""
+        modele_modifier(
+            objet=verrouille,
+            champs=a_poser,
             acteur=acteur,
-            cible=verrouille,
-            donnees={nom: [avant[nom], apres[nom]] for nom in champs if avant[nom] != apres[nom]},
+            verbe=SCRUTIN_MODIFIE,
+            valider=_preparation_coherente,
         )
     scrutin.refresh_from_db()
     return scrutin
+
+
+def _preparation_coherente(verrouille: Scrutin) -> None:
+    """Les règles d'un scrutin qui se prépare, une fois la saisie posée."""
+    if verrouille.cloture <= verrouille.ouverture:
+        raise ValidationError({"cloture": _("La clôture du vote doit suivre son ouverture.")})
+    if verrouille.sieges < 1:
+        raise ValidationError({"sieges": _("Au moins un siège est à pourvoir.")})
+    if verrouille.type_scrutin != TypeScrutin.ELECTION:
+        if verrouille.sieges != 1:
+            raise ValidationError({"sieges": _("Seule une élection pourvoit plusieurs sièges.")})
+        if verrouille.candidatures.exists():
+            raise ValidationError(
+                {
+                    "type_scrutin": _(
+                        "Des candidats sont déclarés : retirez leurs candidatures avant de changer "
+                        "le type du scrutin."
+                    )
+                }
+            )
+    if verrouille.reunion is not None and verrouille.reunion.instance_id != verrouille.instance_id:
+        raise ValidationError({"reunion": _("La séance doit être une séance de la même instance.")})

@@ -11,7 +11,7 @@ from django.db import IntegrityError, connection, transaction
 from django.db.models import Count, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
+from django.utils.translation import gettext_lazy, ngettext
 
 from college import decompte
 from college.models import (
@@ -30,10 +30,14 @@ from college.models import (
 from college.selectors import regles_figees
 from college.services._commun import Acteur, en_preparation
 from college.services.preparation import membres_votants
-from college.workflows import SCRUTIN
+from college.workflows import SCRUTIN, SCRUTIN_CLOS, SCRUTIN_OUVERT
 from conseil.models import Procuration
 from socle.services import evenement_enregistrer, notifier
+from socle.verbes import Verbe
 from socle.workflows import transition
+
+# Les actions que ce module écrit au journal d'audit.
+BULLETIN_DEPOSE = Verbe("college.bulletin.depose", gettext_lazy("Bulletin déposé"))
 
 # --- Ouverture ------------------------------------------------------------------------
 
@@ -135,7 +139,7 @@ def scrutin_ouvrir(*, scrutin: Scrutin, acteur: Acteur) -> Scrutin:
         )
         notifier(
             destinataires=[m.personne for m in mandats if m.personne_id in electeurs],
-            verbe="college.scrutin.ouvert",
+            verbe=SCRUTIN_OUVERT,
             titre=_("Scrutin ouvert : %(titre)s") % {"titre": verrouille.titre},
             gabarit="college/notifications/scrutin_ouvert.txt",
             contexte={"scrutin": verrouille},
@@ -262,7 +266,7 @@ def bulletin_deposer(
         )
         # Le journal dit qui a voté (comme l'émargement), jamais quoi.
         evenement_enregistrer(
-            verbe="college.bulletin.depose",
+            verbe=BULLETIN_DEPOSE,
             acteur=votant,
             cible=scrutin,
             donnees={"par_procuration_pour": pour.pk} if pour is not None else {},
@@ -356,7 +360,7 @@ def scrutin_clore(*, scrutin: Scrutin, acteur: Acteur = None, motif: str = "") -
         )
         notifier(
             destinataires=[e.personne for e in verrouille.electeurs.select_related("personne")],
-            verbe="college.scrutin.clos",
+            verbe=SCRUTIN_CLOS,
             titre=_("Résultat publié : %(titre)s") % {"titre": verrouille.titre},
             gabarit="college/notifications/scrutin_clos.txt",
             contexte={"scrutin": verrouille},

@@ -3,12 +3,19 @@
 from typing import Any
 
 from django.db import transaction
+from django.utils.translation import gettext_lazy
 
 from conseil.models import (
     JetonCalendrier,
     nouveau_jeton,
 )
 from socle.services import evenement_enregistrer
+from socle.verbes import Verbe
+
+# Les actions que ce module écrit au journal d'audit.
+CALENDRIER_JETON_RENOUVELE = Verbe(
+    "conseil.calendrier.jeton_renouvele", gettext_lazy("Adresse du calendrier renouvelée")
+)
 
 # --- Calendrier ------------------------------------------------------------------------
 
@@ -24,5 +31,5 @@ def jeton_calendrier_renouveler(*, utilisateur: Any) -> JetonCalendrier:
         jeton, _cree = JetonCalendrier.objects.select_for_update().get_or_create(utilisateur=utilisateur)
         jeton.jeton = nouveau_jeton()
         jeton.save(update_fields=["jeton"])
-        evenement_enregistrer(verbe="conseil.calendrier.jeton_renouvele", acteur=utilisateur, cible=None)
+        evenement_enregistrer(verbe=CALENDRIER_JETON_RENOUVELE, acteur=utilisateur, cible=None)
     return jeton

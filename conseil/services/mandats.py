@@ -7,6 +7,7 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from conseil.models import (
     Instance,
@@ -16,6 +17,11 @@ from conseil.models import (
 )
 from conseil.services._commun import Acteur
 from socle.services import evenement_enregistrer
+from socle.verbes import Verbe
+
+# Les actions que ce module écrit au journal d'audit.
+MANDAT_CREE = Verbe("conseil.mandat.cree", gettext_lazy("Mandat créé"))
+MANDAT_MODIFIE = Verbe("conseil.mandat.modifie", gettext_lazy("Mandat modifié"))
 
 # --- Mandats ----------------------------------------------------------------------
 
@@ -108,7 +114,7 @@ def mandat_enregistrer(*, mandat: Mandat, acteur: Acteur) -> Mandat:
         mandat_verifier(mandat)
         mandat.save()
         evenement_enregistrer(
-            verbe="conseil.mandat.cree" if creation else "conseil.mandat.modifie",
+            verbe=MANDAT_CREE if creation else MANDAT_MODIFIE,
             acteur=acteur,
             cible=mandat.instance,
             donnees={

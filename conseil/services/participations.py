@@ -8,7 +8,7 @@ from django.db import transaction
 from django.db.models import Count
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
+from django.utils.translation import gettext_lazy, ngettext
 
 from conseil.models import (
     ROLES_DELIBERATIFS,
@@ -23,6 +23,13 @@ from conseil.models import (
 from conseil.quorum import Quorum, quorum_calculer
 from conseil.services._commun import Acteur, reunion_verrouillee
 from socle.services import evenement_enregistrer
+from socle.verbes import Verbe
+
+# Les actions que ce module écrit au journal d'audit.
+PRESENCES_ENREGISTREES = Verbe("conseil.presences.enregistrees", gettext_lazy("Présences enregistrées"))
+PROCURATION_DONNEE = Verbe("conseil.procuration.donnee", gettext_lazy("Procuration donnée"))
+PROCURATION_RETIREE = Verbe("conseil.procuration.retiree", gettext_lazy("Procuration retirée"))
+REPONSE_ENREGISTREE = Verbe("conseil.reponse.enregistree", gettext_lazy("Réponse à la convocation"))
 
 # --- Réponses, procurations, présences -------------------------------------------------
 
@@ -56,7 +63,7 @@ def reponse_enregistrer(*, reunion: Reunion, acteur: Acteur, reponse: str) -> Pa
         participation.repondu_le = timezone.now()
         participation.save(update_fields=["reponse", "repondu_le"])
         evenement_enregistrer(
-            verbe="conseil.reponse.enregistree",
+            verbe=REPONSE_ENREGISTREE,
             acteur=acteur,
             cible=verrouillee,
             donnees={"reponse": reponse, "procuration_retiree": bool(retiree)},
@@ -214,7 +221,7 @@ def procuration_donner(*, reunion: Reunion, mandant: Any, mandataire: Any, acteu
             champs.append("presence")
         participation.save(update_fields=champs)
         evenement_enregistrer(
-            verbe="conseil.procuration.donnee",
+            verbe=PROCURATION_DONNEE,
             acteur=acteur,
             cible=verrouillee,
             donnees={"mandant": mandant.pk, "mandataire": mandataire.pk},
@@ -239,7 +246,7 @@ def procuration_retirer(*, reunion: Reunion, mandant: Any, acteur: Acteur) -> No
             reponse=Reponse.SANS_REPONSE, repondu_le=None
         )
         evenement_enregistrer(
-            verbe="conseil.procuration.retiree",
+            verbe=PROCURATION_RETIREE,
             acteur=acteur,
             cible=verrouillee,
             donnees={"mandant": mandant.pk, "mandataire": procuration.mandataire_id},
@@ -354,7 +361,7 @@ def presences_enregistrer(*, reunion: Reunion, acteur: Acteur, lignes: list[Lign
                 )
         quorum = quorum_calculer(reunion=verrouillee)
         evenement_enregistrer(
-            verbe="conseil.presences.enregistrees",
+            verbe=PRESENCES_ENREGISTREES,
             acteur=acteur,
             cible=verrouillee,
             donnees={

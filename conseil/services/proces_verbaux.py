@@ -8,6 +8,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from conseil.models import (
     PointOrdreDuJour,
@@ -20,8 +21,13 @@ from conseil.models import (
 from conseil.quorum import quorum_de
 from conseil.services._commun import Acteur, reunion_verrouillee
 from conseil.workflows import PROCES_VERBAL
-from socle.services import apres_validation, evenement_enregistrer
+from socle.services import apres_validation, evenement_enregistrer, modele_modifier
+from socle.verbes import Verbe
 from socle.workflows import transition
+
+# Les actions que ce module écrit au journal d'audit.
+PROCES_VERBAL_MODIFIE = Verbe("conseil.proces_verbal.modifie", gettext_lazy("Procès-verbal modifié"))
+PROCES_VERBAL_REDIGE = Verbe("conseil.proces_verbal.redige", gettext_lazy("Procès-verbal rédigé"))
 
 # --- Procès-verbal ----------------------------------------------------------------------
 
@@ -113,7 +119,7 @@ def proces_verbal_rediger(*, reunion: Reunion, acteur: Acteur) -> ProcesVerbal:
         pv = ProcesVerbal.objects.create(
             reunion=verrouillee, texte=proces_verbal_texte_initial(verrouillee), redige_par=acteur
         )
-        evenement_enregistrer(verbe="conseil.proces_verbal.redige", acteur=acteur, cible=pv)
+        evenement_enregistrer(verbe=PROCES_VERBAL_REDIGE, acteur=acteur, cible=pv)
     return pv
 
 
@@ -124,10 +130,15 @@ def proces_verbal_modifier(*, pv: ProcesVerbal, acteur: Acteur, texte: str) -> P
         verrouille = ProcesVerbal.objects.select_for_update().get(pk=pv.pk)
         if not verrouille.modifiable:
             raise ValidationError(_("Le procès-verbal est adopté : il ne change plus."))
-        verrouille.texte = texte
-        verrouille.modifie_le = timezone.now()
-        verrouille.save(update_fields=["texte", "modifie_le"])
-        evenement_enregistrer(verbe="conseil.proces_verbal.modifie", acteur=acteur, cible=verrouille)
+        if texte != verrouille.texte:
+            verrouille.modifie_le = timezone.now()
+        modele_modifier(
+            objet=verrouille,
+            champs={"texte": texte},
+            acteur=acteur,
+            verbe=PROCES_VERBAL_MODIFIE,
+            aussi=["modifie_le"],
+        )
     pv.texte, pv.modifie_le = verrouille.texte, verrouille.modifie_le
     return pv
 

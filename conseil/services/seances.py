@@ -9,7 +9,7 @@ from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
+from django.utils.translation import gettext_lazy, ngettext
 
 from conseil.models import (
     Instance,
@@ -22,8 +22,17 @@ from conseil.models import (
 )
 from conseil.services._commun import Acteur, reunion_verrouillee
 from conseil.workflows import REUNION
-from socle.services import apres_validation, evenement_enregistrer
+from socle.services import apres_validation, evenement_enregistrer, modele_modifier
+from socle.verbes import Verbe
 from socle.workflows import transition
+
+# Les actions que ce module écrit au journal d'audit.
+POINT_AJOUTE = Verbe("conseil.point.ajoute", gettext_lazy("Point ajouté à l'ordre du jour"))
+POINT_DEPLACE = Verbe("conseil.point.deplace", gettext_lazy("Ordre du jour réordonné"))
+POINT_MODIFIE = Verbe("conseil.point.modifie", gettext_lazy("Point de l'ordre du jour modifié"))
+POINT_SUPPRIME = Verbe("conseil.point.supprime", gettext_lazy("Point retiré de l'ordre du jour"))
+REUNION_MODIFIEE = Verbe("conseil.reunion.modifiee", gettext_lazy("Séance modifiée"))
+REUNION_PLANIFIEE = Verbe("conseil.reunion.planifiee", gettext_lazy("Séance planifiée"))
 
 # --- Séances et ordre du jour ----------------------------------------------------------
 
@@ -61,7 +70,7 @@ def reunion_planifier(
             cree_par=acteur,
         )
         evenement_enregistrer(
-            verbe="conseil.reunion.planifiee",
+            verbe=REUNION_PLANIFIEE,
             acteur=acteur,
             cible=reunion,
             etat_apres=StatutReunion.PLANIFIEE,
@@ -73,6 +82,13 @@ def reunion_planifier(
 CHAMPS_REUNION = ("titre", "debut", "fin", "lieu", "lien_visio")
 
 
+def _lieu_et_horaires(reunion: Reunion) -> None:
+    if not reunion.lieu.strip() and not reunion.lien_visio.strip():
+        raise ValidationError({"lieu": _("Indiquez un lieu ou un lien de visioconférence.")})
+    if reunion.fin is not None and reunion.fin <= reunion.debut:
+        raise ValidationError({"fin": _("La fin de la séance doit suivre son début.")})
+
+
 def reunion_modifier(*, reunion: Reunion, acteur: Acteur, **champs: Any) -> Reunion:
     """Modifie la date, le lieu ou le titre d'une séance qui n'est pas encore tenue."""
     inconnus = set(champs) - set(CHAMPS_REUNION)
@@ -81,20 +97,8 @@ def reunion_modifier(*, reunion: Reunion, acteur: Acteur, **champs: Any) -> Reun
     with transaction.atomic():
         verrouillee = reunion_verrouillee(reunion)
         _modifiable(verrouillee)
-        avant = {nom: str(getattr(verrouillee, nom)) for nom in champs}
-        for nom, valeur in champs.items():
-            setattr(verrouillee, nom, valeur)
-        if not verrouillee.lieu.strip() and not verrouillee.lien_visio.strip():
-            raise ValidationError({"lieu": _("Indiquez un lieu ou un lien de visioconférence.")})
-        if verrouillee.fin is not None and verrouillee.fin <= verrouillee.debut:
-            raise ValidationError({"fin": _("La fin de la séance doit suivre son début.")})
-        verrouillee.save(update_fields=list(champs))
-        changes = {nom: [avant[nom], str(getattr(verrouillee, nom))] for nom in champs}
-        evenement_enregistrer(
-            verbe="conseil.reunion.modifiee",
-            acteur=acteur,
-            cible=verrouillee,
-            donnees={nom: v for nom, v in changes.items() if v[0] != v[1]},
+        modele_modifier(
+            objet=verrouillee, champs=champs, acteur=acteur, verbe=REUNION_MODIFIEE, valider=_lieu_et_horaires
         )
     for nom in champs:
         setattr(reunion, nom, getattr(verrouillee, nom))
@@ -117,7 +121,7 @@ def point_ajouter(
             reunion=verrouillee, ordre=dernier + 1, titre=titre, expose=expose, nature=nature
         )
         evenement_enregistrer(
-            verbe="conseil.point.ajoute",
+            verbe=POINT_AJOUTE,
             acteur=acteur,
             cible=verrouillee,
             donnees={"point": point.pk, "titre": titre},
@@ -136,14 +140,13 @@ def point_modifier(*, point: PointOrdreDuJour, acteur: Acteur, **champs: Any) ->
             _modifiable(verrouillee)
         elif verrouillee.statut in (StatutReunion.CLOSE, StatutReunion.ANNULEE):
             raise ValidationError(_("La séance est close : la suite donnée aux points ne change plus."))
-        for nom, valeur in champs.items():
-            setattr(point, nom, valeur)
-        point.save(update_fields=list(champs))
-        evenement_enregistrer(
-            verbe="conseil.point.modifie",
+        modele_modifier(
+            objet=point,
+            champs=champs,
             acteur=acteur,
+            verbe=POINT_MODIFIE,
             cible=verrouillee,
-            donnees={"point": point.pk, "champs": sorted(champs)},
+            donnees={"point": point.pk},
         )
     return point
 
@@ -161,7 +164,7 @@ def point_supprimer(*, point: PointOrdreDuJour, acteur: Acteur) -> None:
                 autre.ordre = ordre
                 autre.save(update_fields=["ordre"])
         evenement_enregistrer(
-            verbe="conseil.point.supprime", acteur=acteur, cible=verrouillee, donnees={"titre": titre}
+            verbe=POINT_SUPPRIME, acteur=acteur, cible=verrouillee, donnees={"titre": titre}
         )
 
 
@@ -183,7 +186,7 @@ def point_deplacer(*, point: PointOrdreDuJour, acteur: Acteur, vers_le_haut: boo
         point.save(update_fields=["ordre"])
         voisin.save(update_fields=["ordre"])
         evenement_enregistrer(
-            verbe="conseil.point.deplace", acteur=acteur, cible=verrouillee, donnees={"point": point.pk}
+            verbe=POINT_DEPLACE, acteur=acteur, cible=verrouillee, donnees={"point": point.pk}
         )
 
 

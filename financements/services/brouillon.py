@@ -2,6 +2,7 @@
 financement, équipe."""
 
 from collections.abc import Sequence
+from datetime import timedelta
 from decimal import Decimal
 from typing import Any
 
@@ -9,6 +10,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from financements.models import (
     DemandeFinancement,
@@ -20,8 +22,21 @@ from financements.models import (
     TypeDemande,
 )
 from financements.services._commun import Acteur, brouillon_modifiable, montant_lu
-from socle.services import evenement_enregistrer
+from socle.services import evenement_enregistrer, journal_des_modifications, modele_modifier
+from socle.verbes import Verbe
 from territoire.models import Axe, Commune, Professionnel, Projet
+
+# Les actions que ce module écrit au journal d'audit.
+DEMANDE_CREEE = Verbe("financements.demande.creee", gettext_lazy("Demande de financement commencée"))
+EQUIPE_AJOUTE = Verbe("financements.equipe.ajoute", gettext_lazy("Professionnel ajouté à l'équipe"))
+EQUIPE_RETIRE = Verbe("financements.equipe.retire", gettext_lazy("Professionnel retiré de l'équipe"))
+BROUILLON_MODIFIE = Verbe("financements.demande.modifiee", gettext_lazy("Brouillon modifié"))
+DEPENSES_MODIFIEES = Verbe("financements.demande.depenses_modifiees", gettext_lazy("Dépenses modifiées"))
+PLAN_MODIFIE = Verbe("financements.demande.plan_modifie", gettext_lazy("Plan de financement modifié"))
+
+# Le brouillon s'enregistre à chaque pause de la frappe : une ligne du journal par séance de
+# saisie (valeur d'avant la séance, dernière valeur), pas une par pause.
+SEANCE_DE_SAISIE = timedelta(minutes=30)
 
 # --- Le brouillon ---------------------------------------------------------------------
 
@@ -60,7 +75,7 @@ def demande_creer(
             MembreEquipe.objects.create(demande=demande, professionnel=fiche, porteur=True)
             projet.porteurs.add(fiche)
         evenement_enregistrer(
-            verbe="financements.demande.creee",
+            verbe=DEMANDE_CREEE,
             acteur=porteur,
             cible=demande,
             etat_apres=StatutDemande.BROUILLON,
@@ -95,22 +110,28 @@ def demande_modifier(*, demande: DemandeFinancement, acteur: Acteur, **champs: A
             raise ValidationError(
                 {"besoins": _("Ce besoin n'est plus proposé : %(b)s.") % {"b": inactifs[0]}}
             )
+    if besoins is not None:
+        champs["besoins"] = besoins
     with transaction.atomic():
         verrouillee = brouillon_modifiable(demande, acteur)
-        for nom, valeur in champs.items():
-            setattr(verrouillee, nom, valeur)
-        verrouillee.save(update_fields=[*champs, "modifiee_le"])
-        if besoins is not None:
-            verrouillee.besoins.set(besoins)
+        modifications = modele_modifier(
+            objet=verrouillee,
+            champs=champs,
+            acteur=acteur,
+            verbe=BROUILLON_MODIFIE,
+            aussi=["modifiee_le"],
+            regrouper_pendant=SEANCE_DE_SAISIE,
+        )
         projet_champs = {}
-        if "intitule" in champs:
+        if "intitule" in modifications:
             projet_champs["nom"] = verrouillee.intitule
-        if "description" in champs:
+        if "description" in modifications:
             projet_champs["description"] = verrouillee.description
         if projet_champs:
             Projet.objects.filter(pk=verrouillee.projet_id).update(**projet_champs)
-        if "commune" in champs and verrouillee.commune is not None:
+        if "commune" in modifications and verrouillee.commune is not None:
             verrouillee.projet.communes.set([verrouillee.commune])
+    champs.pop("besoins", None)
     for nom in champs:
         setattr(demande, nom, getattr(verrouillee, nom))
     return verrouillee
@@ -139,11 +160,21 @@ def depenses_enregistrer(
         propres.append(LigneDepense(libelle=libelle[:255], montant=valeur, ordre=rang))
     with transaction.atomic():
         verrouillee = brouillon_modifiable(demande, acteur)
+        avant = [[ligne.libelle, str(ligne.montant)] for ligne in verrouillee.depenses.order_by("ordre")]
         verrouillee.depenses.all().delete()
         for ligne in propres:
             ligne.demande = verrouillee
         creees = LigneDepense.objects.bulk_create(propres)
         DemandeFinancement.objects.filter(pk=demande.pk).update(modifiee_le=timezone.now())
+        apres = [[ligne.libelle, str(ligne.montant)] for ligne in propres]
+        if apres != avant:
+            journal_des_modifications(
+                verbe=DEPENSES_MODIFIEES,
+                acteur=acteur,
+                cible=verrouillee,
+                modifications={"depenses": [avant, apres]},
+                regrouper_pendant=SEANCE_DE_SAISIE,
+            )
     return creees
 
 
@@ -162,6 +193,7 @@ def plan_enregistrer(
             propres[financeur] = valeur
     with transaction.atomic():
         verrouillee = brouillon_modifiable(demande, acteur)
+        avant = {ligne.financeur: str(ligne.montant) for ligne in verrouillee.financements.all()}
         verrouillee.financements.exclude(financeur__in=propres).delete()
         lignes = []
         for financeur, valeur in propres.items():
@@ -170,6 +202,15 @@ def plan_enregistrer(
             )
             lignes.append(ligne)
         DemandeFinancement.objects.filter(pk=demande.pk).update(modifiee_le=timezone.now())
+        apres = {financeur: str(valeur) for financeur, valeur in propres.items()}
+        if apres != avant:
+            journal_des_modifications(
+                verbe=PLAN_MODIFIE,
+                acteur=acteur,
+                cible=verrouillee,
+                modifications={"plan": [avant, apres]},
+                regrouper_pendant=SEANCE_DE_SAISIE,
+            )
     return lignes
 
 
@@ -191,7 +232,7 @@ def equipe_ajouter(
             )
         membre = MembreEquipe.objects.create(demande=verrouillee, professionnel=professionnel)
         evenement_enregistrer(
-            verbe="financements.equipe.ajoute",
+            verbe=EQUIPE_AJOUTE,
             acteur=acteur,
             cible=verrouillee,
             donnees={"professionnel": professionnel.pk},
@@ -206,7 +247,7 @@ def equipe_retirer(*, membre: MembreEquipe, acteur: Acteur) -> None:
             raise ValidationError(_("Un porteur ne se retire pas de l'équipe ainsi."))
         MembreEquipe.objects.filter(pk=membre.pk, demande=verrouillee).delete()
         evenement_enregistrer(
-            verbe="financements.equipe.retire",
+            verbe=EQUIPE_RETIRE,
             acteur=acteur,
             cible=verrouillee,
             donnees={"professionnel": membre.professionnel_id},

@@ -12,6 +12,7 @@ from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from financements.eligibilite import euros
 from financements.models import (
@@ -29,7 +30,16 @@ from financements.permissions import est_instructeur
 from financements.services._commun import CENTIME, ZERO, Acteur, demande_a_la_version, montant_lu
 from socle.models import Document
 from socle.services import document_deposer, evenement_enregistrer
+from socle.verbes import Verbe
 from socle.workflows import TransitionRefusee, transition
+
+# Les actions que ce module écrit au journal d'audit.
+CONVENTION_GENEREE = Verbe("financements.convention.generee", gettext_lazy("Convention préparée"))
+ENGAGEMENT_ENREGISTRE = Verbe(
+    "financements.engagement.enregistre", gettext_lazy("Engagement d'un financeur enregistré")
+)
+TRANCHE_VERSEE = Verbe("financements.tranche.versee", gettext_lazy("Tranche versée"))
+TRANCHES_FIXEES = Verbe("financements.tranches.fixees", gettext_lazy("Échéancier des versements fixé"))
 
 # --- Convention et versements ------------------------------------------------------------
 
@@ -107,7 +117,7 @@ def tranches_enregistrer(
         creees = Tranche.objects.bulk_create(tranches)
         DemandeFinancement.objects.filter(pk=demande.pk).update(version=F("version") + 1)
         evenement_enregistrer(
-            verbe="financements.tranches.fixees",
+            verbe=TRANCHES_FIXEES,
             acteur=acteur,
             cible=verrouillee,
             donnees={"tranches": [str(t.montant) for t in creees]},
@@ -141,7 +151,7 @@ def convention_generer(
         DemandeFinancement.objects.filter(pk=demande.pk).update(
             convention=document, version=F("version") + 1, modifiee_le=timezone.now()
         )
-        evenement_enregistrer(verbe="financements.convention.generee", acteur=acteur, cible=verrouillee)
+        evenement_enregistrer(verbe=CONVENTION_GENEREE, acteur=acteur, cible=verrouillee)
     return document
 
 
@@ -223,7 +233,7 @@ def tranche_verser(
         verrouillee.reference_mandat = reference_mandat.strip()[:60]
         verrouillee.save(update_fields=["statut", "versee_le", "reference_mandat"])
         evenement_enregistrer(
-            verbe="financements.tranche.versee",
+            verbe=TRANCHE_VERSEE,
             acteur=acteur,
             cible=demande,
             donnees={"tranche": verrouillee.pk, "montant": str(verrouillee.montant)},
@@ -281,7 +291,7 @@ def engagement_enregistrer(
         verrouillee.save(update_fields=["statut_engagement", "montant_decide", "decide_le", "commentaire"])
         DemandeFinancement.objects.filter(pk=ligne.demande_id).update(version=F("version") + 1)
         evenement_enregistrer(
-            verbe="financements.engagement.enregistre",
+            verbe=ENGAGEMENT_ENREGISTRE,
             acteur=acteur,
             cible=verrouillee.demande,
             donnees={

@@ -4,6 +4,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from financements.models import (
     CoPorteur,
@@ -15,7 +16,15 @@ from financements.models import (
 from financements.permissions import est_porteur_principal
 from financements.services._commun import Acteur, brouillon_modifiable
 from socle.services import apres_validation, evenement_enregistrer, notifier
+from socle.verbes import Verbe
 from territoire.models import Professionnel
+
+# Les actions que ce module écrit au journal d'audit.
+COPORTEUR_CONFIRME = Verbe("financements.coporteur.confirme", gettext_lazy("Co-porteur confirmé"))
+COPORTEUR_DECLINE = Verbe("financements.coporteur.decline", gettext_lazy("Invitation de co-porteur déclinée"))
+COPORTEUR_INVITE = Verbe("financements.coporteur.invite", gettext_lazy("Co-porteur invité"))
+COPORTEUR_REPONSE = Verbe("financements.coporteur.reponse", gettext_lazy("Réponse d'un co-porteur"))
+COPORTEUR_RETIRE = Verbe("financements.coporteur.retire", gettext_lazy("Co-porteur retiré"))
 
 # --- Co-porteurs ------------------------------------------------------------------------
 
@@ -36,7 +45,7 @@ def coporteur_inviter(*, demande: DemandeFinancement, acteur: Acteur, email: str
             raise ValidationError({"email": _("Cette personne est déjà invitée.")})
         coporteur = CoPorteur.objects.create(demande=verrouillee, email=email)
         evenement_enregistrer(
-            verbe="financements.coporteur.invite", acteur=acteur, cible=verrouillee, donnees={"email": email}
+            verbe=COPORTEUR_INVITE, acteur=acteur, cible=verrouillee, donnees={"email": email}
         )
         apres_validation(envoyer_invitation_coporteur, coporteur.pk)
     return coporteur
@@ -66,14 +75,14 @@ def coporteur_repondre(*, coporteur: CoPorteur, acteur: Acteur, accepte: bool) -
                 )
                 demande.projet.porteurs.add(fiche)
         evenement_enregistrer(
-            verbe="financements.coporteur.confirme" if accepte else "financements.coporteur.decline",
+            verbe=COPORTEUR_CONFIRME if accepte else COPORTEUR_DECLINE,
             acteur=acteur,
             cible=demande,
             donnees={"email": verrouille.email},
         )
         notifier(
             destinataires=[demande.porteur],
-            verbe="financements.coporteur.reponse",
+            verbe=COPORTEUR_REPONSE,
             titre=(
                 _("%(p)s confirme porter « %(d)s » avec vous")
                 if accepte
@@ -98,7 +107,7 @@ def coporteur_retirer(*, coporteur: CoPorteur, acteur: Acteur) -> None:
             ).delete()
         CoPorteur.objects.filter(pk=coporteur.pk).delete()
         evenement_enregistrer(
-            verbe="financements.coporteur.retire",
+            verbe=COPORTEUR_RETIRE,
             acteur=acteur,
             cible=verrouillee,
             donnees={"email": coporteur.email},

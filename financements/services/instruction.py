@@ -13,7 +13,9 @@ from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
+from college.services.preparation import INTERET_DECLARE
 from financements.eligibilite import euros
 from financements.models import (
     STATUTS_AVANT_DECISION,
@@ -27,7 +29,11 @@ from financements.models import (
 from financements.permissions import est_instructeur
 from financements.services._commun import Acteur, demande_a_la_version, montant_lu
 from socle.services import apres_validation, evenement_enregistrer, notifier
+from socle.verbes import Verbe
 from socle.workflows import TransitionRefusee, transition
+
+# Les actions que ce module écrit au journal d'audit.
+DEMANDE_INSTRUCTEUR = Verbe("financements.demande.instructeur", gettext_lazy("Instructeur désigné"))
 
 # --- Transitions --------------------------------------------------------------------------
 
@@ -115,14 +121,14 @@ def instructeur_designer(
             instructeur=instructeur, version=F("version") + 1, modifiee_le=timezone.now()
         )
         evenement_enregistrer(
-            verbe="financements.demande.instructeur",
+            verbe=DEMANDE_INSTRUCTEUR,
             acteur=acteur,
             cible=verrouillee,
             donnees={"instructeur": instructeur.pk},
         )
         notifier(
             destinataires=[instructeur] if instructeur.pk != acteur.pk else [],
-            verbe="financements.demande.instructeur",
+            verbe=DEMANDE_INSTRUCTEUR,
             titre=_("Vous instruisez la demande %(d)s") % {"d": verrouillee},
             gabarit="financements/notifications/instructeur.txt",
             contexte={"objet": verrouillee, "acteur": acteur},
@@ -197,7 +203,7 @@ def avis_demander(
                     declaree_par=acteur,
                 )
                 evenement_enregistrer(
-                    verbe="college.interet.declare",
+                    verbe=INTERET_DECLARE,
                     acteur=acteur,
                     cible=verrouillee,
                     donnees={"personne": personne.pk, "d_office": True},

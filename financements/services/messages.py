@@ -5,6 +5,7 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from financements.models import (
     DemandeFinancement,
@@ -15,7 +16,11 @@ from financements.models import (
 from financements.permissions import est_instructeur, est_porteur
 from financements.services._commun import Acteur
 from socle.services import evenement_enregistrer, notifier
+from socle.verbes import Verbe
 from territoire.models import BesoinTerritoire
+
+# Les actions que ce module écrit au journal d'audit.
+MESSAGE_ENVOYE = Verbe("financements.message.envoye", gettext_lazy("Message échangé"))
 
 # --- Messages et notes -------------------------------------------------------------------
 
@@ -42,13 +47,13 @@ def message_envoyer(*, demande: DemandeFinancement, acteur: Acteur, texte: str) 
         )
         notifier(
             destinataires=[d for d in destinataires if d.pk != acteur.pk],
-            verbe="financements.message.envoye",
+            verbe=MESSAGE_ENVOYE,
             titre=_("Message de %(a)s sur %(d)s") % {"a": acteur, "d": avec_porteurs},
             gabarit="financements/notifications/message.txt",
             contexte={"message": message, "demande": avec_porteurs, "acteur": acteur},
             url=avec_porteurs.get_absolute_url() + "#messages",
         )
-        evenement_enregistrer(verbe="financements.message.envoye", acteur=acteur, cible=avec_porteurs)
+        evenement_enregistrer(verbe=MESSAGE_ENVOYE, acteur=acteur, cible=avec_porteurs)
     return message
 
 

@@ -23,6 +23,7 @@ from django.urls import URLPattern, path
 from django.utils import timezone
 from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST, require_safe
 
 from financements import exports, services
@@ -52,6 +53,12 @@ from financements.views.page import auto_id, contexte_de_la_demande
 from socle.formulaires import erreurs_du_service
 from socle.services import evenement_enregistrer
 from socle.types import RequetePortail
+from socle.verbes import Verbe
+
+# Les actions que ce module écrit au journal d'audit.
+DEMANDES_EXPORTEES = Verbe(
+    "financements.demandes.exportees", gettext_lazy("Demandes de financement exportées")
+)
 
 PAR_PAGE = 50
 
@@ -94,7 +101,7 @@ def _export(request: RequetePortail, format_: str) -> QuerySet[DemandeFinancemen
     filtres = _filtres(request)
     demandes = exports.demandes_a_exporter(filtres.qs)
     evenement_enregistrer(
-        verbe="financements.demandes.exportees",
+        verbe=DEMANDES_EXPORTEES,
         acteur=request.user,
         donnees={
             "format": format_,

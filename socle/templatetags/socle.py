@@ -1,6 +1,8 @@
+import contextlib
 from typing import Any
 
 from django import template
+from django.apps import apps
 from django.core.exceptions import FieldDoesNotExist
 from django.db import models
 
@@ -23,13 +25,39 @@ def _libelles_etats(objet: models.Model) -> dict[str, str]:
     return {str(valeur): str(libelle) for valeur, libelle in (getattr(champ, "choices", None) or [])}
 
 
+def _champs_modifies(objet: models.Model, donnees: dict[str, Any]) -> str:
+    """« titre, lieu » : les champs qu'une modification a changés, par leur nom à l'écran."""
+    modifications = donnees.get("modifications") or {}
+    modele: Any = type(objet)
+    if donnees.get("modele"):
+        with contextlib.suppress(LookupError, ValueError):
+            modele = apps.get_model(donnees["modele"])
+    noms = []
+    for nom in modifications:
+        try:
+            champ = modele._meta.get_field(nom)
+        except FieldDoesNotExist:
+            noms.append(nom.replace("_", " "))
+            continue
+        if hasattr(champ, "verbose_name"):
+            noms.append(str(champ.verbose_name))
+        else:  # une relation inverse (les lignes de dépenses d'une demande)
+            noms.append(str(champ.related_model._meta.verbose_name_plural))
+    return ", ".join(noms)
+
+
 @register.inclusion_tag("socle/partials.html#chronologie")
 def chronologie(objet: models.Model, titre: str = "") -> dict[str, Any]:
     """La chronologie d'un objet (journal d'audit), en une requête bornée."""
     libelles = _libelles_etats(objet)
     evenements = list(evenements_de(objet)[: LONGUEUR_CHRONOLOGIE + 1])
     lignes = [
-        (e, libelles.get(e.etat_avant, e.etat_avant), libelles.get(e.etat_apres, e.etat_apres))
+        (
+            e,
+            libelles.get(e.etat_avant, e.etat_avant),
+            libelles.get(e.etat_apres, e.etat_apres),
+            _champs_modifies(objet, e.donnees or {}),
+        )
         for e in evenements[:LONGUEUR_CHRONOLOGIE]
     ]
     return {

@@ -171,8 +171,8 @@ def test_un_scrutin_en_preparation_se_corrige_et_la_correction_est_tracee(client
     assert election.statut == StatutScrutin.PREPARATION
     evenement = Evenement.objects.get(verbe="college.scrutin.modifie")
     assert evenement.acteur == agent
-    assert set(evenement.donnees) == {"titre", "sieges", "cloture"}
-    assert evenement.donnees["sieges"] == ["1", "2"]
+    assert set(evenement.donnees["modifications"]) == {"titre", "sieges", "cloture"}
+    assert evenement.donnees["modifications"]["sieges"] == [1, 2]
 
 
 def test_une_preparation_incoherente_est_refusee_en_francais(client_de, donnees):

@@ -198,8 +198,9 @@ def test_le_secretariat_modifie_un_scrutin_en_preparation(gestion, college, secr
     assert modifie.secret is False
     evenement = Evenement.objects.get(verbe="college.scrutin.modifie")
     assert evenement.acteur == secretariat
-    assert evenement.donnees["titre"] == ["Avis sur la charte", "Avis sur la charte, version 2"]
-    assert evenement.donnees["secret"] == ["True", "False"]
+    modifications = evenement.donnees["modifications"]
+    assert modifications["titre"] == ["Avis sur la charte", "Avis sur la charte, version 2"]
+    assert modifications["secret"] == [True, False]
 
 
 def test_un_scrutin_ouvert_ne_se_modifie_plus(gestion, college, membres, secretariat):

@@ -8,10 +8,12 @@ from django.core.management.base import CommandError
 from django.utils import timezone
 
 from comptes.models import Invitation, StatutInvitation, Utilisateur
+from comptes.services import INVITATION_ENVOYEE
 from comptes.tasks import appliquer_durees_conservation
 from socle.models import Evenement, FrequenceNotifications, Notification
 from socle.services import document_deposer, evenement_enregistrer, notifier
 from tests.comptes.factories import GRAINE_TOTP, InvitationFactory, UtilisateurFactory
+from tests.outils import VERBE_ESSAI
 from tests.socle import fichiers
 
 pytestmark = pytest.mark.django_db
@@ -21,7 +23,7 @@ def test_telecharger_mes_donnees_rend_tout_sans_secret(client, agent):
     InvitationFactory(invite_par=agent, email="invitee@exemple.fr")
     notifier(
         destinataires=[agent],
-        verbe="t",
+        verbe=VERBE_ESSAI,
         titre="Bonjour",
         gabarit="comptes/notifications/invitation_acceptee.txt",
         contexte={},
@@ -58,7 +60,7 @@ def test_telecharger_mes_donnees_rend_tout_sans_secret(client, agent):
 def test_les_donnees_d_un_autre_n_apparaissent_pas(client, professionnel, membre_college):
     notifier(
         destinataires=[membre_college],
-        verbe="t",
+        verbe=VERBE_ESSAI,
         titre="Secret",
         gabarit="comptes/notifications/invitation_acceptee.txt",
         contexte={},
@@ -84,7 +86,10 @@ def test_preferences_modifiees_et_tracees(client, professionnel):
     assert professionnel.nom == "Marie-Durand"
     assert professionnel.frequence_notifications == FrequenceNotifications.QUOTIDIENNE
     evenement = Evenement.objects.get(verbe="comptes.utilisateur.preferences_modifiees")
-    assert evenement.donnees["avant"] == {"nom": "Marie", "frequence_notifications": "immediate"}
+    assert evenement.donnees["modifications"] == {
+        "nom": ["Marie", "Marie-Durand"],
+        "frequence_notifications": ["immediate", "quotidienne"],
+    }
     invalide = client.post(
         "/mon-compte/preferences/", {"prenom": "S", "nom": "M", "frequence_notifications": "jamais"}
     )
@@ -103,7 +108,7 @@ def test_durees_de_conservation():
 
     gabarit = "comptes/notifications/invitation_acceptee.txt"
     vieille, lue, fraiche = (
-        notifier(destinataires=[ancien_verifie], verbe="t", titre=t, gabarit=gabarit, contexte={})[0]
+        notifier(destinataires=[ancien_verifie], verbe=VERBE_ESSAI, titre=t, gabarit=gabarit, contexte={})[0]
         for t in "abc"
     )
     Notification.objects.filter(pk=vieille.pk).update(creee_le=_il_y_a(800))
@@ -118,9 +123,9 @@ def test_durees_de_conservation():
     AccessLog.objects.filter(pk=vieux_journal.pk).update(attempt_time=_il_y_a(200))
     AccessLog.objects.create(username="y", ip_address="192.0.2.1", user_agent="")
 
-    vieil_evenement = evenement_enregistrer(verbe="comptes.invitation.envoyee")
+    vieil_evenement = evenement_enregistrer(verbe=INVITATION_ENVOYEE)
     Evenement.objects.filter(pk=vieil_evenement.pk).update(cree_le=_il_y_a(5 * 366))
-    evenement_enregistrer(verbe="comptes.invitation.envoyee")
+    evenement_enregistrer(verbe=INVITATION_ENVOYEE)
 
     supprimes = appliquer_durees_conservation()
 

@@ -275,7 +275,7 @@ def test_une_seance_modifiee_dans_l_administration_passe_par_le_service(client_d
     assert reunion.statut == StatutReunion.CONVOQUEE
     evenement = Evenement.objects.get(verbe="conseil.reunion.modifiee")
     assert evenement.acteur == agent
-    assert list(evenement.donnees) == ["lieu"]
+    assert list(evenement.donnees["modifications"]) == ["lieu"]
 
 
 def test_une_seance_sans_lieu_ni_visio_est_refusee_en_francais(client_de):

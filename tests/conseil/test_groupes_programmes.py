@@ -292,7 +292,11 @@ def test_un_copilote_met_a_jour_l_avancement_d_un_livrable():
     assert livrable.avancement == 65 and livrable.livre_le is None
     evenement = Evenement.objects.get(verbe="conseil.livrable.avancement")
     assert evenement.acteur == copilote
-    assert evenement.donnees == {"livrable": livrable.pk, "avant": 10, "apres": 65}
+    assert evenement.donnees == {
+        "livrable": livrable.pk,
+        "modele": "conseil.livrable",
+        "modifications": {"avancement": [10, 65]},
+    }
 
 
 def test_a_100_le_livrable_est_livre(client_de):

@@ -4,9 +4,11 @@ import pytest
 
 from comptes.jetons import invitation_jeton
 from comptes.roles import Role
+from comptes.services import INVITATION_ENVOYEE
 from socle.services import evenement_enregistrer, notifier
 from tests.comptes.factories import InvitationFactory, UtilisateurFactory
 from tests.e2e.conftest import connecter
+from tests.outils import VERBE_ESSAI
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -55,12 +57,10 @@ def test_page_sans_violation(onglet, persona, modele, statut):
     )
     professionnel = UtilisateurFactory(email="pro@exemple.fr", prenom="Sophie")
     invitation = InvitationFactory(invite_par=agent, email="camille@exemple.fr")
-    evenement_enregistrer(
-        verbe="comptes.invitation.envoyee", acteur=agent, cible=invitation, etat_apres="envoyee"
-    )
+    evenement_enregistrer(verbe=INVITATION_ENVOYEE, acteur=agent, cible=invitation, etat_apres="envoyee")
     notifier(
         destinataires=[professionnel, agent],
-        verbe="essai",
+        verbe=VERBE_ESSAI,
         titre="Une notification d'essai",
         gabarit="comptes/notifications/invitation_acceptee.txt",
         contexte={"acteur": "Camille", "objet": invitation},

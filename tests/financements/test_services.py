@@ -131,6 +131,39 @@ def test_le_contenu_ne_change_plus_apres_le_depot(agent) -> None:
     assert demande.depenses.count() == 2
 
 
+def test_la_saisie_du_brouillon_est_tracee_une_fois_par_seance(agent) -> None:
+    """L'enregistrement au fil de la frappe trace l'ancienne et la nouvelle valeur : une ligne
+    par séance de saisie pour le contenu, une pour les dépenses, une pour le plan."""
+    demande = f.brouillon_complet()
+    porteur = demande.porteur
+    intitule, depenses = demande.intitule, [[d.libelle, str(d.montant)] for d in demande.depenses.all()]
+    plan = {ligne.financeur: str(ligne.montant) for ligne in demande.financements.all()}
+    # La saisie de la fabrique date d'hier : une nouvelle séance de saisie commence.
+    Evenement.objects.filter(cible_id=str(demande.pk)).update(cree_le=timezone.now() - dt.timedelta(days=1))
+    deja = set(Evenement.objects.values_list("pk", flat=True))
+
+    for texte in ("Maison de santé", "Maison de santé de Beaumont-Hague"):
+        services.demande_modifier(demande=demande, acteur=porteur, intitule=texte)
+    services.depenses_enregistrer(
+        demande=demande, acteur=porteur, lignes=[("Étude de faisabilité", "20 000")]
+    )
+    services.plan_enregistrer(demande=demande, acteur=porteur, montants={"agglomeration": "20 000"})
+    services.plan_enregistrer(demande=demande, acteur=porteur, montants={"agglomeration": "20 000"})
+
+    nouveaux = Evenement.objects.filter(cible_id=str(demande.pk), acteur=porteur).exclude(pk__in=deja)
+    assert nouveaux.count() == 3
+    journal = {e.verbe: e for e in nouveaux}
+    modifiee = journal["financements.demande.modifiee"].donnees["modifications"]
+    assert modifiee == {"intitule": [intitule, "Maison de santé de Beaumont-Hague"]}
+    assert journal["financements.demande.depenses_modifiees"].donnees["modifications"] == {
+        "depenses": [depenses, [["Étude de faisabilité", "20000.00"]]]
+    }
+    assert journal["financements.demande.plan_modifie"].donnees["modifications"] == {
+        "plan": [plan, {"agglomeration": "20000.00"}]
+    }
+    assert journal["financements.demande.modifiee"].libelle == "Brouillon modifié"
+
+
 def test_seuls_les_porteurs_modifient_le_brouillon(agent) -> None:
     demande = f.brouillon()
     for intrus in (f.porteur_liberal(), agent):

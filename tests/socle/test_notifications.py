@@ -6,6 +6,7 @@ from socle.models import FrequenceNotifications, Notification
 from socle.services import notifications_marquer_lues, notifier
 from socle.tasks import envoyer_notification, envoyer_resumes_quotidiens
 from tests.comptes.factories import UtilisateurFactory
+from tests.outils import VERBE_AUTRE, VERBE_ESSAI
 
 pytestmark = pytest.mark.django_db
 
@@ -15,7 +16,7 @@ GABARIT = "comptes/notifications/invitation_acceptee.txt"
 def _notifier(destinataires, url="/mon-compte/", **kwargs):
     return notifier(
         destinataires=destinataires,
-        verbe="tests.essai",
+        verbe=VERBE_ESSAI,
         titre="Un essai",
         gabarit=GABARIT,
         contexte={"acteur": "Camille", "objet": {"email": "camille@exemple.fr"}},
@@ -66,7 +67,7 @@ def test_resume_quotidien_regroupe_et_ne_renvoie_pas(django_capture_on_commit_ca
         _notifier([quotidien, aucun])
         notifier(
             destinataires=[quotidien],
-            verbe="tests.autre",
+            verbe=VERBE_AUTRE,
             titre="Un second essai",
             gabarit=GABARIT,
             contexte={},

@@ -6,10 +6,11 @@ from django.db import connection
 
 from comptes.models import Invitation, StatutInvitation
 from comptes.roles import Role
-from comptes.workflows import INVITATION
+from comptes.workflows import INVITATION, INVITATION_REVOQUEE
 from socle.models import Evenement, Notification
 from socle.workflows import Transition, TransitionRefusee, Workflow, transition
 from tests.comptes.factories import InvitationFactory, UtilisateurFactory
+from tests.outils import VERBE_ESSAI
 
 pytestmark = pytest.mark.django_db
 
@@ -68,7 +69,7 @@ def test_motif_requis(agent):
             Transition(
                 depuis=(StatutInvitation.ENVOYEE,),
                 vers=StatutInvitation.REVOQUEE,
-                verbe="comptes.invitation.revoquee",
+                verbe=INVITATION_REVOQUEE,
                 libelle="Révoquer",
                 autorise=lambda acteur, objet: True,
                 motif_requis=True,
@@ -82,7 +83,7 @@ def test_motif_requis(agent):
 
 
 def test_un_tableau_ne_peut_pas_declarer_deux_fois_la_meme_transition():
-    t = Transition(depuis=("a",), vers="b", verbe="x", libelle="x", autorise=lambda a, o: True)
+    t = Transition(depuis=("a",), vers="b", verbe=VERBE_ESSAI, libelle="x", autorise=lambda a, o: True)
     with pytest.raises(ValueError, match="en double"):
         Workflow(modele="tests.double", transitions=(t, t))
 
