@@ -26,7 +26,7 @@ from bilan.services import bilan_demander, version_adopter, version_generer, ver
 from comptes.models import Utilisateur
 from conseil.demo import BILAN_ANNUEL, COMPTES
 from conseil.models import NaturePoint, PointOrdreDuJour, StatutReunion, TypeInstance
-from socle.graphiques import date_longue
+from socle.francais import date_longue
 from socle.models import Document, Evenement, Notification
 
 

@@ -15,7 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from socle.bilan import ChiffreCle, ContenuSection, Section, sections
-from socle.graphiques import date_longue
+from socle.francais import date_longue
 from socle.pdf import document_html
 
 # PDF/A-3a : archivable (PDF/A) et balisé pour les lecteurs d'écran (niveau « a », accessible).

@@ -18,6 +18,7 @@ from django.utils.translation import gettext_lazy
 from bilan.models import ETATS_ACTIFS, BilanAnnuel, EtatGeneration, StatutBilan, VersionBilan
 from bilan.permissions import peut_generer
 from bilan.rendu import chiffres_a_garder, html_du_bilan, pdf_du_bilan, rassembler
+from socle.francais import date_longue
 from socle.models import Document
 from socle.services import apres_validation, document_deposer, evenement_enregistrer, notifier
 from socle.verbes import Verbe
@@ -272,7 +273,7 @@ def version_adopter(
     if adopte_le < timezone.localdate(reunion.debut):
         raise ValidationError(
             _("La date d'adoption ne peut pas précéder la séance du %(date)s.")
-            % {"date": timezone.localdate(reunion.debut).strftime("%d/%m/%Y")},
+            % {"date": date_longue(reunion.debut)},
             code="date",
         )
     if point is not None and point.reunion_id != reunion.pk:

@@ -31,18 +31,8 @@ from college.models import Discussion, Electeur, Emargement, Scrutin, StatutScru
 from college.proces_verbal import issue_en_mots
 from conseil.models import CategorieCollege, Mandat, PointOrdreDuJour, RoleMandat, TypeInstance
 from socle.bilan import ChiffreCle, ContenuSection, bornes_de_l_annee, jour_local
-from socle.graphiques import (
-    POUR_CENT,
-    Cellule,
-    Entete,
-    GraphiqueBarres,
-    Ligne,
-    Tableau,
-    date_longue,
-    graphique_barres,
-    nombre,
-    pourcentage,
-)
+from socle.francais import POUR_CENT, date_longue, nombre, pourcentage
+from socle.graphiques import Cellule, Entete, GraphiqueBarres, Ligne, Tableau, graphique_barres
 
 ROLES_MEMBRES = (RoleMandat.COPRESIDENT, RoleMandat.TITULAIRE, RoleMandat.SUPPLEANT)
 AVIS_RENDUS = ("favorable", "reserve", "defavorable")
@@ -68,10 +58,6 @@ class Designation:
     debut: date
     designation: str
 
-    @property
-    def debut_texte(self) -> str:
-        return date_longue(self.debut)
-
 
 @dataclass(frozen=True)
 class ScrutinClos:
@@ -92,10 +78,6 @@ class ScrutinClos:
         return self.votants / self.inscrits if self.inscrits else None
 
     @property
-    def clos_le_texte(self) -> str:
-        return date_longue(self.clos_le)
-
-    @property
     def avis_rendu(self) -> bool:
         return self.type_scrutin == TypeScrutin.AVIS and self.issue in AVIS_RENDUS
 
@@ -106,10 +88,6 @@ class DiscussionOuverte:
     instance: str
     ouverte_le: date
     commentaires: int
-
-    @property
-    def ouverte_le_texte(self) -> str:
-        return date_longue(self.ouverte_le)
 
 
 @dataclass(frozen=True)
@@ -138,10 +116,6 @@ class DonneesCollege:
         """La moyenne des participations des scrutins (chaque scrutin pèse autant)."""
         parts = [s.participation for s in self.scrutins if s.participation is not None]
         return sum(parts) / len(parts) if parts else None
-
-    @property
-    def jour_composition_texte(self) -> str:
-        return date_longue(self.jour_composition)
 
 
 def _composition(jour: date) -> tuple[Categorie, ...]:
@@ -351,7 +325,8 @@ def lire(annee: int) -> DonneesCollege:
 def graphique_composition(donnees: DonneesCollege) -> GraphiqueBarres:
     return graphique_barres(
         identifiant="graphique-college-composition",
-        titre=_("Membres du Collège par catégorie au %(jour)s") % {"jour": donnees.jour_composition_texte},
+        titre=_("Membres du Collège par catégorie au %(jour)s")
+        % {"jour": date_longue(donnees.jour_composition)},
         description=_(
             "Barres horizontales : pour chaque catégorie du Collège, le nombre de membres (titulaires, "
             "suppléants, co-présidents) dont le mandat est en cours. Les chiffres sont dans le tableau "
@@ -366,7 +341,7 @@ def tableau_composition(donnees: DonneesCollege) -> Tableau:
     return Tableau(
         identifiant="tableau-college-composition",
         legende=_("Composition du Collège par catégorie au %(jour)s")
-        % {"jour": donnees.jour_composition_texte},
+        % {"jour": date_longue(donnees.jour_composition)},
         entetes=(
             Entete(_("Catégorie")),
             Entete(_("Titulaires"), numerique=True),
@@ -434,7 +409,7 @@ def tableau_scrutins(donnees: DonneesCollege) -> Tableau:
                 cellules=(
                     Cellule.libelle(s.titre, entete=True),
                     Cellule.libelle(f"{s.type_texte}, {_('secret') if s.secret else _('nominatif')}"),
-                    Cellule.libelle(s.clos_le_texte),
+                    Cellule.libelle(date_longue(s.clos_le)),
                     Cellule.nombre(s.inscrits),
                     Cellule.nombre(s.votants),
                     Cellule.pourcentage(s.participation),
@@ -460,7 +435,7 @@ def chiffres_cles(donnees: DonneesCollege) -> list[ChiffreCle]:
         ChiffreCle(
             libelle=_("Membres du Collège"),
             valeur=nombre(donnees.membres),
-            precision=_("au %(jour)s") % {"jour": donnees.jour_composition_texte},
+            precision=_("au %(jour)s") % {"jour": date_longue(donnees.jour_composition)},
         ),
         ChiffreCle(libelle=_("Scrutins tenus"), valeur=nombre(scrutins)),
         ChiffreCle(

@@ -7,7 +7,6 @@ from typing import Any, cast
 from django import forms
 from django.db.models import Q
 from django.utils import timezone
-from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
@@ -15,6 +14,7 @@ from college.models import Candidature, Choix, Scrutin, Texte, TypeScrutin
 from comptes.models import Utilisateur
 from conseil.forms import DateHeureInput
 from conseil.models import Instance, PointOrdreDuJour, Reunion, StatutReunion
+from socle.francais import date_longue
 
 # --- Secrétariat : préparer un scrutin --------------------------------------------------------
 
@@ -30,7 +30,7 @@ def _vers_secret(valeur: str) -> bool | None:
 
 class SeanceChoiceField(forms.ModelChoiceField):
     def label_from_instance(self, obj: Reunion) -> str:
-        debut = date_format(timezone.localtime(obj.debut), "j F Y")
+        debut = date_longue(obj.debut)
         return f"{obj.instance} — {obj.titre} ({debut})"
 
 

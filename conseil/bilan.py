@@ -36,19 +36,8 @@ from conseil.models import (
 )
 from conseil.selectors import BaseProgression
 from socle.bilan import ChiffreCle, ContenuSection, bornes_de_l_annee, jour_local
-from socle.graphiques import (
-    POUR_CENT,
-    TIRET_CADRATIN,
-    Cellule,
-    Entete,
-    GraphiqueBarres,
-    Ligne,
-    Tableau,
-    date_longue,
-    graphique_barres,
-    nombre,
-    pourcentage,
-)
+from socle.francais import POUR_CENT, TIRET_CADRATIN, date_longue, nombre, pourcentage
+from socle.graphiques import Cellule, Entete, GraphiqueBarres, Ligne, Tableau, graphique_barres
 from territoire.models import Axe
 
 STATUTS_TENUE = (StatutReunion.TENUE, StatutReunion.CLOSE)
@@ -86,10 +75,6 @@ class SeanceTenue:
         return self.presents / self.convoques if self.convoques else None
 
     @property
-    def date_texte(self) -> str:
-        return date_longue(self.jour)
-
-    @property
     def quorum_texte(self) -> str:
         if self.quorum_atteint is None:
             return _("non figé")
@@ -103,10 +88,6 @@ class Decision:
     jour: date
     suite: str
 
-    @property
-    def date_texte(self) -> str:
-        return date_longue(self.jour)
-
 
 @dataclass(frozen=True)
 class ProcesVerbalAdopte:
@@ -115,14 +96,6 @@ class ProcesVerbalAdopte:
     adopte_en: str
     adopte_le: date
 
-    @property
-    def date_seance_texte(self) -> str:
-        return date_longue(self.jour_seance)
-
-    @property
-    def adopte_le_texte(self) -> str:
-        return date_longue(self.adopte_le)
-
 
 @dataclass(frozen=True)
 class Programme:
@@ -130,10 +103,6 @@ class Programme:
     adopte: bool
     adopte_le: date | None
     adopte_en: str
-
-    @property
-    def adopte_le_texte(self) -> str:
-        return date_longue(self.adopte_le) if self.adopte_le else ""
 
 
 @dataclass(frozen=True)
@@ -146,10 +115,6 @@ class Objectif:
     livrables: int
     base: BaseProgression
 
-    @property
-    def base_texte(self) -> str:
-        return str(self.base.label)
-
 
 @dataclass(frozen=True)
 class LivrableDuGroupe:
@@ -157,18 +122,6 @@ class LivrableDuGroupe:
     echeance: date
     avancement: int
     livre_le: date | None
-
-    @property
-    def echeance_texte(self) -> str:
-        return date_longue(self.echeance)
-
-    @property
-    def livre_le_texte(self) -> str:
-        return date_longue(self.livre_le) if self.livre_le else TIRET_CADRATIN
-
-    @property
-    def avancement_texte(self) -> str:
-        return pourcentage(self.avancement / 100, 0)
 
 
 @dataclass(frozen=True)
@@ -451,7 +404,7 @@ def graphique_presence(donnees: DonneesConseil) -> GraphiqueBarres:
         ),
         valeurs=[
             (
-                f"{seance.date_texte} · {seance.instance}",
+                f"{date_longue(seance.jour)} · {seance.instance}",
                 None if seance.taux_presence is None else seance.taux_presence * 100,
             )
             for seance in donnees.seances
@@ -489,7 +442,7 @@ def tableau_presence(donnees: DonneesConseil) -> Tableau:
         lignes=tuple(
             Ligne(
                 cellules=(
-                    Cellule.libelle(f"{seance.date_texte} — {seance.titre}", entete=True),
+                    Cellule.libelle(f"{date_longue(seance.jour)} — {seance.titre}", entete=True),
                     Cellule.libelle(seance.instance),
                     Cellule.nombre(seance.convoques),
                     Cellule.nombre(seance.presents),
@@ -550,7 +503,7 @@ def tableau_programme(donnees: DonneesConseil) -> Tableau:
                         csv=str(o.livres),
                         numerique=True,
                     ),
-                    Cellule.libelle(o.base_texte),
+                    Cellule.libelle(str(o.base.label)),
                 )
             )
             for o in donnees.objectifs

@@ -60,6 +60,7 @@ from conseil.models import (
     TypeInstance,
 )
 from conseil.tasks import archiver_proces_verbal, envoyer_convocation
+from socle.francais import date_longue
 from socle.models import Notification
 from socle.pdf import pdf_simple
 from socle.services import document_deposer
@@ -276,7 +277,7 @@ def _seance_pleniere(jour: date) -> str:
 
 
 def _date(jour: date | datetime) -> str:
-    return date_format(jour, "j F Y")
+    return date_longue(jour)
 
 
 class _Chargement:

@@ -54,7 +54,6 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from financements.eligibilite import euros
 from financements.models import (
     STATUTS_FINANCES,
     DemandeFinancement,
@@ -68,18 +67,8 @@ from financements.models import (
 )
 from financements.selectors import avec_montants
 from socle.bilan import ChiffreCle, ContenuSection, bornes_de_l_annee
-from socle.graphiques import (
-    ESPACE_INSECABLE,
-    TIRET_CADRATIN,
-    Cellule,
-    Entete,
-    GraphiqueBarres,
-    Ligne,
-    Tableau,
-    date_longue,
-    graphique_barres,
-    nombre,
-)
+from socle.francais import ESPACE_INSECABLE, date_longue, euros, jours, nombre
+from socle.graphiques import Cellule, Entete, GraphiqueBarres, Ligne, Tableau, graphique_barres
 from socle.models import Evenement
 from territoire.models import PoleDeProximite
 
@@ -118,18 +107,6 @@ def _evenements_de_la_demande() -> Any:
         cible_type__model="demandefinancement",
         cible_id=Cast(OuterRef("pk"), CharField()),
     )
-
-
-def jours(valeur: float | None) -> str:
-    """« 1 jour », « 12 jours », « 12,5 jours » ; « — » sans valeur."""
-    if valeur is None:
-        return TIRET_CADRATIN
-    decimales = 0 if valeur == int(valeur) else 1
-    return ngettext("%(n)s jour", "%(n)s jours", int(valeur)) % {"n": nombre(valeur, decimales)}
-
-
-def _cellule_euros(montant: Decimal) -> Cellule:
-    return Cellule(texte=euros(montant), csv=f"{montant:.2f}".replace(".", ","), numerique=True)
 
 
 # --- Les données de la section ------------------------------------------------------------
@@ -179,22 +156,6 @@ class Delai:
     minimum: int | None
     maximum: int | None
 
-    @property
-    def mediane_texte(self) -> str:
-        return jours(self.mediane)
-
-    @property
-    def moyenne_texte(self) -> str:
-        return jours(None if self.moyenne is None else round(self.moyenne, 1))
-
-    @property
-    def minimum_texte(self) -> str:
-        return jours(self.minimum)
-
-    @property
-    def maximum_texte(self) -> str:
-        return jours(self.maximum)
-
 
 @dataclass(frozen=True)
 class DonneesFinancements:
@@ -229,18 +190,6 @@ class DonneesFinancements:
         return sum((ligne.verse for ligne in self.par_type), ZERO)
 
     @property
-    def montant_demande_texte(self) -> str:
-        return euros(self.montant_demande)
-
-    @property
-    def montant_accorde_texte(self) -> str:
-        return euros(self.montant_accorde)
-
-    @property
-    def montant_verse_texte(self) -> str:
-        return euros(self.montant_verse)
-
-    @property
     def decisions_texte(self) -> str:
         """« 2 accordées, 1 refusée, 0 classée sans suite »."""
         return ", ".join(
@@ -251,10 +200,6 @@ class DonneesFinancements:
                 % {"n": nombre(self.classees)},
             )
         )
-
-    @property
-    def arrete_au_texte(self) -> str:
-        return date_longue(self.arrete_au)
 
     @property
     def en_cours(self) -> int:
@@ -481,11 +426,11 @@ def _ligne_montants(ligne: LigneMontants, entete: bool = True) -> Ligne:
         cellules=(
             Cellule.libelle(ligne.libelle, entete=entete),
             Cellule.nombre(ligne.recues),
-            _cellule_euros(ligne.demande),
+            Cellule.euros(ligne.demande),
             Cellule.nombre(ligne.accordees),
-            _cellule_euros(ligne.accorde),
+            Cellule.euros(ligne.accorde),
             Cellule.nombre(ligne.payees),
-            _cellule_euros(ligne.verse),
+            Cellule.euros(ligne.verse),
         )
     )
 
@@ -548,7 +493,7 @@ def graphique_par_pole(donnees: DonneesFinancements) -> GraphiqueBarres:
             "par l'agglomération en %(annee)s, en euros ; au total %(total)s. "
             "Les chiffres sont dans le tableau qui suit."
         )
-        % {"annee": donnees.annee, "total": donnees.montant_accorde_texte},
+        % {"annee": donnees.annee, "total": euros(donnees.montant_accorde)},
         # Les graphiques veulent des nombres : la conversion se fait ici, au dernier moment.
         # Aucune aide : pas de barres à zéro, le message « aucune aide accordée ».
         valeurs=[(ligne.libelle, float(ligne.accorde)) for ligne in donnees.par_pole]
@@ -577,9 +522,9 @@ def tableau_par_financeur(donnees: DonneesFinancements) -> Tableau:
                 cellules=(
                     Cellule.libelle(ligne.libelle, entete=True),
                     Cellule.nombre(ligne.sollicitations),
-                    _cellule_euros(ligne.sollicite),
-                    _cellule_euros(ligne.accorde),
-                    _cellule_euros(ligne.verse),
+                    Cellule.euros(ligne.sollicite),
+                    Cellule.euros(ligne.accorde),
+                    Cellule.euros(ligne.verse),
                 ),
                 mise_en_avant=ligne.financeur == Financeur.AGGLOMERATION,
             )
@@ -590,9 +535,9 @@ def tableau_par_financeur(donnees: DonneesFinancements) -> Tableau:
                 cellules=(
                     Cellule.libelle(_("Tous financeurs"), entete=True),
                     Cellule.libelle(""),
-                    _cellule_euros(sum((ligne.sollicite for ligne in lignes), ZERO)),
-                    _cellule_euros(sum((ligne.accorde for ligne in lignes), ZERO)),
-                    _cellule_euros(sum((ligne.verse for ligne in lignes), ZERO)),
+                    Cellule.euros(sum((ligne.sollicite for ligne in lignes), ZERO)),
+                    Cellule.euros(sum((ligne.accorde for ligne in lignes), ZERO)),
+                    Cellule.euros(sum((ligne.verse for ligne in lignes), ZERO)),
                 )
             ),
         ),
@@ -637,7 +582,7 @@ def graphique_par_financeur(donnees: DonneesFinancements) -> GraphiqueBarres:
 def tableau_situation(donnees: DonneesFinancements) -> Tableau:
     return Tableau(
         identifiant="financements-tableau-situation",
-        legende=_("État des demandes déposées, au %(jour)s") % {"jour": donnees.arrete_au_texte},
+        legende=_("État des demandes déposées, au %(jour)s") % {"jour": date_longue(donnees.arrete_au)},
         entetes=(Entete(_("État")), Entete(_("Demandes"), numerique=True)),
         lignes=tuple(
             Ligne(cellules=(Cellule.libelle(etat.libelle, entete=True), Cellule.nombre(etat.demandes)))
@@ -652,7 +597,7 @@ def tableau_situation(donnees: DonneesFinancements) -> Tableau:
             ),
         ),
         notes=(_("Toutes les demandes déposées depuis l'ouverture du portail, brouillons exclus."),),
-        message_vide=_("Aucune demande déposée au %(jour)s.") % {"jour": donnees.arrete_au_texte},
+        message_vide=_("Aucune demande déposée au %(jour)s.") % {"jour": date_longue(donnees.arrete_au)},
     )
 
 
@@ -666,18 +611,18 @@ def chiffres_cles(donnees: DonneesFinancements) -> list[ChiffreCle]:
         ),
         ChiffreCle(
             _("Aides accordées par l'agglomération"),
-            donnees.montant_accorde_texte,
+            euros(donnees.montant_accorde),
             ngettext("%(n)s demande accordée", "%(n)s demandes accordées", donnees.accordees)
             % {"n": nombre(donnees.accordees)},
         ),
         ChiffreCle(
             _("Montants versés"),
-            donnees.montant_verse_texte,
+            euros(donnees.montant_verse),
             ngettext("à %(n)s demande", "à %(n)s demandes", donnees.payees) % {"n": nombre(donnees.payees)},
         ),
         ChiffreCle(
             _("Délai médian de décision"),
-            donnees.delai.mediane_texte,
+            jours(donnees.delai.mediane),
             _("du dépôt à la décision"),
         ),
     ]

@@ -10,7 +10,6 @@ from decimal import Decimal
 
 from django.conf import settings
 from django.db.models import Sum
-from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 
 from financements.models import (
@@ -20,6 +19,7 @@ from financements.models import (
     NaturePiece,
     StatutCoPorteur,
 )
+from socle.francais import euros
 from territoire.models import ModeExercice
 
 ZERO = Decimal("0.00")
@@ -51,10 +51,6 @@ class Dossier:
 class Manquement:
     code: str
     message: str
-
-
-def euros(montant: Decimal) -> str:
-    return _("%(montant)s €") % {"montant": number_format(montant, 2, force_grouping=True)}
 
 
 def regles(dossier: Dossier) -> list[Manquement]:

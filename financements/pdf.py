@@ -9,8 +9,8 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 
 from financements.courriers import DEFAUTS, SIGNATAIRE
-from financements.eligibilite import euros
 from financements.models import DemandeFinancement, Financeur, ModeleCourrier, NatureModele, StatutDemande
+from socle.francais import euros
 from socle.pdf import pdf_d_archive
 
 NATURE_DE_LA_DECISION = {

@@ -19,16 +19,14 @@ import math
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import date
+from decimal import Decimal
 from typing import Protocol
 
-from django.utils.formats import date_format
 from django.utils.functional import Promise
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-ESPACE_INSECABLE = "\u00a0"
-POUR_CENT = f"{ESPACE_INSECABLE}%"
-TIRET_CADRATIN = "—"
+from socle.francais import date_courte, date_longue, euros, nombre, nombre_csv, pourcentage, variation
 
 # Couleurs des séries (contraste sur blanc entre parenthèses, WCAG 2.1) : toutes ≥ 4,5:1, ce
 # qui vaut pour les traits (3:1 suffit) comme pour le texte de la légende.
@@ -62,56 +60,6 @@ MARGE_VALEURS = 78
 HAUTEUR_COURBES = 300
 ECART_MIN_DATES = 96  # entre deux dates écrites sous l'axe
 RAYON_MARQUEUR = 4.5
-
-
-# --- Nombres et dates au format français ----------------------------------------------
-
-
-def nombre(valeur: float | None, decimales: int = 0) -> str:
-    """« 1 234 », « 12,5 » (espace insécable pour les milliers) ; « — » sans valeur."""
-    if valeur is None:
-        return TIRET_CADRATIN
-    if round(valeur, decimales) == 0:
-        valeur = 0.0  # jamais de « -0,0 »
-    texte = f"{valeur:,.{decimales}f}"
-    return texte.replace(",", ESPACE_INSECABLE).replace(".", ",")
-
-
-def pourcentage(part: float | None, decimales: int = 1) -> str:
-    """Une part entre 0 et 1 en pour cent : 0,253 → « 25,3 % »."""
-    if part is None:
-        return TIRET_CADRATIN
-    return nombre(part * 100, decimales) + POUR_CENT
-
-
-def variation(valeur: float | None, decimales: int = 0, suffixe: str = "") -> str:
-    """Une variation signée : « +3 », « -2 », « 0 », « +12,5 % »."""
-    if valeur is None:
-        return TIRET_CADRATIN
-    texte = nombre(valeur, decimales)
-    signe = "+" if round(valeur, decimales) > 0 else ""
-    return signe + texte + suffixe
-
-
-def nombre_csv(valeur: float | None, decimales: int = 0) -> str:
-    """Pour un tableur français : virgule décimale, sans séparateur de milliers ; vide sans valeur."""
-    if valeur is None:
-        return ""
-    if round(valeur, decimales) == 0:
-        valeur = 0.0
-    return f"{valeur:.{decimales}f}".replace(".", ",")
-
-
-def date_longue(jour: date) -> str:
-    """« 23 novembre 2026 », « 1er mars 2026 »."""
-    numero = gettext("1er") if jour.day == 1 else str(jour.day)
-    return f"{numero} {date_format(jour, 'F Y')}"
-
-
-def date_courte(jour: date) -> str:
-    """« 23 nov. 2026 », « 1er juin 2025 », pour l'axe des dates."""
-    numero = gettext("1er") if jour.day == 1 else str(jour.day)
-    return f"{numero} {date_format(jour, 'N Y')}"
 
 
 # --- Échelles ----------------------------------------------------------------------------
@@ -526,6 +474,11 @@ class Cellule:
     @classmethod
     def nombre(cls, valeur: float | None, decimales: int = 0) -> "Cellule":
         return cls(texte=nombre(valeur, decimales), csv=nombre_csv(valeur, decimales), numerique=True)
+
+    @classmethod
+    def euros(cls, montant: Decimal) -> "Cellule":
+        """Écrit « 12 500,00 € » ; le CSV garde « 12500,00 » (l'en-tête dit « (€) »)."""
+        return cls(texte=euros(montant), csv=nombre_csv(montant, 2), numerique=True)
 
     @classmethod
     def pourcentage(cls, part: float | None, decimales: int = 1) -> "Cellule":

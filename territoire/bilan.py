@@ -25,7 +25,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from socle.bilan import ChiffreCle, ContenuSection
-from socle.graphiques import TIRET_CADRATIN, date_longue, nombre, pourcentage
+from socle.francais import TIRET_CADRATIN, date_longue, nombre, pourcentage
 from territoire.indicateurs import (
     GENERALISTES,
     Densites,
@@ -62,10 +62,6 @@ class DonneesTerritoire:
         return date(self.annee, 12, 31)
 
     @property
-    def annuaire_au_texte(self) -> str:
-        return date_longue(self.annuaire_au) if self.annuaire_au else ""
-
-    @property
     def annuaire_posterieur(self) -> bool:
         return self.annuaire_au is not None and self.annuaire_au > self.fin_d_annee
 
@@ -78,14 +74,6 @@ class DonneesTerritoire:
         return _("%(de)s à %(a)s") % {"de": self.population_de, "a": self.population_a}
 
     @property
-    def premier_releve_texte(self) -> str:
-        return date_longue(self.evolution.dates[0]) if self.evolution.dates else ""
-
-    @property
-    def dernier_releve_texte(self) -> str:
-        return date_longue(self.evolution.dates[-1]) if self.evolution.dates else ""
-
-    @property
     def releves_de_l_annee(self) -> int:
         return sum(1 for jour in self.evolution.dates if jour.year == self.annee)
 
@@ -93,10 +81,6 @@ class DonneesTerritoire:
     def fuites_annees_texte(self) -> str:
         """Les années de fuites importées, la plus récente d'abord."""
         return ", ".join(str(annee) for annee in self.fuites.annees)
-
-    @property
-    def fuites_part_texte(self) -> str:
-        return pourcentage(self.fuites.part)
 
     @property
     def generalistes_pour_10000(self) -> float | None:
@@ -154,7 +138,7 @@ def chiffres_cles(donnees: DonneesTerritoire) -> list[ChiffreCle]:
             "%(n)s généralistes en activité, annuaire du %(date)s",
             donnees.generalistes,
         )
-        % {"n": nombre(donnees.generalistes), "date": donnees.annuaire_au_texte}
+        % {"n": nombre(donnees.generalistes), "date": date_longue(donnees.annuaire_au)}
         if donnees.annuaire_au
         else ngettext("%(n)s généraliste en activité", "%(n)s généralistes en activité", donnees.generalistes)
         % {"n": nombre(donnees.generalistes)}
@@ -167,7 +151,7 @@ def chiffres_cles(donnees: DonneesTerritoire) -> list[ChiffreCle]:
         ),
         ChiffreCle(
             _("Patients soignés hors du territoire"),
-            donnees.fuites_part_texte if donnees.fuites.lignes else TIRET_CADRATIN,
+            pourcentage(donnees.fuites.part) if donnees.fuites.lignes else TIRET_CADRATIN,
             _("toutes spécialités, en %(annee)s") % {"annee": donnees.annee}
             if donnees.fuites.lignes
             else _("pas de relevé des fuites pour %(annee)s") % {"annee": donnees.annee},

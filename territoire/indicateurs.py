@@ -19,18 +19,16 @@ from django.db.models import Count, F, FloatField, Max, Q, Sum
 from django.db.models.functions import Cast, NullIf
 from django.utils.translation import gettext as _
 
+from socle.francais import POUR_CENT, date_longue, nombre
 from socle.graphiques import (
-    POUR_CENT,
     Cellule,
     Entete,
     GraphiqueBarres,
     GraphiqueCourbes,
     Ligne,
     Tableau,
-    date_longue,
     graphique_barres,
     graphique_courbes,
-    nombre,
 )
 from territoire.models import Commune, Fuite, LieuExercice, PoleDeProximite, ReleveEffectifs
 

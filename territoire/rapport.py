@@ -7,9 +7,10 @@ les importeurs (territoire/importeurs/), lu par le modèle, l'administration et 
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
-from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
+
+from socle.francais import nombre
 
 # Au-delà, le rapport garde le compte exact des rejets mais pas le détail de chacun.
 MAX_REJETS_DETAILLES = 500
@@ -57,7 +58,7 @@ class Rapport:
         """Une phrase en français : « 1 234 lignes lues : 12 créés, … »."""
 
         def n(valeur: int) -> str:
-            return number_format(valeur, force_grouping=True)
+            return nombre(valeur)
 
         parties = [
             ngettext("%(n)s créé", "%(n)s créés", self.crees) % {"n": n(self.crees)},

@@ -18,10 +18,10 @@ from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import connection, transaction
 from django.db.models import Q
-from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from socle.francais import nombre
 from socle.services import apres_validation, evenement_enregistrer
 from socle.verbes import Verbe
 from socle.workflows import transition
@@ -164,7 +164,7 @@ class SuiviEnBase:
                 % {
                     "etape": ETAPES.get(etape, etape),
                     "pourcentage": pourcentage,
-                    "lignes": number_format(lignes, force_grouping=True),
+                    "lignes": nombre(lignes),
                 }
             )
 

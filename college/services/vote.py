@@ -32,6 +32,7 @@ from college.services._commun import Acteur, en_preparation
 from college.services.preparation import membres_votants
 from college.workflows import SCRUTIN, SCRUTIN_CLOS, SCRUTIN_OUVERT
 from conseil.models import Procuration
+from socle.francais import date_et_heure
 from socle.services import evenement_enregistrer, notifier
 from socle.verbes import Verbe
 from socle.workflows import transition
@@ -185,14 +186,10 @@ def bulletin_deposer(
         if statut != StatutScrutin.OUVERT:
             raise ValidationError(_("Le scrutin n'est pas ouvert : aucun bulletin n'est accepté."))
         if maintenant < ouverture:
-            raise ValidationError(
-                _("Le vote ouvre le %(date)s.")
-                % {"date": timezone.localtime(ouverture).strftime("%d/%m/%Y à %H:%M")}
-            )
+            raise ValidationError(_("Le vote ouvre le %(date)s.") % {"date": date_et_heure(ouverture)})
         if maintenant >= cloture:
             raise ValidationError(
-                _("Le vote est clos depuis le %(date)s.")
-                % {"date": timezone.localtime(cloture).strftime("%d/%m/%Y à %H:%M")}
+                _("Le vote est clos depuis le %(date)s.") % {"date": date_et_heure(cloture)}
             )
         electeur = Electeur.objects.filter(scrutin_id=scrutin.pk, personne_id=electeur_id).first()
         if electeur is None:

@@ -17,7 +17,6 @@ from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.cache import patch_vary_headers
-from django.utils.formats import date_format
 from django.utils.http import content_disposition_header
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
@@ -33,7 +32,8 @@ from college.workflows import SCRUTIN
 from conseil.models import Instance, PointOrdreDuJour, Reunion
 from conseil.permissions import est_gestionnaire
 from socle.formulaires import erreurs_du_service
-from socle.graphiques import Cellule, Entete, Ligne, Tableau, ecrire_csv, pourcentage
+from socle.francais import date_et_heure, pourcentage
+from socle.graphiques import Cellule, Entete, Ligne, Tableau, ecrire_csv
 from socle.pdf import pdf_d_archive
 from socle.types import RequetePortail
 from socle.workflows import transition
@@ -261,7 +261,7 @@ def participation(request: RequetePortail, pk: int) -> HttpResponse:
 
 
 def _horodatage(moment: datetime | None) -> str:
-    return date_format(timezone.localtime(moment), "j F Y à H:i") if moment else ""
+    return date_et_heure(moment)
 
 
 def _libelle_decompte(scrutin: Scrutin, cle: str) -> str:

@@ -5,7 +5,6 @@ from datetime import date
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Q
-from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -16,6 +15,7 @@ from conseil.models import (
     TypeInstance,
 )
 from conseil.services._commun import Acteur
+from socle.francais import date_longue
 from socle.services import evenement_enregistrer
 from socle.verbes import Verbe
 
@@ -35,12 +35,12 @@ def _chevauche(debut: date, fin: date | None) -> Q:
 
 
 def _periode(mandat: Mandat) -> str:
-    debut = date_format(mandat.debut, "SHORT_DATE_FORMAT")
+    debut = date_longue(mandat.debut)
     if mandat.fin is None:
         return _("depuis le %(debut)s") % {"debut": debut}
     return _("du %(debut)s au %(fin)s") % {
         "debut": debut,
-        "fin": date_format(mandat.fin, "SHORT_DATE_FORMAT"),
+        "fin": date_longue(mandat.fin),
     }
 
 

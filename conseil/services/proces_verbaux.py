@@ -6,7 +6,6 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
-from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -21,6 +20,7 @@ from conseil.models import (
 from conseil.quorum import quorum_de
 from conseil.services._commun import Acteur, reunion_verrouillee
 from conseil.workflows import PROCES_VERBAL
+from socle.francais import date_longue, heure
 from socle.services import apres_validation, evenement_enregistrer, modele_modifier
 from socle.verbes import Verbe
 from socle.workflows import transition
@@ -59,13 +59,13 @@ def proces_verbal_texte_initial(reunion: Reunion) -> str:
     quorum = quorum_de(reunion)
     debut = timezone.localtime(reunion.debut)
     lignes = [
-        _("Procès-verbal de la séance du %(date)s") % {"date": date_format(debut, "DATE_FORMAT")},
+        _("Procès-verbal de la séance du %(date)s") % {"date": date_longue(debut)},
         f"{reunion.instance} — {reunion.titre}",
         "",
         _("Séance ouverte le %(date)s à %(heure)s, %(lieu)s.")
         % {
-            "date": date_format(debut, "DATE_FORMAT"),
-            "heure": date_format(debut, "TIME_FORMAT"),
+            "date": date_longue(debut),
+            "heure": heure(debut),
             "lieu": reunion.lieu or _("en visioconférence"),
         },
         "",

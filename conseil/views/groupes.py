@@ -15,7 +15,6 @@ from django.db.models import Count
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
-from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST, require_safe
@@ -37,6 +36,7 @@ from conseil.selectors import (
 )
 from conseil.services import livrable_mettre_a_jour
 from conseil.services import programme_adopter as programme_adopter_service
+from socle.francais import date_longue
 from socle.types import RequetePortail
 
 
@@ -58,7 +58,7 @@ class ChampSeance(forms.ModelChoiceField):
     def label_from_instance(self, obj: Any) -> str:
         return _("%(titre)s — %(date)s (%(statut)s)") % {
             "titre": obj.titre,
-            "date": date_format(timezone.localtime(obj.debut), "j F Y"),
+            "date": date_longue(obj.debut),
             "statut": obj.get_statut_display().lower(),
         }
 

@@ -14,7 +14,6 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from financements.eligibilite import euros
 from financements.models import (
     ConditionTranche,
     DemandeFinancement,
@@ -28,6 +27,7 @@ from financements.models import (
 )
 from financements.permissions import est_instructeur
 from financements.services._commun import CENTIME, ZERO, Acteur, demande_a_la_version, montant_lu
+from socle.francais import euros
 from socle.models import Document
 from socle.services import document_deposer, evenement_enregistrer
 from socle.verbes import Verbe

@@ -16,7 +16,6 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from college.services.preparation import INTERET_DECLARE
-from financements.eligibilite import euros
 from financements.models import (
     STATUTS_AVANT_DECISION,
     DemandeFinancement,
@@ -28,6 +27,7 @@ from financements.models import (
 )
 from financements.permissions import est_instructeur
 from financements.services._commun import Acteur, demande_a_la_version, montant_lu
+from socle.francais import euros
 from socle.services import apres_validation, evenement_enregistrer, notifier
 from socle.verbes import Verbe
 from socle.workflows import TransitionRefusee, transition

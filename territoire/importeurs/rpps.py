@@ -27,6 +27,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from socle.francais import date_longue
 from territoire.importeurs.base import (
     ETAPE_ECRITURE,
     ETAPE_LECTURE,
@@ -702,7 +703,7 @@ class ImporteurRpps:
         ReleveEffectifs.objects.filter(date=date_releve).exclude(import_fichier=import_fichier).delete()
         ReleveEffectifs.objects.bulk_create(releves, batch_size=LOT)
         rapport.remarques.append(
-            _("Relevé des effectifs du %(date)s enregistré.") % {"date": date_releve.strftime("%d/%m/%Y")}
+            _("Relevé des effectifs du %(date)s enregistré.") % {"date": date_longue(date_releve)}
         )
 
 

@@ -17,7 +17,7 @@ from conseil.demo import BILAN_ANNUEL
 from conseil.models import Reunion, StatutReunion, TypeInstance
 from financements.models import DemandeFinancement
 from socle.bilan import sections
-from socle.graphiques import date_longue, nombre
+from socle.francais import date_longue, nombre
 from socle.models import Document, Evenement, Notification
 
 

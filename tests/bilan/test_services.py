@@ -26,6 +26,7 @@ from bilan.services import (
 )
 from socle import bilan as registre
 from socle.bilan import ContenuSection, Section
+from socle.francais import date_longue
 from socle.models import Document, Evenement, Notification
 from socle.workflows import TransitionRefusee
 from tests.bilan import factories as b
@@ -377,7 +378,7 @@ def test_le_bilan_s_adopte_en_seance_tenue_du_conseil_et_pas_avant_elle(secretar
     _refus_sans_ecriture(
         version,
         lambda: _adopter(version, seance, secretariat, adopte_le=veille),
-        f"La date d'adoption ne peut pas précéder la séance du {timezone.localtime(seance.debut):%d/%m/%Y}.",
+        f"La date d'adoption ne peut pas précéder la séance du {date_longue(seance.debut)}.",
     )
 
 

@@ -71,7 +71,7 @@ def test_un_mandat_sur_un_siege_deja_occupe_est_refuse(client_de):
     assert reponse.status_code == 200
     erreurs = reponse.context["adminform"].form.errors
     assert list(erreurs) == ["siege"]
-    assert "Le siège n°3 a déjà un membre titulaire depuis le 01/01/2025" in erreurs["siege"][0]
+    assert "Le siège n°3 a déjà un membre titulaire depuis le 1er janvier 2025" in erreurs["siege"][0]
     assert str(titulaire.personne) in erreurs["siege"][0]
     assert Mandat.objects.count() == 1
     assert not Evenement.objects.filter(verbe="conseil.mandat.cree").exists()
@@ -90,7 +90,7 @@ def test_une_personne_n_a_qu_un_mandat_a_la_fois_dans_une_instance(client_de):
     erreurs = reponse.context["adminform"].form.errors
     assert list(erreurs) == ["debut"]
     assert (
-        "a déjà un mandat dans Conseil de santé du Cotentin du 01/01/2025 au 30/06/2026"
+        "a déjà un mandat dans Conseil de santé du Cotentin du 1er janvier 2025 au 30 juin 2026"
         in erreurs["debut"][0]
     )
     assert "les deux mandats se chevauchent" in erreurs["debut"][0]

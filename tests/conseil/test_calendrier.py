@@ -110,7 +110,7 @@ def test_le_calendrier_public_montre_les_seances_plenieres(client_de, seances):
     assert "Adoption du programme de travail" in html and "Bilan des aides à l'installation" in html
     assert "Annulée" in html
     debut = timezone.localtime(seances["prochaine"].debut)
-    assert f"{debut.day} " in html and "à 18:00" in html
+    assert f"{debut.day} " in html and "à 18\xa0h" in html
     assert "Salle du conseil, Valognes" in html
     assert 'href="/calendrier/seances.ics"' in html
     assert "http://testserver/calendrier/seances.ics" in html

@@ -365,7 +365,8 @@ def test_le_message_de_chevauchement_dit_la_periode_en_francais(secretariat):
         )
     assert erreur.value.message_dict == {
         "debut": [
-            "Alice Martin a déjà un mandat dans Groupe Prévention depuis le 15/01/2026 (Membre titulaire) : "
+            "Alice Martin a déjà un mandat dans Groupe Prévention depuis le 15 janvier 2026 "
+            "(Membre titulaire) : "
             "les deux mandats se chevauchent. Terminez le premier avant d'en ouvrir un autre."
         ]
     }

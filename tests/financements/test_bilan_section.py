@@ -74,8 +74,8 @@ def dater(
 
 
 def euros(texte: str) -> str:
-    """« 12 500,50 € » tel que le bilan l'écrit (espace insécable des milliers)."""
-    return texte.replace(" ", NBSP).replace(f"{NBSP}€", " €")
+    """« 12 500,50 € » tel que le bilan l'écrit (espaces insécables des milliers et avant €)."""
+    return texte.replace(" ", NBSP)
 
 
 def section_financements() -> Section:

@@ -132,10 +132,10 @@ def test_du_brouillon_au_depot_par_les_pages(django_capture_on_commit_callbacks)
 
     # Ce qui manque encore : le plan n'est pas équilibré.
     page = client.get(url("brouillon", demande)).content.decode()
-    assert "l&#x27;écart est de 1\xa0000,00 €" in page
+    assert "l&#x27;écart est de 1\xa0000,00\xa0€" in page
     assert "Le plan ne couvre pas toutes les dépenses." in page
     refus = client.post(url("demande_deposer", demande), {"version": demande.version}, follow=True)
-    assert "l&#x27;écart est de 1\xa0000,00 €" in refus.content.decode()
+    assert "l&#x27;écart est de 1\xa0000,00\xa0€" in refus.content.decode()
     demande.refresh_from_db()
     assert demande.statut == StatutDemande.BROUILLON
 

@@ -11,6 +11,7 @@ from django.template.loader import render_to_string
 from django.utils import translation
 
 from socle import graphiques
+from socle.francais import date_longue, nombre, nombre_csv, pourcentage, variation
 from socle.graphiques import (
     COULEURS,
     FORMES,
@@ -20,16 +21,11 @@ from socle.graphiques import (
     Ligne,
     Tableau,
     chemin_marqueur,
-    date_longue,
     decimales_du_pas,
     ecrire_csv,
     graduations_nettes,
     graphique_barres,
     graphique_courbes,
-    nombre,
-    nombre_csv,
-    pourcentage,
-    variation,
 )
 
 SVG = "{http://www.w3.org/2000/svg}"
