@@ -86,7 +86,7 @@ def test_le_porteur_mene_sa_demande_du_brouillon_au_recepisse(onglet: Onglet, tm
     champ(page, ARS).fill("8 000,00")
     champ(page, AUTOFINANCEMENT).fill("5 000,00")
     etat = page.locator("#etat-enregistrement")
-    expect(etat).to_contain_text(re.compile(r"Brouillon enregistré à \d\d:\d\d"))
+    expect(etat).to_contain_text(re.compile(r"Brouillon enregistré à \d{1,2}\s?h\s?\d\d"))
     totaux = page.locator("#totaux-budget")
     expect(totaux).to_contain_text("0,00 € : le plan est équilibré.")
     expect(totaux).to_contain_text("25\u202f000,00")
