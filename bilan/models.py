@@ -21,7 +21,10 @@ from django.db.models import Q
 from django.db.models.functions import Now
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
+
+from socle.models import TacheDemandee
 
 
 class BilanAnnuel(models.Model):
@@ -180,6 +183,30 @@ class VersionBilan(models.Model):
         if self.etat != EtatGeneration.EN_COURS or self.commencee_le is None:
             return False
         return timezone.now() - self.commencee_le > timedelta(minutes=settings.BILAN_DUREE_MAX_MINUTES)
+
+    @cached_property
+    def demande_de_generation(self) -> "TacheDemandee | None":
+        """La dernière demande de génération dans la boîte d'envoi (socle/taches.py) : dit si
+        elle est partie au worker. Lue seulement pour une version en attente."""
+        return (
+            TacheDemandee.objects.filter(nom="bilan.tasks.generer_version", arguments=[self.pk])
+            .order_by("-demandee_le")
+            .first()
+        )
+
+    @property
+    def attente_trop_longue(self) -> bool:
+        """En attente depuis plus de `BILAN_ATTENTE_MAX_MINUTES` : aucun worker ne l'a prise
+        (Redis arrêté, worker absent). La page le dit et propose de la relancer."""
+        if self.etat != EtatGeneration.EN_ATTENTE:
+            return False
+        demande = self.demande_de_generation
+        depuis = demande.demandee_le if demande is not None else self.demandee_le
+        return timezone.now() - depuis > timedelta(minutes=settings.BILAN_ATTENTE_MAX_MINUTES)
+
+    @property
+    def relancable(self) -> bool:
+        return self.echouee or self.attente_trop_longue
 
     @property
     def en_cours(self) -> bool:

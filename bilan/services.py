@@ -4,8 +4,10 @@ tâche Celery), la relancer, adopter et transmettre une version."""
 import logging
 import time
 from datetime import date, datetime
+from functools import partial
 from typing import Any
 
+from celery.exceptions import SoftTimeLimitExceeded
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -21,6 +23,7 @@ from bilan.rendu import chiffres_a_garder, html_du_bilan, pdf_du_bilan, rassembl
 from socle.francais import date_longue
 from socle.models import Document
 from socle.services import apres_validation, document_deposer, evenement_enregistrer, notifier
+from socle.taches import relancer_maintenant
 from socle.verbes import Verbe
 from socle.workflows import transition
 
@@ -103,8 +106,20 @@ def version_relancer(*, version: VersionBilan, acteur: Any) -> VersionBilan:
         bilan = BilanAnnuel.objects.select_for_update().get(pk=version.bilan_id)
         _marquer_interrompues(bilan)
         verrouillee = VersionBilan.objects.select_for_update().get(pk=version.pk)
+        if verrouillee.attente_trop_longue:
+            # Jamais commencée : la même demande repart (le balayage l'aurait renvoyée aussi).
+            evenement_enregistrer(verbe=VERSION_RELANCEE, acteur=acteur, cible=verrouillee)
+            demande = verrouillee.demande_de_generation
+            if demande is not None:
+                transaction.on_commit(partial(relancer_maintenant, demande))
+            else:
+                _lancer(verrouillee)
+            return verrouillee
         if verrouillee.etat != EtatGeneration.ECHOUEE:
-            raise ValidationError(_("Seule une génération échouée peut être relancée."), code="etat")
+            raise ValidationError(
+                _("Seule une génération échouée, ou en attente depuis trop longtemps, peut être relancée."),
+                code="etat",
+            )
         if bilan.versions.filter(etat__in=ETATS_ACTIFS).exists():
             raise ValidationError(
                 _("Une autre génération du bilan %(annee)s est déjà en cours.") % {"annee": bilan.annee},
@@ -221,7 +236,12 @@ def _terminer(
 
 
 def _echouer(version_id: int, erreur: Exception) -> None:
-    message = _("La génération a échoué : %(erreur)s.") % {"erreur": str(erreur) or type(erreur).__name__}
+    if isinstance(erreur, SoftTimeLimitExceeded):
+        message = _(
+            "La génération a dépassé sa durée maximale (%(minutes)s min) et a été arrêtée : relancez-la."
+        ) % {"minutes": settings.BILAN_DUREE_MAX_MINUTES}
+    else:
+        message = _("La génération a échoué : %(erreur)s.") % {"erreur": str(erreur) or type(erreur).__name__}
     with transaction.atomic():
         version = (
             VersionBilan.objects.select_for_update(of=("self",))

@@ -15,7 +15,7 @@ from conseil.models import Participation, ProcesVerbal, StatutProcesVerbal
 from conseil.workflows import REUNION_CONVOQUEE
 from socle.courriels import courriel_construire, lien_absolu
 from socle.models import Notification
-from socle.services import document_deposer, evenement_enregistrer
+from socle.services import apres_validation, document_deposer, evenement_enregistrer
 from socle.verbes import Verbe
 from socle.workflows import transition
 
@@ -36,7 +36,7 @@ def envoyer_convocations(reunion_id: int) -> int:
         )
     )
     for participation_id in ids:
-        envoyer_convocation.delay(participation_id)
+        apres_validation(envoyer_convocation, participation_id)
     return len(ids)
 
 

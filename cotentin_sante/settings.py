@@ -60,6 +60,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # Le premier : tout ce que la requête journalise porte son identifiant.
+    "socle.journalisation.IdentifiantDeRequeteMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "django_permissions_policy.PermissionsPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -110,11 +112,15 @@ DATABASES = {
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 REDIS_URL = env.chaine("REDIS_URL", "redis://127.0.0.1:6379/0")
+# Redis, et la base de données quand il ne répond pas (socle/cache.py) : les limites de
+# connexion d'allauth tiennent pendant une panne de Redis, sans empêcher de se connecter.
 CACHES = {
     "default": {
-        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "BACKEND": "socle.cache.CacheRedisAvecSecours",
         "LOCATION": REDIS_URL,
         "KEY_PREFIX": env.chaine("CACHE_PREFIXE", "cotentin"),
+        # Un Redis arrêté se voit vite (connexion refusée) ; un Redis figé, en une seconde.
+        "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},
     }
 }
 
@@ -297,10 +303,23 @@ CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_DEFAULT_QUEUE = env.chaine("CELERY_FILE", "cotentin")
-CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600}
+# Un envoi au broker arrêté échoue vite (une nouvelle tentative, en moins d'une seconde) au lieu
+# de faire attendre l'usager : la demande reste dans la boîte d'envoi (socle/taches.py).
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    "visibility_timeout": 3600,
+    "max_retries": 1,
+    "interval_start": 0,
+    "interval_step": 0.2,
+    "interval_max": 0.5,
+}
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULE = {
+    # La boîte d'envoi (socle/taches.py) : ce qui n'est pas parti, ou pas fini, repart.
+    "taches-a-relancer": {
+        "task": "socle.tasks.relancer_les_taches",
+        "schedule": crontab(minute="*"),
+    },
     "resumes-quotidiens-notifications": {
         "task": "socle.tasks.envoyer_resumes_quotidiens",
         "schedule": crontab(hour=env.entier("NOTIFICATIONS_HEURE_RESUME", 7), minute=0),
@@ -337,7 +356,10 @@ FINANCEMENTS_DUREE_AVIS_JOURS = env.entier("FINANCEMENTS_DUREE_AVIS_JOURS", 7)
 # --- Bilan annuel ------------------------------------------------------------------
 # Au-delà de cette durée, une génération « en cours » est tenue pour interrompue (worker mort
 # sans reprise) : la page la montre échouée et la relance est possible.
-BILAN_DUREE_MAX_MINUTES = env.entier("BILAN_DUREE_MAX_MINUTES", 30)
+BILAN_DUREE_MAX_MINUTES = env.entier("BILAN_DUREE_MAX_MINUTES", 5)
+# Une version encore « en attente » après ce délai n'a pas été prise par un worker (Redis ou
+# worker arrêté) : la page le dit et propose de la relancer.
+BILAN_ATTENTE_MAX_MINUTES = env.entier("BILAN_ATTENTE_MAX_MINUTES", 2)
 # Pause entre deux étapes de la génération, en secondes (0 en production) : les tests
 # d'interruption s'en servent pour tuer le worker au milieu d'une génération.
 BILAN_PAUSE_ENTRE_ETAPES = float(env.chaine("BILAN_PAUSE_ENTRE_ETAPES", "0"))
@@ -345,15 +367,39 @@ BILAN_PAUSE_ENTRE_ETAPES = float(env.chaine("BILAN_PAUSE_ENTRE_ETAPES", "0"))
 # --- Portail --------------------------------------------------------------------
 INVITATION_DUREE_JOURS = env.entier("INVITATION_DUREE_JOURS", 14)
 
+# Les erreurs des pages (500, 503) et les tâches abandonnées vont aussi par courriel à ces
+# adresses en production : ADMINS="exploitation@exemple.fr,astreinte@exemple.fr".
+ADMINS = env.liste("ADMINS")
+SERVER_EMAIL = env.chaine("SERVER_EMAIL", "ne-pas-repondre@localhost")
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "formatters": {
-        "simple": {"format": "{asctime} {levelname} {name} {message}", "style": "{"},
+    "filters": {
+        "identifiant_de_requete": {"()": "socle.journalisation.FiltreIdentifiantDeRequete"},
+        "hors_debug": {"()": "django.utils.log.RequireDebugFalse"},
     },
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "simple"}},
+    "formatters": {
+        "simple": {"format": "{asctime} {levelname} {name} [{request_id}] {message}", "style": "{"},
+    },
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "formatter": "simple",
+            "filters": ["identifiant_de_requete"],
+        },
+        "exploitants": {
+            "level": "ERROR",
+            "class": "django.utils.log.AdminEmailHandler",
+            "filters": ["hors_debug", "identifiant_de_requete"],
+            "formatter": "simple",
+        },
+    },
     "root": {"handlers": ["console"], "level": env.chaine("LOG_LEVEL", "INFO")},
     "loggers": {
+        # Les pages en erreur (500, 503) et les tâches que la boîte d'envoi abandonne.
+        "django.request": {"handlers": ["console", "exploitants"], "level": "WARNING", "propagate": False},
+        "socle.taches": {"handlers": ["console", "exploitants"], "level": "INFO", "propagate": False},
         # Les requêtes refusées citent des chemins et des adresses : pas plus que WARNING.
         "django.security": {"level": "WARNING"},
         "axes": {"level": "WARNING"},

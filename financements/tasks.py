@@ -34,6 +34,22 @@ def produire_recepisse(demande_id: int) -> None:
             return
         contenu = recepisse_pdf(demande)
         nom = f"recepisse-{demande.numero}.pdf"
+        lien = lien_absolu(demande.get_absolute_url())
+        # Produire un document et l'envoyer : l'envoi précède l'écriture (comme
+        # socle.tasks.envoyer_notification). Si le serveur de courriel refuse, rien n'est
+        # écrit : la tâche rejouée (ou relancée par la boîte d'envoi) refait tout. Si le worker
+        # meurt entre l'envoi et l'écriture, un porteur reçoit au pire le récépissé deux fois.
+        for porteur in porteurs_de(demande, None):
+            if not porteur.is_active:
+                continue
+            courriel = courriel_construire(
+                gabarit="financements/courriels/recepisse",
+                sujet=_("Récépissé de votre demande %(n)s") % {"n": demande.numero},
+                destinataire=porteur.email,
+                contexte={"demande": demande, "destinataire": porteur, "lien": lien},
+            )
+            courriel.attach(nom, contenu, "application/pdf")
+            courriel.send()
         document = document_deposer(
             fichier=SimpleUploadedFile(nom, contenu, content_type="application/pdf"),
             acteur=None,
@@ -42,19 +58,6 @@ def produire_recepisse(demande_id: int) -> None:
         )
         DemandeFinancement.objects.filter(pk=demande.pk).update(recepisse=document)
         evenement_enregistrer(verbe=DEMANDE_RECEPISSE, cible=demande)
-        porteurs = [p for p in porteurs_de(demande, None) if p.is_active]
-        lien = lien_absolu(demande.get_absolute_url())
-        courriels = []
-        for porteur in porteurs:
-            courriel = courriel_construire(
-                gabarit="financements/courriels/recepisse",
-                sujet=_("Récépissé de votre demande %(n)s") % {"n": demande.numero},
-                destinataire=porteur.email,
-                contexte={"demande": demande, "destinataire": porteur, "lien": lien},
-            )
-            courriel.attach(nom, contenu, "application/pdf")
-            courriels.append(courriel)
-        transaction.on_commit(lambda: [c.send() for c in courriels])
 
 
 @shared_task(autoretry_for=(OSError,), retry_backoff=True, max_retries=5)

@@ -1,12 +1,15 @@
 from typing import Any
 
 from django import forms
-from django.contrib import admin
+from django.contrib import admin, messages
+from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
+from socle import taches
 from socle.documents import verifier_fichier
-from socle.models import Document, Evenement, Notification
+from socle.models import Document, Evenement, Notification, TacheDemandee
 from socle.services import document_deposer
 
 
@@ -95,3 +98,63 @@ class DocumentAdmin(admin.ModelAdmin):
         obj.pk = depose.pk
         obj.refresh_from_db()
         obj._state.adding = False
+
+
+class EtatDeLaTache(admin.SimpleListFilter):
+    title = _("état")
+    parameter_name = "etat"
+
+    def lookups(self, request: HttpRequest, model_admin: Any) -> list[tuple[str, Any]]:
+        return [
+            ("a_envoyer", _("pas encore envoyée")),
+            ("en_route", _("envoyée, pas finie")),
+            ("faite", _("faite")),
+            ("abandonnee", _("abandonnée")),
+        ]
+
+    def queryset(self, request: HttpRequest, queryset: QuerySet[TacheDemandee]) -> QuerySet[TacheDemandee]:
+        en_cours = queryset.filter(faite_le__isnull=True, abandonnee_le__isnull=True)
+        match self.value():
+            case "a_envoyer":
+                return en_cours.filter(envoyee_le__isnull=True)
+            case "en_route":
+                return en_cours.filter(envoyee_le__isnull=False)
+            case "faite":
+                return queryset.filter(faite_le__isnull=False)
+            case "abandonnee":
+                return queryset.filter(abandonnee_le__isnull=False)
+        return queryset
+
+
+@admin.register(TacheDemandee)
+class TacheDemandeeAdmin(admin.ModelAdmin):
+    """Ce que les exploitants regardent quand Redis ou le worker a eu un problème : la boîte
+    d'envoi ne s'écrit que par le code ; on peut seulement y relancer une tâche."""
+
+    list_display = ["demandee_le", "nom", "arguments", "envois", "envoyee_le", "faite_le", "abandonnee_le"]
+    list_filter = [EtatDeLaTache, "nom"]
+    search_fields = ["nom", "derniere_erreur"]
+    date_hierarchy = "demandee_le"
+    readonly_fields = [f.name for f in TacheDemandee._meta.fields]
+    actions = ["relancer"]
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    @admin.action(description=_("Relancer maintenant les tâches choisies"), permissions=["view"])
+    def relancer(self, request: HttpRequest, queryset: QuerySet[TacheDemandee]) -> None:
+        parties = sum(
+            taches.relancer_maintenant(demande) for demande in queryset.filter(faite_le__isnull=True)
+        )
+        message = ngettext(
+            "%(parties)s tâche envoyée au worker (%(choisies)s choisies).",
+            "%(parties)s tâches envoyées au worker (%(choisies)s choisies).",
+            parties,
+        ) % {"parties": parties, "choisies": queryset.count()}
+        self.message_user(request, message, messages.SUCCESS if parties else messages.WARNING)

@@ -154,3 +154,62 @@ class Document(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("socle:document", kwargs={"pk": self.pk})
+
+
+class TacheDemandee(models.Model):
+    """Une tâche Celery qu'un service a demandée (la boîte d'envoi) : écrite dans la transaction
+    du service, envoyée au broker après validation, marquée faite par le worker, relancée par
+    `socle.tasks.relancer_les_taches` tant qu'elle ne l'est pas. Le broker (Redis) peut être
+    arrêté : ce qu'un usager a validé est ici, et part quand il revient.
+
+    Son identifiant est celui de la tâche dans Celery (`task_id`) : le worker le retrouve."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    nom = models.CharField(_("tâche"), max_length=200)
+    arguments = models.JSONField(_("arguments"), default=list, blank=True)
+    demandee_le = models.DateTimeField(_("demandée le"), db_default=Now())
+    envoyee_le = models.DateTimeField(_("dernier envoi au broker"), null=True, blank=True)
+    commencee_le = models.DateTimeField(_("commencée le"), null=True, blank=True)
+    faite_le = models.DateTimeField(_("faite le"), null=True, blank=True)
+    abandonnee_le = models.DateTimeField(_("abandonnée le"), null=True, blank=True)
+    envois = models.PositiveIntegerField(_("envois"), default=0)
+    derniere_erreur = models.TextField(_("dernière erreur"), blank=True)
+
+    class Meta:
+        verbose_name = _("tâche demandée")
+        verbose_name_plural = _("tâches demandées")
+        ordering = ["-demandee_le"]
+        indexes = [
+            # Ce que le balayage relit chaque minute : les tâches ni faites ni abandonnées.
+            models.Index(
+                fields=["demandee_le"],
+                name="socle_tache_en_cours",
+                condition=models.Q(faite_le__isnull=True, abandonnee_le__isnull=True),
+            ),
+            models.Index(fields=["nom", "demandee_le"], name="socle_tache_nom"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.nom}({', '.join(map(str, self.arguments))})"
+
+    @property
+    def en_cours(self) -> bool:
+        return self.faite_le is None and self.abandonnee_le is None
+
+
+class EntreeDeCacheDeSecours(models.Model):
+    """La table du cache de secours (`django.core.cache.backends.db.DatabaseCache`, même schéma
+    que `createcachetable`) : quand Redis ne répond pas, les limites de connexion et de débit y
+    sont tenues (socle/cache.py), jamais levées."""
+
+    cache_key = models.CharField(max_length=255, primary_key=True)
+    value = models.TextField()
+    expires = models.DateTimeField(db_index=True)
+
+    class Meta:
+        db_table = "socle_cache_de_secours"
+        verbose_name = _("entrée du cache de secours")
+        verbose_name_plural = _("entrées du cache de secours")
+
+    def __str__(self) -> str:
+        return self.cache_key

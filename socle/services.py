@@ -4,7 +4,6 @@ import hashlib
 from collections.abc import Callable, Iterable, Mapping
 from datetime import date, datetime, timedelta
 from decimal import Decimal
-from functools import partial
 from typing import Any
 
 from django.contrib.contenttypes.models import ContentType
@@ -16,17 +15,20 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy
 
 from socle.documents import verifier_fichier
-from socle.models import Document, Evenement, FrequenceNotifications, Notification
+from socle.models import Document, Evenement, FrequenceNotifications, Notification, TacheDemandee
+from socle.taches import demander, demander_en_lot
 from socle.verbes import Verbe
 
 # Les actions que ce module écrit au journal d'audit.
 DOCUMENT_DEPOSE = Verbe("socle.document.depose", gettext_lazy("Document déposé"))
 
 
-def apres_validation(tache: Any, *arguments: Any) -> None:
-    """Met la tâche en file une fois la transaction validée : un worker ne doit jamais
-    chercher une ligne qui n'existe pas encore (ou plus, après une annulation)."""
-    transaction.on_commit(partial(tache.delay, *arguments))
+def apres_validation(tache: Any, *arguments: Any) -> TacheDemandee:
+    """Demande la tâche dans la transaction en cours (boîte d'envoi, socle/taches.py) ; elle
+    part au broker une fois la transaction validée : un worker ne cherche jamais une ligne qui
+    n'existe pas encore (ou plus, après une annulation). Si Redis ne répond pas, rien n'est
+    perdu ni levé : le balayage de chaque minute l'enverra à son retour."""
+    return demander(tache, *arguments)
 
 
 def _cible(objet: models.Model | None) -> tuple[ContentType | None, str, str]:
@@ -219,9 +221,14 @@ def notifier(
             )
         )
     creees = Notification.objects.bulk_create(notifications)
-    for notification in creees:
-        if notification.destinataire.frequence_notifications == FrequenceNotifications.IMMEDIATE:
-            apres_validation(envoyer_notification, notification.pk)
+    demander_en_lot(
+        envoyer_notification,
+        [
+            (notification.pk,)
+            for notification in creees
+            if notification.destinataire.frequence_notifications == FrequenceNotifications.IMMEDIATE
+        ],
+    )
     return creees
 
 

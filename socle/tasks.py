@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from socle import taches
 from socle.courriels import courriel_construire, lien_absolu
 from socle.models import FrequenceNotifications, Notification
 
@@ -53,7 +54,7 @@ def envoyer_resumes_quotidiens() -> int:
     for notification in en_attente:
         par_destinataire[notification.destinataire_id].append(notification)
     for notifications in par_destinataire.values():
-        envoyer_resume.delay([n.pk for n in notifications])
+        taches.demander(envoyer_resume, [n.pk for n in notifications])
     return len(par_destinataire)
 
 
@@ -86,3 +87,14 @@ def envoyer_resume(notification_ids: list[int]) -> None:
             },
         ).send()
         Notification.objects.filter(pk__in=[n.pk for n in notifications]).update(envoyee_le=timezone.now())
+
+
+@shared_task
+def relancer_les_taches() -> dict[str, int]:
+    """Le balayage de la boîte d'envoi (chaque minute, Celery beat) : renvoie au broker les
+    tâches demandées qui ne sont pas parties (Redis arrêté), perdues (Redis redémarré) ou
+    restées en route (worker mort), abandonne celles qui échouent sans fin, et efface les
+    demandes faites depuis plus de `taches.CONSERVATION_DES_FAITES`."""
+    bilan = taches.relancer()
+    bilan["effacees"] = taches.effacer_les_anciennes()
+    return bilan

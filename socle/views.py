@@ -1,3 +1,4 @@
+import sys
 from typing import Any
 
 import redis
@@ -6,15 +7,17 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
 from django.core.paginator import Page, Paginator
-from django.db import connection
+from django.db import InterfaceError, OperationalError, connection
 from django.http import FileResponse, HttpRequest, HttpResponse, JsonResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
+from django.template import loader
 from django.utils.http import content_disposition_header, url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
+from socle.journalisation import identifiant_courant
 from socle.selectors import get_document_pour, get_notification_pour, notifications_de
 from socle.services import notifications_marquer_lues
 from socle.types import RequetePortail
@@ -108,3 +111,24 @@ def sante(request: HttpRequest) -> JsonResponse:
         etats["celery"] = f"erreur : {type(erreur).__name__}"
     statut = 200 if all(v == "ok" for v in etats.values()) else 503
     return JsonResponse(etats, status=statut, json_dumps_params={"ensure_ascii": False})
+
+
+# --- Pages d'erreur ----------------------------------------------------------------------
+
+# Ce que lève Django quand PostgreSQL ne répond pas (arrêté, redémarrage, trop de connexions).
+ERREURS_DE_LA_BASE = (OperationalError, InterfaceError)
+
+
+def erreur_serveur(request: HttpRequest) -> HttpResponse:
+    """`handler500` : la base injoignable répond 503 (« momentanément indisponible, réessayez »),
+    toute autre erreur 500. Les deux pages sont autonomes (ni base ni session, qui peuvent être
+    la cause) et citent l'identifiant de la requête, que le journal et le courriel aux
+    exploitants portent aussi (socle/journalisation.py)."""
+    erreur = sys.exc_info()[1]
+    indisponible = isinstance(erreur, ERREURS_DE_LA_BASE)
+    gabarit = "503.html" if indisponible else "500.html"
+    contenu = loader.get_template(gabarit).render({"identifiant": identifiant_courant()})
+    reponse = HttpResponse(contenu, status=503 if indisponible else 500)
+    if indisponible:
+        reponse["Retry-After"] = "60"
+    return reponse

@@ -43,6 +43,38 @@ def celery_en_mode_eager() -> Iterator[None]:
         app.conf.task_always_eager, app.conf.task_eager_propagates = avant
 
 
+def port_ferme() -> int:
+    """Un port local où rien n'écoute : une connexion y est refusée aussitôt."""
+    import socket  # import local : seul outil de ce module qui en a besoin
+
+    with socket.socket() as prise:
+        prise.bind(("127.0.0.1", 0))
+        return int(prise.getsockname()[1])
+
+
+@contextmanager
+def broker_arrete() -> Iterator[None]:
+    """Celery parle à un broker qui refuse toute connexion (comme un Redis arrêté), hors du
+    mode « eager » : c'est le vrai envoi de kombu qui échoue, sans simulacre."""
+    from cotentin_sante.celery import app
+
+    def oublier_les_connexions() -> None:
+        # Les pools de connexions et de producteurs gardent l'adresse du broker : on les lâche,
+        # le prochain envoi en refait avec l'adresse en vigueur.
+        app._pool = None
+        app.amqp._producer_pool = None
+
+    avant = app.conf.broker_url, app.conf.task_always_eager
+    oublier_les_connexions()
+    app.conf.broker_url = f"redis://127.0.0.1:{port_ferme()}/0"
+    app.conf.task_always_eager = False
+    try:
+        yield
+    finally:
+        oublier_les_connexions()
+        app.conf.broker_url, app.conf.task_always_eager = avant
+
+
 def donnees_du_module(fabrique: Callable[[], Any]) -> Any:
     """Fait de `fabrique` une fixture de module : les données qu'elle écrit le sont une fois pour
     tous les tests du module, comme `TestCase.setUpTestData`.

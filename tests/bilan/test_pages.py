@@ -273,7 +273,9 @@ def test_la_relance_depuis_la_page(secretariat, django_capture_on_commit_callbac
     # Une version prête ne se relance pas : le message, et rien d'écrit.
     reponse = client.post("/bilans/2025/versions/2/relancer/", follow=True)
     assert reponse.redirect_chain == [("/bilans/2025/#version-2", 302)]
-    assert "Seule une génération échouée peut être relancée." in texte(reponse)
+    assert "Seule une génération échouée, ou en attente depuis trop longtemps, peut être relancée." in texte(
+        reponse
+    )
     assert VersionBilan.objects.get(numero=2).etat == EtatGeneration.PRETE
 
 

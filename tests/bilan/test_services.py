@@ -219,7 +219,9 @@ def test_seule_une_generation_echouee_se_relance(secretariat, copresident):
     avant = etat_en_base(prete)
     with pytest.raises(ValidationError) as refus:
         version_relancer(version=prete, acteur=secretariat)
-    assert refus.value.messages == ["Seule une génération échouée peut être relancée."]
+    assert refus.value.messages == [
+        "Seule une génération échouée, ou en attente depuis trop longtemps, peut être relancée."
+    ]
     echouee = b.version(ANNEE, etat=EtatGeneration.ECHOUEE)
     with pytest.raises(PermissionDenied):
         version_relancer(version=echouee, acteur=copresident)
@@ -551,3 +553,62 @@ def test_l_administration_ne_modifie_pas_une_version_adoptee(client, superutilis
     assert client.get("/admin/bilan/versionbilan/add/").status_code == 403
     assert client.get(f"/admin/bilan/bilanannuel/{version.bilan_id}/delete/").status_code == 403
     assert VersionBilan.objects.filter(pk=version.pk).exists()
+
+
+# --- Redis arrêté : la demande attend, se voit, se relance -------------------------------------
+
+
+def test_bilan_demande_broker_arrete_attend_puis_se_relance(
+    secretariat, client_de, settings, django_capture_on_commit_callbacks
+):
+    from socle.models import TacheDemandee
+    from tests.outils import broker_arrete
+
+    settings.BILAN_ATTENTE_MAX_MINUTES = 2
+    with broker_arrete(), django_capture_on_commit_callbacks(execute=True):
+        version, cree = bilan_demander(annee=ANNEE, acteur=secretariat)
+    assert cree
+    version = VersionBilan.objects.get(pk=version.pk)
+    assert version.etat == EtatGeneration.EN_ATTENTE
+    demande = version.demande_de_generation
+    assert demande is not None and demande.envoyee_le is None and demande.envois == 1
+    # Tout de suite : la page dit ce qui se passe, sans proposer de relance.
+    client = client_de("secretariat")
+    page = client.get(f"/bilans/{ANNEE}/").content.decode()
+    assert "le service des tâches ne répond pas (un essai)" in page
+    assert "rien n'est perdu" in page
+    assert "Relancer la génération" not in page
+    assert not version.relancable
+    # Trois minutes plus tard : la relance est proposée, et elle aboutit (Redis revenu).
+    TacheDemandee.objects.filter(pk=demande.pk).update(demandee_le=timezone.now() - dt.timedelta(minutes=3))
+    version = VersionBilan.objects.get(pk=version.pk)
+    assert version.attente_trop_longue and version.relancable
+    page = client.get(f"/bilans/{ANNEE}/").content.decode()
+    assert "Relancer la génération" in page
+    with django_capture_on_commit_callbacks(execute=True):
+        reponse = client.post(f"/bilans/{ANNEE}/versions/1/relancer/", follow=True)
+    assert "La génération est relancée." in reponse.content.decode()
+    version.refresh_from_db()
+    assert version.etat == EtatGeneration.PRETE and version.document_id is not None
+    demande.refresh_from_db()
+    assert demande.faite_le is not None
+    assert TacheDemandee.objects.filter(nom="bilan.tasks.generer_version").count() == 1
+    assert "bilan.version.relancee" in verbes(version)
+
+
+def test_une_generation_qui_depasse_sa_duree_est_arretee_et_le_dit(secretariat, settings):
+    from celery.exceptions import SoftTimeLimitExceeded
+
+    from bilan.services import _echouer
+    from bilan.tasks import generer_version
+
+    settings.BILAN_DUREE_MAX_MINUTES = 5
+    assert generer_version.soft_time_limit == 5 * 60 < generer_version.time_limit  # type: ignore[operator]
+    version = b.version(ANNEE, etat=EtatGeneration.EN_COURS, commencee_le=timezone.now())
+    _echouer(version.pk, SoftTimeLimitExceeded())
+    version.refresh_from_db()
+    assert version.etat == EtatGeneration.ECHOUEE
+    assert version.erreur == (
+        "La génération a dépassé sa durée maximale (5 min) et a été arrêtée : relancez-la."
+    )
+    assert version.relancable

@@ -25,7 +25,7 @@ from conseil.models import (
     StatutProcesVerbal,
     StatutReunion,
 )
-from socle.models import Document
+from socle.models import Document, TacheDemandee
 from tests.comptes.factories import UtilisateurFactory
 from tests.conseil.factories import (
     ConseilFactory,
@@ -680,7 +680,10 @@ def test_adopter_puis_suivre_l_archivage(
     assert reponse.status_code == 302
     pv.refresh_from_db()
     assert (pv.statut, pv.adopte_en) == (StatutProcesVerbal.ADOPTE, suivante)
-    assert "archiver_proces_verbal" in repr(rappels)  # mis en file après validation
+    assert rappels  # mis en file après validation, par la boîte d'envoi
+    assert TacheDemandee.objects.filter(
+        nom="conseil.tasks.archiver_proces_verbal", arguments=[pv.pk]
+    ).exists()
 
     # Pas encore archivé : la page le dit et se redemande toute seule.
     page = texte(gestion.get(url("proces_verbal", seance_close)))

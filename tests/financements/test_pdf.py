@@ -5,6 +5,7 @@ seule fois."""
 import io
 
 import pytest
+from celery.exceptions import Retry
 from django.core import mail
 from django.utils import timezone
 from django.utils.formats import date_format
@@ -103,6 +104,42 @@ def test_le_recepisse_part_en_piece_jointe_une_seule_fois(django_capture_on_comm
     assert Document.objects.count() == documents
     assert len(mail.outbox) == envoyes
     assert DemandeFinancement.objects.get(pk=demande.pk).recepisse_id == demande.recepisse_id
+
+
+def test_le_recepisse_n_est_pas_perdu_quand_le_serveur_de_courriel_refuse_une_fois(
+    settings, django_capture_on_commit_callbacks
+):
+    """Le serveur SMTP ne répond pas (un vrai port fermé) : rien n'est écrit, la tâche reste à
+    faire ; relancée quand il répond, elle écrit le récépissé et l'envoie."""
+    from socle import taches
+    from socle.models import TacheDemandee
+    from tests.outils import port_ferme
+
+    porteur = f.porteur_liberal("porteuse@exemple.fr")
+    memoire = settings.MAILERS
+    settings.MAILERS = {
+        "default": {
+            "BACKEND": "django.core.mail.backends.smtp.EmailBackend",
+            "OPTIONS": {"host": "127.0.0.1", "port": port_ferme(), "timeout": 2},
+        }
+    }
+    with pytest.raises(Retry), django_capture_on_commit_callbacks(execute=True):
+        demande = f.deposee(porteur)
+    demande = DemandeFinancement.objects.get(porteur=porteur)
+    assert demande.numero and demande.recepisse is None
+    assert not Document.objects.filter(titre__startswith="Récépissé").exists()
+    [attente] = TacheDemandee.objects.filter(nom=produire_recepisse.name)
+    assert attente.faite_le is None and "Connection refused" in attente.derniere_erreur
+
+    settings.MAILERS = memoire
+    mail.outbox = []
+    with django_capture_on_commit_callbacks(execute=True):
+        taches.relancer_maintenant(attente)
+    demande = DemandeFinancement.objects.get(pk=demande.pk)
+    assert demande.recepisse is not None
+    assert [m.to for m in mail.outbox if demande.numero in m.subject] == [["porteuse@exemple.fr"]]
+    attente = TacheDemandee.objects.get(pk=attente.pk)
+    assert attente.faite_le is not None
 
 
 def test_pas_de_recepisse_pour_un_brouillon():

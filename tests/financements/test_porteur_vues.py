@@ -2,6 +2,7 @@
 restent à l'écran, les co-porteurs, le retrait, les compléments, et les 404 pour qui ne porte
 pas la demande."""
 
+import datetime as dt
 from decimal import Decimal
 from typing import Any
 
@@ -9,6 +10,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import reverse
+from django.utils import timezone
 
 from comptes.models import Utilisateur
 from financements import services
@@ -487,3 +489,40 @@ def test_decision_convention_et_rapport_final(agent, django_capture_on_commit_ca
     )
     assert reponse.status_code == 302
     assert demande.pieces.filter(nature=NaturePiece.RAPPORT_FINAL).exists()
+
+
+def test_deposer_avec_redis_arrete_aboutit_et_le_recepisse_suit_son_retour(
+    django_capture_on_commit_callbacks, mailoutbox
+):
+    """Redis arrêté au moment du dépôt : la demande est déposée et le porteur le lit ; le
+    récépissé et son courriel partent quand le balayage trouve le broker revenu."""
+    from socle import taches
+    from socle.models import TacheDemandee
+    from tests.outils import broker_arrete
+
+    demande = f.brouillon_complet()
+    client = client_pour(demande.porteur)
+    with broker_arrete(), django_capture_on_commit_callbacks(execute=True):
+        reponse = client.post(url("demande_deposer", demande), {"version": demande.version}, follow=True)
+    assert reponse.status_code == 200
+    page = reponse.content.decode()
+    demande = DemandeFinancement.objects.get(pk=demande.pk)
+    assert demande.statut == StatutDemande.DEPOSEE and demande.numero
+    assert "n&#x27;a pas pu aboutir" not in page and "n'a pas pu aboutir" not in page
+    assert demande.numero in page
+    assert "Récépissé en préparation" in page
+    assert demande.recepisse is None and mailoutbox == []
+    [attente] = TacheDemandee.objects.filter(nom="financements.tasks.produire_recepisse")
+    assert attente.envoyee_le is None
+
+    # Redis revenu : le balayage de la minute suivante produit le récépissé et l'envoie.
+    with django_capture_on_commit_callbacks(execute=True):
+        taches.relancer(timezone.now() + taches.DELAI_AVANT_RELANCE + dt.timedelta(seconds=1))
+    demande = DemandeFinancement.objects.get(pk=demande.pk)
+    assert demande.recepisse is not None
+    attente = TacheDemandee.objects.get(pk=attente.pk)
+    assert attente.faite_le is not None
+    assert any(
+        demande.numero in courriel.subject or demande.numero in courriel.body for courriel in mailoutbox
+    )
+    assert "Récépissé en préparation" not in client.get(demande.get_absolute_url()).content.decode()

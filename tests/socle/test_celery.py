@@ -17,6 +17,7 @@ def test_chaque_tache_planifiee_existe():
         "comptes.tasks.expirer_invitations",
         "college.tasks.clore_scrutins_echus",
         "college.tasks.rappeler_les_non_votants",
+        "socle.tasks.relancer_les_taches",
     }
 
 

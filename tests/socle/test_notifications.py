@@ -73,7 +73,8 @@ def test_resume_quotidien_regroupe_et_ne_renvoie_pas(django_capture_on_commit_ca
             contexte={},
         )
     assert mail.outbox == []
-    assert envoyer_resumes_quotidiens() == 1
+    with django_capture_on_commit_callbacks(execute=True):
+        assert envoyer_resumes_quotidiens() == 1
     assert len(mail.outbox) == 1
     resume = mail.outbox[0]
     assert resume.to == ["resume@exemple.fr"]
