@@ -1,7 +1,10 @@
 """Tâches des financements : elles prennent des identifiants et sont idempotentes."""
 
+from functools import partial
+
 from celery import shared_task
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.core.mail import EmailMultiAlternatives
 from django.db import transaction
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -17,6 +20,12 @@ from socle.verbes import Verbe
 # Les actions que ce module écrit au journal d'audit.
 DEMANDE_COURRIER = Verbe("financements.demande.courrier", gettext_lazy("Courrier de décision écrit"))
 DEMANDE_RECEPISSE = Verbe("financements.demande.recepisse", gettext_lazy("Récépissé de dépôt envoyé"))
+
+
+def _envoyer(courriels: list[EmailMultiAlternatives]) -> None:
+    """Envoie les courriels préparés dans la transaction, une fois qu'elle est validée."""
+    for courriel in courriels:
+        courriel.send()
 
 
 @shared_task(autoretry_for=(OSError,), retry_backoff=True, max_retries=5)
@@ -54,7 +63,7 @@ def produire_recepisse(demande_id: int) -> None:
             )
             courriel.attach(nom, contenu, "application/pdf")
             courriels.append(courriel)
-        transaction.on_commit(lambda: [c.send() for c in courriels])
+        transaction.on_commit(partial(_envoyer, courriels))
 
 
 @shared_task(autoretry_for=(OSError,), retry_backoff=True, max_retries=5)
