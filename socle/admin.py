@@ -3,6 +3,7 @@ from typing import Any
 from django import forms
 from django.contrib import admin
 from django.http import HttpRequest
+from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from socle.documents import verifier_fichier
@@ -69,8 +70,6 @@ class DocumentAdmin(admin.ModelAdmin):
 
     @admin.display(description=_("fichier"))
     def lien(self, obj: Document) -> str:
-        from django.utils.html import format_html
-
         return format_html('<a href="{}">{}</a>', obj.get_absolute_url(), _("Télécharger"))
 
     def get_form(self, request: HttpRequest, obj: Any = None, change: bool = False, **kwargs: Any) -> Any:
