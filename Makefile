@@ -24,7 +24,7 @@ help:
 	@echo "                   DATABASE_URL / REDIS_URL ne sont pas posées) ; Ctrl-C arrête tout"
 	@echo "make test          la suite de tests, en parallèle (make test ARGS='-k motif' pour en choisir)"
 	@echo "make test-rapide   la suite sans les parcours dans le navigateur ni le vrai worker Celery"
-	@echo "make lint          ruff, mypy, migrations à jour, gabarits sans ressource externe"
+	@echo "make lint          ruff, mypy, règles du projet, migrations à jour, gabarits sans ressource externe"
 	@echo "make check-deploy  manage.py check --deploy avec des réglages de production"
 	@echo "make bench         les mesures de bench/"
 	@echo "make install       installe les dépendances de uv.lock"
@@ -46,6 +46,7 @@ lint: install
 	$(UV_RUN) ruff check .
 	$(UV_RUN) ruff format --check .
 	$(UV_RUN) mypy .
+	$(UV_RUN) python -m cotentin_sante.regles
 	DJANGO_SETTINGS_MODULE=cotentin_sante.settings_test \
 	    $(LANCEUR) exec -- python manage.py makemigrations --check --dry-run
 	DJANGO_SETTINGS_MODULE=cotentin_sante.settings_test $(UV_RUN) python manage.py pluriels --check

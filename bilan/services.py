@@ -20,6 +20,7 @@ from django.utils.translation import gettext_lazy
 from bilan.models import ETATS_ACTIFS, BilanAnnuel, EtatGeneration, StatutBilan, VersionBilan
 from bilan.permissions import peut_generer
 from bilan.rendu import chiffres_a_garder, html_du_bilan, pdf_du_bilan, rassembler
+from conseil.models import StatutReunion, TypeInstance
 from socle.francais import date_longue
 from socle.models import Document
 from socle.services import apres_validation, document_deposer, evenement_enregistrer, notifier
@@ -94,6 +95,7 @@ def bilan_demander(*, annee: int, acteur: Any, demo: bool = False) -> tuple[Vers
 
 
 def _lancer(version: VersionBilan) -> None:
+    # Import local : bilan.tasks importe ce module.
     from bilan.tasks import generer_version
 
     apres_validation(generer_version, version.pk)
@@ -280,8 +282,6 @@ def version_adopter(
     *, version: VersionBilan, acteur: Any, reunion: Any, point: Any, adopte_le: date
 ) -> VersionBilan:
     """Adoptée en séance : la séance du Conseil et le point (délibération) qui l'a adoptée."""
-    from conseil.models import StatutReunion, TypeInstance
-
     _verifier_droit(acteur)
     if reunion.instance.type_instance != TypeInstance.CONSEIL or reunion.statut not in (
         StatutReunion.TENUE,

@@ -18,6 +18,7 @@ from django.utils.translation import gettext_lazy as _
 from bilan.models import EtatGeneration, StatutBilan, VersionBilan
 from bilan.permissions import peut_generer
 from comptes.roles import GROUPES, Role
+from conseil.models import Mandat, RoleMandat, TypeInstance
 from socle.verbes import Verbe
 from socle.workflows import Transition, Workflow
 
@@ -37,8 +38,6 @@ def _secretariat(acteur: Any, version: Any) -> bool:
 
 def lecteurs_des_brouillons(version: VersionBilan, acteur: Any) -> Iterable[Any]:
     """Le secrétariat et les co-présidents (par leur groupe ou leur mandat en cours)."""
-    from conseil.models import Mandat, RoleMandat, TypeInstance
-
     aujourd_hui = timezone.localdate()
     droit = Q(
         groups__permissions__codename="generer_bilanannuel",

@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from college.models import Electeur, Emargement, Scrutin, StatutScrutin
+from college.services import scrutin_clore
 from socle.services import evenement_enregistrer, notifier
 from socle.verbes import Verbe
 
@@ -22,8 +23,6 @@ RAPPEL_ENVOYE = Verbe("college.rappel.envoye", gettext_lazy("Rappel aux électeu
 def clore_scrutins_echus() -> int:
     """Clôt et dépouille les scrutins dont l'heure de clôture est passée (chaque minute).
     Un scrutin déjà clos par le secrétariat entre-temps est simplement ignoré."""
-    from college.services import scrutin_clore
-
     clos = 0
     for scrutin_id in Scrutin.objects.filter(
         statut=StatutScrutin.OUVERT, cloture__lte=timezone.now()

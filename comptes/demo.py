@@ -4,7 +4,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from comptes.roles import Role
+from comptes.roles import ROLES_AVEC_MFA, Role
 
 MOT_DE_PASSE_DEMO = "Cotentin-Demo-2026"
 # Graine TOTP commune aux comptes de démonstration qui exigent la double authentification :
@@ -23,8 +23,6 @@ class CompteDemo:
 
     @property
     def avec_mfa(self) -> bool:
-        from comptes.roles import ROLES_AVEC_MFA
-
         return self.personnel or bool(set(self.roles) & ROLES_AVEC_MFA)
 
 
@@ -87,6 +85,8 @@ def charger(afficher: Callable[[str], Any] = print) -> bool:
     Le mot de passe commun est haché une seule fois (PBKDF2 : un tiers de seconde par hachage)
     et son empreinte donnée à chaque compte : ces comptes de démonstration partagent de toute
     façon leur mot de passe, publié dans le README."""
+    # Import local : le lanceur lit ce module hors de Django (tableau_des_comptes, sans
+    # django.setup()) ; les modèles ne se chargent qu'au chargement des comptes.
     from allauth.account.models import EmailAddress
     from allauth.mfa.models import Authenticator
     from allauth.mfa.recovery_codes.internal.auth import RecoveryCodes

@@ -7,6 +7,7 @@ class ConseilConfig(AppConfig):
     verbose_name = _("Conseil de santé")
 
     def ready(self) -> None:
+        # Import local : les modules des applications se chargent une fois le registre prêt.
         from comptes.roles import ajouter_fournisseur
 
         # Enregistrent workflows et données personnelles ; déclarent les verbes du journal.

@@ -60,6 +60,7 @@ from conseil.models import (
     TypeInstance,
 )
 from conseil.tasks import archiver_proces_verbal, envoyer_convocation
+from conseil.workflows import PROCES_VERBAL_ADOPTE, REUNION_CLOSE
 from socle.francais import date_longue
 from socle.models import Notification
 from socle.pdf import pdf_simple
@@ -699,7 +700,7 @@ class _Chargement:
         services.reunion_changer_statut(reunion=reunion, acteur=self.acteur, vers=StatutReunion.CLOSE)
         # Prévenus de la clôture à l'époque : notifications lues, courriels partis.
         close_le = reunion.debut + timedelta(hours=3)
-        Notification.objects.filter(verbe="conseil.reunion.close", url=reunion.get_absolute_url()).update(
+        Notification.objects.filter(verbe=REUNION_CLOSE.code, url=reunion.get_absolute_url()).update(
             creee_le=close_le, envoyee_le=close_le, lue_le=close_le + timedelta(days=1)
         )
         services.proces_verbal_rediger(reunion=reunion, acteur=self.acteur)
@@ -714,7 +715,7 @@ class _Chargement:
         adopte_le = adopte_en.debut + timedelta(minutes=20)
         ProcesVerbal.objects.filter(pk=pv.pk).update(adopte_le=adopte_le)
         # Les membres ont été prévenus à l'époque : notifications lues, courriels partis.
-        Notification.objects.filter(verbe="conseil.proces_verbal.adopte", url=pv.get_absolute_url()).update(
+        Notification.objects.filter(verbe=PROCES_VERBAL_ADOPTE.code, url=pv.get_absolute_url()).update(
             creee_le=adopte_le, envoyee_le=adopte_le, lue_le=adopte_le + timedelta(days=2)
         )
         archiver_proces_verbal(pv.pk)

@@ -9,6 +9,7 @@ from typing import Any
 from django.utils import timezone
 
 from comptes.roles import Role, a_role, roles_de
+from conseil.models import Mandat, RoleMandat, TypeInstance
 
 # Pseudo-rôle : la personne a un mandat en cours dans au moins une instance.
 MEMBRE_D_UNE_INSTANCE = "conseil.membre"
@@ -16,8 +17,6 @@ MEMBRE_D_UNE_INSTANCE = "conseil.membre"
 
 def roles_des_mandats(utilisateur: Any) -> set[str]:
     """Les rôles que donnent les mandats en cours : co-présider le Conseil, siéger au Collège."""
-    from conseil.models import Mandat, RoleMandat, TypeInstance
-
     aujourd_hui = timezone.localdate()
     roles: set[str] = set()
     mandats = (

@@ -7,6 +7,7 @@ from datetime import date, timedelta
 from decimal import Decimal
 from typing import Any
 
+from django.contrib.contenttypes.models import ContentType
 from django.db.models import Count, Exists, OuterRef, Prefetch, QuerySet, TextChoices
 from django.http import Http404
 from django.utils import timezone
@@ -97,7 +98,6 @@ def points_avec_documents(reunion: Reunion) -> list[PointOrdreDuJour]:
     points = list(reunion.points.all())
     if not points:
         return points
-    from django.contrib.contenttypes.models import ContentType
 
     documents: dict[str, list[Document]] = {}
     for document in Document.objects.filter(

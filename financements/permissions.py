@@ -7,6 +7,7 @@ Les prédicats sur une demande s'appuient sur ce que `selectors.get_demande_pour
 from typing import Any
 
 from comptes.roles import Role, a_role
+from financements.models import PIECES_POUR_L_AVIS, DemandeFinancement, StatutCoPorteur
 
 
 def _connecte(utilisateur: Any) -> bool:
@@ -30,8 +31,6 @@ def est_porteur(utilisateur: Any, demande: Any) -> bool:
         return False
     if demande.porteur_id == utilisateur.pk:
         return True
-    from financements.models import StatutCoPorteur
-
     return any(
         c.compte_id == utilisateur.pk and c.statut == StatutCoPorteur.CONFIRME
         for c in demande.coporteurs.all()
@@ -44,8 +43,6 @@ def est_porteur_principal(utilisateur: Any, demande: Any) -> bool:
 
 def invitation_en_attente(utilisateur: Any, demande: Any) -> Any:
     """L'invitation de co-porteur adressée à ce compte et pas encore répondue, ou None."""
-    from financements.models import StatutCoPorteur
-
     if not _connecte(utilisateur):
         return None
     email = utilisateur.email.lower()
@@ -76,8 +73,6 @@ def voit_le_dossier_complet(utilisateur: Any, demande: Any) -> bool:
 
 def peut_voir_document_de_demande(utilisateur: Any, demande: Any) -> bool:
     """Règle des documents rattachés à une demande (récépissé, courriers, convention)."""
-    from financements.models import DemandeFinancement
-
     demande = DemandeFinancement.objects.prefetch_related("coporteurs").filter(pk=demande.pk).first()
     return demande is not None and voit_le_dossier_complet(utilisateur, demande)
 
@@ -85,8 +80,6 @@ def peut_voir_document_de_demande(utilisateur: Any, demande: Any) -> bool:
 def peut_voir_piece(utilisateur: Any, piece: Any) -> bool:
     """Règle des pièces : le dossier complet, ou, pour un membre du Collège appelé à rendre son
     avis, le projet de santé, le budget et les devis (jamais le RIB ni les statuts)."""
-    from financements.models import PIECES_POUR_L_AVIS, DemandeFinancement
-
     demande = DemandeFinancement.objects.prefetch_related("coporteurs").filter(pk=piece.demande_id).first()
     if demande is None:
         return False

@@ -18,6 +18,8 @@ from django.utils.translation import gettext as _g
 from django.utils.translation import gettext_lazy
 from django.utils.translation import gettext_lazy as _
 
+from college.models import StatutScrutin
+from financements.eligibilite import manquements_de
 from financements.models import (
     STATUTS_AVANT_DECISION,
     DemandeFinancement,
@@ -101,8 +103,6 @@ def instructeurs_de(demande: DemandeFinancement, acteur: Any) -> Iterable[Any]:
 
 
 def _eligible(demande: DemandeFinancement) -> str | None:
-    from financements.eligibilite import manquements_de
-
     manquements = manquements_de(demande)
     if manquements:
         return " ".join(str(m.message) for m in manquements)
@@ -122,8 +122,6 @@ def _a_un_scrutin(demande: DemandeFinancement) -> str | None:
 
 
 def _avis_rendu(demande: DemandeFinancement) -> str | None:
-    from college.models import StatutScrutin
-
     if demande.scrutin is None or demande.scrutin.statut != StatutScrutin.CLOS:
         return _g("Le Collège n'a pas encore rendu son avis : attendez la clôture du scrutin.")
     return None

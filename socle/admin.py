@@ -4,6 +4,7 @@ from django import forms
 from django.contrib import admin, messages
 from django.db.models import QuerySet
 from django.http import HttpRequest
+from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
@@ -72,8 +73,6 @@ class DocumentAdmin(admin.ModelAdmin):
 
     @admin.display(description=_("fichier"))
     def lien(self, obj: Document) -> str:
-        from django.utils.html import format_html
-
         return format_html('<a href="{}">{}</a>', obj.get_absolute_url(), _("Télécharger"))
 
     def get_form(self, request: HttpRequest, obj: Any = None, change: bool = False, **kwargs: Any) -> Any:

@@ -10,6 +10,8 @@ from django.db.models.functions import Now
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from socle import verbes
+
 
 class Evenement(models.Model):
     """Une ligne du journal d'audit : un changement d'état ou une action sensible."""
@@ -52,9 +54,7 @@ class Evenement(models.Model):
 
     @property
     def libelle(self) -> str:
-        from socle.verbes import libelle
-
-        return libelle(self.verbe)
+        return verbes.libelle(self.verbe)
 
 
 class FrequenceNotifications(models.TextChoices):

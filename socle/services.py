@@ -17,6 +17,7 @@ from django.utils.translation import gettext_lazy
 from socle.documents import verifier_fichier
 from socle.models import Document, Evenement, FrequenceNotifications, Notification, TacheDemandee
 from socle.taches import demander, demander_en_lot
+from socle.tasks import envoyer_notification
 from socle.verbes import Verbe
 
 # Les actions que ce module écrit au journal d'audit.
@@ -208,8 +209,6 @@ def notifier(
     courriels immédiats partent de Celery une fois la transaction validée ; les autres
     attendent le résumé quotidien.
     """
-    from socle.tasks import envoyer_notification
-
     notifications = []
     for destinataire in {d.pk: d for d in destinataires if d is not None and d.is_active}.values():
         message = render_to_string(

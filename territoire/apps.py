@@ -36,6 +36,7 @@ class TerritoireConfig(AppConfig):
 
     def ready(self) -> None:
         post_migrate.connect(declarer_cout_des_trigrammes, sender=self)
+        # Import local : les modules des applications se chargent une fois le registre prêt.
         from socle.bilan import Section, ajouter_section
         from socle.navigation import Entree, ajouter
 

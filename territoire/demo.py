@@ -12,15 +12,37 @@ valides). Les mêmes générateurs servent à bench/ : territoire ×10 et fichie
 
 import csv
 import random
+import tempfile
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import date
+from functools import partial
+from io import StringIO
 from pathlib import Path
 from typing import IO, Any
 
+from django.core.management import call_command
+from django.db import transaction
+from openpyxl import Workbook
+from pyproj import Transformer
 from stdnum import luhn
 
-from territoire.models import SIREN_AGGLOMERATION
+from comptes.models import Utilisateur
+from territoire.models import (
+    SIREN_AGGLOMERATION,
+    Appartenance,
+    Axe,
+    BesoinTerritoire,
+    Commune,
+    Fuite,
+    ImportFichier,
+    PoleDeProximite,
+    Profession,
+    Professionnel,
+    Projet,
+    Structure,
+    TypeStructure,
+)
 
 # ---------------------------------------------------------------------------------------
 # Les communes et leurs pôles de proximité
@@ -227,8 +249,6 @@ def ecrire_cog(chemin: Path) -> None:
 
 def ecrire_epci(chemin: Path) -> None:
     """La composition communale des EPCI (`Intercommunalite_Metropole_au_01-01-AAAA.xlsx`)."""
-    from openpyxl import Workbook
-
     classeur = Workbook(write_only=False)
     feuille = classeur.create_sheet("Composition_communale", 0)
     del classeur["Sheet"]
@@ -361,8 +381,6 @@ def _acheminement(code: str) -> tuple[str, str]:
 
 
 def _lambert93(latitude: float, longitude: float) -> tuple[float, float]:
-    from pyproj import Transformer
-
     x, y = Transformer.from_crs(4326, 2154, always_xy=True).transform(longitude, latitude)
     return round(x, 1), round(y, 1)
 
@@ -895,10 +913,6 @@ def releves(nombre: int, *, graine: int = 2026) -> list[list[PersonneDemo]]:
 def importer_les_communes(dossier: Path) -> None:
     """Écrit les fichiers INSEE des communes (COG, EPCI, populations, pôles) dans `dossier` et
     les passe à `importer_communes`."""
-    from io import StringIO
-
-    from django.core.management import call_command
-
     cog, epci = dossier / "v_commune_2026.csv", dossier / "Intercommunalite_Metropole_au_01-01-2026.xlsx"
     populations, poles = dossier / "populations_2023.csv", dossier / "poles_de_proximite.csv"
     ecrire_cog(cog)
@@ -917,42 +931,23 @@ def importer_les_communes(dossier: Path) -> None:
 
 def charger(*, nombre: int = 900, afficher: Any = print) -> bool:
     """Charge le territoire de démonstration par les importeurs ; ne fait rien s'il est déjà là."""
-    import tempfile
-    from functools import partial
-    from io import StringIO
-
-    from django.core.management import call_command as appeler
-    from django.db import transaction
-
-    from comptes.models import Utilisateur
-    from territoire.models import (
-        Appartenance,
-        Commune,
-        Fuite,
-        ImportFichier,
-        PoleDeProximite,
-        Professionnel,
-        Structure,
-        TypeStructure,
-    )
-
     if Commune.objects.filter(demo=True).exists():
         return False
     # Les rapports des importeurs ne disent rien d'utile ici : seul le résumé final s'affiche.
-    call_command = partial(appeler, stdout=StringIO())
+    commande = partial(call_command, stdout=StringIO())
     with tempfile.TemporaryDirectory(prefix="cotentin-demo-") as nom_dossier, transaction.atomic():
         dossier = Path(nom_dossier)
         importer_les_communes(dossier)
         fichier_finess = dossier / "etalab-cs1100507-stock-20261102-0337.csv"
         ecrire_finess(fichier_finess, date(2026, 11, 2))
-        call_command("importer_finess", str(fichier_finess))
+        commande("importer_finess", str(fichier_finess))
         for jour, presents in zip(RELEVES, releves(nombre), strict=True):
             fichier_rpps = dossier / f"PS_LibreAcces_Personne_activite_{jour:%Y%m%d}0845.txt"
             ecrire_rpps(fichier_rpps, lignes_territoire(presents))
-            call_command("importer_rpps", str(fichier_rpps))
+            commande("importer_rpps", str(fichier_rpps))
         fichier_fuites = dossier / "fuites_gcs_2022_2025.csv"
         ecrire_fuites(fichier_fuites)
-        call_command("importer_fuites", str(fichier_fuites))
+        commande("importer_fuites", str(fichier_fuites))
 
         for modele in (PoleDeProximite, Commune, Structure, Professionnel, Fuite, ImportFichier):
             modele.objects.update(demo=True)
@@ -983,8 +978,6 @@ def charger(*, nombre: int = 900, afficher: Any = print) -> bool:
 
 
 def _projets(communes: dict[str, Any]) -> None:
-    from territoire.models import Axe, Professionnel, Projet, Structure
-
     porteurs = list(
         Professionnel.objects.filter(actif=True, lieux__commune__code_insee="50539").distinct()[:3]
     )
@@ -1069,10 +1062,6 @@ def charger_besoins(*, annee: int = 2025) -> int:
     """Les besoins du diagnostic local de santé de démonstration (marqués `demo`), rattachés aux
     pôles, communes et professions du territoire de démonstration ; ne fait rien s'ils sont
     déjà là. Renvoie le nombre de besoins créés."""
-    from django.db import transaction
-
-    from territoire.models import BesoinTerritoire, Commune, PoleDeProximite, Profession
-
     if BesoinTerritoire.objects.filter(demo=True).exists():
         return 0
     poles = {p.nom: p for p in PoleDeProximite.objects.all()}

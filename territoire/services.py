@@ -101,6 +101,7 @@ def import_demander(
             etat_apres=StatutImport.EN_ATTENTE,
             donnees={"type": type_import, "fichier": import_fichier.nom_fichier},
         )
+        # Import local : territoire.tasks importe ce module.
         from territoire.tasks import executer_import
 
         apres_validation(executer_import, import_fichier.pk)

@@ -23,6 +23,7 @@ from college.models import (
 )
 from college.services._commun import Acteur, en_preparation
 from conseil.models import ROLES_DELIBERATIFS, Instance, Reunion
+from conseil.permissions import est_gestionnaire
 from socle.services import evenement_enregistrer, modele_modifier
 from socle.verbes import Verbe
 
@@ -95,8 +96,6 @@ def candidature_declarer(
     *, scrutin: Scrutin, personne: Any, acteur: Acteur, date_naissance: Any = None, presentation: str = ""
 ) -> Candidature:
     """Un membre se présente (ou le secrétariat enregistre sa candidature) avant l'ouverture."""
-    from conseil.permissions import est_gestionnaire
-
     if acteur.pk != personne.pk and not est_gestionnaire(acteur):
         raise ValidationError(_("Seul le membre lui-même ou le secrétariat déclare une candidature."))
     with transaction.atomic():
@@ -126,8 +125,6 @@ def candidature_declarer(
 
 
 def candidature_retirer(*, candidature: Candidature, acteur: Acteur) -> None:
-    from conseil.permissions import est_gestionnaire
-
     if acteur.pk != candidature.personne_id and not est_gestionnaire(acteur):
         raise ValidationError(_("Seul le candidat ou le secrétariat retire une candidature."))
     with transaction.atomic():
@@ -146,8 +143,6 @@ def interet_declarer(*, personne: Any, objet: Model, nature: str, acteur: Acteur
     """Le membre (ou le secrétariat pour lui) déclare un intérêt dans un sujet : il sera écarté
     des scrutins qui portent sur ce sujet. Déclaré après l'ouverture, il ne change pas le
     corps électoral déjà photographié : le secrétariat annule et rouvre si nécessaire."""
-    from conseil.permissions import est_gestionnaire
-
     if acteur.pk != personne.pk and not est_gestionnaire(acteur):
         raise ValidationError(_("Seul le membre lui-même ou le secrétariat déclare un intérêt."))
     if not nature.strip():
@@ -181,8 +176,6 @@ def procuration_vote_donner(
     *, scrutin: Scrutin, mandant: Any, mandataire: Any, acteur: Acteur
 ) -> ProcurationVote:
     """`mandant` charge `mandataire` de voter pour lui à ce scrutin."""
-    from conseil.permissions import est_gestionnaire
-
     if acteur.pk != mandant.pk and not est_gestionnaire(acteur):
         raise ValidationError(_("Seul le membre lui-même ou le secrétariat enregistre sa procuration."))
     with transaction.atomic():

@@ -20,6 +20,7 @@ from conseil.models import (
     RoleMandat,
     StatutReunion,
 )
+from conseil.permissions import est_gestionnaire
 from conseil.quorum import Quorum, quorum_calculer
 from conseil.services._commun import Acteur, reunion_verrouillee
 from socle.services import evenement_enregistrer
@@ -189,8 +190,6 @@ def _verifier_procuration(reunion: Reunion, mandant: Any, mandataire: Any) -> Pa
 def procuration_donner(*, reunion: Reunion, mandant: Any, mandataire: Any, acteur: Acteur) -> Procuration:
     """`mandant` charge `mandataire` de le représenter. Un membre la donne pour lui-même
     avant la séance ; le secrétariat l'enregistre aussi pendant la séance."""
-    from conseil.permissions import est_gestionnaire
-
     if acteur.pk != mandant.pk and not est_gestionnaire(acteur):
         raise ValidationError(_("Seul le membre lui-même ou le secrétariat enregistre sa procuration."))
     with transaction.atomic():
@@ -230,8 +229,6 @@ def procuration_donner(*, reunion: Reunion, mandant: Any, mandataire: Any, acteu
 
 
 def procuration_retirer(*, reunion: Reunion, mandant: Any, acteur: Acteur) -> None:
-    from conseil.permissions import est_gestionnaire
-
     if acteur.pk != mandant.pk and not est_gestionnaire(acteur):
         raise ValidationError(_("Seul le membre lui-même ou le secrétariat retire sa procuration."))
     with transaction.atomic():

@@ -19,6 +19,7 @@ from conseil.models import (
 )
 from conseil.quorum import quorum_de
 from conseil.services._commun import Acteur, reunion_verrouillee
+from conseil.tasks import archiver_proces_verbal
 from conseil.workflows import PROCES_VERBAL
 from socle.francais import date_longue, heure
 from socle.services import apres_validation, evenement_enregistrer, modele_modifier
@@ -154,8 +155,6 @@ def seances_pouvant_adopter(pv: ProcesVerbal) -> list[Reunion]:
 
 def proces_verbal_adopter(*, pv: ProcesVerbal, adopte_en: Reunion, acteur: Acteur) -> ProcesVerbal:
     """Enregistre l'adoption par une séance suivante, puis met en file l'archivage en PDF."""
-    from conseil.tasks import archiver_proces_verbal
-
     with transaction.atomic():
         ProcesVerbal.objects.select_for_update().filter(pk=pv.pk, statut=StatutProcesVerbal.BROUILLON).update(
             adopte_en=adopte_en
@@ -173,8 +172,6 @@ def proces_verbal_adopter(*, pv: ProcesVerbal, adopte_en: Reunion, acteur: Acteu
 
 
 def proces_verbal_relancer_archivage(*, pv: ProcesVerbal, acteur: Acteur) -> None:
-    from conseil.tasks import archiver_proces_verbal
-
     if pv.statut != StatutProcesVerbal.ADOPTE:
         raise ValidationError(_("Seul un procès-verbal adopté et pas encore archivé peut être archivé."))
     ProcesVerbal.objects.filter(pk=pv.pk).update(erreur_archivage="")

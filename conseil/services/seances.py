@@ -21,6 +21,7 @@ from conseil.models import (
     StatutReunion,
 )
 from conseil.services._commun import Acteur, reunion_verrouillee
+from conseil.tasks import envoyer_convocations
 from conseil.workflows import REUNION
 from socle.services import apres_validation, evenement_enregistrer, modele_modifier
 from socle.verbes import Verbe
@@ -218,8 +219,6 @@ def convocation_envoyer(*, reunion: Reunion, acteur: Acteur, motif_retard: str =
     Moins de `CONSEIL_DELAI_CONVOCATION_JOURS` jours avant la séance, la convocation exige
     un motif, gardé dans le registre de la séance et dans le journal.
     """
-    from conseil.tasks import envoyer_convocations
-
     with transaction.atomic():
         verrouillee = reunion_verrouillee(reunion)
         if verrouillee.statut != StatutReunion.PLANIFIEE:

@@ -7,7 +7,7 @@ from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.files.uploadedfile import UploadedFile
+from django.core.files.uploadedfile import SimpleUploadedFile, UploadedFile
 from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
@@ -25,6 +25,7 @@ from financements.models import (
     StatutTranche,
     Tranche,
 )
+from financements.pdf import convention_pdf
 from financements.permissions import est_instructeur
 from financements.services._commun import CENTIME, ZERO, Acteur, demande_a_la_version, montant_lu
 from socle.francais import euros
@@ -131,8 +132,6 @@ def convention_generer(
     """Écrit la convention (PDF) depuis la décision et le modèle de l'administration ; pose
     l'échéancier par défaut s'il n'y en a pas encore. `version` : celle de la page d'où vient
     la demande (refusée si la demande a changé)."""
-    from financements.pdf import convention_pdf
-
     if not est_instructeur(acteur):
         raise ValidationError(_("Seul l'instructeur prépare la convention."))
     with transaction.atomic():
@@ -156,8 +155,6 @@ def convention_generer(
 
 
 def _document_pdf(*, contenu: bytes, nom: str, titre: str, acteur: Acteur, objet: Any) -> Document:
-    from django.core.files.uploadedfile import SimpleUploadedFile
-
     fichier = SimpleUploadedFile(nom, contenu, content_type="application/pdf")
     return document_deposer(fichier=fichier, acteur=acteur, titre=titre, objet=objet)
 

@@ -15,6 +15,7 @@ from financements.models import (
 )
 from financements.permissions import est_porteur_principal
 from financements.services._commun import Acteur, brouillon_modifiable
+from financements.tasks import envoyer_invitation_coporteur
 from socle.services import apres_validation, evenement_enregistrer, notifier
 from socle.verbes import Verbe
 from territoire.models import Professionnel
@@ -30,8 +31,6 @@ COPORTEUR_RETIRE = Verbe("financements.coporteur.retire", gettext_lazy("Co-porte
 
 
 def coporteur_inviter(*, demande: DemandeFinancement, acteur: Acteur, email: str) -> CoPorteur:
-    from financements.tasks import envoyer_invitation_coporteur
-
     email = email.strip().lower()
     if not email or "@" not in email:
         raise ValidationError({"email": _("Saisissez une adresse électronique valide.")})

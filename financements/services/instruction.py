@@ -1,12 +1,14 @@
 """Les étapes de la demande : dépôt, retrait, instructeur, avis du Collège, décision."""
 
 from collections.abc import Iterable
+from dataclasses import replace
 from datetime import datetime, timedelta
 from decimal import Decimal
 from functools import cache
 from typing import Any
 
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -15,7 +17,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from college.models import DeclarationInteret, StatutScrutin, TypeScrutin
+from college.services import discussion_ouvrir, scrutin_creer, scrutin_ouvrir
 from college.services.preparation import INTERET_DECLARE
+from college.workflows import SCRUTIN
+from conseil.models import Instance, TypeInstance
 from financements.models import (
     STATUTS_AVANT_DECISION,
     DemandeFinancement,
@@ -27,10 +33,11 @@ from financements.models import (
 )
 from financements.permissions import est_instructeur
 from financements.services._commun import Acteur, demande_a_la_version, montant_lu
+from financements.tasks import produire_courrier_decision, produire_recepisse
 from socle.francais import euros
 from socle.services import apres_validation, evenement_enregistrer, notifier
 from socle.verbes import Verbe
-from socle.workflows import TransitionRefusee, transition
+from socle.workflows import TransitionRefusee, Workflow, transition
 
 # Les actions que ce module écrit au journal d'audit.
 DEMANDE_INSTRUCTEUR = Verbe("financements.demande.instructeur", gettext_lazy("Instructeur désigné"))
@@ -59,8 +66,6 @@ def demande_deposer(
 ) -> DemandeFinancement:
     """Dépose la demande si elle est éligible ; le récépissé (PDF) est écrit par un worker puis
     envoyé aux porteurs."""
-    from financements.tasks import produire_recepisse
-
     with transaction.atomic():
         deposee = demande_transition(
             demande=demande, vers=StatutDemande.DEPOSEE, acteur=acteur, version=version
@@ -73,9 +78,6 @@ def demande_retirer(
     *, demande: DemandeFinancement, acteur: Acteur, version: int | None, motif: str = ""
 ) -> DemandeFinancement:
     """Le porteur retire sa demande avant la décision ; un scrutin d'avis en cours est annulé."""
-    from college.models import StatutScrutin
-    from college.workflows import SCRUTIN
-
     with transaction.atomic():
         retiree = demande_transition(
             demande=demande, vers=StatutDemande.RETIREE, acteur=acteur, version=version, motif=motif
@@ -95,10 +97,6 @@ def demande_retirer(
 @cache
 def _workflow_systeme(workflow: Any) -> Any:
     """Le même workflow, où le portail lui-même peut annuler (retrait d'une demande)."""
-    from dataclasses import replace
-
-    from socle.workflows import Workflow
-
     return Workflow(
         modele=f"{workflow.modele}#systeme",
         transitions=tuple(replace(t, autorise=lambda acteur, objet: True) for t in workflow.transitions),
@@ -154,10 +152,6 @@ def avis_demander(
     """Soumet la demande à l'avis du Conseil : un scrutin d'avis du Collège s'ouvre sur elle,
     avec une discussion ; les membres du Collège qui la portent ou sont dans son équipe
     déclarent d'office leur intérêt et sont écartés du vote."""
-    from college.models import DeclarationInteret, TypeScrutin
-    from college.services import discussion_ouvrir, scrutin_creer, scrutin_ouvrir
-    from conseil.models import Instance, TypeInstance
-
     maintenant = timezone.now()
     cloture = cloture or maintenant + timedelta(days=settings.FINANCEMENTS_DUREE_AVIS_JOURS)
     if cloture <= maintenant:
@@ -226,8 +220,6 @@ def avis_demander(
 
 def _interets_d_office(demande: DemandeFinancement) -> Iterable[tuple[Any, str]]:
     """Les comptes qui portent la demande ou sont dans son équipe."""
-    from django.contrib.auth import get_user_model
-
     Utilisateur = get_user_model()
     yield demande.porteur, _("Porteur principal de la demande")
     for compte in Utilisateur.objects.filter(
@@ -252,8 +244,6 @@ def demande_decider(
 ) -> DemandeFinancement:
     """Accorde (montant, conditions), refuse (motifs, voies de recours) ou classe sans suite ;
     le courrier de décision est écrit par un worker."""
-    from financements.tasks import produire_courrier_decision
-
     if decision not in (StatutDemande.ACCORDEE, StatutDemande.REFUSEE, StatutDemande.CLASSEE):
         raise ValidationError({"decision": _("Choisissez la décision.")})
     champs: dict[str, Any] = {}

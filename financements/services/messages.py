@@ -15,6 +15,7 @@ from financements.models import (
 )
 from financements.permissions import est_instructeur, est_porteur
 from financements.services._commun import Acteur
+from financements.workflows import instructeurs_de, porteurs_de
 from socle.services import evenement_enregistrer, notifier
 from socle.verbes import Verbe
 from territoire.models import BesoinTerritoire
@@ -27,8 +28,6 @@ MESSAGE_ENVOYE = Verbe("financements.message.envoye", gettext_lazy("Message éch
 
 def message_envoyer(*, demande: DemandeFinancement, acteur: Acteur, texte: str) -> Message:
     """Un message entre porteurs et instructeur ; l'autre partie est notifiée."""
-    from financements.workflows import instructeurs_de, porteurs_de
-
     texte = texte.strip()
     if not texte:
         raise ValidationError({"texte": _("Écrivez votre message.")})

@@ -19,15 +19,13 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date
-from typing import IO, TYPE_CHECKING, Protocol
+from typing import IO, Protocol
 
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from territoire.models import Commune, ImportFichier
 from territoire.rapport import Rapport
-
-if TYPE_CHECKING:
-    from territoire.models import ImportFichier
 
 ETAPE_LECTURE = "lecture"
 ETAPE_ECRITURE = "ecriture"
@@ -77,7 +75,7 @@ class Fichiers:
 class Importeur(Protocol):
     def verifier(self, fichiers: Fichiers) -> None: ...
 
-    def importer(self, fichiers: Fichiers, *, import_fichier: "ImportFichier", suivi: Suivi) -> Rapport: ...
+    def importer(self, fichiers: Fichiers, *, import_fichier: ImportFichier, suivi: Suivi) -> Rapport: ...
 
 
 IMPORTEURS: dict[str, Importeur] = {}
@@ -160,8 +158,6 @@ def date_dans_le_nom(nom: str) -> date | None:
 def communes_du_territoire() -> dict[str, int]:
     """Code INSEE → identifiant de la commune, pour les communes du territoire et les codes
     de leurs communes déléguées ou associées (les registres citent encore l'ancien code)."""
-    from territoire.models import Commune
-
     communes = list(Commune.objects.values_list("pk", "code_insee", "codes_anciens"))
     codes: dict[str, int] = {}
     for pk, _code, anciens in communes:

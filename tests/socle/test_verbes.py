@@ -3,16 +3,11 @@
 La chronologie d'un objet affiche le libellé de chaque action ; une action écrite sans
 déclaration s'afficherait par son code brut (« college.scrutin.modifie »)."""
 
-import re
-from pathlib import Path
-
 import pytest
 
+from cotentin_sante.regles import verifier
 from socle.models import Evenement, Notification
 from socle.verbes import Verbe, libelle, verbes_declares
-
-RACINE = Path(__file__).resolve().parents[2]
-APPLICATIONS = ("socle", "comptes", "territoire", "conseil", "college", "financements", "bilan")
 
 
 def test_chaque_action_declaree_a_un_libelle_francais():
@@ -34,17 +29,10 @@ def test_une_action_se_declare_une_fois_et_bien_formee():
 
 def test_aucune_action_ecrite_par_son_code_seul():
     """`verbe=` ne reçoit jamais une chaîne dans le code des applications : toujours un Verbe
-    déclaré (mypy le vérifie pour evenement_enregistrer, notifier et les transitions ; ce test
-    couvre aussi les écritures directes)."""
-    litteraux = []
-    for application in APPLICATIONS:
-        for fichier in (RACINE / application).rglob("*.py"):
-            if "migrations" in fichier.parts or fichier.name == "demo.py":
-                continue
-            for numero, ligne in enumerate(fichier.read_text(encoding="utf-8").splitlines(), start=1):
-                if re.search(r"\bverbe=\"[a-z_]+\.", ligne):
-                    litteraux.append(f"{fichier.relative_to(RACINE)}:{numero}")
-    assert litteraux == []
+    déclaré (mypy le vérifie pour evenement_enregistrer, notifier et les transitions). La règle
+    `verbe-non-declare` de make lint (cotentin_sante/regles.py) couvre aussi les écritures
+    directes et les recherches dans le journal, démonstration comprise."""
+    assert [str(v) for v in verifier() if v.regle == "verbe-non-declare"] == []
 
 
 def test_chaque_action_ecrite_par_la_demonstration_a_son_libelle(demonstration):
