@@ -320,8 +320,13 @@ class RedisEmbarque:
 
     def arreter(self) -> None:
         import redis
+        from redis.backoff import NoBackoff
+        from redis.retry import Retry
 
         if self._client is not None and self._pid:
+            # Le serveur ferme la connexion en s'arrêtant : sans cela, redis-py réessaierait
+            # SHUTDOWN dix fois, à intervalles croissants, près de 4 s à chaque arrêt.
+            self._client.set_retry(Retry(NoBackoff(), 0))
             try:
                 # SHUTDOWN SAVE écrit le fichier de données ; NOSAVE pour les tests.
                 self._client.shutdown(save=self.persistant, nosave=not self.persistant)

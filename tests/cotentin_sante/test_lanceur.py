@@ -21,6 +21,9 @@ from pathlib import Path
 
 import psutil
 import pytest
+import redis
+
+from cotentin_sante.lanceur import RedisEmbarque
 
 RACINE = Path(__file__).resolve().parents[2]
 
@@ -365,7 +368,7 @@ def test_un_enfant_de_run_meurt_avec_le_lanceur_tue(tmp_path: Path):
         [
             sys.executable,
             "-c",
-            "import sys, time; from cotentin_sante.lanceur import lancer; "
+            "import sys, time; from cotentin_sante.lanceur import RedisEmbarque, lancer; "
             "lancer('Le dormeur', [sys.executable, '-c', sys.argv[1]]); time.sleep(600)",
             dormeur,
         ],
@@ -386,3 +389,24 @@ def test_un_enfant_de_run_meurt_avec_le_lanceur_tue(tmp_path: Path):
     finally:
         faux_lanceur.kill()
         faux_lanceur.wait()
+
+
+# --- Redis embarqué ------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("persistant", [False, True], ids=["tests", "make run"])
+def test_redis_s_arrete_aussitot_et_garde_ses_donnees_pour_make_run(tmp_path: Path, persistant: bool):
+    premier = RedisEmbarque(tmp_path / "redis", persistant=persistant)
+    redis.Redis.from_url(premier.demarrer()).set("cle", "valeur")
+
+    debut = time.monotonic()
+    premier.arreter()
+
+    assert time.monotonic() - debut < 1.5
+    assert not restes(tmp_path)
+    second = RedisEmbarque(tmp_path / "redis", persistant=persistant)
+    try:
+        valeur = redis.Redis.from_url(second.demarrer()).get("cle")
+    finally:
+        second.arreter()
+    assert valeur == (b"valeur" if persistant else None)
