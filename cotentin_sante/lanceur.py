@@ -47,6 +47,8 @@ PORT_PAR_DEFAUT = 8000
 DELAI_REPONSE_PORTAIL = 180.0
 # Un worker Celery finit la tâche en cours avant de s'arrêter (arrêt « à chaud »).
 DELAI_ARRET_ENFANT = 30.0
+# Ce qui reste du groupe d'un enfant arrêté, avant SIGKILL.
+DELAI_ARRET_GROUPE = 5.0
 
 
 class EchecLanceur(Exception):
@@ -454,18 +456,42 @@ def arreter_enfants(enfants: Sequence[Enfant]) -> None:
 
 
 def _vider_groupe(groupe: int) -> None:
-    for numero, attente in ((signal.SIGTERM, 5.0), (signal.SIGKILL, 0.0)):
-        limite = time.monotonic() + attente
-        while True:
-            try:
-                os.killpg(groupe, 0)
-            except ProcessLookupError:
-                return
-            if time.monotonic() >= limite:
-                break
-            time.sleep(0.1)
-        with contextlib.suppress(ProcessLookupError):
+    """SIGTERM à ce qui reste du groupe, le temps de finir proprement, puis SIGKILL.
+
+    Le processus principal a fini : ce qui reste n'a plus personne pour l'arrêter et ne
+    s'arrêtera pas de lui-même ; attendre avant SIGTERM ne ferait que retarder l'arrêt.
+    SIGKILL n'agit pas sur-le-champ : on attend encore un peu que le groupe soit vide."""
+    for numero, attente in ((signal.SIGTERM, DELAI_ARRET_GROUPE), (signal.SIGKILL, 2.0)):
+        try:
             os.killpg(groupe, numero)
+        except ProcessLookupError:
+            return
+        if _attendre_groupe_vide(groupe, attente):
+            return
+
+
+def _attendre_groupe_vide(groupe: int, secondes: float) -> bool:
+    limite = time.monotonic() + secondes
+    while _groupe_vivant(groupe):
+        if time.monotonic() >= limite:
+            return False
+        time.sleep(0.1)
+    return True
+
+
+def _groupe_vivant(groupe: int) -> bool:
+    """Vrai tant qu'un processus du groupe tourne. Les zombies ne comptent pas : ils ont
+    fini, et ceux que le processus 1 récolte avec retard (voir attendre_disparition)
+    feraient attendre l'arrêt pour rien."""
+    try:
+        os.killpg(groupe, 0)
+    except ProcessLookupError:
+        return False
+    for processus in psutil.process_iter(["status"]):
+        with contextlib.suppress(OSError):
+            if os.getpgid(processus.pid) == groupe and processus.info["status"] != psutil.STATUS_ZOMBIE:
+                return True
+    return False
 
 
 def premier_arrete(enfants: Sequence[Enfant]) -> Enfant | None:

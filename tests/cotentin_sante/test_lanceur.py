@@ -23,7 +23,7 @@ import psutil
 import pytest
 import redis
 
-from cotentin_sante.lanceur import RedisEmbarque
+from cotentin_sante.lanceur import DELAI_ARRET_GROUPE, RedisEmbarque, arreter_enfants, lancer
 
 RACINE = Path(__file__).resolve().parents[2]
 
@@ -357,6 +357,58 @@ def test_run_refuse_un_port_occupe_sans_rien_demarrer(tmp_path: Path, demarrer: 
 
 
 # --- run : les groupes de processus des enfants -------------------------------------------
+
+# Un enfant de `run` (serveur, worker) et son propre enfant, dans le même groupe : le
+# petit-enfant survit à l'enfant (comme le processus servi par l'autoreload de runserver).
+ENFANT = """
+import subprocess, sys, time
+subprocess.Popen([sys.executable, "-c", sys.argv[3], sys.argv[1], sys.argv[2]])
+time.sleep(600)
+"""
+PETIT_ENFANT = """
+import os, signal, sys, time
+from pathlib import Path
+dossier, conduite = Path(sys.argv[1]), sys.argv[2]
+
+def finir(numero, cadre):
+    time.sleep(0.5)  # le temps de finir son travail
+    (dossier / "petit-enfant-arrete").write_text("proprement")
+    sys.exit(0)
+
+signal.signal(signal.SIGTERM, signal.SIG_IGN if conduite == "sourd" else finir)
+(dossier / "petit-enfant.pid").write_text(str(os.getpid()))
+while True:
+    time.sleep(1)
+"""
+
+
+def _petit_enfant(dossier: Path) -> psutil.Process:
+    fichier = dossier / "petit-enfant.pid"
+    attendre(fichier.exists, 30, lambda: "Le petit-enfant ne démarre pas.")
+    return psutil.Process(int(fichier.read_text()))
+
+
+def test_le_reste_du_groupe_d_un_enfant_a_le_temps_de_finir(tmp_path: Path):
+    """SIGTERM au petit-enfant resté seul, puis le temps de finir : ni SIGKILL aussitôt
+    après SIGTERM, ni attente inutile avant."""
+    enfant = lancer("L'enfant d'essai", [sys.executable, "-c", ENFANT, str(tmp_path), "poli", PETIT_ENFANT])
+    petit_enfant = _petit_enfant(tmp_path)
+
+    debut = time.monotonic()
+    arreter_enfants([enfant])
+
+    assert (tmp_path / "petit-enfant-arrete").read_text() == "proprement"
+    assert time.monotonic() - debut < DELAI_ARRET_GROUPE
+    assert fini(petit_enfant)
+
+
+def test_le_reste_du_groupe_d_un_enfant_qui_ignore_sigterm_est_tue(tmp_path: Path):
+    enfant = lancer("L'enfant d'essai", [sys.executable, "-c", ENFANT, str(tmp_path), "sourd", PETIT_ENFANT])
+    petit_enfant = _petit_enfant(tmp_path)
+
+    arreter_enfants([enfant])
+
+    assert fini(petit_enfant)
 
 
 def test_un_enfant_de_run_meurt_avec_le_lanceur_tue(tmp_path: Path):
