@@ -483,9 +483,11 @@ def scrutin_depouille(
     personnes = Utilisateur.objects.in_bulk(electeurs)
     part = hasard.uniform(*votants) if votants[1] else 0.0
     qui = hasard.sample(electeurs, round(len(electeurs) * part))
-    procurations: dict[int, int] = {}
-    if len(qui) > 4:
-        mandant, mandataire = qui[0], qui[1]
+    # Les procurations de la séance reprises à l'ouverture, et une donnée pour le scrutin.
+    procurations = dict(scrutin.procurations.values_list("mandant_id", "mandataire_id"))
+    libres = [p for p in qui if p not in procurations and p not in procurations.values()]
+    if len(libres) > 4:
+        mandant, mandataire = libres[0], libres[1]
         college.procuration_vote_donner(
             scrutin=scrutin,
             mandant=personnes[mandant],
@@ -493,6 +495,8 @@ def scrutin_depouille(
             acteur=personnes[mandant],
         )
         procurations[mandant] = mandataire
+    # Un mandant vote par son mandataire, s'il vote.
+    qui = [p for p in qui if p not in procurations or procurations[p] in electeurs]
     candidats = list(scrutin.candidatures.values_list("pk", flat=True))
     for personne in qui:
         choix = hasard.choice(CHOIX_TIRES[scrutin.type_scrutin])
