@@ -11,7 +11,7 @@ from django.utils.translation import ngettext
 
 from socle import taches
 from socle.courriels import courriel_construire, lien_absolu
-from socle.models import FrequenceNotifications, Notification
+from socle.models import EntreeDeCacheDeSecours, FrequenceNotifications, Notification
 
 
 @shared_task(autoretry_for=(OSError,), retry_backoff=True, max_retries=5)
@@ -94,7 +94,9 @@ def relancer_les_taches() -> dict[str, int]:
     """Le balayage de la boîte d'envoi (chaque minute, Celery beat) : renvoie au broker les
     tâches demandées qui ne sont pas parties (Redis arrêté), perdues (Redis redémarré) ou
     restées en route (worker mort), abandonne celles qui échouent sans fin, et efface les
-    demandes faites depuis plus de `taches.CONSERVATION_DES_FAITES`."""
+    demandes faites depuis plus de `taches.CONSERVATION_DES_FAITES` et les entrées échues du
+    cache de secours (socle/cache.py : des clés qui citent une adresse IP)."""
     bilan = taches.relancer()
     bilan["effacees"] = taches.effacer_les_anciennes()
+    bilan["cache_efface"] = EntreeDeCacheDeSecours.objects.filter(expires__lt=timezone.now()).delete()[0]
     return bilan

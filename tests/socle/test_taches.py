@@ -11,7 +11,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from socle import taches
-from socle.models import Notification, TacheDemandee
+from socle.models import EntreeDeCacheDeSecours, Notification, TacheDemandee
 from socle.services import apres_validation, notifier
 from socle.tasks import envoyer_notification, relancer_les_taches
 from tests.comptes.factories import UtilisateurFactory
@@ -174,13 +174,18 @@ def test_une_tache_en_echec_garde_son_erreur_et_reste_a_faire(personne):
     assert "ZeroDivisionError" in demande.derniere_erreur
 
 
-def test_le_balayage_efface_les_demandes_faites_depuis_longtemps():
+def test_le_balayage_efface_les_demandes_faites_depuis_longtemps_et_le_cache_echu():
     ancienne = timezone.now() - taches.CONSERVATION_DES_FAITES - timedelta(days=1)
     TacheDemandee.objects.create(nom="x", faite_le=ancienne)
     recente = TacheDemandee.objects.create(nom="x", faite_le=timezone.now())
     abandonnee = TacheDemandee.objects.create(nom="x", abandonnee_le=ancienne)
-    assert relancer_les_taches() == {"renvoyees": 0, "abandonnees": 0, "effacees": 1}
+    EntreeDeCacheDeSecours.objects.create(cache_key="echue", value="", expires=ancienne)
+    valable = EntreeDeCacheDeSecours.objects.create(
+        cache_key="valable", value="", expires=timezone.now() + timedelta(minutes=5)
+    )
+    assert relancer_les_taches() == {"renvoyees": 0, "abandonnees": 0, "effacees": 1, "cache_efface": 1}
     assert set(TacheDemandee.objects.all()) == {recente, abandonnee}
+    assert list(EntreeDeCacheDeSecours.objects.all()) == [valable]
 
 
 def test_le_balayage_passe_chaque_minute():
