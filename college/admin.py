@@ -31,7 +31,7 @@ from django.http import HttpRequest
 from django.utils.html import format_html
 from django.utils.safestring import SafeString
 from django.utils.text import capfirst
-from django.utils.translation import gettext
+from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
 from college.models import (
@@ -215,7 +215,11 @@ class ScrutinAdmin(admin.ModelAdmin):
         if obj is None or obj.statut not in (StatutScrutin.OUVERT, StatutScrutin.CLOS):
             return "—"
         chiffres = participation_en_direct(obj)
-        return gettext("%(votants)s votant(s) sur %(electeurs)s électeur(s)") % chiffres
+        votants = ngettext("%(votants)s votant", "%(votants)s votants", chiffres["votants"]) % chiffres
+        electeurs = (
+            ngettext("%(electeurs)s électeur", "%(electeurs)s électeurs", chiffres["electeurs"]) % chiffres
+        )
+        return gettext("%(votants)s sur %(electeurs)s") % {"votants": votants, "electeurs": electeurs}
 
     @admin.display(description=_("résultat"))
     def resultat_publie(self, obj: Scrutin | None) -> SafeString | str:

@@ -201,26 +201,29 @@ def _sujet(ligne: dict[str, Any]) -> str:
 
 
 def _detail(type_scrutin: str, resultat: dict[str, Any]) -> str:
-    """Le décompte publié, à la suite de l'issue : « 4 pour, 1 contre, 0 abstention »."""
-    decompte: dict[str, int] = resultat.get("decompte", {})
+    """Le décompte publié, à la suite de l'issue : « 4 pour, 1 contre, 0 abstention » (le
+    pluriel choisi par le nombre : en français, 0 et 1 sont au singulier)."""
+    d: dict[str, int] = resultat.get("decompte", {})
+    a = d.get("abstention", 0)
+    abstentions = ngettext("%(n)s abstention", "%(n)s abstentions", a) % {"n": nombre(a)}
     if type_scrutin == TypeScrutin.DELIBERATION:
-        return _("%(pour)s pour, %(contre)s contre, %(abstention)s abstention(s)") % {
-            "pour": nombre(decompte.get("pour", 0)),
-            "contre": nombre(decompte.get("contre", 0)),
-            "abstention": nombre(decompte.get("abstention", 0)),
+        return _("%(pour)s pour, %(contre)s contre, %(abstentions)s") % {
+            "pour": nombre(d.get("pour", 0)),
+            "contre": nombre(d.get("contre", 0)),
+            "abstentions": abstentions,
         }
     if type_scrutin == TypeScrutin.AVIS:
-        return _(
-            "%(favorable)s favorable(s), %(reserve)s réservé(s), %(defavorable)s défavorable(s), "
-            "%(abstention)s abstention(s)"
-        ) % {
-            "favorable": nombre(decompte.get("favorable", 0)),
-            "reserve": nombre(decompte.get("reserve", 0)),
-            "defavorable": nombre(decompte.get("defavorable", 0)),
-            "abstention": nombre(decompte.get("abstention", 0)),
-        }
-    blancs = decompte.get("blancs", 0)
-    return _("%(blancs)s bulletin(s) blanc(s)") % {"blancs": nombre(blancs)} if blancs else ""
+        f, r, v = d.get("favorable", 0), d.get("reserve", 0), d.get("defavorable", 0)
+        return ", ".join(
+            [
+                ngettext("%(n)s favorable", "%(n)s favorables", f) % {"n": nombre(f)},
+                ngettext("%(n)s réservé", "%(n)s réservés", r) % {"n": nombre(r)},
+                ngettext("%(n)s défavorable", "%(n)s défavorables", v) % {"n": nombre(v)},
+                abstentions,
+            ]
+        )
+    b = d.get("blancs", 0)
+    return ngettext("%(n)s bulletin blanc", "%(n)s bulletins blancs", b) % {"n": nombre(b)} if b else ""
 
 
 def _scrutins(debut: datetime, fin: datetime) -> tuple[ScrutinClos, ...]:

@@ -7,6 +7,7 @@ from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from comptes.models import Invitation, Utilisateur
 from comptes.services import invitation_renvoyer, invitation_revoquer
@@ -101,5 +102,8 @@ class InvitationAdmin(admin.ModelAdmin):
                 )
         if reussies:
             self.message_user(
-                request, _("%(n)d invitation(s) traitée(s).") % {"n": reussies}, messages.SUCCESS
+                request,
+                ngettext("%(n)d invitation traitée.", "%(n)d invitations traitées.", reussies)
+                % {"n": reussies},
+                messages.SUCCESS,
             )

@@ -120,5 +120,7 @@ def charger(afficher: Callable[[str], Any] = print) -> bool:
                 TOTP.activate(utilisateur, GRAINE_TOTP_DEMO)
                 RecoveryCodes.activate(utilisateur)
     if crees:
-        afficher(f"{crees} compte(s) de démonstration créé(s).")
+        afficher(
+            f"{crees} {'compte de démonstration créé' if crees == 1 else 'comptes de démonstration créés'}."
+        )
     return bool(crees)

@@ -16,6 +16,9 @@ et mauvais de chaque règle sont dans tests/test_regles.py (à la manière des `
 - `verbe-non-declare` : une action du journal s'écrit par le `Verbe` déclaré dans
   socle/verbes.py, jamais par son code en toutes lettres.
 - `import-local-sans-raison` : un import dans une fonction dit pourquoi en commentaire.
+- `pluriel-entre-parentheses` : pas de « procuration(s) » dans un texte montré : le pluriel
+  se choisit par le nombre (`ngettext`, `{% blocktranslate count %}`), « 0 » et « 1 » au
+  singulier comme le veut le français.
 
 Ce module n'importe ni Django ni les applications : il tourne avant elles, et vite.
 """
@@ -310,11 +313,45 @@ def import_local_sans_raison(fichier: Fichier, projet: Projet) -> Iterator[Viola
                     )
 
 
+# --- pluriel-entre-parentheses ------------------------------------------------------------
+
+# « membre(s) », « réservé(s) », « blanc(s) » ; pas « http(s) » ni « (s) » seul.
+PLURIEL_ENTRE_PARENTHESES = re.compile(r"[a-zàâçéèêëîïôûùüÿœ]\(s\)")
+
+
+def a_un_pluriel_entre_parentheses(texte: str) -> bool:
+    return bool(PLURIEL_ENTRE_PARENTHESES.search(texte.replace("http(s)", "")))
+
+
+def _chaines(noeud: ast.AST) -> Iterator[tuple[ast.Constant, str]]:
+    for enfant in ast.walk(noeud):
+        if isinstance(enfant, ast.Constant) and isinstance(enfant.value, str):
+            yield enfant, enfant.value
+
+
+def pluriel_entre_parentheses(fichier: Fichier, projet: Projet) -> Iterator[Violation]:
+    documentees = {
+        id(corps.value)
+        for corps in ast.walk(fichier.arbre)
+        if isinstance(corps, ast.Expr) and isinstance(corps.value, ast.Constant)
+    }
+    for chaine, texte in _chaines(fichier.arbre):
+        if id(chaine) not in documentees and a_un_pluriel_entre_parentheses(texte):
+            yield fichier.violation(
+                chaine,
+                "pluriel-entre-parentheses",
+                "pluriel entre parenthèses dans un texte : choisissez-le par le nombre avec "
+                "ngettext(« %(n)s procuration », « %(n)s procurations », n) ; en français, 0 et 1 "
+                "sont au singulier.",
+            )
+
+
 REGLES: dict[str, Regle] = {
     "get-nu-dans-vue": get_nu_dans_vue,
     "on-commit-lambda": on_commit_lambda,
     "verbe-non-declare": verbe_non_declare,
     "import-local-sans-raison": import_local_sans_raison,
+    "pluriel-entre-parentheses": pluriel_entre_parentheses,
 }
 
 
@@ -360,8 +397,9 @@ def main(arguments: Sequence[str] | None = None) -> int:
     for violation in violations:
         print(violation)
     if violations:
+        entorses = "entorse" if len(violations) == 1 else "entorses"
         print(
-            f"{len(violations)} entorse(s) aux règles du projet (cotentin_sante/regles.py).", file=sys.stderr
+            f"{len(violations)} {entorses} aux règles du projet (cotentin_sante/regles.py).", file=sys.stderr
         )
     return 1 if violations else 0
 

@@ -286,6 +286,61 @@ def test_la_commande_ecrit_chaque_violation_et_sort_en_erreur(tmp_path, monkeypa
     assert regles.main([]) == 1
     sortie = capsys.readouterr()
     assert sortie.out.startswith("conseil/views.py:2: [get-nu-dans-vue] objets.get(…) dans une vue")
-    assert "1 entorse(s)" in sortie.err
+    assert "1 entorse aux règles" in sortie.err
     vue.write_text("def page(request, pk):\n    return pk\n", encoding="utf-8")
     assert regles.main([str(tmp_path / "conseil")]) == 0
+
+
+# --- pluriel-entre-parentheses ----------------------------------------------------------
+
+
+def test_pluriel_entre_parentheses_bon(tmp_path):
+    violations = _verifier(
+        tmp_path,
+        {
+            "college/bilan.py": '''\
+                """Décompte : pas de « procuration(s) » dans un texte montré (docstring : permise)."""
+                from django.utils.translation import ngettext
+
+
+                def detail(n):
+                    lien = "http(s)://"
+                    return ngettext("%(n)s abstention", "%(n)s abstentions", n) % {"n": n}, lien
+            ''',
+        },
+    )
+    assert violations == []
+
+
+def test_pluriel_entre_parentheses_mauvais(tmp_path):
+    violations = _verifier(
+        tmp_path,
+        {
+            "conseil/services.py": """\
+                from django.utils.translation import gettext as _
+
+
+                def message(n, plafond):
+                    a = _("%(n)s abstention(s)") % {"n": n}
+                    b = f"{n} compte(s) créé(s)."
+                    return a, b, _("ne peut détenir que %(p)s procuration(s)") % {"p": plafond}
+            """,
+        },
+    )
+    assert _regles_et_lignes(violations) == [
+        ("conseil/services.py", "pluriel-entre-parentheses", 5),
+        ("conseil/services.py", "pluriel-entre-parentheses", 6),
+        ("conseil/services.py", "pluriel-entre-parentheses", 7),
+    ]
+
+
+def test_aucun_gabarit_n_ecrit_un_pluriel_entre_parentheses():
+    """Le pendant de la règle pour les gabarits : « {{ n }} membre(s) » n'y a pas sa place."""
+    fautifs = [
+        f"{gabarit.relative_to(RACINE)}:{numero}"
+        for gabarit in sorted(RACINE.glob("**/templates/**/*.*"))
+        if ".venv" not in gabarit.parts
+        for numero, ligne in enumerate(gabarit.read_text(encoding="utf-8").splitlines(), 1)
+        if regles.a_un_pluriel_entre_parentheses(ligne)
+    ]
+    assert fautifs == []

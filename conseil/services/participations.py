@@ -333,8 +333,10 @@ def presences_enregistrer(*, reunion: Reunion, acteur: Acteur, lignes: list[Lign
             if len(mandants) > plafond:
                 for mandant_id in mandants:
                     if par_personne[mandant_id].pk in nouvelles:
-                        erreurs[str(par_personne[mandant_id].pk)] = _(
-                            "%(mandataire)s ne peut détenir que %(plafond)s procuration(s)."
+                        erreurs[str(par_personne[mandant_id].pk)] = ngettext(
+                            "%(mandataire)s ne peut détenir qu'une procuration.",
+                            "%(mandataire)s ne peut détenir que %(plafond)s procurations.",
+                            plafond,
                         ) % {"mandataire": par_personne[mandataire_id].personne, "plafond": plafond}
         if procurations and not verrouillee.instance.procurations_autorisees:
             raise ValidationError(_("Les procurations ne sont pas admises dans cette instance."))

@@ -260,13 +260,16 @@ class ImporteurRpps:
             )
         if not personnes:
             # Tout le monde serait retiré : c'est le fichier qui est en cause.
+            hors = ngettext(
+                "%(n)s ligne hors du territoire", "%(n)s lignes hors du territoire", rapport.ignores
+            ) % {"n": rapport.ignores}
+            rejetees = ngettext("%(n)s rejetée", "%(n)s rejetées", rapport.rejetes) % {"n": rapport.rejetes}
             raise FichierRefuse(
                 _(
-                    "Aucune ligne valide de ce fichier n'est sur le territoire (%(ignores)s lignes hors du "
-                    "territoire, %(rejetes)s rejetées) : rien n'a été changé. L'extraction nationale "
-                    "complète est attendue."
+                    "Aucune ligne valide de ce fichier n'est sur le territoire (%(hors)s, %(rejetees)s) : "
+                    "rien n'a été changé. L'extraction nationale complète est attendue."
                 )
-                % {"ignores": rapport.ignores, "rejetes": rapport.rejetes}
+                % {"hors": hors, "rejetees": rejetees}
             )
         suivi(etape=ETAPE_ECRITURE, fait=0, total=len(personnes), lignes=rapport.lignes)
         self._ecrire(lecture, import_fichier)

@@ -238,10 +238,10 @@ def test_les_scrutins_clos_egalent_le_corps_electoral_et_l_emargement(annee_remp
             enregistre.resultat["votants"],
         )
     assert (charte.inscrits, charte.votants, charte.participation) == (5, 4, pytest.approx(0.8))
-    assert charte.resultat_texte == "Adopté (3 pour, 1 contre, 0 abstention(s))"
+    assert charte.resultat_texte == "Adopté (3 pour, 1 contre, 0 abstention)"
     assert charte.clos_le == dt.date(ANNEE, 4, 10)
     assert (avis.inscrits, avis.votants) == (5, 3)
-    assert avis.resultat_texte.startswith("Avis favorable (2 favorable(s), 1 réservé(s)")
+    assert avis.resultat_texte.startswith("Avis favorable (2 favorables, 1 réservé")
     demande = annee_remplie["demande"]
     assert avis.sujet == f"{demande.numero} — Maison de santé de la Hague"
     assert (election.votants, election.resultat_texte) == (3, "Élu : Alice Collège")
@@ -285,7 +285,7 @@ def test_le_gabarit_rend_les_chiffres_sans_requete_ni_nom_de_votant(annee_rempli
     assert "élu par le Collège le 1er mars 2025" in html
     assert "3 scrutins ont été clos en 2025." in html
     assert f"80,0{NBSP}%" in html and f"60,0{NBSP}%" in html
-    assert "Adopté (3 pour, 1 contre, 0 abstention(s))" in html
+    assert "Adopté (3 pour, 1 contre, 0 abstention)" in html
     assert f"{annee_remplie['demande'].numero} — Maison de santé de la Hague" in html
     assert "Élu : Alice Collège" in html
     assert "Accueil des internes" in html

@@ -15,7 +15,7 @@ def test_demo_idempotente_un_compte_par_persona(demonstration, settings, capsys)
     # Le premier passage, celui qui a construit la démonstration ; puis un second.
     call_command("demo")
     sortie = demonstration.sortie + capsys.readouterr().out
-    assert "5 compte(s) de démonstration créé(s)." in sortie
+    assert "5 comptes de démonstration créés." in sortie
     assert "Comptes de démonstration déjà présents." in sortie
     assert "Territoire de démonstration déjà présent." in sortie
     assert "Conseil de santé de démonstration déjà présent." in sortie

@@ -230,7 +230,7 @@ def test_admin_revoque_et_renvoie(client_de, agent):
         follow=True,
     )
     contenu = reponse.content.decode()
-    assert "1 invitation(s) traitée(s)." in contenu
+    assert "1 invitation traitée." in contenu
     assert "Impossible de passer de « Acceptée » à « Révoquée »." in contenu
     assert Invitation.objects.get(pk=invitations[0].pk).statut == StatutInvitation.REVOQUEE
     assert client.get("/admin/comptes/invitation/add/").status_code == 403

@@ -820,7 +820,7 @@ def test_le_bloc_du_secretariat_d_une_seance_tenue(gestion, conseil, secretariat
     assert "Clore la séance et figer le quorum" in page
     assert f'href="{url("presences", reunion)}"' in page
     assert f'href="{url("proces_verbal", reunion)}"' in page
-    assert "Quorum non atteint : 0 membres présents ou représentés, 2 requis." in page
+    assert "Quorum non atteint : 0 membre présent ou représenté, 2 requis." in page
     assert f'action="{url("point_ajouter", reunion)}"' not in page
     assert "Envoyer la convocation" not in page
     # Un membre convoqué lit la séance, sans le bloc du secrétariat.
@@ -836,5 +836,5 @@ def test_le_quorum_d_une_instance_sans_quorum_le_dit(gestion, secretariat):
 
     page = texte(gestion.get(url("quorum", reunion)))
 
-    assert "Cette instance ne fixe pas de quorum : 0 membres présents ou représentés." in page
+    assert "Cette instance ne fixe pas de quorum : 0 membre présent ou représenté." in page
     assert "Quorum atteint" not in page

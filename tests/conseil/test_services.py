@@ -1121,8 +1121,8 @@ def test_releve_des_presences_et_quorum(seance_convoquee, secretariat):
         pytest.param(
             [("Alice", PRESENT, None), ("Bruno", REPRESENTE, "Alice"), ("Chloé", REPRESENTE, "Alice")],
             {
-                "Bruno": "Alice Martin ne peut détenir que 1 procuration(s).",
-                "Chloé": "Alice Martin ne peut détenir que 1 procuration(s).",
+                "Bruno": "Alice Martin ne peut détenir qu'une procuration.",
+                "Chloé": "Alice Martin ne peut détenir qu'une procuration.",
             },
             id="plus de procurations que le plafond",
         ),
