@@ -10,7 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from college.models import Candidature, Choix, Scrutin, Texte, TypeScrutin
+from college.models import MOTIVATION_MAX, Candidature, Choix, Scrutin, Texte, TypeScrutin
 from comptes.models import Utilisateur
 from conseil.forms import DateHeureInput
 from conseil.models import Instance, PointOrdreDuJour, Reunion, StatutReunion
@@ -238,6 +238,10 @@ class BulletinForm(forms.Form):
     motivation = forms.CharField(
         label=_("Motivation (facultative)"),
         required=False,
+        max_length=MOTIVATION_MAX,
+        error_messages={
+            "max_length": _("La motivation compte %(show_value)d caractères : %(limit_value)d au plus.")
+        },
         widget=forms.Textarea(attrs={"rows": 3, "class": "form-control"}),
         help_text=_("Publiée avec le bulletin dans l'urne, sans votre nom si le scrutin est secret."),
     )

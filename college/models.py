@@ -358,6 +358,11 @@ def nouveau_recu() -> str:
     return f"{brut[:4]}-{brut[4:8]}-{brut[8:]}"
 
 
+# La motivation d'un avis : publiée dans l'urne, elle reste courte (le formulaire et le
+# service la bornent).
+MOTIVATION_MAX = 2000
+
+
 class Bulletin(models.Model):
     """Un bulletin dans l'urne. Clé aléatoire (aucun ordre d'arrivée), aucune date ; dans un
     scrutin secret, rien ne dit qui l'a déposé."""

@@ -1,9 +1,11 @@
 """Formulaires du Conseil. Ils lisent et vérifient la saisie ; les règles sont dans
 `conseil.services`, dont les refus (`ValidationError`) reviennent sur les champs."""
 
+from datetime import timedelta
 from typing import Any, cast
 
 from django import forms
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from comptes.models import Utilisateur
@@ -16,6 +18,7 @@ from conseil.models import (
     Reunion,
     StatutReunion,
 )
+from socle.francais import date_longue
 
 FORMAT_DATE_HEURE = "%Y-%m-%dT%H:%M"
 
@@ -51,6 +54,41 @@ class ReunionForm(forms.Form):
         required=False,
         assume_scheme="https",
     )
+    # N'apparaît que si la date surprend (passée, ou lointaine) : une faute de frappe sur l'année
+    # (2020 pour 2026) ne doit pas passer sans que le secrétariat la voie.
+    confirmer_date = forms.BooleanField(
+        label=_("Je confirme cette date"),
+        required=False,
+        widget=forms.HiddenInput,
+    )
+
+    def clean(self) -> dict[str, Any]:
+        donnees = super().clean() or {}
+        debut = donnees.get("debut")
+        confirmee = donnees.pop("confirmer_date", False)
+        if debut is None or "debut" not in self.changed_data:
+            return donnees
+        maintenant = timezone.now()
+        if debut < maintenant - timedelta(days=1):
+            avertissement = _(
+                "Cette date est passée (%(date)s) : cochez « Je confirme cette date » pour enregistrer "
+                "une séance qui a déjà eu lieu, ou corrigez l'année."
+            )
+        elif debut > maintenant + timedelta(days=2 * 365):
+            avertissement = _(
+                "Cette date est dans plus de deux ans (%(date)s) : cochez « Je confirme cette date », "
+                "ou corrigez l'année."
+            )
+        else:
+            return donnees
+        if not confirmee:
+            self.fields["confirmer_date"].widget = forms.CheckboxInput()
+            self.add_error("debut", avertissement % {"date": date_longue(debut)})
+        return donnees
+
+    @property
+    def changed_data(self) -> list[str]:
+        return [nom for nom in super().changed_data if nom != "confirmer_date"]
 
 
 class ReunionCreationForm(ReunionForm):
@@ -60,7 +98,7 @@ class ReunionCreationForm(ReunionForm):
         empty_label=_("Choisissez l'instance qui se réunit"),
     )
 
-    field_order = ["instance", "titre", "debut", "fin", "lieu", "lien_visio"]
+    field_order = ["instance", "titre", "debut", "confirmer_date", "fin", "lieu", "lien_visio"]
 
 
 class PointForm(forms.Form):

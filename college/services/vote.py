@@ -16,6 +16,7 @@ from django.utils.translation import gettext_lazy, ngettext
 from college import decompte
 from college.models import (
     CHOIX_PAR_TYPE,
+    MOTIVATION_MAX,
     Bulletin,
     Candidature,
     Choix,
@@ -32,7 +33,7 @@ from college.services._commun import Acteur, en_preparation
 from college.services.preparation import membres_votants
 from college.workflows import SCRUTIN, SCRUTIN_CLOS, SCRUTIN_OUVERT
 from conseil.models import Procuration
-from socle.francais import date_et_heure
+from socle.francais import date_et_heure, nombre
 from socle.services import evenement_enregistrer, notifier
 from socle.verbes import Verbe
 from socle.workflows import transition
@@ -239,6 +240,17 @@ def bulletin_deposer(
                 raise ValidationError({"choix": _("Choisissez l'une des réponses proposées.")})
             if type_scrutin != TypeScrutin.AVIS:
                 motivation = ""
+            if len(motivation.strip()) > MOTIVATION_MAX:
+                raise ValidationError(
+                    {
+                        "motivation": _(
+                            "La motivation compte %(longueur)s caractères : %(max)s au plus. "
+                            "Raccourcissez-la, rien n'a été enregistré."
+                        )
+                        % {"longueur": nombre(len(motivation.strip())), "max": nombre(MOTIVATION_MAX)}
+                    },
+                    code="motivation_trop_longue",
+                )
         try:
             with transaction.atomic():
                 Emargement.objects.create(

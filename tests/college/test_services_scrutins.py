@@ -664,6 +664,28 @@ def test_motivation_gardee_pour_un_avis_seulement(college, membres, secretariat)
     assert Bulletin.objects.get(scrutin=deliberation).motivation == ""
 
 
+def test_motivation_trop_longue_refusee_sans_rien_ecrire(college, membres, secretariat):
+    from college.forms import BulletinForm
+    from college.models import MOTIVATION_MAX
+
+    avis = ouvrir(preparer(instance=college, type_scrutin=TypeScrutin.AVIS), secretariat)
+    trop_longue = "m" * (MOTIVATION_MAX + 1)
+    with pytest.raises(ValidationError) as refus:
+        voter(avis, membres[0], Choix.RESERVE, motivation=trop_longue)
+    assert refus.value.message_dict["motivation"] == [
+        "La motivation compte 2\xa0001 caractères : 2\xa0000 au plus. "
+        "Raccourcissez-la, rien n'a été enregistré."
+    ]
+    assert not Emargement.objects.exists() and not Bulletin.objects.exists()
+    # Le formulaire le dit avant le service, et garde ce qui a été tapé.
+    form = BulletinForm({"choix": Choix.RESERVE, "motivation": trop_longue}, scrutin=avis, candidatures=[])
+    assert not form.is_valid()
+    assert form.errors["motivation"] == ["La motivation compte 2001 caractères : 2000 au plus."]
+    assert form["motivation"].value() == trop_longue
+    voter(avis, membres[0], Choix.RESERVE, motivation="m" * MOTIVATION_MAX)
+    assert len(Bulletin.objects.get(scrutin=avis).motivation) == MOTIVATION_MAX
+
+
 def test_bulletin_d_election(college, membres, secretariat):
     alice, bruno, chloe = membres[:3]
     scrutin = election(college, sieges=2)

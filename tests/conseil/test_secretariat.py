@@ -140,6 +140,42 @@ def test_une_seance_sans_lieu_ni_visio_est_refusee_saisie_gardee(gestion, consei
     assert not Reunion.objects.exists()
 
 
+@pytest.mark.parametrize(
+    ("annee", "avertissement"),
+    [
+        (2020, "Cette date est passée (3 mars 2020) : cochez « Je confirme cette date »"),
+        (2031, "Cette date est dans plus de deux ans (3 mars 2031) : cochez « Je confirme cette date »"),
+    ],
+)
+def test_une_date_qui_surprend_demande_confirmation_saisie_gardee(gestion, conseil, annee, avertissement):
+    """Une faute de frappe sur l'année (2020 pour 2026) ne passe pas sans que le secrétariat la voie."""
+    instance, _membres = conseil
+    saisie = {
+        "instance": instance.pk,
+        "titre": "Séance de printemps",
+        "debut": f"{annee}-03-03T18:00",
+        "lieu": "Hôtel communautaire",
+    }
+    reponse = gestion.post(reverse("conseil:reunion_creer"), saisie)
+    assert reponse.status_code == 200
+    page = texte(reponse)
+    assert avertissement in page
+    assert 'value="Séance de printemps"' in page and f'value="{annee}-03-03T18:00"' in page
+    assert 'type="checkbox" name="confirmer_date"' in page
+    assert not Reunion.objects.exists()
+    # Confirmée : la séance est enregistrée à cette date.
+    reponse = gestion.post(reverse("conseil:reunion_creer"), {**saisie, "confirmer_date": "on"})
+    assert reponse.status_code == 302
+    assert timezone.localtime(Reunion.objects.get().debut).year == annee
+
+
+def test_une_date_ordinaire_ne_montre_pas_la_confirmation(gestion, conseil):
+    instance, _membres = conseil
+    page = texte(gestion.get(reverse("conseil:reunion_creer") + f"?instance={instance.pk}"))
+    assert 'type="hidden" name="confirmer_date"' in page
+    assert "Je confirme cette date" not in page
+
+
 def test_modifier_le_lieu_d_une_seance(gestion, conseil):
     instance, _membres = conseil
     reunion = ReunionFactory(instance=instance, debut=dans(30))
