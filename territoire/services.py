@@ -31,6 +31,7 @@ from territoire.importeurs.base import (
     Fichiers,
     date_dans_le_nom,
     importeur_pour,
+    refuser_l_utf16,
 )
 from territoire.models import Commune, ImportFichier, PoleDeProximite, StatutImport
 from territoire.rapport import Rapport
@@ -75,7 +76,9 @@ def import_demander(
     deposes = {"fichier": fichier, "fichier_epci": fichier_epci, "fichier_populations": fichier_populations}
     nom = fichier.name or ""
     try:
-        importeur_pour(type_import).verifier(_fichiers(deposes, nom))
+        fichiers = _fichiers(deposes, nom)
+        refuser_l_utf16(fichiers)
+        importeur_pour(type_import).verifier(fichiers)
     except FichierRefuse as refus:
         raise ValidationError({refus.champ: refus.message}) from refus
     with transaction.atomic():
@@ -123,6 +126,7 @@ def import_depuis_commande(
     """
     nom = chemins["fichier"].name
     with _ouvrir_chemins(chemins) as fichiers:
+        refuser_l_utf16(fichiers)
         importeur_pour(type_import).verifier(fichiers)
     import_fichier = ImportFichier.objects.create(
         type=type_import, nom_fichier=nom[:255], date_extraction=date_extraction or date_dans_le_nom(nom)
@@ -197,7 +201,7 @@ def import_executer(
                 fichiers, import_fichier=import_fichier, suivi=suivi
             )
     except FichierRefuse as refus:
-        return _echouer(import_fichier, refus.message)
+        return _echouer(import_fichier, refus.message, refus.rapport)
     except Exception:
         # Le détail technique va au journal du serveur ; la page dit ce qu'il faut savoir.
         logger.exception("L'import %s s'est arrêté sur une erreur inattendue.", import_id)
@@ -258,9 +262,11 @@ def _rafraichir_les_statistiques() -> None:
         curseur.execute(f"ANALYZE {', '.join(TABLES_IMPORTEES)}")  # noqa: S608  (noms constants)
 
 
-def _echouer(import_fichier: ImportFichier, message: str) -> ImportFichier:
+def _echouer(import_fichier: ImportFichier, message: str, rapport: Rapport | None = None) -> ImportFichier:
     with transaction.atomic():
-        ImportFichier.objects.filter(pk=import_fichier.pk).update(erreur=message, etape="")
+        ImportFichier.objects.filter(pk=import_fichier.pk).update(
+            erreur=message, etape="", rapport=rapport.en_json() if rapport is not None else {}
+        )
         import_fichier.refresh_from_db()
         transition(import_fichier, vers=StatutImport.ECHOUE, acteur=None, motif=message)
         deposes = _oublier_fichiers(import_fichier)

@@ -44,10 +44,13 @@ class FichierRefuse(Exception):
     (« fichier », « fichier_epci », « fichier_populations », « fichier_poles »).
     """
 
-    def __init__(self, message: str, *, champ: str = "fichier") -> None:
+    def __init__(self, message: str, *, champ: str = "fichier", rapport: "Rapport | None" = None) -> None:
         super().__init__(message)
         self.message = message
         self.champ = champ
+        # Ce que la lecture a déjà appris (les lignes rejetées et leurs motifs) : la page de
+        # l'import le montre sous le refus, pour qu'on sache quoi corriger.
+        self.rapport = rapport
 
 
 class Suivi(Protocol):
@@ -84,6 +87,34 @@ IMPORTEURS: dict[str, Importeur] = {}
 def enregistrer(type_import: str, importeur: Importeur) -> Importeur:
     IMPORTEURS[type_import] = importeur
     return importeur
+
+
+# Un tableur qui enregistre en « Texte Unicode » écrit de l'UTF-16 : reconnu à sa marque (BOM)
+# ou, sans marque, à ses octets nuls un sur deux.
+MARQUES_UTF16 = (codecs.BOM_UTF32_LE, codecs.BOM_UTF32_BE, codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)
+
+
+def refuser_l_utf16(fichiers: Fichiers) -> None:
+    """Refuse un fichier texte en UTF-16 ou UTF-32 en nommant son encodage : décodé comme de
+    l'UTF-8 ou du Latin-1, il ne donnerait que des caractères illisibles dans les messages."""
+    for champ, flux in [
+        ("fichier", fichiers.principal),
+        ("fichier_epci", fichiers.epci),
+        ("fichier_populations", fichiers.populations),
+        ("fichier_poles", fichiers.poles),
+    ]:
+        if flux is None:
+            continue
+        debut = lire_debut(flux, 4096)
+        sans_marque = len(debut) >= 8 and debut[1::2].count(0) + debut[0::2].count(0) >= len(debut) // 2 - 1
+        if debut.startswith(MARQUES_UTF16) or sans_marque:
+            raise FichierRefuse(
+                _(
+                    "Ce fichier est encodé en UTF-16 (« Texte Unicode » d'un tableur), pas en UTF-8 : "
+                    "enregistrez-le au format « CSV UTF-8 », ou importez le fichier d'origine."
+                ),
+                champ=champ,
+            )
 
 
 def importeur_pour(type_import: str) -> Importeur:

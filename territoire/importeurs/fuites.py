@@ -145,7 +145,6 @@ class ImporteurFuites:
         entete_lue = False
         flux = fichiers.principal
         for numero, octets in lignes_suivies(flux, suivi=suivi, total=taille(flux)):
-            rapport.lignes = numero
             texte = decoder(octets, encodage="utf-8", numero=numero, attendu=_("le tableau des fuites"))
             texte = texte.removeprefix(BOM).rstrip("\r\n")
             if not texte.strip():
@@ -157,6 +156,8 @@ class ImporteurFuites:
             champs = next(csv.reader([texte], delimiter=separateur))
             if not any(champ.strip() for champ in champs):
                 continue  # ligne vide laissée par un tableur (« ;;;; »)
+            # Les lignes de données lues : ni l'en-tête ni les lignes vides.
+            rapport.lignes += 1
             valeurs = {
                 nom: " ".join(champs[position].split()) if position < len(champs) else ""
                 for nom, position in positions.items()

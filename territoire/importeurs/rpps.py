@@ -269,7 +269,8 @@ class ImporteurRpps:
                     "Aucune ligne valide de ce fichier n'est sur le territoire (%(hors)s, %(rejetees)s) : "
                     "rien n'a été changé. L'extraction nationale complète est attendue."
                 )
-                % {"hors": hors, "rejetees": rejetees}
+                % {"hors": hors, "rejetees": rejetees},
+                rapport=rapport,
             )
         suivi(etape=ETAPE_ECRITURE, fait=0, total=len(personnes), lignes=rapport.lignes)
         self._ecrire(lecture, import_fichier)

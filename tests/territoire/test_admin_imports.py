@@ -93,6 +93,26 @@ def test_la_page_d_ajout_propose_le_type_et_les_fichiers(client_de):
             "fichier_epci",
             "Ce fichier ne sert qu'à l'import des communes.",
         ),
+        (
+            {"fichier": fichier(COG, contenu=COG.read_text(encoding="utf-8").encode("utf-16"))},
+            "fichier",
+            "Ce fichier est encodé en UTF-16 (« Texte Unicode » d'un tableur), pas en UTF-8",
+        ),
+        (
+            {"fichier": fichier(COG, contenu=COG.read_text(encoding="utf-8").encode("utf-16-le"))},
+            "fichier",
+            "Ce fichier est encodé en UTF-16",
+        ),
+        (
+            {
+                "type": TypeImport.FINESS,
+                "fichier": fichier(DONNEES / "finess_etalab.csv", contenu="finess;etalab".encode("utf-16")),
+                "fichier_epci": None,
+                "fichier_populations": None,
+            },
+            "fichier",
+            "Ce fichier est encodé en UTF-16",
+        ),
     ],
     ids=[
         "classeur-pour-cog",
@@ -101,6 +121,9 @@ def test_la_page_d_ajout_propose_le_type_et_les_fichiers(client_de):
         "epci-manquant",
         "populations-;",
         "epci-pour-rpps",
+        "cog-utf-16",
+        "cog-utf-16-sans-marque",
+        "finess-utf-16",
     ],
 )
 def test_un_mauvais_fichier_est_refuse_sur_son_champ_et_rien_n_est_garde(

@@ -47,7 +47,7 @@ def test_la_commande_affiche_le_resume_et_les_lignes_rejetees():
 
     attendue = f"une année de quatre chiffres entre 2000 et {timezone.localdate().year + 1} est attendue"
     assert sortie == [
-        "16 lignes lues : 7 créés, 0 mis à jour, 0 inchangé, 0 ignoré (hors du territoire), 7 rejetés.",
+        "14 lignes lues : 7 créés, 0 mis à jour, 0 inchangé, 0 ignoré (hors du territoire), 7 rejetés.",
         f"Ligne 8 rejetée : année « 1999 » : {attendue}",
         f"Ligne 9 rejetée : année « 24 » : {attendue}",
         "Ligne 10 rejetée : patients « 12,5 » : un nombre entier est attendu",
@@ -85,7 +85,7 @@ def test_le_service_termine_l_import_avec_son_rapport():
     assert import_fichier.statut == StatutImport.TERMINE
     assert import_fichier.type == TypeImport.FUITES
     rapport = import_fichier.rapport
-    assert (rapport["lignes"], rapport["crees"], rapport["rejetes"]) == (16, 7, 7)
+    assert (rapport["lignes"], rapport["crees"], rapport["rejetes"]) == (14, 7, 7)
     assert [r["ligne"] for r in rapport["rejets"]] == [8, 9, 10, 11, 12, 13, 14]
 
 
@@ -109,7 +109,7 @@ def test_un_fichier_a_virgules_met_a_jour_et_cree():
     sortie = commande(FICHIER_A_VIRGULES)
 
     assert sortie == [
-        "4 lignes lues : 1 créé, 1 mis à jour, 1 inchangé, 0 ignoré (hors du territoire), 0 rejeté."
+        "3 lignes lues : 1 créé, 1 mis à jour, 1 inchangé, 0 ignoré (hors du territoire), 0 rejeté."
     ]
     assert fuites()[(2024, "Cardiologie")] == (4210, 1100, "CHU de Caen")
     assert fuites()[(2024, "Gastro-entérologie, hépatologie")] == (1980, 420, "CHU de Caen")
@@ -262,3 +262,16 @@ def test_un_echec_a_l_ecriture_ne_laisse_rien_a_moitie_importe(monkeypatch):
     with pytest.raises(CommandError, match="erreur inattendue"):
         call_command("importer_fuites", str(FICHIER_A_VIRGULES), stdout=io.StringIO())
     assert fuites() == avant
+
+
+@pytest.mark.django_db
+def test_le_rapport_compte_les_lignes_de_donnees_sans_l_en_tete(tmp_path):
+    """« 3 lignes lues » pour un tableau de 3 lignes : ni l'en-tête ni les lignes vides."""
+    from territoire.rapport import Rapport
+
+    donnees = [ligne for ligne in FICHIER.read_text(encoding="utf-8-sig").splitlines()[1:] if ligne.strip()][
+        :3
+    ]
+    import_fichier = importer(ecrire(tmp_path, "\n".join([ENTETE, *donnees, "", ";;;;"]) + "\n"))
+    assert import_fichier.statut == StatutImport.TERMINE
+    assert Rapport.depuis_json(import_fichier.rapport).lignes == 3

@@ -17,6 +17,7 @@ from territoire import services
 from territoire.importeurs.base import ETAPE_ECRITURE, ETAPE_LECTURE
 from territoire.importeurs.rpps import ImporteurRpps
 from territoire.models import Commune, ImportFichier, Professionnel, StatutImport, TypeImport
+from territoire.rapport import Rapport
 from territoire.services import import_demander, import_executer
 
 pytestmark = pytest.mark.django_db
@@ -155,10 +156,13 @@ def test_l_avancement_est_ecrit_pendant_la_lecture_puis_l_ecriture(
 
 
 def test_un_fichier_refuse_en_route_fait_echouer_l_import_et_previent_qui_l_a_lance(
-    agent, territoire, django_capture_on_commit_callbacks
+    agent, territoire, client_de, django_capture_on_commit_callbacks
 ):
     lignes = OCTOBRE.read_text(encoding="utf-8").splitlines(keepends=True)
-    hors_du_territoire = lignes[0] + "".join(ligne for ligne in lignes if "|14118|" in ligne)
+    # Des lignes hors du territoire, et deux du territoire abîmées (un champ de trop) : rejetées.
+    abimees = [ligne.rstrip("\r\n") + "|en trop\n" for ligne in lignes[1:] if "|14118|" not in ligne][:2]
+    lignes_hors = [ligne for ligne in lignes if "|14118|" in ligne] + abimees
+    hors_du_territoire = lignes[0] + "".join(lignes_hors)
 
     with django_capture_on_commit_callbacks(execute=True):
         import_fichier = demander_rpps(agent, hors_du_territoire.encode())
@@ -166,7 +170,16 @@ def test_un_fichier_refuse_en_route_fait_echouer_l_import_et_previent_qui_l_a_la
     import_fichier.refresh_from_db()
     assert import_fichier.statut == StatutImport.ECHOUE
     assert import_fichier.erreur.startswith("Aucune ligne valide de ce fichier n'est sur le territoire")
-    assert import_fichier.rapport == {}
+    # Ce que la lecture a appris reste : combien de lignes, et pourquoi chacune a été écartée.
+    rapport = Rapport.depuis_json(import_fichier.rapport)
+    assert rapport.lignes == len(lignes_hors) and rapport.ignores + rapport.rejetes == len(lignes_hors)
+    assert [rejet.ligne for rejet in rapport.rejets] == [len(lignes_hors), len(lignes_hors) + 1]
+    assert all("champ" in rejet.motif for rejet in rapport.rejets)
+    assert "2 rejetées" in import_fichier.erreur
+    # La page de l'import les montre sous le refus.
+    page = client_de("agent").get(f"/admin/territoire/importfichier/{import_fichier.pk}/change/")
+    contenu = page.content.decode()
+    assert "2 lignes rejetées" in contenu and rapport.rejets[0].motif in contenu.replace("&#x27;", "'")
     assert not import_fichier.fichier
     assert verbes(import_fichier) == [
         "territoire.import.demande",
