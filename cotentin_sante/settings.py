@@ -62,6 +62,8 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     # Le premier : tout ce que la requête journalise porte son identifiant.
     "socle.journalisation.IdentifiantDeRequeteMiddleware",
+    # Un octet nul dans l'adresse ou un formulaire répond 400 (PostgreSQL ne le lirait pas).
+    "socle.middleware.OctetNulMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "django_permissions_policy.PermissionsPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",

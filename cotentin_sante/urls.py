@@ -13,7 +13,9 @@ admin.site.site_header = _("Administration du portail du Conseil de santé du Co
 admin.site.site_title = _("Administration — Conseil de santé du Cotentin")
 admin.site.index_title = _("Tableau de bord")
 
-# La base injoignable répond 503, le reste 500 ; l'identifiant de la requête est sur la page.
+# La base injoignable répond 503, une valeur qu'elle ne sait pas lire 400, le reste 500 ;
+# l'identifiant de la requête est sur la page.
+handler400 = "socle.views.requete_invalide"
 handler500 = "socle.views.erreur_serveur"
 
 urlpatterns = [

@@ -14,19 +14,18 @@ tableau de ses chiffres. Les couleurs ont un contraste d'au moins 3:1 sur blanc 
 le texte) et chaque série se distingue aussi par son marqueur et ses tirets.
 """
 
-import csv
 import math
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
-from typing import Protocol
 
 from django.utils.functional import Promise
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from socle.francais import date_courte, date_longue, euros, nombre, nombre_csv, pourcentage, variation
+from socle.exports import Nombre, Valeur
+from socle.francais import date_courte, date_longue, euros, nombre, pourcentage, variation
 
 # Couleurs des séries (contraste sur blanc entre parenthèses, WCAG 2.1) : toutes ≥ 4,5:1, ce
 # qui vaut pour les traits (3:1 suffit) comme pour le texte de la légende.
@@ -460,10 +459,11 @@ def graphique_courbes(
 
 @dataclass(frozen=True)
 class Cellule:
-    """Une case : son texte à l'écran et sa valeur dans le CSV (nombre sans espace des milliers)."""
+    """Une case : son texte à l'écran et sa valeur dans les exports (socle.exports : un
+    `Nombre` s'y écrit sans espace des milliers, un texte y est neutralisé)."""
 
     texte: str
-    csv: str
+    csv: Valeur
     entete: bool = False  # <th scope="row">
     numerique: bool = False
 
@@ -473,25 +473,24 @@ class Cellule:
 
     @classmethod
     def nombre(cls, valeur: float | None, decimales: int = 0) -> "Cellule":
-        return cls(texte=nombre(valeur, decimales), csv=nombre_csv(valeur, decimales), numerique=True)
+        return cls(texte=nombre(valeur, decimales), csv=Nombre(valeur, decimales), numerique=True)
 
     @classmethod
     def euros(cls, montant: Decimal) -> "Cellule":
         """Écrit « 12 500,00 € » ; le CSV garde « 12500,00 » (l'en-tête dit « (€) »)."""
-        return cls(texte=euros(montant), csv=nombre_csv(montant, 2), numerique=True)
+        return cls(texte=euros(montant), csv=Nombre(montant, 2), numerique=True)
 
     @classmethod
     def pourcentage(cls, part: float | None, decimales: int = 1) -> "Cellule":
         """Écrit « 25,3 % » ; le CSV garde « 25,3 » (l'en-tête de la colonne dit « (%) »)."""
         valeur = None if part is None else part * 100
-        return cls(texte=pourcentage(part, decimales), csv=nombre_csv(valeur, decimales), numerique=True)
+        return cls(texte=pourcentage(part, decimales), csv=Nombre(valeur, decimales), numerique=True)
 
     @classmethod
     def variation(cls, valeur: float | None, decimales: int = 0, suffixe: str = "") -> "Cellule":
         return cls(
             texte=variation(valeur, decimales, suffixe),
-            csv=("+" if valeur is not None and round(valeur, decimales) > 0 else "")
-            + nombre_csv(valeur, decimales),
+            csv=Nombre(valeur, decimales, signe=True),
             numerique=True,
         )
 
@@ -524,20 +523,10 @@ class Tableau:
     def vide(self) -> bool:
         return not self.lignes
 
-    def lignes_csv(self) -> Iterator[list[str]]:
-        """L'en-tête puis une ligne par ligne du tableau affiché, dans le même ordre."""
-        yield [entete.texte for entete in self.entetes]
+    def entetes_csv(self) -> list[str]:
+        return [entete.texte for entete in self.entetes]
+
+    def lignes_csv(self) -> Iterator[list[Valeur]]:
+        """Une ligne par ligne du tableau affiché, dans le même ordre (socle.exports les écrit)."""
         for ligne in (*self.lignes, *self.pied):
             yield [cellule.csv for cellule in ligne.cellules]
-
-
-class _Ecrivable(Protocol):
-    def write(self, texte: str, /) -> object: ...
-
-
-def ecrire_csv(tableau: Tableau, sortie: _Ecrivable) -> None:
-    """Le tableau en CSV pour un tableur réglé en français : UTF-8 avec BOM (sans lui, Excel
-    lit du Windows-1252), séparateur « ; » (la virgule est le séparateur décimal)."""
-    sortie.write("\ufeff")
-    ecrivain = csv.writer(sortie, delimiter=";", lineterminator="\r\n")
-    ecrivain.writerows(tableau.lignes_csv())

@@ -1,3 +1,4 @@
+import logging
 import sys
 from typing import Any
 
@@ -7,7 +8,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
 from django.core.paginator import Page, Paginator
-from django.db import InterfaceError, OperationalError, connection
+from django.db import DataError, InterfaceError, OperationalError, connection
 from django.http import FileResponse, HttpRequest, HttpResponse, JsonResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
@@ -115,20 +116,43 @@ def sante(request: HttpRequest) -> JsonResponse:
 
 # --- Pages d'erreur ----------------------------------------------------------------------
 
+journal_des_requetes = logging.getLogger("django.request")
+
 # Ce que lève Django quand PostgreSQL ne répond pas (arrêté, redémarrage, trop de connexions).
 ERREURS_DE_LA_BASE = (OperationalError, InterfaceError)
 
 
+def _page_d_erreur(gabarit: str, statut: int) -> HttpResponse:
+    contenu = loader.get_template(gabarit).render({"identifiant": identifiant_courant()})
+    return HttpResponse(contenu, status=statut)
+
+
+def requete_invalide(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    """`handler400` : une adresse ou un formulaire que le portail ne sait pas lire (octet nul,
+    socle.middleware). Page autonome, comme la 500 : la requête n'a peut-être pas de session."""
+    return _page_d_erreur("400.html", 400)
+
+
 def erreur_serveur(request: HttpRequest) -> HttpResponse:
     """`handler500` : la base injoignable répond 503 (« momentanément indisponible, réessayez »),
-    toute autre erreur 500. Les deux pages sont autonomes (ni base ni session, qui peuvent être
-    la cause) et citent l'identifiant de la requête, que le journal et le courriel aux
-    exploitants portent aussi (socle/journalisation.py)."""
+    une valeur qu'elle refuse de lire (DataError : octet nul, nombre hors limites qu'un
+    contrôle aurait dû arrêter plus tôt) 400, toute autre erreur 500. Les pages sont
+    autonomes (ni base ni session, qui peuvent être la cause) et citent l'identifiant de la
+    requête, que le journal et le courriel aux exploitants portent aussi
+    (socle/journalisation.py)."""
     erreur = sys.exc_info()[1]
-    indisponible = isinstance(erreur, ERREURS_DE_LA_BASE)
-    gabarit = "503.html" if indisponible else "500.html"
-    contenu = loader.get_template(gabarit).render({"identifiant": identifiant_courant()})
-    reponse = HttpResponse(contenu, status=503 if indisponible else 500)
-    if indisponible:
+    if isinstance(erreur, DataError):
+        # Django ne journalise une réponse 400 qu'en avertissement : les exploitants doivent
+        # pourtant savoir qu'un contrôle manque en amont.
+        journal_des_requetes.error(
+            "Valeur refusée par la base : %s",
+            request.path,
+            exc_info=erreur,
+            extra={"status_code": 400, "request": request},
+        )
+        return _page_d_erreur("400.html", 400)
+    if isinstance(erreur, ERREURS_DE_LA_BASE):
+        reponse = _page_d_erreur("503.html", 503)
         reponse["Retry-After"] = "60"
-    return reponse
+        return reponse
+    return _page_d_erreur("500.html", 500)

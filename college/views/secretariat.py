@@ -31,9 +31,10 @@ from college.selectors import get_scrutin_pour, urne_de
 from college.workflows import SCRUTIN
 from conseil.models import Instance, PointOrdreDuJour, Reunion
 from conseil.permissions import est_gestionnaire
+from socle.exports import export, reponse_csv
 from socle.formulaires import erreurs_du_service
 from socle.francais import date_et_heure, pourcentage
-from socle.graphiques import Cellule, Entete, Ligne, Tableau, ecrire_csv
+from socle.graphiques import Cellule, Entete, Ligne, Tableau
 from socle.pdf import pdf_d_archive
 from socle.types import RequetePortail
 from socle.workflows import transition
@@ -353,15 +354,12 @@ def _tableau_du_resultat(scrutin: Scrutin) -> Tableau:
 
 
 @require_safe
+@export
 def resultat_csv(request: RequetePortail, pk: int) -> HttpResponse:
     scrutin = _scrutin_clos(request, pk)
     nom = f"scrutin-{scrutin.pk}-resultat-{timezone.localdate(scrutin.clos_le):%Y-%m-%d}.csv"
-    reponse = HttpResponse(
-        content_type="text/csv; charset=utf-8",
-        headers={"Content-Disposition": content_disposition_header(as_attachment=True, filename=nom)},
-    )
-    ecrire_csv(_tableau_du_resultat(scrutin), reponse)
-    return reponse
+    tableau = _tableau_du_resultat(scrutin)
+    return reponse_csv(request, nom, tableau.entetes_csv(), tableau.lignes_csv())
 
 
 def _urne_publiee(scrutin: Scrutin) -> list[tuple[str, str]]:

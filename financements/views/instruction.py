@@ -21,7 +21,6 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import URLPattern, path
 from django.utils import timezone
-from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST, require_safe
@@ -50,6 +49,7 @@ from financements.models import (
 from financements.permissions import est_instructeur, voit_toutes_les_demandes
 from financements.selectors import avec_montants, demandes_visibles_par, get_demande_pour
 from financements.views.page import auto_id, contexte_de_la_demande
+from socle.exports import export, reponse_csv, reponse_xlsx
 from socle.formulaires import erreurs_du_service
 from socle.services import evenement_enregistrer
 from socle.types import RequetePortail
@@ -116,31 +116,18 @@ def _nom_de_fichier(extension: str) -> str:
 
 
 @require_safe
+@export
 def demande_export_csv(request: RequetePortail) -> HttpResponse:
     demandes = _export(request, "csv")
-    reponse = HttpResponse(
-        content_type="text/csv; charset=utf-8",
-        headers={
-            "Content-Disposition": content_disposition_header(
-                as_attachment=True, filename=_nom_de_fichier("csv")
-            )
-        },
-    )
-    exports.ecrire_csv_des_demandes(demandes, reponse)
-    return reponse
+    return reponse_csv(request, _nom_de_fichier("csv"), exports.colonnes(), exports.lignes(demandes))
 
 
 @require_safe
+@export
 def demande_export_xlsx(request: RequetePortail) -> HttpResponse:
     demandes = _export(request, "xlsx")
-    return HttpResponse(
-        exports.classeur(demandes),
-        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-        headers={
-            "Content-Disposition": content_disposition_header(
-                as_attachment=True, filename=_nom_de_fichier("xlsx")
-            )
-        },
+    return reponse_xlsx(
+        request, _nom_de_fichier("xlsx"), exports.colonnes(), exports.lignes(demandes), feuille=_("Demandes")
     )
 
 

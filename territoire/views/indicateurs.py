@@ -4,10 +4,9 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
-from django.utils.http import content_disposition_header
 from django.views.decorators.http import require_safe
 
-from socle.graphiques import ecrire_csv
+from socle.exports import export, reponse_csv
 from socle.types import RequetePortail
 from territoire import indicateurs as calculs
 from territoire.permissions import peut_voir_indicateurs
@@ -22,6 +21,7 @@ def indicateurs(request: RequetePortail) -> HttpResponse:
 
 
 @require_safe
+@export
 def indicateurs_csv(request: RequetePortail, tableau: str) -> HttpResponse:
     if tableau not in calculs.TABLEAUX:
         raise Http404
@@ -31,9 +31,4 @@ def indicateurs_csv(request: RequetePortail, tableau: str) -> HttpResponse:
         tableau, profession=request.GET.get("profession"), annee=request.GET.get("annee")
     )
     nom = f"cotentin-{tableau}-{timezone.localdate():%Y-%m-%d}.csv"
-    reponse = HttpResponse(
-        content_type="text/csv; charset=utf-8",
-        headers={"Content-Disposition": content_disposition_header(as_attachment=True, filename=nom)},
-    )
-    ecrire_csv(donnees, reponse)
-    return reponse
+    return reponse_csv(request, nom, donnees.entetes_csv(), donnees.lignes_csv())

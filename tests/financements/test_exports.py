@@ -15,8 +15,9 @@ from openpyxl import load_workbook
 
 from comptes.models import Utilisateur
 from financements import services
-from financements.exports import FORMAT_DATE, FORMAT_EUROS, colonnes
+from financements.exports import FORMAT_EUROS, colonnes
 from financements.models import Financeur, StatutDemande, StatutEngagement
+from socle.exports import FORMAT_DATE
 from socle.models import Evenement
 from tests.college.factories import membres_votants
 from tests.conseil.factories import CollegeFactory

@@ -11,6 +11,7 @@ from django.template.loader import render_to_string
 from django.utils import translation
 
 from socle import graphiques
+from socle.exports import ecrire_csv
 from socle.francais import date_longue, nombre, nombre_csv, pourcentage, variation
 from socle.graphiques import (
     COULEURS,
@@ -22,7 +23,6 @@ from socle.graphiques import (
     Tableau,
     chemin_marqueur,
     decimales_du_pas,
-    ecrire_csv,
     graduations_nettes,
     graphique_barres,
     graphique_courbes,
@@ -367,7 +367,8 @@ def test_tableau_html():
 
 def test_csv_du_tableau():
     sortie = io.StringIO()
-    ecrire_csv(_tableau(), sortie)
+    tableau = _tableau()
+    ecrire_csv(tableau.entetes_csv(), tableau.lignes_csv(), sortie)
     texte = sortie.getvalue()
     assert texte.startswith("\ufeff")
     lignes = list(csv.reader(io.StringIO(texte[1:]), delimiter=";"))

@@ -1,3 +1,4 @@
+import io
 import re
 
 import pytest
@@ -92,3 +93,44 @@ def test_l_identifiant_du_mandataire_est_repris_s_il_est_sage(client):
     for douteux in ["court", "a b c d e f g h", "x" * 65, "<script>alert(1)</script>"]:
         repris = client.get("/", HTTP_X_REQUEST_ID=douteux)["X-Request-ID"]
         assert repris != douteux and re.fullmatch(r"[0-9a-f]{16}", repris)
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("methode", "adresse", "donnees"),
+    [
+        ("get", "/conseil/calendrier/abc%00def.ics", {}),
+        ("get", "/bilans/", {"annee": "\x00"}),
+        ("get", "/bilans/", {"cle\x00": "1"}),
+        ("post", "/comptes/login/", {"login": "x\x00@exemple.fr", "password": "y"}),
+    ],
+)
+def test_un_octet_nul_repond_400_en_francais(methode, adresse, donnees):
+    """PostgreSQL refuse un octet nul dans un texte : la requête est refusée avant d'y aller."""
+    reponse = getattr(Client(raise_request_exception=False), methode)(adresse, donnees)
+    assert reponse.status_code == 400
+    page = reponse.content.decode()
+    assert "Le portail ne peut pas lire cette demande" in page
+    [identifiant] = IDENTIFIANT.findall(page)
+    assert reponse["X-Request-ID"] == identifiant
+
+
+@pytest.mark.django_db
+def test_un_fichier_depose_peut_contenir_un_octet_nul():
+    """Seuls les champs texte sont contrôlés : un fichier (PDF…) porte souvent des octets nuls."""
+    fichier = io.BytesIO(b"%PDF-1.4\x00\x00")
+    fichier.name = "piece.pdf"
+    reponse = Client().post("/comptes/login/", {"login": "x@exemple.fr", "password": "y", "piece": fichier})
+    assert reponse.status_code == 200
+
+
+@pytest.mark.django_db
+@pytest.mark.urls("tests.socle.urls_erreurs")
+def test_une_valeur_que_la_base_refuse_repond_400(exploitants):
+    """Le filet : une DataError (valeur hors limites qu'aucun contrôle n'a arrêtée) n'est pas
+    une panne du portail ; les exploitants sont prévenus, l'usager lit une page 400."""
+    reponse = Client(raise_request_exception=False).get("/essai/illisible/")
+    assert reponse.status_code == 400
+    assert "Le portail ne peut pas lire cette demande" in reponse.content.decode()
+    [courriel] = mail.outbox
+    assert "DataError" in courriel.body
