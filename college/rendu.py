@@ -12,6 +12,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
 import nh3
+from django.core.exceptions import ImproperlyConfigured
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 from markdown_it import MarkdownIt
@@ -113,7 +114,15 @@ def _filtre_attributs(balise: str, attribut: str, valeur: str) -> str | None:
 
 
 def _moteur() -> MarkdownIt:
-    md = MarkdownIt("commonmark", {"html": False, "breaks": True})
+    # linkify (linkify-it-py) : une adresse écrite telle quelle devient un lien, comme celles
+    # qu'on écrit en Markdown ; nh3 y ajoute rel="nofollow noopener" et ne garde que http(s).
+    md = MarkdownIt("commonmark", {"html": False, "breaks": True, "linkify": True})
+    md.enable("linkify")
+    # Seulement ce qui commence par http:// ou https:// : « rapport.fr » ou « M.Dupont » dans
+    # une phrase restent du texte.
+    if md.linkify is None:
+        raise ImproperlyConfigured("linkify-it-py manque : lancez uv sync.")
+    md.linkify.set({"fuzzy_link": False, "fuzzy_email": False})
     # Un commentaire n'a ni titres, ni séparateurs, ni images, ni tableaux : le texte reste tel quel.
     md.disable(["image", "table", "heading", "lheading", "hr", "html_block", "html_inline"])
     md.inline.ruler.before("emphasis", "mention", _regle_mention)

@@ -101,6 +101,17 @@ TEMPLATES = [
             ],
         },
     },
+    # Les gabarits de texte brut (messages des notifications, partie texte des courriels) :
+    # rien n'y est échappé pour le HTML. Le texte rendu est stocké ou envoyé tel quel, et
+    # c'est la page ou la partie HTML du courriel qui l'échappe, une seule fois, en
+    # l'affichant (sinon « l&#x27;état » et « &amp; » ; socle.courriels.texte_rendre).
+    {
+        "NAME": "texte",
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [BASE_DIR / "templates"],
+        "APP_DIRS": True,
+        "OPTIONS": {"autoescape": False},
+    },
 ]
 
 # Base de données : PostgreSQL uniquement (recherche plein texte, contraintes).

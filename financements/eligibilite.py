@@ -44,6 +44,7 @@ class Dossier:
     financements: dict[str, Decimal]
     pieces: frozenset[str]
     coporteurs_en_attente: tuple[str, ...] = ()
+    depenses_a_corriger: int = 0
     plafond: Decimal = field(default_factory=lambda: Decimal(settings.FINANCEMENTS_PLAFOND_AGGLOMERATION))
 
 
@@ -89,6 +90,14 @@ def regles(dossier: Dossier) -> list[Manquement]:
     if dossier.besoins == 0:
         manque("besoins", _("Choisissez au moins un besoin du territoire auquel le projet répond."))
     total_financements = sum(dossier.financements.values(), ZERO)
+    if dossier.depenses_a_corriger:
+        manque(
+            "depenses_a_corriger",
+            _(
+                "Des lignes de dépenses sont à corriger : elles ne comptent pas tant "
+                "qu'elles ne sont pas valides."
+            ),
+        )
     if dossier.depenses <= 0:
         manque("depenses", _("Indiquez les dépenses du projet."))
     elif total_financements != dossier.depenses:
@@ -160,6 +169,7 @@ def dossier_de(demande: DemandeFinancement) -> Dossier:
         financements=financements,
         pieces=pieces,
         coporteurs_en_attente=en_attente,
+        depenses_a_corriger=len(demande.depenses_a_corriger),
     )
 
 

@@ -123,6 +123,11 @@ class DemandeFinancement(models.Model):
     )
     engagement_stages = models.BooleanField(_("l'équipe s'engage à accueillir des stagiaires"), default=False)
     engagement_stages_detail = models.TextField(_("accueil de stagiaires : précisions"), blank=True)
+    # Les lignes de dépenses du brouillon que le porteur a tapées mais qui ne sont pas valides
+    # (montant illisible, négatif, trop grand, dépense sans nom) : gardées telles que tapées,
+    # [{"rang", "libelle", "montant"}], pour qu'il les retrouve à corriger en rouvrant la page.
+    # Elles ne comptent dans aucun total ; une demande qui en a ne se dépose pas.
+    depenses_a_corriger = models.JSONField(_("dépenses à corriger"), default=list, blank=True)
     porteur = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("porteur principal"),

@@ -9,11 +9,11 @@ from typing import Any
 from django.contrib.contenttypes.models import ContentType
 from django.core.files.uploadedfile import UploadedFile
 from django.db import models, transaction
-from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy
 
+from socle.courriels import texte_rendre
 from socle.documents import verifier_fichier
 from socle.models import Document, Evenement, FrequenceNotifications, Notification, TacheDemandee
 from socle.taches import demander, demander_en_lot
@@ -205,13 +205,14 @@ def notifier(
 ) -> list[Notification]:
     """Crée une notification sur le portail pour chaque destinataire actif.
 
-    Le message est rendu depuis `gabarit` (`<app>/notifications/<nom>.txt`). Les
+    Le message est rendu depuis `gabarit` (`<app>/notifications/<nom>.txt`) en texte brut,
+    sans échappement HTML : la page et le courriel HTML l'échappent en l'affichant. Les
     courriels immédiats partent de Celery une fois la transaction validée ; les autres
     attendent le résumé quotidien.
     """
     notifications = []
     for destinataire in {d.pk: d for d in destinataires if d is not None and d.is_active}.values():
-        message = render_to_string(
+        message = texte_rendre(
             gabarit, {**(contexte or {}), "destinataire": destinataire, "url": url}
         ).strip()
         notifications.append(

@@ -13,8 +13,11 @@ from financements.services._commun import (
 )
 from financements.services.brouillon import (
     CHAMPS_DU_BROUILLON,
+    DepenseRefusee,
+    DepensesEnregistrees,
     demande_creer,
     demande_modifier,
+    depenses_a_corriger,
     depenses_enregistrer,
     equipe_ajouter,
     equipe_retirer,
@@ -57,6 +60,8 @@ __all__ = [
     "Acteur",
     "CENTIME",
     "CHAMPS_DU_BROUILLON",
+    "DepenseRefusee",
+    "DepensesEnregistrees",
     "MONTANT_MAX",
     "PIECES_PAR_STATUT",
     "ZERO",
@@ -74,6 +79,7 @@ __all__ = [
     "demande_modifier",
     "demande_retirer",
     "demande_transition",
+    "depenses_a_corriger",
     "depenses_enregistrer",
     "engagement_enregistrer",
     "equipe_ajouter",

@@ -8,6 +8,7 @@ from django.utils.translation import gettext as _
 
 from financements.models import DemandeFinancement, StatutDemande
 from financements.permissions import est_porteur
+from socle.francais import euros, nombre
 from socle.workflows import TransitionRefusee
 
 Acteur = Any
@@ -18,7 +19,8 @@ MONTANT_MAX = Decimal("9999999999.99")
 
 def montant_lu(valeur: Any, *, champ: str = "montant", zero_permis: bool = False) -> Decimal:
     """Un montant en euros saisi à la française (« 12 500,50 ») ou déjà décimal ; jamais un
-    flottant, au centime près."""
+    flottant, au centime près. Refusé, il dit pourquoi : vide, illisible, négatif, trop grand
+    pour la base (12 chiffres dont 2 décimales), ou plus fin que le centime."""
     if isinstance(valeur, float):
         raise TypeError("Un montant ne se passe jamais en flottant.")
     if isinstance(valeur, Decimal):
@@ -26,23 +28,29 @@ def montant_lu(valeur: Any, *, champ: str = "montant", zero_permis: bool = False
     else:
         texte = str(valeur or "").replace("\u202f", "").replace("\xa0", "").replace(" ", "")
         texte = texte.replace("€", "").replace(",", ".")
+        if not texte:
+            raise ValidationError({champ: _("Indiquez le montant.")})
         try:
             montant = Decimal(texte)
         except InvalidOperation:
-            raise ValidationError(
-                {champ: _("« %(valeur)s » n'est pas un montant en euros.") % {"valeur": valeur}}
-            ) from None
+            montant = Decimal("NaN")
     if not montant.is_finite():
-        raise ValidationError({champ: _("Ce montant n'est pas un nombre.")})
-    # Avant quantize, qui lève InvalidOperation au-delà de 28 chiffres (« 1e400 »).
-    if abs(montant) > MONTANT_MAX:
-        raise ValidationError({champ: _("Ce montant est trop grand.")})
-    if montant != montant.quantize(CENTIME, rounding=ROUND_HALF_UP):
-        raise ValidationError({champ: _("Un montant s'écrit au centime près (deux décimales au plus).")})
+        raise ValidationError(
+            {
+                champ: _("Montant illisible : écrivez un nombre, par exemple %(exemple)s.")
+                % {"exemple": nombre(Decimal(12500), 2)}
+            }
+        )
+    # Le signe et la taille avant quantize, qui lève InvalidOperation au-delà de 28 chiffres
+    # (« 1e400 ») : un très grand montant est dit trop grand, jamais « pas positif ».
     if montant < 0 or (montant == 0 and not zero_permis):
         raise ValidationError({champ: _("Le montant doit être positif.")})
     if montant > MONTANT_MAX:
-        raise ValidationError({champ: _("Ce montant est trop grand.")})
+        raise ValidationError(
+            {champ: _("Montant trop grand : au plus %(maximum)s.") % {"maximum": euros(MONTANT_MAX)}}
+        )
+    if montant != montant.quantize(CENTIME, rounding=ROUND_HALF_UP):
+        raise ValidationError({champ: _("Un montant s'écrit au centime près (deux décimales au plus).")})
     return montant.quantize(CENTIME)
 
 

@@ -2,6 +2,7 @@
 financement, équipe."""
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import timedelta
 from decimal import Decimal
 from typing import Any
@@ -137,26 +138,83 @@ def demande_modifier(*, demande: DemandeFinancement, acteur: Acteur, **champs: A
     return verrouillee
 
 
+@dataclass(frozen=True)
+class DepenseRefusee:
+    """Une ligne de dépense telle que tapée, et pourquoi elle n'est pas enregistrée."""
+
+    rang: int
+    libelle: str
+    montant: str
+    message: str
+
+    def __str__(self) -> str:
+        if self.libelle:
+            return _("Ligne %(n)s (« %(libelle)s ») : %(message)s") % {
+                "n": self.rang + 1,
+                "libelle": self.libelle,
+                "message": self.message,
+            }
+        return _("Ligne %(n)s : %(message)s") % {"n": self.rang + 1, "message": self.message}
+
+
+@dataclass(frozen=True)
+class DepensesEnregistrees:
+    enregistrees: list[LigneDepense]
+    refusees: list[DepenseRefusee]
+
+
+def depense_lue(libelle: str, montant: Any) -> Decimal:
+    """Le montant d'une ligne de dépense ; `ValidationError` dit ce qui ne va pas sur cette ligne."""
+    if not libelle:
+        raise ValidationError(_("Nommez la dépense."))
+    try:
+        return montant_lu(montant, champ="montant")
+    except ValidationError as erreur:
+        raise ValidationError(erreur.message_dict["montant"]) from None
+
+
+def depenses_a_corriger(demande: DemandeFinancement) -> list[DepenseRefusee]:
+    """Les lignes gardées telles que tapées au dernier enregistrement, avec leur message."""
+    refusees = []
+    for ligne in demande.depenses_a_corriger:
+        libelle, montant = ligne.get("libelle", ""), ligne.get("montant", "")
+        try:
+            depense_lue(libelle, montant)
+        except ValidationError as erreur:
+            message = " ".join(erreur.messages)
+        else:
+            message = ""
+        refusees.append(
+            DepenseRefusee(rang=ligne.get("rang", 0), libelle=libelle, montant=montant, message=message)
+        )
+    return refusees
+
+
 def depenses_enregistrer(
     *, demande: DemandeFinancement, acteur: Acteur, lignes: Sequence[tuple[str, Any]]
-) -> list[LigneDepense]:
-    """Remplace les lignes de dépenses par celles saisies (libellé, montant)."""
+) -> DepensesEnregistrees:
+    """Remplace les lignes de dépenses par celles saisies (libellé, montant), dans l'ordre de
+    la page (le rang d'une ligne est sa place, lignes vides comprises).
+
+    Une ligne invalide n'empêche pas d'enregistrer les autres : elle est gardée telle que
+    tapée dans `depenses_a_corriger` (hors des totaux), et rendue avec ce qui ne va pas. Lève
+    `ValidationError` seulement si le brouillon ne se modifie plus."""
     propres = []
+    refusees = []
     for rang, (libelle, montant) in enumerate(lignes):
         libelle = (libelle or "").strip()
-        if not libelle and (montant in (None, "") or str(montant).strip() == ""):
+        montant = montant if isinstance(montant, Decimal) else str(montant or "").strip()
+        if not libelle and montant == "":
             continue
-        if not libelle:
-            raise ValidationError({"depenses": _("Ligne %(n)s : nommez la dépense.") % {"n": rang + 1}})
         try:
-            valeur = montant_lu(montant, champ="depenses")
-        except ValidationError:
-            raise ValidationError(
-                {
-                    "depenses": _("Ligne %(n)s (« %(l)s ») : indiquez un montant positif en euros.")
-                    % {"n": rang + 1, "l": libelle}
-                }
-            ) from None
+            valeur = depense_lue(libelle, montant)
+        except ValidationError as erreur:
+            refusees.append(
+                DepenseRefusee(
+                    rang=rang, libelle=libelle, montant=str(montant), message=" ".join(erreur.messages)
+                )
+            )
+            continue
         propres.append(LigneDepense(libelle=libelle[:255], montant=valeur, ordre=rang))
     with transaction.atomic():
         verrouillee = brouillon_modifiable(demande, acteur)
@@ -165,7 +223,15 @@ def depenses_enregistrer(
         for ligne in propres:
             ligne.demande = verrouillee
         creees = LigneDepense.objects.bulk_create(propres)
-        DemandeFinancement.objects.filter(pk=demande.pk).update(modifiee_le=timezone.now())
+        # Une saisie en cours, pas encore une dépense : elle n'entre pas au journal, qui ne
+        # trace que les lignes enregistrées.
+        a_corriger = [
+            {"rang": r.rang, "libelle": r.libelle[:255], "montant": r.montant[:50]} for r in refusees
+        ]
+        DemandeFinancement.objects.filter(pk=demande.pk).update(
+            modifiee_le=timezone.now(), depenses_a_corriger=a_corriger
+        )
+        demande.depenses_a_corriger = a_corriger
         apres = [[ligne.libelle, str(ligne.montant)] for ligne in propres]
         if apres != avant:
             journal_des_modifications(
@@ -175,7 +241,7 @@ def depenses_enregistrer(
                 modifications={"depenses": [avant, apres]},
                 regrouper_pendant=SEANCE_DE_SAISIE,
             )
-    return creees
+    return DepensesEnregistrees(enregistrees=creees, refusees=refusees)
 
 
 def plan_enregistrer(

@@ -133,6 +133,7 @@ class SaisieBrouillon:
         self.plan = montants_du_plan_saisis(request.POST)
         self.besoins_coches = set(request.POST.getlist("besoins"))
         self.erreurs_depenses: list[str] = []
+        self.depenses_refusees: dict[int, services.DepenseRefusee] = {}
         self.erreurs_plan: dict[str, list[str]] = {}
         self._enregistrer(request, demande)
 
@@ -147,9 +148,11 @@ class SaisieBrouillon:
             except ValidationError as erreur:
                 erreurs_du_service(self.form, erreur)
         try:
-            services.depenses_enregistrer(demande=demande, acteur=request.user, lignes=self.lignes)
+            depenses = services.depenses_enregistrer(demande=demande, acteur=request.user, lignes=self.lignes)
         except ValidationError as erreur:
             self.erreurs_depenses = [str(m) for m in erreur.messages]
+        else:
+            self.depenses_refusees = {ligne.rang: ligne for ligne in depenses.refusees}
         try:
             services.plan_enregistrer(demande=demande, acteur=request.user, montants=self.plan)
         except ValidationError as erreur:
@@ -164,11 +167,17 @@ class SaisieBrouillon:
 
     @property
     def en_erreur(self) -> bool:
-        return bool(self.form.errors or self.erreurs_depenses or self.erreurs_plan)
+        return bool(self.form.errors or self.erreurs_depenses or self.depenses_refusees or self.erreurs_plan)
+
+    def erreurs_des_lignes(self) -> list[str]:
+        """Ce qui ne va pas sur chaque ligne de dépenses tapée, dans l'ordre de la page ("" : rien)."""
+        refusees = self.depenses_refusees
+        return [refusees[rang].message if rang in refusees else "" for rang in range(len(self.lignes))]
 
     def erreurs(self) -> list[str]:
         liste = [str(m) for erreurs in self.form.errors.values() for m in erreurs]
         liste += self.erreurs_depenses
+        liste += [str(ligne) for ligne in self.depenses_refusees.values()]
         liste += [m for erreurs in self.erreurs_plan.values() for m in erreurs]
         return liste
 
@@ -186,7 +195,10 @@ def _contexte_brouillon(
     financements = list(demande.financements.all())
     if saisie is not None:
         form = saisie.form
-        lignes = list(saisie.lignes)
+        lignes = [
+            (libelle, montant, erreur)
+            for (libelle, montant), erreur in zip(saisie.lignes, saisie.erreurs_des_lignes(), strict=True)
+        ]
         plan = saisie.plan
         besoins_coches = saisie.besoins_coches
     else:
@@ -200,11 +212,14 @@ def _contexte_brouillon(
                 "engagement_stages_detail": demande.engagement_stages_detail,
             }
         )
-        lignes = [(d.libelle, _montant_saisi(d.montant)) for d in depenses]
+        # Les lignes enregistrées et celles gardées telles que tapées, chacune à sa place.
+        par_rang = [(d.ordre, d.libelle, _montant_saisi(d.montant), "") for d in depenses]
+        par_rang += [(r.rang, r.libelle, r.montant, r.message) for r in services.depenses_a_corriger(demande)]
+        lignes = [(libelle, montant, erreur) for _rang, libelle, montant, erreur in sorted(par_rang)]
         plan = {f.financeur: _montant_saisi(f.montant) for f in financements}
         besoins_coches = {str(pk) for pk in demande.besoins.values_list("pk", flat=True)}
-    lignes = [(libelle, montant) for libelle, montant in lignes if libelle or montant]
-    lignes += [("", "")] * LIGNES_VIDES
+    lignes = [(libelle, montant, erreur) for libelle, montant, erreur in lignes if libelle or montant]
+    lignes += [("", "", "")] * LIGNES_VIDES
     champ_besoins = form.fields["besoins"]
     besoins = list(getattr(champ_besoins, "queryset", []))
     pieces = list(demande.pieces.filter(remplacee=False).select_related("document"))
@@ -219,6 +234,7 @@ def _contexte_brouillon(
             for code, libelle in Financeur.choices
         ],
         "erreurs_depenses": saisie.erreurs_depenses if saisie else [],
+        "depenses_a_corriger": any(erreur for _libelle, _montant, erreur in lignes),
         "erreurs_plan_generales": saisie.erreurs_plan.get("", []) if saisie else [],
         "besoins": besoins,
         "besoins_coches": besoins_coches,
@@ -270,16 +286,21 @@ def brouillon_enregistrer(request: RequetePortail, pk: int) -> HttpResponse:
     """L'enregistrement au fil de la frappe (htmx) : l'état de l'enregistrement, et les totaux
     et la liste de ce qui manque, remplacés hors bande."""
     demande = _demande_du_porteur(request, pk)
+    erreurs_des_lignes: list[str] = []
     if demande.statut != StatutDemande.BROUILLON:
         erreurs = [_("La demande est déposée : son contenu ne change plus.")]
     else:
-        erreurs = SaisieBrouillon(request, demande).erreurs()
+        saisie = SaisieBrouillon(request, demande)
+        erreurs = saisie.erreurs()
+        erreurs_des_lignes = saisie.erreurs_des_lignes()
     return render(
         request,
         "financements/partials/porteur_enregistrement.html",
         {
             "demande": demande,
             "erreurs": erreurs,
+            # Le message de chaque ligne de dépenses, remplacé hors bande sous la ligne.
+            "erreurs_des_lignes": erreurs_des_lignes,
             "heure": timezone.localtime(),
             "manquements": manquements_de(demande),
             "oob": True,

@@ -331,6 +331,17 @@ def test_titres_images_et_tableaux_restent_du_texte():
     assert "# Titre" in html
 
 
+def test_une_adresse_ecrite_telle_quelle_devient_un_lien():
+    html = rendu.markdown_leger(
+        "Voir https://exemple.fr/compte-rendu.pdf, rapport.fr, javascript:alert(1) et `https://code.fr`"
+    )
+    assert html == (
+        '<p>Voir <a href="https://exemple.fr/compte-rendu.pdf" rel="nofollow noopener">'
+        "https://exemple.fr/compte-rendu.pdf</a>, rapport.fr, javascript:alert(1) et "
+        "<code>https://code.fr</code></p>\n"
+    )
+
+
 ATTAQUES = [
     "<script>alert(1)</script>",
     "<img src=x onerror=alert(1)>",

@@ -12,6 +12,7 @@ from django.urls import reverse
 from playwright.sync_api import Locator, Page, expect
 from pypdf import PdfReader
 
+from financements import services
 from financements.models import (
     PIECES_EXIGEES,
     DemandeFinancement,
@@ -214,7 +215,7 @@ def test_le_brouillon_refuse_un_plan_desequilibre_et_un_faux_pdf(onglet: Onglet,
     champ(page, "Description du projet").fill("Un projet décrit avant l'erreur.")
     champ(page, ARS).fill("huit mille")
     page.get_by_role("button", name="Enregistrer le brouillon").click()
-    expect(page.get_by_text("« huit mille » n'est pas un montant en euros.")).to_be_visible()
+    expect(page.locator("#erreur-financement-ars")).to_contain_text("Montant illisible : écrivez un nombre")
     expect(champ(page, ARS)).to_have_value("huit mille")
     expect(champ(page, ARS)).to_have_attribute("aria-invalid", "true")
     expect(champ(page, "Description du projet")).to_have_value("Un projet décrit avant l'erreur.")
@@ -233,4 +234,47 @@ def test_le_brouillon_refuse_un_plan_desequilibre_et_un_faux_pdf(onglet: Onglet,
     expect(bloc.get_by_label(f"Fichier : {libelle}")).to_have_attribute("aria-invalid", "true")
     expect(bloc).to_contain_text("Manquante.")
     assert not demande.pieces.exists()
+    onglet.verifier_accessibilite()
+
+
+def test_une_depense_mal_tapee_ne_jette_pas_les_autres_et_se_retrouve_au_rechargement(onglet: Onglet) -> None:
+    """Enregistrement automatique avec des lignes invalides : les valides sont enregistrées,
+    chaque invalide est marquée sur sa ligne avec son message ; rechargée, la page rend tout
+    ce qui a été tapé, à sa place."""
+    demande = brouillon()
+    services.depenses_enregistrer(demande=demande, acteur=demande.porteur, lignes=[("Étude", "1 000,00")])
+    connecter(onglet, demande.porteur)
+    page = onglet.aller(reverse("financements:brouillon", args=[demande.pk]))
+    tape = [
+        ("Bureau d'études", "24 000,00"),
+        ("Loyer", "-1"),
+        ("Réunions", "abc"),
+        ("Travaux", "99999999999999"),
+    ]
+    for rang, (libelle, montant) in enumerate(tape, 1):
+        champ(page, f"Dépense, ligne {rang}").fill(libelle)
+        champ(page, f"Montant en euros, ligne {rang}").fill(montant)
+    etat = page.locator("#etat-enregistrement")
+    expect(etat).to_contain_text("sauf ce qui suit")
+    expect(etat).to_contain_text("Ligne 2 (« Loyer ») : Le montant doit être positif.")
+    expect(etat).to_contain_text("Ligne 3 (« Réunions ») : Montant illisible : écrivez un nombre")
+    expect(etat).to_contain_text("Ligne 4 (« Travaux ») : Montant trop grand : au plus 9")
+    expect(page.locator("#erreur-depense-3")).to_have_text(re.compile(r"^Montant illisible"))
+    expect(page.locator("#totaux-budget")).to_contain_text("24\u202f000,00")
+    assert list(demande.depenses.values_list("libelle", flat=True)) == ["Bureau d'études"]
+
+    page.reload()
+    for rang, (libelle, montant) in enumerate(tape, 1):
+        expect(champ(page, f"Dépense, ligne {rang}")).to_have_value(libelle)
+        attendu = re.compile(r"^24\s?000,00$") if rang == 1 else montant
+        expect(champ(page, f"Montant en euros, ligne {rang}")).to_have_value(attendu)
+    expect(champ(page, "Montant en euros, ligne 1")).not_to_have_attribute("aria-invalid", "true")
+    for rang, message in (
+        (2, "Le montant doit être positif."),
+        (3, "Montant illisible"),
+        (4, "Montant trop grand"),
+    ):
+        expect(champ(page, f"Montant en euros, ligne {rang}")).to_have_attribute("aria-invalid", "true")
+        expect(page.locator(f"#erreur-depense-{rang}")).to_contain_text(message)
+    expect(page.locator("#liste-eligibilite [data-code=depenses_a_corriger]")).to_be_visible()
     onglet.verifier_accessibilite()

@@ -330,7 +330,7 @@ def test_decider_avant_l_avis_est_refuse(agent, college) -> None:
     [
         ("40 000", "Le montant accordé dépasse le plafond"),
         ("13 000", "Le montant accordé dépasse le montant demandé"),
-        ("douze mille", "« douze mille » n'est pas un montant en euros."),
+        ("douze mille", "Montant illisible : écrivez un nombre"),
         ("", "Indiquez le montant accordé."),
         ("-5", "Le montant doit être positif."),
     ],
@@ -596,7 +596,7 @@ def test_enregistrer_l_engagement_d_un_financeur(agent) -> None:
             ligne_pk=ars.pk,
         ),
         demande,
-        "« beaucoup » n'est pas un montant en euros.",
+        "Montant illisible : écrivez un nombre",
     )
     refusee_sans_rien_changer(
         client.post(

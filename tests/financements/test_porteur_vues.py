@@ -193,8 +193,7 @@ def test_montant_non_numerique_garde_la_saisie_et_le_reste_est_enregistre() -> N
     )
     assert reponse.status_code == 200
     page = reponse.content.decode()
-    assert "indiquez un montant positif en euros" in page
-    assert "« dix » n&#x27;est pas un montant en euros." in page
+    assert "Montant illisible : écrivez un nombre" in page
     assert 'value="douze mille"' in page
     assert 'value="dix"' in page
     assert "Nouvelle description" in page
@@ -214,9 +213,51 @@ def test_enregistrement_au_fil_de_la_frappe_dit_ce_qui_n_est_pas_enregistre() ->
     contenu = reponse.content.decode()
     assert reponse.status_code == 200
     assert "sauf ce qui suit" in contenu
-    assert "Ligne 1 (« Étude ») : indiquez un montant positif en euros." in contenu
+    assert "Ligne 1 (« Étude ») : Le montant doit être positif." in contenu
     demande.refresh_from_db()
     assert demande.intitule == "Maison de santé de la Hague"
+
+
+def test_les_depenses_valides_sont_enregistrees_et_chaque_ligne_invalide_marquee() -> None:
+    """Une ligne mal tapée ne jette plus les autres : les valides sont enregistrées, chaque
+    invalide est dite (toutes, pas seulement la première), marquée sur sa ligne, et la
+    retrouve telle que tapée quand on rouvre la page."""
+    demande = f.brouillon()
+    client = client_pour(demande.porteur)
+    lignes = {
+        "depense_libelle": ["Étude", "Loyer", "Réunions", "Travaux", "Matériel", ""],
+        "depense_montant": ["5 000,00", "-1", "abc", "99999999999999", "1 200", ""],
+    }
+    reponse = client.post(url("brouillon_enregistrer", demande), saisie_brouillon(demande, **lignes), **HTMX)
+    contenu = reponse.content.decode()
+    assert "Ligne 2 (« Loyer ») : Le montant doit être positif." in contenu
+    assert (
+        "Ligne 3 (« Réunions ») : Montant illisible : écrivez un nombre, par exemple 12\xa0500,00." in contenu
+    )
+    assert "Ligne 4 (« Travaux ») : Montant trop grand : au plus 9\xa0999\xa0999\xa0999,99\xa0€." in contenu
+    # Sous chaque ligne, hors bande : son message, ou rien.
+    assert '<div class="invalid-feedback d-block" id="erreur-depense-1" hx-swap-oob="true"></div>' in contenu
+    assert 'id="erreur-depense-3" hx-swap-oob="true">Montant illisible' in contenu
+    assert list(demande.depenses.values_list("libelle", "montant")) == [
+        ("Étude", Decimal("5000.00")),
+        ("Matériel", Decimal("1200.00")),
+    ]
+
+    page = client.get(url("brouillon", demande)).content.decode()
+    for rang, (libelle, montant) in enumerate(
+        zip(
+            lignes["depense_libelle"][:5],
+            ["5\xa0000,00", "-1", "abc", "99999999999999", "1\xa0200,00"],
+            strict=True,
+        ),
+        1,
+    ):
+        assert f'id="depense-libelle-{rang}" value="{libelle}"' in page
+        assert f'id="depense-montant-{rang}" value="{montant}"' in page
+    assert 'id="erreur-depense-2">Le montant doit être positif.</div>' in page
+    assert 'id="erreur-depense-4">Montant trop grand' in page
+    assert 'id="erreur-depense-5"></div>' in page
+    assert "Les lignes marquées en rouge ne sont pas enregistrées" in page
 
 
 def test_plan_desequilibre_est_signale_avec_l_ecart() -> None:

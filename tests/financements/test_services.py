@@ -13,6 +13,7 @@ from django.utils import timezone
 
 from college.models import DeclarationInteret, Discussion, Electeur, StatutScrutin
 from financements import services
+from financements.eligibilite import codes, manquements_de
 from financements.models import (
     CoPorteur,
     DemandeFinancement,
@@ -74,17 +75,18 @@ def test_un_montant_saisi_a_la_francaise(saisie: Any, attendu: Decimal) -> None:
 @pytest.mark.parametrize(
     ("saisie", "message"),
     [
-        ("abc", "« abc » n'est pas un montant en euros."),
-        ("", "n'est pas un montant en euros."),
-        ("12,50,3", "n'est pas un montant en euros."),
+        ("abc", "Montant illisible : écrivez un nombre, par exemple 12 500,00."),
+        ("", "Indiquez le montant."),
+        ("12,50,3", "Montant illisible"),
         ("-3", "Le montant doit être positif."),
+        ("-1e400", "Le montant doit être positif."),
         ("0", "Le montant doit être positif."),
         ("1,234", "Un montant s'écrit au centime près"),
-        ("NaN", "Ce montant n'est pas un nombre."),
-        ("Infinity", "Ce montant n'est pas un nombre."),
-        ("1e400", "Ce montant est trop grand."),
-        ("10 000 000 000,00", "Ce montant est trop grand."),
-        ("12345678901234567890123456789,5", "Ce montant est trop grand."),
+        ("NaN", "Montant illisible"),
+        ("Infinity", "Montant illisible"),
+        ("1e400", "Montant trop grand : au plus 9 999 999 999,99 €."),
+        ("10 000 000 000,00", "Montant trop grand"),
+        ("12345678901234567890123456789,5", "Montant trop grand"),
     ],
 )
 def test_un_montant_invalide_est_refuse_en_francais(saisie: str, message: str) -> None:
@@ -200,24 +202,55 @@ def test_un_besoin_qui_n_est_plus_propose_est_refuse() -> None:
         )
 
 
-@pytest.mark.parametrize(
-    ("lignes", "message"),
-    [
-        ([("", "100,00")], "Ligne 1 : nommez la dépense."),
-        (
-            [("Étude", "100,00"), ("Réunions", "cent euros")],
-            "Ligne 2 (« Réunions ») : indiquez un montant positif",
-        ),
-        ([("Étude", "-5")], "Ligne 1 (« Étude ») : indiquez un montant positif"),
-    ],
-)
-def test_des_depenses_invalides_ne_remplacent_rien(lignes: list[tuple[str, str]], message: str) -> None:
+def test_une_depense_invalide_n_empeche_pas_d_enregistrer_les_autres() -> None:
+    """Chaque ligne invalide est gardée telle que tapée, avec son propre message ; les lignes
+    valides, avant comme après, sont enregistrées."""
     demande = f.brouillon()
-    services.depenses_enregistrer(demande=demande, acteur=demande.porteur, lignes=[("Étude", "5 000,00")])
-    with pytest.raises(ValidationError) as erreur:
-        services.depenses_enregistrer(demande=demande, acteur=demande.porteur, lignes=lignes)
-    assert message in _message(erreur)
-    assert list(demande.depenses.values_list("libelle", "montant")) == [("Étude", Decimal("5000.00"))]
+    resultat = services.depenses_enregistrer(
+        demande=demande,
+        acteur=demande.porteur,
+        lignes=[
+            ("Étude", "5 000,00"),
+            ("Loyer", "-1"),
+            ("", ""),
+            ("Réunions", "abc"),
+            ("Matériel", "1 200"),
+            ("Travaux", "99999999999999999999"),
+            ("", "300"),
+            ("Affiches", ""),
+        ],
+    )
+    assert list(demande.depenses.values_list("libelle", "montant", "ordre")) == [
+        ("Étude", Decimal("5000.00"), 0),
+        ("Matériel", Decimal("1200.00"), 4),
+    ]
+    assert [str(r) for r in resultat.refusees] == [
+        "Ligne 2 (« Loyer ») : Le montant doit être positif.",
+        "Ligne 4 (« Réunions ») : Montant illisible : écrivez un nombre, par exemple 12\xa0500,00.",
+        "Ligne 6 (« Travaux ») : Montant trop grand : au plus 9\xa0999\xa0999\xa0999,99\xa0€.",
+        "Ligne 7 : Nommez la dépense.",
+        "Ligne 8 (« Affiches ») : Indiquez le montant.",
+    ]
+    demande.refresh_from_db()
+    assert demande.depenses_a_corriger == [
+        {"rang": 1, "libelle": "Loyer", "montant": "-1"},
+        {"rang": 3, "libelle": "Réunions", "montant": "abc"},
+        {"rang": 5, "libelle": "Travaux", "montant": "99999999999999999999"},
+        {"rang": 6, "libelle": "", "montant": "300"},
+        {"rang": 7, "libelle": "Affiches", "montant": ""},
+    ]
+    assert [(r.rang, r.montant, r.message) for r in services.depenses_a_corriger(demande)][:2] == [
+        (1, "-1", "Le montant doit être positif."),
+        (3, "abc", "Montant illisible : écrivez un nombre, par exemple 12\xa0500,00."),
+    ]
+    assert "depenses_a_corriger" in codes(manquements_de(demande))
+
+    services.depenses_enregistrer(
+        demande=demande, acteur=demande.porteur, lignes=[("Étude", "5 000,00"), ("Loyer", "1")]
+    )
+    demande.refresh_from_db()
+    assert demande.depenses_a_corriger == []
+    assert "depenses_a_corriger" not in codes(manquements_de(demande))
 
 
 def test_un_plan_avec_un_financeur_inconnu_est_refuse() -> None:
@@ -632,7 +665,7 @@ def test_le_retrait_pendant_l_avis_annule_le_scrutin(agent, college) -> None:
         ({"statut_engagement": "accorde", "montant_decide": "8 000,00"}, "Indiquez la date de la décision"),
         (
             {"statut_engagement": "verse", "montant_decide": "abc", "decide_le": "hier"},
-            "n'est pas un montant",
+            "Montant illisible",
         ),
         ({"statut_engagement": "sollicite", "decide_le": "demain"}, "ne peut pas être dans le futur"),
     ],
