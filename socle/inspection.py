@@ -189,8 +189,9 @@ def _examiner_dictionnaire_pdf(dictionnaire: DictionaryObject) -> None:
         raise _pdf_actif(_("des actions qui se déclenchent toutes seules (ouverture, survol, impression)"))
     if "/OpenAction" in dictionnaire:
         ouverture = _valeur(dictionnaire, "/OpenAction")
-        # Une destination (« ouvrir à la page 1 ») est permise ; une action, seulement GoTo.
-        if isinstance(ouverture, DictionaryObject) and _valeur(ouverture, "/S") not in ("/GoTo", "/Named"):
+        # Une destination (« ouvrir à la page 1 ») est permise ; une action, seulement GoTo
+        # (une action nommée pourrait imprimer toute seule).
+        if isinstance(ouverture, DictionaryObject) and _valeur(ouverture, "/S") != "/GoTo":
             raise _pdf_actif(_("une action qui se déclenche à l'ouverture"))
     if "/XFA" in dictionnaire:
         raise _pdf_actif(_("un formulaire XFA, qui peut exécuter des scripts"))

@@ -98,6 +98,11 @@ def pdf_lancement_a_l_ouverture() -> bytes:
     return _pdf(lambda e: _catalogue(e, "/OpenAction", lancer))
 
 
+def pdf_impression_a_l_ouverture() -> bytes:
+    imprimer = _action("/Named", N=NameObject("/Print"))
+    return _pdf(lambda e: _catalogue(e, "/OpenAction", imprimer))
+
+
 def pdf_lien_qui_lance_un_programme() -> bytes:
     return _pdf(lambda e: _annotation(e, A=_action("/Launch", F=TextStringObject("calc.exe"))))
 
@@ -393,6 +398,7 @@ MALVEILLANTS: list[tuple[str, str, Callable[[], bytes], str, str]] = [
     ("pdf-js-ouverture", "note.pdf", pdf_javascript_a_l_ouverture, "pdf_actif", "contenu actif"),
     ("pdf-js-document", "note.pdf", pdf_javascript_du_document, "pdf_actif", "du JavaScript"),
     ("pdf-lancement-ouverture", "note.pdf", pdf_lancement_a_l_ouverture, "pdf_actif", "« Imprimer »"),
+    ("pdf-impression-ouverture", "note.pdf", pdf_impression_a_l_ouverture, "pdf_actif", "à l'ouverture"),
     ("pdf-lien-lance", "note.pdf", pdf_lien_qui_lance_un_programme, "pdf_actif", "lance un programme"),
     ("pdf-action-page", "note.pdf", pdf_action_de_page_automatique, "pdf_actif", "toutes seules"),
     ("pdf-envoi-formulaire", "note.pdf", pdf_formulaire_qui_envoie, "pdf_actif", "envoie des données"),
@@ -650,7 +656,7 @@ def test_les_limites_des_archives_se_reglent(settings):
 
 def test_nombre_d_echantillons():
     """Le compte rendu de l'issue 16 §3 : autant d'échantillons malveillants que de refus."""
-    assert len(MALVEILLANTS) >= 45 and len(SAINS) >= 12
+    assert len(MALVEILLANTS) >= 47 and len(SAINS) >= 12
     assert {code for *_, code, _m in MALVEILLANTS} >= {
         "pdf_actif",
         "pdf_fichier_joint",
