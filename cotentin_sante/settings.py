@@ -225,6 +225,10 @@ STORAGES = {
     },
 }
 DOCUMENTS_TAILLE_MAX = env.entier("DOCUMENTS_TAILLE_MAX_MO", 20) * 1024 * 1024
+# Un document bureautique (une archive ZIP) décompressé : taille totale et taux de compression
+# d'une entrée au-delà desquels c'est une bombe de décompression (docs/televersements.md).
+DOCUMENTS_ARCHIVE_TAILLE_MAX = env.entier("DOCUMENTS_ARCHIVE_TAILLE_MAX_MO", 100) * 1024 * 1024
+DOCUMENTS_ARCHIVE_TAUX_MAX = env.entier("DOCUMENTS_ARCHIVE_TAUX_MAX", 100)
 # En production, nginx sert le fichier après le contrôle d'accès de la vue.
 DOCUMENTS_X_ACCEL_PREFIXE = env.chaine("DOCUMENTS_X_ACCEL_PREFIXE")
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024

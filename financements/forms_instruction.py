@@ -186,6 +186,7 @@ class ConventionSigneeForm(Formulaire):
         label=_("Convention signée"),
         help_text=_("Le PDF de la convention signée par le porteur ; son contenu est contrôlé."),
         error_messages={"required": _("Joignez la convention signée.")},
+        widget=forms.ClearableFileInput(attrs={"accept": "application/pdf,.pdf"}),
     )
     signee_le = forms.DateField(
         label=_("Signée le"),

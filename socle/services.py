@@ -1,7 +1,7 @@
 """Écritures transversales : journal d'audit, notifications, documents privés."""
 
 import hashlib
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Collection, Iterable, Mapping
 from datetime import date, datetime, timedelta
 from decimal import Decimal
 from typing import Any
@@ -247,13 +247,15 @@ def document_deposer(
     titre: str = "",
     objet: models.Model | None = None,
     produit_par_le_portail: str = "",
+    types_acceptes: Collection[str] | None = None,
 ) -> Document:
     """Contrôle le fichier par son contenu, l'enregistre hors des fichiers statiques et
     trace le dépôt. Lève `ValidationError` (message en français) sans rien écrire.
 
     `produit_par_le_portail` : le type MIME d'un fichier que le portail vient d'écrire
-    lui-même (le bilan annuel en PDF) ; il n'est pas relu, contrôle réservé aux dépôts."""
-    type_mime = produit_par_le_portail or verifier_fichier(fichier)
+    lui-même (le bilan annuel en PDF) ; il n'est pas relu, contrôle réservé aux dépôts.
+    `types_acceptes` : les seuls types permis pour ce dépôt (tous par défaut)."""
+    type_mime = produit_par_le_portail or verifier_fichier(fichier, types_acceptes=types_acceptes)
     empreinte = hashlib.sha256()
     for morceau in fichier.chunks():
         empreinte.update(morceau)

@@ -167,7 +167,8 @@ def convention_signee_deposer(
     signee_le: date,
     version: int | None,
 ) -> DemandeFinancement:
-    """La convention revenue signée : elle est contrôlée, gardée, et la demande est conventionnée."""
+    """La convention revenue signée : elle est contrôlée (un PDF, seul format qui garde la
+    signature telle quelle), gardée, et la demande est conventionnée."""
     if signee_le > timezone.localdate():
         raise ValidationError({"signee_le": _("La date de signature ne peut pas être dans le futur.")})
     with transaction.atomic():
@@ -183,6 +184,7 @@ def convention_signee_deposer(
             acteur=acteur,
             titre=_("Convention signée %(n)s") % {"n": verrouillee.numero},
             objet=verrouillee,
+            types_acceptes=("application/pdf",),
         )
         if not verrouillee.tranches.exists():
             Tranche.objects.bulk_create(tranches_par_defaut(verrouillee))

@@ -6,6 +6,8 @@ from pathlib import Path
 
 from django.core.files.storage import storages
 from django.core.files.uploadedfile import SimpleUploadedFile
+from openpyxl import Workbook
+from PIL import Image
 from pypdf import PdfWriter
 
 
@@ -21,17 +23,127 @@ def pdf(pages: int = 1, mot_de_passe: str | None = None) -> bytes:
 
 
 def png() -> bytes:
-    return bytes.fromhex(
-        "89504e470d0a1a0a0000000d4948445200000001000000010806000000"
-        "1f15c4890000000d49444154789c6360000002000001e221bc330000000049454e44ae426082"
+    tampon = io.BytesIO()
+    Image.new("RGBA", (16, 16), (0, 90, 160, 255)).save(tampon, "PNG")
+    return tampon.getvalue()
+
+
+def jpeg() -> bytes:
+    tampon = io.BytesIO()
+    Image.new("RGB", (16, 16), (0, 90, 160)).save(tampon, "JPEG")
+    return tampon.getvalue()
+
+
+TYPES_OOXML = (
+    '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>'
+    '<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">'
+    '<Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/>'
+    '<Default Extension="xml" ContentType="application/xml"/>'
+    '<Default Extension="png" ContentType="image/png"/>'
+    "{surcharges}</Types>"
+)
+RELATIONS = (
+    '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>'
+    '<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
+    "{relations}</Relationships>"
+)
+DOCUMENT_WORD = (
+    '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>'
+    '<w:document xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main">'
+    "<w:body><w:p><w:r><w:t>{texte}</w:t></w:r></w:p></w:body></w:document>"
+)
+
+
+def relation(rid: str, genre: str, cible: str, externe: bool = False) -> str:
+    mode = ' TargetMode="External"' if externe else ""
+    return (
+        f'<Relationship Id="{rid}" Type="http://schemas.openxmlformats.org/officeDocument/2006/'
+        f'relationships/{genre}" Target="{cible}"{mode}/>'
     )
 
 
-def docx() -> bytes:
+def docx(
+    texte: str = "Budget prévisionnel",
+    *,
+    entrees: dict[str, bytes | str] | None = None,
+    relations_du_document: str = "",
+    surcharges: str = "",
+) -> bytes:
+    """Un DOCX minimal valide (Word l'ouvre) ; `entrees` ajoute ou remplace des entrées."""
+    contenu: dict[str, bytes | str] = {
+        "[Content_Types].xml": TYPES_OOXML.format(
+            surcharges='<Override PartName="/word/document.xml" ContentType="application/'
+            'vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml"/>' + surcharges
+        ),
+        "_rels/.rels": RELATIONS.format(relations=relation("rId1", "officeDocument", "word/document.xml")),
+        "word/document.xml": DOCUMENT_WORD.format(texte=texte),
+        "word/_rels/document.xml.rels": RELATIONS.format(relations=relations_du_document),
+    }
+    contenu.update(entrees or {})
+    return archive(contenu)
+
+
+def xlsx() -> bytes:
+    classeur = Workbook()
+    feuille = classeur.active
+    assert feuille is not None
+    feuille.append(["Poste", "Montant"])
+    feuille.append(["Matériel", 1200])
+    feuille["C2"] = "=B2*2"
     tampon = io.BytesIO()
-    with zipfile.ZipFile(tampon, "w") as archive:
-        archive.writestr("[Content_Types].xml", '<?xml version="1.0"?><Types/>')
-        archive.writestr("word/document.xml", "<w:document/>")
+    classeur.save(tampon)
+    return tampon.getvalue()
+
+
+def odf(
+    mimetype: str, corps: str, *, entrees: dict[str, bytes | str] | None = None, manifeste: str = ""
+) -> bytes:
+    """Un document OpenDocument minimal valide : `mimetype` non compressé en premier."""
+    contenu: dict[str, bytes | str] = {
+        "mimetype": mimetype,
+        "content.xml": (
+            '<?xml version="1.0" encoding="UTF-8"?>'
+            '<office:document-content xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0" '
+            'xmlns:text="urn:oasis:names:tc:opendocument:xmlns:text:1.0" '
+            'xmlns:table="urn:oasis:names:tc:opendocument:xmlns:table:1.0" '
+            'xmlns:draw="urn:oasis:names:tc:opendocument:xmlns:drawing:1.0" '
+            'xmlns:xlink="http://www.w3.org/1999/xlink" '
+            'xmlns:script="urn:oasis:names:tc:opendocument:xmlns:script:1.0" office:version="1.3">'
+            f"<office:scripts/><office:body>{corps}</office:body></office:document-content>"
+        ),
+        "META-INF/manifest.xml": (
+            '<?xml version="1.0" encoding="UTF-8"?>'
+            '<manifest:manifest xmlns:manifest="urn:oasis:names:tc:opendocument:xmlns:manifest:1.0" '
+            'manifest:version="1.3">'
+            f'<manifest:file-entry manifest:full-path="/" manifest:media-type="{mimetype}"/>'
+            '<manifest:file-entry manifest:full-path="content.xml" manifest:media-type="text/xml"/>'
+            f"{manifeste}</manifest:manifest>"
+        ),
+    }
+    contenu.update(entrees or {})
+    return archive(contenu)
+
+
+def odt(corps: str = "<office:text><text:p>Projet de santé</text:p></office:text>", **options) -> bytes:
+    return odf("application/vnd.oasis.opendocument.text", corps, **options)
+
+
+def ods(**options) -> bytes:
+    corps = (
+        '<office:spreadsheet><table:table table:name="Budget"><table:table-row>'
+        "<table:table-cell><text:p>Matériel</text:p></table:table-cell>"
+        "</table:table-row></table:table></office:spreadsheet>"
+    )
+    return odf("application/vnd.oasis.opendocument.spreadsheet", corps, **options)
+
+
+def archive(entrees: dict[str, bytes | str]) -> bytes:
+    """Une archive ZIP aux entrées données, dans l'ordre (`mimetype` n'est pas compressé)."""
+    tampon = io.BytesIO()
+    with zipfile.ZipFile(tampon, "w", zipfile.ZIP_DEFLATED) as fichier_zip:
+        for nom, donnees in entrees.items():
+            methode = zipfile.ZIP_STORED if nom == "mimetype" else zipfile.ZIP_DEFLATED
+            fichier_zip.writestr(nom, donnees, compress_type=methode)
     return tampon.getvalue()
 
 
