@@ -1,7 +1,7 @@
 """Les demandes de financement de démonstration, construites par les vrais services.
 
 Une demande à chaque étape du workflow (brouillon, déposée, en instruction, en attente de
-compléments, soumise à l'avis du Conseil, accordée, refusée, classée sans suite, retirée,
+compléments, soumise à l'avis du Collège, accordée, refusée, classée sans suite, retirée,
 conventionnée, en paiement, soldée), portées par des professionnels libéraux de l'annuaire
 de démonstration, avec leur équipe pluriprofessionnelle, les besoins du diagnostic local
 qu'elles servent, un budget équilibré et leurs pièces. Sophie Marie

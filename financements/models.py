@@ -30,7 +30,7 @@ class StatutDemande(models.TextChoices):
     DEPOSEE = "deposee", _("Déposée")
     EN_INSTRUCTION = "instruction", _("En instruction")
     COMPLEMENTS = "complements", _("En attente de compléments")
-    AVIS = "avis", _("Soumise à l'avis du Conseil")
+    AVIS = "avis", _("Soumise à l'avis du Collège")
     ACCORDEE = "accordee", _("Accordée")
     REFUSEE = "refusee", _("Refusée")
     CLASSEE = "classee", _("Classée sans suite")

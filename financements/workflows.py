@@ -33,7 +33,7 @@ from socle.workflows import Transition, Workflow
 
 # Les actions que ce module écrit au journal d'audit.
 DEMANDE_ACCORDEE = Verbe("financements.demande.accordee", gettext_lazy("Aide accordée"))
-DEMANDE_AVIS_DEMANDE = Verbe("financements.demande.avis_demande", gettext_lazy("Soumise à l'avis du Conseil"))
+DEMANDE_AVIS_DEMANDE = Verbe("financements.demande.avis_demande", gettext_lazy("Soumise à l'avis du Collège"))
 DEMANDE_CLASSEE = Verbe("financements.demande.classee", gettext_lazy("Classée sans suite"))
 DEMANDE_COMPLEMENTS_DEMANDES = Verbe(
     "financements.demande.complements_demandes", gettext_lazy("Compléments demandés")
@@ -128,16 +128,12 @@ def _avis_rendu(demande: DemandeFinancement) -> str | None:
 
 
 def _accord_complet(demande: DemandeFinancement) -> str | None:
-    if message := _avis_rendu(demande):
-        return message
     if not demande.montant_accorde or demande.montant_accorde <= 0:
         return _g("Indiquez le montant accordé.")
     return None
 
 
 def _refus_motive(demande: DemandeFinancement) -> str | None:
-    if message := _avis_rendu(demande):
-        return message
     if not demande.motifs_refus.strip():
         return _g("Un refus doit être motivé : indiquez ses motifs.")
     if not demande.voies_recours.strip():
@@ -223,6 +219,7 @@ DEMANDE = Workflow(
             destinataires=porteurs_de,
             titre_notification=_("Des compléments sont demandés : %(objet)s"),
             gabarit_notification="financements/notifications/complements.txt",
+            ancre_notification="#complements-demandes",
         ),
         _t(
             depuis=(StatutDemande.COMPLEMENTS,),
@@ -238,11 +235,11 @@ DEMANDE = Workflow(
             depuis=(StatutDemande.EN_INSTRUCTION,),
             vers=StatutDemande.AVIS,
             verbe=DEMANDE_AVIS_DEMANDE,
-            libelle=_("Soumettre à l'avis du Conseil"),
+            libelle=_("Soumettre à l'avis du Collège"),
             autorise=_instructeur,
             garde=_a_un_scrutin,
             destinataires=porteurs_de,
-            titre_notification=_("Votre demande est soumise à l'avis du Conseil : %(objet)s"),
+            titre_notification=_("Votre demande est soumise à l'avis du Collège : %(objet)s"),
             gabarit_notification="financements/notifications/avis.txt",
         ),
         _t(
@@ -251,6 +248,7 @@ DEMANDE = Workflow(
             verbe=DEMANDE_ACCORDEE,
             libelle=_("Accorder l'aide"),
             autorise=_instructeur,
+            prealable=_avis_rendu,
             garde=_accord_complet,
             effet=_decidee,
             destinataires=porteurs_de,
@@ -263,6 +261,7 @@ DEMANDE = Workflow(
             verbe=DEMANDE_REFUSEE,
             libelle=_("Refuser l'aide"),
             autorise=_instructeur,
+            prealable=_avis_rendu,
             garde=_refus_motive,
             effet=_decidee,
             destinataires=porteurs_de,

@@ -56,6 +56,10 @@ class Evenement(models.Model):
     def libelle(self) -> str:
         return verbes.libelle(self.verbe)
 
+    @property
+    def precision(self) -> str:
+        return verbes.precision(self.verbe, self.donnees)
+
 
 class FrequenceNotifications(models.TextChoices):
     IMMEDIATE = "immediate", _("Un courriel à chaque notification")

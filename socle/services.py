@@ -21,7 +21,7 @@ from socle.tasks import envoyer_notification
 from socle.verbes import Verbe
 
 # Les actions que ce module écrit au journal d'audit.
-DOCUMENT_DEPOSE = Verbe("socle.document.depose", gettext_lazy("Document déposé"))
+DOCUMENT_DEPOSE = Verbe("socle.document.depose", gettext_lazy("Document déposé"), precision="nom")
 
 
 def apres_validation(tache: Any, *arguments: Any) -> TacheDemandee:

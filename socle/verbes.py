@@ -24,6 +24,9 @@ _REGISTRE: dict[str, "Verbe"] = {}
 class Verbe:
     code: str  # « application.objet.action »
     libelle: str | Promise  # « Demande déposée » (paresseux : traduit à l'affichage)
+    # La donnée de l'événement qui le distingue des autres du même verbe, montrée après le
+    # libellé dans la chronologie (« Document déposé : devis.pdf ») : une clé de `donnees`.
+    precision: str = ""
 
     def __post_init__(self) -> None:
         if not FORME_DU_CODE.fullmatch(self.code):
@@ -40,6 +43,15 @@ def libelle(code: str) -> str:
     """Le libellé d'une action du journal ; son code tel quel si aucun module ne la déclare."""
     verbe = _REGISTRE.get(code)
     return str(verbe.libelle) if verbe is not None else code
+
+
+def precision(code: str, donnees: dict[str, object] | None) -> str:
+    """Ce qui distingue cet événement des autres du même verbe (« devis.pdf »), ou rien."""
+    verbe = _REGISTRE.get(code)
+    if verbe is None or not verbe.precision or not donnees:
+        return ""
+    valeur = donnees.get(verbe.precision)
+    return str(valeur) if valeur not in (None, "") else ""
 
 
 def verbes_declares() -> list[Verbe]:

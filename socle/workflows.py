@@ -33,6 +33,11 @@ class Transition:
     autorise: Callable[[Acteur, Any], bool]
     # Renvoie un message d'erreur en français si l'objet ne peut pas passer.
     garde: Callable[[Any], str | None] | None = None
+    # Ce que l'état du dossier doit permettre avant même de proposer la transition (l'avis du
+    # Collège rendu avant « Accorder ») : un message si elle n'est pas encore possible. Vérifié
+    # aussi au passage, avant la garde ; `possibles()` ne propose pas une transition qui n'y
+    # satisfait pas.
+    prealable: Callable[[Any], str | None] | None = None
     # Pose les champs qui accompagnent le changement d'état ; renvoie leurs noms.
     effet: Callable[[Any, Acteur], Iterable[str]] | None = None
     motif_requis: bool = False
@@ -40,6 +45,9 @@ class Transition:
     # Peut citer %(objet)s et %(acteur)s.
     titre_notification: Any = ""
     gabarit_notification: str = ""
+    # L'endroit de la page où le destinataire agit (« #complements-demandes ») : le lien de la
+    # notification y mène directement.
+    ancre_notification: str = ""
 
 
 class TransitionRefusee(ValidationError):
@@ -67,7 +75,13 @@ class Workflow:
     def possibles(self, objet: models.Model, acteur: Acteur) -> list[Transition]:
         """Les transitions que `acteur` peut proposer maintenant (pour afficher des boutons)."""
         courant = getattr(objet, self.champ)
-        return [t for t in self.transitions if courant in t.depuis and t.autorise(acteur, objet)]
+        return [
+            t
+            for t in self.transitions
+            if courant in t.depuis
+            and t.autorise(acteur, objet)
+            and (t.prealable is None or t.prealable(objet) is None)
+        ]
 
 
 _REGISTRE: dict[str, Workflow] = {}
@@ -123,6 +137,8 @@ def transition[M: models.Model](
             raise TransitionRefusee(_("Vous n'avez pas le droit de faire cette action."), code="non_autorise")
         if regle.motif_requis and not motif.strip():
             raise TransitionRefusee(_("Indiquez le motif de cette action."), code="motif_requis")
+        if regle.prealable is not None and (message := regle.prealable(verrouille)):
+            raise TransitionRefusee(message, code="prealable")
         if regle.garde is not None and (message := regle.garde(verrouille)):
             raise TransitionRefusee(message, code="garde")
 
@@ -145,7 +161,11 @@ def transition[M: models.Model](
                 titre=str(regle.titre_notification) % {"objet": verrouille, "acteur": acteur},
                 gabarit=regle.gabarit_notification,
                 contexte={"objet": verrouille, "acteur": acteur, "motif": motif},
-                url=verrouille.get_absolute_url() if hasattr(verrouille, "get_absolute_url") else "",
+                url=(
+                    verrouille.get_absolute_url() + regle.ancre_notification
+                    if hasattr(verrouille, "get_absolute_url")
+                    else ""
+                ),
             )
     for nom in champs:
         setattr(objet, nom, getattr(verrouille, nom))

@@ -82,7 +82,9 @@ def test_chaque_export_est_couvert():
 # Ce qui écrit un CSV ou un classeur pour le navigateur ; les importeurs et la démonstration
 # (qui écrit les fichiers qu'elle importe) n'envoient rien à un navigateur.
 ECRIRE_UN_EXPORT = re.compile(r"text/csv|spreadsheetml|csv\.writer\(|Workbook\(")
-HORS_DU_NAVIGATEUR = {"socle/exports.py", "socle/documents.py", "territoire/demo.py"}
+# Ceux qui citent ces formats sans rien exporter : l'écrivain lui-même, le contrôle des dépôts
+# (types acceptés, inspection des classeurs déposés), les fichiers d'entrée de la démonstration.
+HORS_DU_NAVIGATEUR = {"socle/exports.py", "socle/documents.py", "socle/inspection.py", "territoire/demo.py"}
 
 
 def test_aucun_export_hors_de_l_ecrivain():

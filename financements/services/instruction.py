@@ -149,7 +149,7 @@ def avis_demander(
     cloture: datetime | None = None,
     question: str = "",
 ) -> DemandeFinancement:
-    """Soumet la demande à l'avis du Conseil : un scrutin d'avis du Collège s'ouvre sur elle,
+    """Soumet la demande à l'avis du Collège : un scrutin d'avis du Collège s'ouvre sur elle,
     avec une discussion ; les membres du Collège qui la portent ou sont dans son équipe
     déclarent d'office leur intérêt et sont écartés du vote."""
     maintenant = timezone.now()
@@ -163,7 +163,7 @@ def avis_demander(
         verrouillee = demande_a_la_version(demande.pk, version)
         if verrouillee.statut != StatutDemande.EN_INSTRUCTION:
             raise TransitionRefusee(
-                _("Seule une demande en instruction est soumise à l'avis du Conseil."),
+                _("Seule une demande en instruction est soumise à l'avis du Collège."),
                 code="transition_inconnue",
             )
         if not est_instructeur(acteur):

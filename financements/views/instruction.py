@@ -260,7 +260,7 @@ def avis_demander(request: RequetePortail, pk: int) -> HttpResponse:
             cloture=d["cloture"],
             question=d["question"],
         ),
-        succes=_("La demande est soumise à l'avis du Conseil : le vote du Collège est ouvert."),
+        succes=_("La demande est soumise à l'avis du Collège : le vote du Collège est ouvert."),
     )
 
 

@@ -52,7 +52,8 @@ from financements.permissions import (
     voit_le_dossier_complet,
     voit_toutes_les_demandes,
 )
-from financements.workflows import DEMANDE
+from financements.workflows import DEMANDE, DEMANDE_COMPLEMENTS_DEMANDES
+from socle.selectors import evenements_de
 
 ZERO = Decimal("0.00")
 DECIDEE = (
@@ -117,6 +118,12 @@ def contexte_de_la_demande(
         "peut_retirer": porteur and StatutDemande.RETIREE in offertes,
         "form_retrait": RetraitForm(initial={"version": demande.version}),
         "attend_complements": porteur and demande.statut == StatutDemande.COMPLEMENTS,
+        # Ce que l'instructeur a demandé, là où le porteur agit (le motif de la transition).
+        "complements_demandes": (
+            evenements_de(demande).filter(verbe=DEMANDE_COMPLEMENTS_DEMANDES.code).first()
+            if demande.statut == StatutDemande.COMPLEMENTS
+            else None
+        ),
         "invitation": invitation_en_attente(utilisateur, demande),
         "decidee": demande.statut in DECIDEE,
     }
@@ -229,6 +236,9 @@ def _contexte_instruction(
         "form_decision": (formulaires.get("decision") or DecisionForm())
         if S.ACCORDEE in offertes or S.REFUSEE in offertes
         else None,
+        # Soumise à l'avis, vote pas encore clos : ni « Accorder » ni « Refuser » (la table du
+        # workflow ne les propose pas avant l'avis), mais la page dit ce qu'on attend.
+        "decision_attendue": demande.statut == S.AVIS,
         "form_classement": (formulaires.get("classement") or ClassementForm())
         if S.CLASSEE in offertes
         else None,

@@ -114,13 +114,13 @@ def test_l_agent_instruit_la_demande_jusqu_au_premier_versement(
     )
     onglet.aller(demande.get_absolute_url())
     expect(statut_affiche(page)).to_have_text("En instruction")
-    expect(page.get_by_role("heading", name="Soumettre à l'avis du Conseil")).to_be_visible()
+    expect(page.get_by_role("heading", name="Soumettre à l'avis du Collège")).to_be_visible()
     onglet.verifier_accessibilite()
     page.get_by_role("button", name="Ouvrir le vote d'avis du Collège").click()
     expect(
-        page.get_by_text("La demande est soumise à l'avis du Conseil : le vote du Collège est ouvert.")
+        page.get_by_text("La demande est soumise à l'avis du Collège : le vote du Collège est ouvert.")
     ).to_be_visible()
-    expect(statut_affiche(page)).to_have_text("Soumise à l'avis du Conseil")
+    expect(statut_affiche(page)).to_have_text("Soumise à l'avis du Collège")
     expect(page.get_by_text("Le Collège n'a pas encore rendu son avis")).to_be_visible()
     demande.refresh_from_db()
     assert demande.statut == StatutDemande.AVIS

@@ -26,6 +26,7 @@ from financements.models import (
     StatutTranche,
     TypeDemande,
 )
+from financements.workflows import DEMANDE
 from tests.college.factories import membres_votants
 from tests.conseil.factories import CollegeFactory
 from tests.financements import factories as f
@@ -290,6 +291,11 @@ def test_soumettre_a_l_avis_ouvre_le_scrutin(agent, college) -> None:
     assert "Le Collège n'a pas encore rendu son avis" in page_avis
     assert "L'avis du Collège est attendu" in page_avis
     assert 'name="decision"' not in page_avis
+    # Les étapes proposées viennent de la table du workflow : pas de décision avant l'avis.
+    etapes = page_avis[page_avis.index("Étapes possibles") :][:300]
+    assert "Accorder" not in etapes and "Refuser" not in etapes
+    assert "Classer sans suite" in etapes
+    assert [t.vers for t in DEMANDE.possibles(demande, agent)] == [StatutDemande.CLASSEE]
 
 
 def test_une_cloture_passee_est_refusee(agent, college) -> None:

@@ -25,6 +25,8 @@ from financements.models import (
     StatutCoPorteur,
     StatutDemande,
 )
+from financements.workflows import DEMANDE_COMPLEMENTS_DEMANDES
+from socle.models import Notification
 from tests.financements import factories as f
 from tests.territoire.factories import CommuneFactory, ProfessionFactory, ProfessionnelFactory
 
@@ -399,7 +401,14 @@ def test_complements_deposes_puis_signales(agent) -> None:
     client = client_pour(demande.porteur)
     page = client.get(demande.get_absolute_url()).content.decode()
     assert "ai fourni les compléments" in page
-    assert "Joindre le devis signé" in page
+    # Ce qui est demandé est écrit là où le porteur agit, et la notification y mène.
+    bloc = page[page.index('id="complements-demandes"') : page.index("ai fourni les compléments")]
+    assert "vous a demandé des compléments le" in bloc
+    assert "Joindre le devis signé du bureau d&#x27;études." in bloc
+    notification = Notification.objects.get(
+        destinataire=demande.porteur, verbe=DEMANDE_COMPLEMENTS_DEMANDES.code
+    )
+    assert notification.url == demande.get_absolute_url() + "#complements-demandes"
     reponse = client.post(
         url("piece_deposer", demande),
         {"nature": NaturePiece.COMPLEMENT, "fichier": f.fichier_pdf("devis.pdf")},

@@ -228,3 +228,26 @@ def test_la_chronologie_dit_quels_champs_ont_change(agent):
 
     assert "Modifié : adresse électronique" in rendu
     assert "Action d&#x27;essai" in rendu
+
+
+@pytest.mark.django_db
+def test_chronologie_dit_quel_document_a_ete_depose(agent, django_assert_num_queries):
+    """Sept « Document déposé » à la suite ne disent rien : chacun porte le nom de son fichier."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from socle.services import document_deposer
+    from tests.socle.fichiers import pdf
+
+    invitation = InvitationFactory()
+    for nom in ("devis.pdf", "statuts.pdf"):
+        document_deposer(
+            fichier=SimpleUploadedFile(nom, pdf(), content_type="application/pdf"),
+            acteur=agent,
+            titre=nom,
+            objet=invitation,
+        )
+    with django_assert_num_queries(1):
+        html = Template("{% load socle %}{% chronologie objet %}").render(Context({"objet": invitation}))
+    assert "Document déposé</strong> : <span" in html
+    assert "devis.pdf</span>" in html and "statuts.pdf</span>" in html
+    assert DOCUMENT_DEPOSE.precision == "nom"
