@@ -38,3 +38,41 @@ def test_code_totp_de_demo(demonstration, settings, capsys):
     assert capsys.readouterr().out.strip().isdigit()
     with pytest.raises(CommandError):
         call_command("code_totp", "professionnel@demo.cotentin.fr")
+
+
+def test_la_commande_code_totp_du_readme_marche_a_cote_de_make_run(tmp_path):
+    """La commande telle que le README l'écrit, pendant qu'un `make run` tient ses services
+    embarqués ailleurs : ni PostgreSQL ni Redis sur les ports par défaut (ici, des ports où rien
+    n'écoute). Elle n'a besoin ni de l'un ni de l'autre."""
+    import os
+    import re
+    import subprocess
+    import sys
+    import time
+    from pathlib import Path
+
+    from allauth.mfa.totp.internal.auth import format_hotp_value, hotp_value
+
+    from comptes.demo import GRAINE_TOTP_DEMO
+    from tests.outils import port_ferme
+
+    racine = Path(__file__).resolve().parents[2]
+    readme = (racine / "README.md").read_text(encoding="utf-8")
+    [commande] = re.findall(r"^(DJANGO_DEBUG=1 uv run python manage\.py code_totp \S+)$", readme, re.M)
+    variables, _, reste = commande.partition(" uv run python ")
+    env = {
+        **os.environ,
+        **dict(v.split("=", 1) for v in variables.split()),
+        "DJANGO_SETTINGS_MODULE": "cotentin_sante.settings",
+        "DATABASE_URL": f"postgres://postgres@127.0.0.1:{port_ferme()}/cotentin_sante",
+        "REDIS_URL": f"redis://127.0.0.1:{port_ferme()}/0",
+    }
+    resultat = subprocess.run(
+        [sys.executable, *reste.split()], cwd=racine, env=env, capture_output=True, text=True, timeout=60
+    )
+    assert resultat.returncode == 0, resultat.stderr
+    compteur = int(time.time()) // 30
+    attendus = {
+        format_hotp_value(hotp_value(GRAINE_TOTP_DEMO, c)) for c in (compteur - 1, compteur, compteur + 1)
+    }
+    assert resultat.stdout.strip() in attendus

@@ -11,6 +11,10 @@ from comptes.demo import COMPTES_DEMO, GRAINE_TOTP_DEMO
 
 class Command(BaseCommand):
     help = "Affiche le code TOTP courant d'un compte de démonstration (DEBUG seulement)."
+    # Ni base ni Redis : le code se calcule depuis la graine connue. Pas de contrôles système
+    # non plus (ceux des colonnes générées interrogent PostgreSQL) : la commande marche à côté
+    # d'un `make run`, dont le PostgreSQL embarqué n'écoute pas sur le port par défaut.
+    requires_system_checks: list[str] = []
 
     def add_arguments(self, parser: Any) -> None:
         parser.add_argument("email")
