@@ -123,3 +123,29 @@ def test_x_forwarded_for_ignore_sans_mandataire(client, professionnel, settings)
         )
     assert AccessAttempt.objects.filter(username=professionnel.email).count() == 1
     assert AccessAttempt.objects.get(username=professionnel.email).ip_address == "127.0.0.1"
+
+
+@pytest.mark.parametrize(
+    "url",
+    ["/comptes/login/", "/comptes/signup/", "/comptes/password/reset/", "/comptes/password/reset/done/"],
+)
+def test_un_seul_vocabulaire_adresse_electronique_et_courriel(client, url):
+    """Le portail dit « adresse électronique » et « courriel », allauth « adresse e-mail » et
+    « e-mail » : le catalogue du projet réécrit ses textes (manage.py pluriels)."""
+    import re
+
+    reponse = client.get(url)
+    assert reponse.status_code == 200
+    visible = re.sub(r"<[^>]+>", " ", reponse.content.decode())
+    assert "e-mail" not in visible.lower()
+
+
+def test_le_vocabulaire_du_portail():
+    from socle.management.commands.pluriels import au_vocabulaire
+
+    assert au_vocabulaire("Indiquez votre adresse e-mail et nous vous enverrons un e-mail.") == (
+        "Indiquez votre adresse électronique et nous vous enverrons un courriel."
+    )
+    assert au_vocabulaire("Changer d'e-mail ; l'e-mail ; Adresses e-mail ; E-mail") == (
+        "Changer de courriel ; le courriel ; Adresses électroniques ; Courriel"
+    )

@@ -9,8 +9,14 @@ chacune « traduite » par elle-même, sous la règle du français (le singulier
     python manage.py pluriels --check   # make lint : le catalogue est-il à jour ?
 
 Il faut les outils GNU gettext (xgettext, msgfmt), comme pour `makemessages`.
+
+Le même catalogue tient le vocabulaire du portail face à ses dépendances : allauth dit
+« adresse e-mail », « un e-mail » ; le portail dit « adresse électronique » et « courriel »
+(`au_vocabulaire`). Les traductions françaises d'allauth qui emploient « e-mail » y sont
+reprises, réécrites ; le catalogue du projet passe avant celui de l'application.
 """
 
+import re
 import shutil
 import subprocess
 import tempfile
@@ -23,7 +29,8 @@ from django.core.management.base import BaseCommand, CommandError
 
 LANGUE = "fr"
 IGNORES = [".venv/*", "staticfiles/*", "var/*", "tests/*", "bench/*", "node_modules/*"]
-ENTETE = """# Pluriels français du portail du Conseil de santé du Cotentin.
+ENTETE = """# Pluriels français du portail du Conseil de santé du Cotentin, et son vocabulaire
+# (« adresse électronique », « courriel ») dans les textes d'allauth.
 # Écrit par `python manage.py pluriels` : ne pas modifier à la main.
 msgid ""
 msgstr ""
@@ -78,7 +85,65 @@ def catalogue_des_pluriels(po_complet: str) -> str:
         texte = "".join(partie.strip('"') for partie in champs["msgid"])
         sorties.append((texte, "\n".join(lignes)))
     sorties.sort()  # par chaîne source : un ordre qui ne dépend pas des fichiers
-    return ENTETE + "\n" + "\n\n".join(bloc for _texte, bloc in sorties) + "\n"
+    deja = {texte for texte, _bloc in sorties}
+    vocabulaire = [
+        bloc
+        for (contexte, source), bloc in catalogue_du_vocabulaire()
+        if contexte or source.strip('"') not in deja
+    ]
+    blocs = [bloc for _texte, bloc in sorties] + vocabulaire
+    return ENTETE + "\n" + "\n\n".join(blocs) + "\n"
+
+
+# Le vocabulaire du portail, appliqué aux traductions de ses dépendances (l'ordre compte).
+VOCABULAIRE: tuple[tuple[str, str], ...] = (
+    (r"\b([Aa])dresses e-mail\b", r"\1dresses électroniques"),
+    (r"\b([Aa])dresse e-mail\b", r"\1dresse électronique"),
+    (r"\bl['’]e-mail\b", "le courriel"),
+    (r"\bL['’]e-mail\b", "Le courriel"),
+    (r"\bd['’]e-mail\b", "de courriel"),
+    (r"\bcet e-mail\b", "ce courriel"),
+    (r"\bE-mails\b", "Courriels"),
+    (r"\be-mails\b", "courriels"),
+    (r"\bE-mail\b", "Courriel"),
+    (r"\be-mail\b", "courriel"),
+)
+DEPENDANCES = ("allauth",)
+
+
+def au_vocabulaire(texte: str) -> str:
+    for motif, remplacement in VOCABULAIRE:
+        texte = re.sub(motif, remplacement, texte)
+    return texte
+
+
+def catalogue_du_vocabulaire() -> list[tuple[tuple[str, str], str]]:
+    """Les entrées françaises des dépendances qui emploient « e-mail », réécrites."""
+    import importlib.util  # import local : ne sert qu'à situer les dépendances, à la demande
+
+    sorties: dict[tuple[str, str], str] = {}
+    for module in DEPENDANCES:
+        origine = importlib.util.find_spec(module)
+        if origine is None or origine.origin is None:
+            continue
+        po = Path(origine.origin).parent / "locale" / LANGUE / "LC_MESSAGES" / "django.po"
+        for bloc in po.read_text(encoding="utf-8").strip().split("\n\n")[1:]:
+            entree = [ligne for ligne in bloc.splitlines() if not ligne.startswith("#~")]
+            champs = _champs(entree)
+            if "msgid" not in champs or "#" in champs and any("fuzzy" in ligne for ligne in champs["#"]):
+                continue
+            formes = [cle for cle in champs if cle.startswith("msgstr")]
+            traductions = {cle: "".join(partie.strip('"') for partie in champs[cle]) for cle in formes}
+            if not any("e-mail" in texte.lower() for texte in traductions.values()):
+                continue
+            lignes = []
+            for cle in ("msgctxt", "msgid", "msgid_plural"):
+                if cle in champs:
+                    lignes += _chaine(cle, champs[cle])
+            lignes += [f'{cle} "{au_vocabulaire(texte)}"' for cle, texte in traductions.items()]
+            cle_entree = ("".join(champs.get("msgctxt", [])), "".join(champs["msgid"]))
+            sorties.setdefault(cle_entree, "\n".join(lignes))
+    return sorted(sorties.items())
 
 
 def _chaine(cle: str, valeur: list[str]) -> list[str]:
