@@ -85,14 +85,18 @@ def catalogue_des_pluriels(po_complet: str) -> str:
         texte = "".join(partie.strip('"') for partie in champs["msgid"])
         sorties.append((texte, "\n".join(lignes)))
     sorties.sort()  # par chaîne source : un ordre qui ne dépend pas des fichiers
-    deja = {texte for texte, _bloc in sorties}
+    return ENTETE + "\n" + "\n\n".join(bloc for _texte, bloc in sorties) + "\n"
+
+
+def avec_le_vocabulaire(catalogue: str) -> str:
+    """Le catalogue des pluriels, suivi des textes des dépendances réécrits au vocabulaire du
+    portail (sauf ceux que le portail écrit lui-même)."""
     vocabulaire = [
         bloc
         for (contexte, source), bloc in catalogue_du_vocabulaire()
-        if contexte or source.strip('"') not in deja
+        if contexte or f"msgid {source}" not in catalogue
     ]
-    blocs = [bloc for _texte, bloc in sorties] + vocabulaire
-    return ENTETE + "\n" + "\n\n".join(blocs) + "\n"
+    return catalogue.rstrip("\n") + "\n\n" + "\n\n".join(vocabulaire) + "\n" if vocabulaire else catalogue
 
 
 # Le vocabulaire du portail, appliqué aux traductions de ses dépendances (l'ordre compte).
@@ -182,7 +186,7 @@ class Command(BaseCommand):
             call_command(
                 "makemessages", locale=[LANGUE], ignore_patterns=IGNORES, no_location=True, verbosity=0
             )
-            nouveau = catalogue_des_pluriels(po.read_text(encoding="utf-8"))
+            nouveau = avec_le_vocabulaire(catalogue_des_pluriels(po.read_text(encoding="utf-8")))
         finally:
             if avant_po is None:
                 po.unlink(missing_ok=True)
