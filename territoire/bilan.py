@@ -132,8 +132,22 @@ def lire_territoire(annee: int) -> DonneesTerritoire:
 
 def chiffres_cles(donnees: DonneesTerritoire) -> list[ChiffreCle]:
     generalistes = donnees.generalistes_pour_10000
+    annuaire_apres = donnees.annuaire_au is not None and donnees.annuaire_au.year > donnees.annee
     precision_densite = (
+        # L'annuaire est celui du jour où il a été relevé : pour le bilan d'une année passée, il
+        # peut être postérieur ; la synthèse le dit au lieu de le laisser croire de l'année.
         ngettext(
+            "%(n)s généraliste en activité selon l'annuaire du %(date)s, postérieur à %(annee)s",
+            "%(n)s généralistes en activité selon l'annuaire du %(date)s, postérieur à %(annee)s",
+            donnees.generalistes,
+        )
+        % {
+            "n": nombre(donnees.generalistes),
+            "date": date_longue(donnees.annuaire_au),
+            "annee": donnees.annee,
+        }
+        if annuaire_apres
+        else ngettext(
             "%(n)s généraliste en activité, annuaire du %(date)s",
             "%(n)s généralistes en activité, annuaire du %(date)s",
             donnees.generalistes,

@@ -179,7 +179,7 @@ def test_les_indicateurs_de_l_annee(territoire: dict[str, Any]) -> None:
     chiffres = {str(c.libelle): c for c in contenu.chiffres_cles}
     assert chiffres["Médecins généralistes pour 10 000 habitants"].valeur == "1,5"
     assert str(chiffres["Médecins généralistes pour 10 000 habitants"].precision) == (
-        "3 généralistes en activité, annuaire du 1er mars 2026"
+        "3 généralistes en activité selon l'annuaire du 1er mars 2026, postérieur à 2025"
     )
     assert chiffres["Patients soignés hors du territoire"].valeur == f"22,5{NBSP}%"
 
