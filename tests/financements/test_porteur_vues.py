@@ -576,3 +576,27 @@ def test_deposer_avec_redis_arrete_aboutit_et_le_recepisse_suit_son_retour(
         demande.numero in courriel.subject or demande.numero in courriel.body for courriel in mailoutbox
     )
     assert "Récépissé en préparation" not in client.get(demande.get_absolute_url()).content.decode()
+
+
+def test_un_brouillon_incomplet_ne_demande_pas_de_confirmer_le_depot() -> None:
+    """« Déposer la demande ? » ne se demande qu'une fois tout rempli ; avant, le bouton envoie
+    et la page liste ce qui manque. L'enregistrement au fil de la frappe remplace le bouton."""
+    import re
+
+    bouton = re.compile(r'<button type="submit" id="bouton-deposer"[^>]*>')
+    incomplet = f.brouillon()
+    client = client_pour(incomplet.porteur)
+    [balise] = bouton.findall(client.get(url("brouillon", incomplet)).content.decode())
+    assert "data-confirmer" not in balise and "hx-swap-oob" not in balise
+    complet = f.brouillon_complet(incomplet.porteur)
+    [balise] = bouton.findall(client.get(url("brouillon", complet)).content.decode())
+    assert 'data-confirmer="Déposer la demande ? Son contenu ne pourra plus être modifié."' in balise
+    # Au fil de la frappe : le bouton revient hors bande, selon ce qui manque à cet instant.
+    reponse = client.post(url("brouillon_enregistrer", complet), saisie_brouillon(complet), **HTMX)
+    [balise] = bouton.findall(reponse.content.decode())
+    assert 'hx-swap-oob="true"' in balise and "data-confirmer" in balise
+    reponse = client.post(
+        url("brouillon_enregistrer", complet), saisie_brouillon(complet, financement_ars="1 000"), **HTMX
+    )
+    [balise] = bouton.findall(reponse.content.decode())
+    assert 'hx-swap-oob="true"' in balise and "data-confirmer" not in balise
