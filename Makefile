@@ -64,6 +64,7 @@ check-deploy: install
 	    DJANGO_SETTINGS_MODULE=cotentin_sante.settings \
 	    DJANGO_DEBUG=0 \
 	    SECRET_KEY="$$(python -c "import secrets; print(secrets.token_urlsafe(64))")" \
+	    SCRUTINS_CLE_MAITRE="$$(python -c "import secrets; print(secrets.token_urlsafe(48))")" \
 	    ALLOWED_HOSTS=sante.exemple.fr \
 	    PORTAIL_URL=https://sante.exemple.fr \
 	    DEFAULT_FROM_EMAIL="Conseil de santé du Cotentin <ne-pas-repondre@sante.exemple.fr>" \

@@ -1,10 +1,12 @@
 """Le Collège des professionnels : scrutins (élections, délibérations, avis), déclarations
 d'intérêts, procurations de vote, et discussions entre les séances.
 
-Le secret du vote tient à la forme des tables : l'émargement (`Emargement` : qui a voté) et
-l'urne (`Bulletin` : ce qui a été voté) ne partagent aucune clé, aucun identifiant ordonné,
-aucune date. Un bulletin secret ne porte que son scrutin, son choix et un code de reçu
-aléatoire que seul le votant connaît.
+Le secret du vote (docs/scrutin-secret.md) : l'émargement (`Emargement` : qui a voté) et
+l'urne ne partagent aucune clé, aucun identifiant ordonné, aucune date. Mais qui lit la base
+elle-même rapproche les lignes écrites par une même transaction : pendant le vote, un
+bulletin secret n'est donc écrit que chiffré (`BulletinScelle`), illisible sans la clé
+maîtresse qui n'est pas dans la base ; l'urne publiée (`Bulletin` : son choix et un code de
+reçu aléatoire que seul le votant connaît) n'est écrite qu'à la clôture, d'un bloc.
 """
 
 import secrets
@@ -142,6 +144,13 @@ class Scrutin(models.Model):
     ouvert_le = models.DateTimeField(_("ouvert le"), null=True, blank=True)
     clos_le = models.DateTimeField(_("clos le"), null=True, blank=True)
     motif_cloture_anticipee = models.TextField(_("motif de la clôture anticipée"), blank=True)
+    # Scrutin secret : la paire de clés tirée à l'ouverture (college/chiffrement.py). La clé
+    # privée n'est jamais en clair en base : enveloppée par la clé maîtresse, hors de la base,
+    # elle est effacée à la clôture (et à l'annulation) ; la clé publique reste.
+    cle_publique = models.BinaryField(_("clé publique de l'urne"), null=True, blank=True, editable=False)
+    cle_privee_enveloppee = models.BinaryField(
+        _("clé privée de l'urne, enveloppée"), null=True, blank=True, editable=False
+    )
     # Le dépouillement, figé à la clôture (voir services.resultat_calculer).
     resultat = models.JSONField(_("résultat"), null=True, blank=True)
     cree_par = models.ForeignKey(
@@ -181,6 +190,15 @@ class Scrutin(models.Model):
             models.CheckConstraint(
                 condition=~Q(statut=StatutScrutin.CLOS) | Q(resultat__isnull=False, clos_le__isnull=False),
                 name="scrutin_clos_avec_resultat",
+            ),
+            models.CheckConstraint(
+                condition=~Q(statut=StatutScrutin.OUVERT) | Q(secret=False) | Q(cle_publique__isnull=False),
+                name="scrutin_secret_ouvert_avec_sa_cle",
+            ),
+            models.CheckConstraint(
+                condition=~Q(statut__in=(StatutScrutin.CLOS, StatutScrutin.ANNULE))
+                | Q(cle_privee_enveloppee__isnull=True),
+                name="scrutin_cle_privee_effacee_apres_le_vote",
             ),
         ]
 
@@ -415,6 +433,25 @@ class Bulletin(models.Model):
 
     def __str__(self) -> str:
         return self.recu
+
+
+class BulletinScelle(models.Model):
+    """Un bulletin secret tel qu'il est déposé : chiffré pour la clé publique du scrutin
+    (reçu, choix, candidats et motivation ensemble, toujours de la même longueur). Rien d'autre
+    que son scrutin ; ouvert et effacé à la clôture, quand l'urne (`Bulletin`) est publiée."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    scrutin = models.ForeignKey(
+        Scrutin, verbose_name=_("scrutin"), on_delete=models.CASCADE, related_name="bulletins_scelles"
+    )
+    chiffre = models.BinaryField(_("bulletin chiffré"))
+
+    class Meta:
+        verbose_name = _("bulletin scellé")
+        verbose_name_plural = _("bulletins scellés")
+
+    def __str__(self) -> str:
+        return str(self.pk)
 
 
 class Discussion(models.Model):

@@ -1,5 +1,6 @@
 """Tâches du Collège : clôture à l'heure dite, rappels aux électeurs qui n'ont pas voté."""
 
+import logging
 from datetime import timedelta
 
 from celery import shared_task
@@ -10,10 +11,13 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from college.chiffrement import UrneIllisible
 from college.models import Electeur, Emargement, Scrutin, StatutScrutin
 from college.services import scrutin_clore
 from socle.services import evenement_enregistrer, notifier
 from socle.verbes import Verbe
+
+journal = logging.getLogger(__name__)
 
 # Les actions que ce module écrit au journal d'audit.
 RAPPEL_ENVOYE = Verbe("college.rappel.envoye", gettext_lazy("Rappel aux électeurs qui n'ont pas voté"))
@@ -32,6 +36,9 @@ def clore_scrutins_echus() -> int:
             clos += 1
         except ValidationError:
             continue
+        except UrneIllisible:
+            # Les exploitants sont prévenus (journal d'erreur) ; les autres scrutins se closent.
+            journal.exception("Urne du scrutin %s illisible à la clôture", scrutin_id)
     return clos
 
 

@@ -361,6 +361,11 @@ CELERY_BEAT_SCHEDULE = {
 }
 # Les électeurs qui n'ont pas voté sont rappelés quand il reste moins de tant d'heures.
 COLLEGE_RAPPEL_HEURES = env.entier("COLLEGE_RAPPEL_HEURES", 24)
+# La clé maîtresse des scrutins secrets (docs/scrutin-secret.md) : elle enveloppe la clé privée
+# de chaque scrutin ouvert ; elle ne doit se trouver ni dans la base ni dans ses sauvegardes.
+# Obligatoire en production (cotentin.E004) ; vide en développement et dans les tests, une
+# clé dérivée de SECRET_KEY la remplace (college.chiffrement.cle_maitre).
+SCRUTINS_CLE_MAITRE = env.chaine("SCRUTINS_CLE_MAITRE")
 
 # --- Financements ----------------------------------------------------------------
 # Plafond de l'aide de l'agglomération pour une demande (euros, décimal : jamais un flottant).

@@ -32,6 +32,18 @@ def controler_production(app_configs: Any, **kwargs: Any) -> list[Error | Warnin
                 id="cotentin.E001",
             )
         )
+    cle_des_scrutins: str = settings.SCRUTINS_CLE_MAITRE
+    if len(cle_des_scrutins) < 40 or cle_des_scrutins == cle:
+        problemes.append(
+            Error(
+                "La variable d'environnement SCRUTINS_CLE_MAITRE (clé maîtresse des scrutins secrets, "
+                "40 caractères au moins, distincte de SECRET_KEY) est obligatoire quand DJANGO_DEBUG "
+                "est éteint.",
+                hint="Générez-en une : python -c 'import secrets; print(secrets.token_urlsafe(48))' ; "
+                "gardez-la hors de la base et de ses sauvegardes (docs/scrutin-secret.md).",
+                id="cotentin.E005",
+            )
+        )
     if not settings.ALLOWED_HOSTS or "*" in settings.ALLOWED_HOSTS:
         problemes.append(
             Error(

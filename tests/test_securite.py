@@ -54,6 +54,7 @@ def test_aucun_script_ni_style_en_ligne_dans_les_gabarits():
 PRODUCTION = {
     "DEBUG": False,
     "SECRET_KEY": "p" * 64,
+    "SCRUTINS_CLE_MAITRE": "s" * 64,
     "ALLOWED_HOSTS": ["sante.lecotentin.fr"],
     "PORTAIL_URL": "https://sante.lecotentin.fr",
     "COURRIEL_BACKEND": "django.core.mail.backends.smtp.EmailBackend",
@@ -71,6 +72,9 @@ def test_configuration_de_production_sans_reproche():
     [
         ("SECRET_KEY", settings.CLE_DE_DEVELOPPEMENT, "cotentin.E001"),
         ("SECRET_KEY", "courte", "cotentin.E001"),
+        ("SCRUTINS_CLE_MAITRE", "", "cotentin.E005"),
+        ("SCRUTINS_CLE_MAITRE", "courte", "cotentin.E005"),
+        ("SCRUTINS_CLE_MAITRE", "p" * 64, "cotentin.E005"),  # la même que SECRET_KEY
         ("ALLOWED_HOSTS", ["*"], "cotentin.E002"),
         ("ALLOWED_HOSTS", [], "cotentin.E002"),
         ("PORTAIL_URL", "http://sante.lecotentin.fr", "cotentin.E003"),

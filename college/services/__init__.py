@@ -2,8 +2,8 @@
 bulletins, dépouillement.
 
 Le choix d'un votant n'apparaît dans aucun journal, aucune notification, aucun message
-d'erreur : seuls l'urne (sans votant, pour un scrutin secret) et le reçu affiché une fois
-au votant le portent.
+d'erreur : seuls le bulletin scellé (scrutin secret, pendant le vote), l'urne publiée (sans
+votant, pour un scrutin secret) et le reçu affiché une fois au votant le portent.
 
 Le paquet suit les sections de ces écritures ; ses noms publics se lisent d'ici
 (`from college import services` puis `services.<nom>`)."""
@@ -33,10 +33,10 @@ from college.services.preparation import (
     scrutin_modifier,
 )
 from college.services.vote import (
-    MELANGER_L_URNE,
     bulletin_deposer,
     participation_en_direct,
     resultat_calculer,
+    scrutin_annuler,
     scrutin_clore,
     scrutin_ouvrir,
 )
@@ -45,7 +45,6 @@ __all__ = [
     "Acteur",
     "CHAMPS_SCRUTIN",
     "COMMENTAIRE_LONGUEUR_MAX",
-    "MELANGER_L_URNE",
     "bulletin_deposer",
     "candidature_declarer",
     "candidature_retirer",
@@ -62,6 +61,7 @@ __all__ = [
     "peut_participer",
     "procuration_vote_donner",
     "resultat_calculer",
+    "scrutin_annuler",
     "scrutin_clore",
     "scrutin_creer",
     "scrutin_modifier",

@@ -1,6 +1,7 @@
 """Le vote : ouverture (corps électoral et règles figés), dépôt des bulletins, clôture,
 dépouillement et urne publiée."""
 
+import secrets
 from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
@@ -13,11 +14,12 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
-from college import decompte
+from college import chiffrement, decompte
 from college.models import (
     CHOIX_PAR_TYPE,
     MOTIVATION_MAX,
     Bulletin,
+    BulletinScelle,
     Candidature,
     Choix,
     DeclarationInteret,
@@ -27,6 +29,7 @@ from college.models import (
     Scrutin,
     StatutScrutin,
     TypeScrutin,
+    nouveau_recu,
 )
 from college.selectors import regles_figees
 from college.services._commun import Acteur, en_preparation
@@ -36,7 +39,7 @@ from conseil.models import Procuration
 from socle.francais import date_et_heure, nombre
 from socle.services import evenement_enregistrer, notifier
 from socle.verbes import Verbe
-from socle.workflows import transition
+from socle.workflows import Workflow, transition
 
 # Les actions que ce module écrit au journal d'audit.
 BULLETIN_DEPOSE = Verbe("college.bulletin.depose", gettext_lazy("Bulletin déposé"))
@@ -117,7 +120,13 @@ def scrutin_ouvrir(*, scrutin: Scrutin, acteur: Acteur) -> Scrutin:
                         de_la_seance=True,
                     )
                     reprises += 1
+        # Scrutin secret : la paire de clés de l'urne. La clé privée n'est écrite qu'enveloppée
+        # par la clé maîtresse, qui n'est pas dans la base (college/chiffrement.py).
+        cles: dict[str, bytes | None] = {}
+        if verrouille.secret:
+            cles["cle_publique"], cles["cle_privee_enveloppee"] = chiffrement.paire_tirer(verrouille.pk)
         Scrutin.objects.filter(pk=verrouille.pk).update(
+            **cles,
             quorum_part=instance.quorum_part,
             quorum_compte_procurations=instance.quorum_compte_procurations,
             base_majorite=instance.vote_base_majorite,
@@ -218,8 +227,10 @@ def bulletin_deposer(
                     _("Vous avez donné procuration à %(personne)s : c'est lui qui vote pour vous.")
                     % {"personne": donnee.mandataire}
                 )
-        type_scrutin, sieges, secret = (
-            Scrutin.objects.filter(pk=scrutin.pk).values_list("type_scrutin", "sieges", "secret").get()
+        type_scrutin, sieges, secret, cle_publique = (
+            Scrutin.objects.filter(pk=scrutin.pk)
+            .values_list("type_scrutin", "sieges", "secret", "cle_publique")
+            .get()
         )
         if type_scrutin == TypeScrutin.ELECTION:
             choisis = list(dict.fromkeys(int(c) for c in candidats))
@@ -265,14 +276,33 @@ def bulletin_deposer(
                 % {"personne": pour or votant},
                 code="deja_vote",
             ) from None
-        bulletin = Bulletin.objects.create(
-            scrutin_id=scrutin.pk,
-            choix=choix,
-            candidats=choisis,
-            motivation=motivation.strip(),
-            personne_id=None if secret else electeur_id,
-            vote_par=None if secret or pour is None else votant,
-        )
+        recu = nouveau_recu()
+        if secret and cle_publique is None:
+            raise chiffrement.UrneIllisible(f"Le scrutin secret {scrutin.pk} n'a pas de clé publique.")
+        if cle_publique is not None:
+            # Scellé pour la clé publique du scrutin : le reçu, le choix et la motivation
+            # n'existent en clair que dans ce chiffré jusqu'à la clôture. Qui rapprocherait
+            # cette ligne de l'émargement écrit par la même transaction (xmin, ordre
+            # physique) ne lirait qu'un chiffré de longueur fixe.
+            BulletinScelle.objects.create(
+                scrutin_id=scrutin.pk,
+                chiffre=chiffrement.sceller(
+                    cle_publique,
+                    chiffrement.BulletinEnClair(
+                        recu=recu, choix=choix, candidats=choisis, motivation=motivation.strip()
+                    ),
+                ),
+            )
+        else:
+            Bulletin.objects.create(
+                scrutin_id=scrutin.pk,
+                choix=choix,
+                candidats=choisis,
+                motivation=motivation.strip(),
+                recu=recu,
+                personne_id=electeur_id,
+                vote_par=votant if pour is not None else None,
+            )
         # Le journal dit qui a voté (comme l'émargement), jamais quoi.
         evenement_enregistrer(
             verbe=BULLETIN_DEPOSE,
@@ -280,7 +310,7 @@ def bulletin_deposer(
             cible=scrutin,
             donnees={"par_procuration_pour": pour.pk} if pour is not None else {},
         )
-    return bulletin.recu
+    return recu
 
 
 # --- Dépouillement ----------------------------------------------------------------------
@@ -318,27 +348,53 @@ def resultat_calculer(scrutin: Scrutin) -> dict[str, Any]:
     return donnees | {"exclus_pour_interet": exclus, "procurations": procurations}
 
 
-# Réécrit l'urne d'un scrutin à sa clôture : mêmes bulletins, nouvelles clés, ordre aléatoire,
-# tous écrits par la même transaction. Pendant le vote, chaque bulletin porte dans les colonnes
-# cachées de PostgreSQL (xmin, position dans la table) la trace de la transaction qui l'a
-# déposé, voisine de celle de son émargement : quiconque lit la base pourrait rapprocher les
-# deux. Après la réécriture, plus rien ne distingue un bulletin d'un autre. (Les anciennes
-# versions des lignes restent sur le disque jusqu'au VACUUM automatique.)
-MELANGER_L_URNE = """
-CREATE TEMPORARY TABLE urne_melangee ON COMMIT DROP AS
-    SELECT scrutin_id, choix, candidats, motivation, recu, personne_id, vote_par_id
-    FROM college_bulletin WHERE scrutin_id = %s;
-DELETE FROM college_bulletin WHERE scrutin_id = %s;
-INSERT INTO college_bulletin (id, scrutin_id, choix, candidats, motivation, recu, personne_id, vote_par_id)
-    SELECT gen_random_uuid(), scrutin_id, choix, candidats, motivation, recu, personne_id, vote_par_id
-    FROM urne_melangee ORDER BY random();
-DROP TABLE urne_melangee;
-"""
+def _urne_publier(scrutin: Scrutin) -> None:
+    """Écrit l'urne publiée, d'un bloc, dans la transaction de la clôture.
 
-
-def _melanger_l_urne(scrutin_id: int) -> None:
-    with connection.cursor() as curseur:
-        curseur.execute(MELANGER_L_URNE, [scrutin_id, scrutin_id])
+    Scrutin secret : la clé privée est désenveloppée en mémoire, chaque bulletin scellé
+    ouvert ; les bulletins scellés et la clé enveloppée sont effacés : plus rien ne s'ouvrira.
+    Dans tous les cas, l'urne est réécrite en entier (nouvelles clés, ordre tiré au hasard,
+    une seule instruction INSERT) : toutes ses lignes portent la même transaction (xmin) et
+    leur ordre physique ne dit rien de l'ordre des dépôts."""
+    en_clair = list(
+        Bulletin.objects.filter(scrutin=scrutin).values_list(
+            "recu", "choix", "candidats", "motivation", "personne_id", "vote_par_id"
+        )
+    )
+    # Scrutin nominatif : le votant reste attaché à son bulletin (par son reçu).
+    votants = {recu: (personne, vote_par) for recu, _c, _k, _m, personne, vote_par in en_clair}
+    contenus = [
+        chiffrement.BulletinEnClair(recu, choix, list(k), m) for recu, choix, k, m, _p, _v in en_clair
+    ]
+    scelles = list(BulletinScelle.objects.filter(scrutin=scrutin).values_list("chiffre", flat=True))
+    if scrutin.cle_privee_enveloppee is not None:
+        privee = chiffrement.cle_privee(scrutin.pk, scrutin.cle_privee_enveloppee)
+        contenus += [chiffrement.ouvrir(privee, chiffre) for chiffre in scelles]
+        del privee
+    elif scelles:
+        raise chiffrement.UrneIllisible(f"Le scrutin {scrutin.pk} a des bulletins scellés mais plus de clé.")
+    emargements = Emargement.objects.filter(scrutin=scrutin).count()
+    if len(contenus) != emargements:
+        # Un bulletin perdu, ajouté ou recopié en base : on ne publie pas une urne fausse.
+        raise chiffrement.UrneIllisible(
+            f"L'urne du scrutin {scrutin.pk} compte {len(contenus)} bulletins pour {emargements} émargements."
+        )
+    secrets.SystemRandom().shuffle(contenus)
+    Scrutin.objects.filter(pk=scrutin.pk).update(cle_privee_enveloppee=None)
+    BulletinScelle.objects.filter(scrutin=scrutin).delete()
+    Bulletin.objects.filter(scrutin=scrutin).delete()
+    Bulletin.objects.bulk_create(
+        Bulletin(
+            scrutin=scrutin,
+            recu=c.recu,
+            choix=c.choix,
+            candidats=c.candidats,
+            motivation=c.motivation,
+            personne_id=None if scrutin.secret else votants[c.recu][0],
+            vote_par_id=None if scrutin.secret else votants[c.recu][1],
+        )
+        for c in contenus
+    )
 
 
 def scrutin_clore(*, scrutin: Scrutin, acteur: Acteur = None, motif: str = "") -> Scrutin:
@@ -354,7 +410,7 @@ def scrutin_clore(*, scrutin: Scrutin, acteur: Acteur = None, motif: str = "") -
             raise ValidationError(_("L'heure de clôture n'est pas venue."))
         if anticipee and not motif.strip():
             raise ValidationError({"motif": _("Indiquez le motif de la clôture anticipée.")})
-        _melanger_l_urne(verrouille.pk)
+        _urne_publier(verrouille)
         resultat = resultat_calculer(verrouille)
         Scrutin.objects.filter(pk=verrouille.pk).update(
             resultat=resultat, clos_le=maintenant, motif_cloture_anticipee=motif.strip() if anticipee else ""
@@ -375,6 +431,18 @@ def scrutin_clore(*, scrutin: Scrutin, acteur: Acteur = None, motif: str = "") -
             contexte={"scrutin": verrouille},
             url=verrouille.get_absolute_url(),
         )
+    scrutin.refresh_from_db()
+    return scrutin
+
+
+def scrutin_annuler(*, scrutin: Scrutin, acteur: Acteur, motif: str, workflow: Workflow = SCRUTIN) -> Scrutin:
+    """Annule un scrutin en préparation ou ouvert. Ses bulletins ne seront jamais dépouillés :
+    la clé enveloppée et les bulletins scellés sont effacés avec l'annulation, plus personne
+    ne peut les ouvrir (pas même avec la clé maîtresse)."""
+    with transaction.atomic():
+        Scrutin.objects.filter(pk=scrutin.pk).update(cle_privee_enveloppee=None)
+        BulletinScelle.objects.filter(scrutin_id=scrutin.pk).delete()
+        transition(scrutin, vers=StatutScrutin.ANNULE, acteur=acteur, motif=motif, workflow=workflow)
     scrutin.refresh_from_db()
     return scrutin
 

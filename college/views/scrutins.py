@@ -15,7 +15,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_POST, require_safe
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from college import selectors, services
 from college.forms import BulletinForm, CandidatureForm, InteretForm, ProcurationVoteForm
@@ -553,8 +553,13 @@ def _recompte(scrutin: Scrutin, bulletins: list[Bulletin]) -> list[LigneRecompte
     return lignes
 
 
-@require_safe
+@never_cache
+@require_http_methods(["GET", "HEAD", "POST"])
 def urne(request: RequetePortail, pk: int) -> HttpResponse:
+    """L'urne publiée, son recomptage, et la vérification d'un reçu. Le reçu se vérifie par un
+    formulaire POST, et la réponse vient sur la même page : dans une adresse (`?recu=`), il
+    resterait dans l'historique du navigateur et les journaux d'accès, à côté de qui l'a
+    saisi. Une adresse qui en porterait un est ignorée."""
     scrutin = selectors.get_scrutin_pour(request.user, pk)
     if not urne_publiee(scrutin):
         # Scellée jusqu'à la clôture, pour tout le monde, secrétariat compris : on ne lit
@@ -570,7 +575,7 @@ def urne(request: RequetePortail, pk: int) -> HttpResponse:
         )
         for b in bulletins
     ]
-    saisie = request.GET.get("recu", "").strip()
+    saisie = request.POST.get("recu", "").strip() if request.method == "POST" else ""
     recu = normaliser_recu(saisie) if saisie else ""
     trouve = next((ligne for ligne in lignes if ligne.bulletin.recu == recu), None) if recu else None
     recompte = _recompte(scrutin, bulletins)

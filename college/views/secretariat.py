@@ -7,6 +7,7 @@ réserve l'action aux gestionnaires (403). Les règles sont dans `college.servic
 refus (`ValidationError`) reviennent sur la page, en français.
 """
 
+import logging
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -24,11 +25,11 @@ from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from college import services
+from college.chiffrement import UrneIllisible
 from college.forms import ScrutinCreationForm, ScrutinForm, prochaine_heure
 from college.models import Choix, Scrutin, StatutScrutin, TypeScrutin
 from college.proces_verbal import ISSUES
 from college.selectors import get_scrutin_pour, urne_de
-from college.workflows import SCRUTIN
 from conseil.models import Instance, PointOrdreDuJour, Reunion
 from conseil.permissions import est_gestionnaire
 from socle.exports import export, reponse_csv
@@ -37,7 +38,6 @@ from socle.francais import date_et_heure, pourcentage
 from socle.graphiques import Cellule, Entete, Ligne, Tableau
 from socle.pdf import pdf_d_archive
 from socle.types import RequetePortail
-from socle.workflows import transition
 
 DEPARTAGES = {
     "age": gettext_lazy("égalité départagée au bénéfice de l'âge"),
@@ -47,6 +47,8 @@ LIGNES_D_ELECTION = {
     "exprimes": gettext_lazy("Bulletins exprimés"),
     "blancs": gettext_lazy("Bulletins blancs"),
 }
+
+journal = logging.getLogger(__name__)
 
 
 def _scrutin_du_secretariat(request: RequetePortail, pk: int) -> Scrutin:
@@ -207,6 +209,15 @@ def clore(request: RequetePortail, pk: int) -> HttpResponse:
         services.scrutin_clore(scrutin=scrutin, acteur=request.user, motif=request.POST.get("motif", ""))
     except ValidationError as erreur:
         _message_d_erreur(request, erreur)
+    except UrneIllisible:
+        journal.exception("Urne du scrutin %s illisible à la clôture", scrutin.pk)
+        messages.error(
+            request,
+            _(
+                "L'urne ne peut pas être dépouillée : ses bulletins ne s'ouvrent pas avec la clé "
+                "du scrutin. Rien n'a été publié ; les exploitants sont prévenus."
+            ),
+        )
     else:
         messages.success(request, _("Le scrutin est clos et dépouillé : le résultat est publié."))
     return redirect(scrutin)
@@ -216,12 +227,8 @@ def clore(request: RequetePortail, pk: int) -> HttpResponse:
 def annuler(request: RequetePortail, pk: int) -> HttpResponse:
     scrutin = _scrutin_du_secretariat(request, pk)
     try:
-        transition(
-            scrutin,
-            vers=StatutScrutin.ANNULE,
-            acteur=request.user,
-            motif=request.POST.get("motif", "").strip(),
-            workflow=SCRUTIN,
+        services.scrutin_annuler(
+            scrutin=scrutin, acteur=request.user, motif=request.POST.get("motif", "").strip()
         )
     except ValidationError as erreur:
         _message_d_erreur(request, erreur)

@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from college.models import DeclarationInteret, StatutScrutin, TypeScrutin
-from college.services import discussion_ouvrir, scrutin_creer, scrutin_ouvrir
+from college.services import discussion_ouvrir, scrutin_annuler, scrutin_creer, scrutin_ouvrir
 from college.services.preparation import INTERET_DECLARE
 from college.workflows import SCRUTIN
 from conseil.models import Instance, TypeInstance
@@ -84,9 +84,8 @@ def demande_retirer(
         )
         scrutin = retiree.scrutin
         if scrutin is not None and scrutin.statut in (StatutScrutin.PREPARATION, StatutScrutin.OUVERT):
-            transition(
-                scrutin,
-                vers=StatutScrutin.ANNULE,
+            scrutin_annuler(
+                scrutin=scrutin,
                 acteur=None,
                 motif=_("La demande a été retirée par son porteur."),
                 workflow=_workflow_systeme(SCRUTIN),

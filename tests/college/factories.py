@@ -6,7 +6,19 @@ from typing import Any
 import factory
 from django.utils import timezone
 
-from college.models import Candidature, Commentaire, Discussion, Scrutin, StatutScrutin, Texte, TypeScrutin
+from college import chiffrement
+from college.chiffrement import BulletinEnClair
+from college.models import (
+    Bulletin,
+    BulletinScelle,
+    Candidature,
+    Commentaire,
+    Discussion,
+    Scrutin,
+    StatutScrutin,
+    Texte,
+    TypeScrutin,
+)
 from comptes.models import Utilisateur
 from conseil.models import Instance, RoleMandat
 from tests.comptes.factories import UtilisateurFactory
@@ -72,3 +84,20 @@ class CommentaireFactory(factory.django.DjangoModelFactory[Commentaire]):
     discussion = factory.SubFactory(DiscussionFactory)
     auteur = factory.SubFactory(UtilisateurFactory)
     texte = factory.Sequence(lambda n: f"Commentaire n°{n}")
+
+
+def urne_ouverte(scrutin: Scrutin) -> list[BulletinEnClair]:
+    """Les bulletins d'un scrutin ouvert, lus comme le ferait la clôture : ouverts avec la clé
+    maîtresse pour un scrutin secret (ils ne sont en base que scellés), tels quels sinon."""
+    scrutin.refresh_from_db()
+    en_clair = [
+        BulletinEnClair(b.recu, b.choix, list(b.candidats), b.motivation)
+        for b in Bulletin.objects.filter(scrutin=scrutin)
+    ]
+    if scrutin.cle_privee_enveloppee is None:
+        return en_clair
+    privee = chiffrement.cle_privee(scrutin.pk, scrutin.cle_privee_enveloppee)
+    return en_clair + [
+        chiffrement.ouvrir(privee, chiffre)
+        for chiffre in BulletinScelle.objects.filter(scrutin=scrutin).values_list("chiffre", flat=True)
+    ]

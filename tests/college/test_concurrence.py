@@ -14,10 +14,10 @@ from django.core.exceptions import ValidationError
 from django.db import connection
 
 from college import services
-from college.models import Bulletin, Choix, Emargement, Scrutin, StatutScrutin
+from college.models import Bulletin, BulletinScelle, Choix, Emargement, Scrutin, StatutScrutin
 from comptes.models import Utilisateur
 from socle.models import FrequenceNotifications
-from tests.college.factories import ScrutinFactory, membres_votants
+from tests.college.factories import ScrutinFactory, membres_votants, urne_ouverte
 from tests.conseil.factories import CollegeFactory
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -69,10 +69,10 @@ def test_deux_cents_votants_en_meme_temps(secretariat):
     recus = en_meme_temps([voter(rang, membre) for rang, membre in enumerate(membres)])
 
     assert [r for r in recus if not isinstance(r, str)] == []
-    assert Bulletin.objects.filter(scrutin=scrutin).count() == 200
+    assert BulletinScelle.objects.filter(scrutin=scrutin).count() == 200
     assert Emargement.objects.filter(scrutin=scrutin).count() == 200
     assert set(Emargement.objects.values_list("personne", flat=True)) == {m.pk for m in membres}
-    assert set(Bulletin.objects.values_list("recu", flat=True)) == set(recus)
+    assert {b.recu for b in urne_ouverte(scrutin)} == set(recus)
     scrutin = services.scrutin_clore(scrutin=scrutin, acteur=secretariat, motif="Tous ont voté.")
     assert scrutin.resultat is not None
     assert scrutin.resultat["votants"] == 200
@@ -95,7 +95,7 @@ def test_un_votant_envoie_vingt_bulletins_a_la_fois(secretariat):
     assert len(refuses) == 19
     assert {r.code for r in refuses} == {"deja_vote"}
     assert {" ".join(r.messages) for r in refuses} == {DEJA_VOTE.format(votant)}
-    assert list(Bulletin.objects.values_list("recu", flat=True)) == acceptes
+    assert [b.recu for b in urne_ouverte(scrutin)] == acceptes
     assert Emargement.objects.filter(scrutin=scrutin, personne=votant).count() == 1
 
 
@@ -119,7 +119,7 @@ def test_un_mandataire_et_son_mandant_en_meme_temps(secretariat):
     )
     assert len([r for r in reponses if isinstance(r, str)]) == 1
     assert Emargement.objects.filter(scrutin=scrutin, personne=mandant).count() == 1
-    assert Bulletin.objects.count() == 1
+    assert len(urne_ouverte(scrutin)) == 1
 
 
 def test_la_cloture_pendant_que_l_on_vote(secretariat):

@@ -161,7 +161,6 @@ def _url(modele: str, c: College) -> str:
         ouvert=c.ouvert.pk,
         ouvert_mandataire=c.ouvert_mandataire.pk,
         clos=c.clos.pk,
-        recu=c.recu.replace("-", "").lower(),  # saisi sans tirets, en minuscules : normalisé
         texte=c.texte.pk,
         college=c.college.pk,
         seance=c.seance.pk,
@@ -205,10 +204,10 @@ PAGES = [
     ("secretariat", "/college/scrutins/{clos}/", 14),
     # L'urne : le scrutin ; scellée, rien d'autre. Publiée : ses bulletins (électeur et
     # mandataire, scrutin nominatif), et pour le recomptage d'une élection, les dates de
-    # naissance des candidats (départage à l'âge). Vérifier un reçu ne coûte rien de plus.
+    # naissance des candidats (départage à l'âge). Vérifier un reçu (par POST, plus bas) ne
+    # coûte rien de plus.
     ("membre_college", "/college/scrutins/{ouvert}/urne/", 8),
     ("membre_college", "/college/scrutins/{clos}/urne/", 10),
-    ("membre_college", "/college/scrutins/{clos}/urne/?recu={recu}", 10),
     # Le résultat : le scrutin ; le PDF publie aussi l'urne (bulletins, électeur et mandataire).
     ("secretariat", "/college/scrutins/{clos}/resultat.csv", 6),
     ("secretariat", "/college/scrutins/{clos}/resultat.pdf", 7),
@@ -235,6 +234,12 @@ PAGES = [
 @pytest.mark.parametrize(("persona", "modele", "attendu"), PAGES, ids=[f"{p} {u}" for p, u, _ in PAGES])
 def test_requetes_par_page(client_de, monde, persona, modele, attendu):
     assert compter_requetes(client_de(persona), _url(modele, monde)) == attendu
+
+
+def test_verifier_un_recu_ne_coute_rien_de_plus(client_de, monde):
+    recu = monde.recu.replace("-", "").lower()  # saisi sans tirets, en minuscules : normalisé
+    url = _url("/college/scrutins/{clos}/urne/", monde)
+    assert compter_requetes(client_de("membre_college"), url, "post", data={"recu": recu}) == 10
 
 
 # Toutes les pages : chacune liste des lignes (scrutins, candidats, électeurs, mandataires,

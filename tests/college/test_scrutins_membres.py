@@ -17,19 +17,25 @@ from django.utils import timezone
 from college import services
 from college.models import (
     Bulletin,
+    BulletinScelle,
     Candidature,
     Choix,
     DeclarationInteret,
     Emargement,
     ProcurationVote,
     Scrutin,
-    StatutScrutin,
     TypeScrutin,
 )
 from comptes.models import Utilisateur
 from conseil.models import RoleMandat
 from socle.models import Evenement, Notification
-from tests.college.factories import CandidatureFactory, DiscussionFactory, ScrutinFactory, TexteFactory
+from tests.college.factories import (
+    CandidatureFactory,
+    DiscussionFactory,
+    ScrutinFactory,
+    TexteFactory,
+    urne_ouverte,
+)
 from tests.comptes.factories import UtilisateurFactory
 from tests.conseil.factories import CollegeFactory, InstanceFactory, MandatFactory
 
@@ -167,10 +173,11 @@ def test_voter_montre_le_recu_une_seule_fois(deliberation, membres):
     assert [t.name for t in reponse.templates][0] == "college/recu.html"
     assert "no-store" in reponse["Cache-Control"]
     codes = set(RECU.findall(texte(reponse)))
-    bulletin = Bulletin.objects.get(scrutin=deliberation)
+    assert not Bulletin.objects.filter(scrutin=deliberation).exists()  # scellé jusqu'à la clôture
+    [bulletin] = urne_ouverte(deliberation)
     assert codes == {bulletin.recu}
     assert "Notez ce code" in texte(reponse)
-    assert bulletin.choix == Choix.POUR and bulletin.personne is None  # secret
+    assert bulletin.choix == Choix.POUR
     assert Emargement.objects.filter(scrutin=deliberation, personne=anne, vote_par=None).exists()
 
     # Ensuite : « Vous avez voté », plus de formulaire, et le code n'est plus nulle part.
@@ -195,7 +202,7 @@ def test_un_second_bulletin_est_refuse_avec_un_message_clair(deliberation, membr
         "modifié." in texte(reponse)
     )
     assert not RECU.search(texte(reponse))
-    assert list(Bulletin.objects.values_list("choix", flat=True)) == [Choix.POUR]
+    assert [b.choix for b in urne_ouverte(deliberation)] == [Choix.POUR]
 
 
 def test_un_bulletin_sans_choix_est_refuse_et_rien_n_est_depose(deliberation, membres):
@@ -223,7 +230,7 @@ def test_voter_par_procuration(deliberation, membres):
     assert "Votre bulletin est dans l'urne" in texte(pour_elle)
     assert RECU.findall(texte(pour_bruno)) != RECU.findall(texte(pour_elle))
     assert Emargement.objects.get(scrutin=deliberation, personne=bruno).vote_par == anne
-    assert sorted(Bulletin.objects.values_list("choix", flat=True)) == [Choix.CONTRE, Choix.POUR]
+    assert sorted(b.choix for b in urne_ouverte(deliberation)) == [Choix.CONTRE, Choix.POUR]
 
     apres = texte(client.get(url("scrutin_detail", deliberation)))
     assert "Vous avez voté pour Bruno Bernard (procuration)." in apres
@@ -315,9 +322,10 @@ def test_l_urne_est_scellee_jusqu_a_la_cloture_pour_tous(
     deliberation, membres, secretariat, superutilisateur
 ):
     voter(client_pour(membres[0]), deliberation, choix=Choix.POUR)
-    recu = Bulletin.objects.get().recu
+    [bulletin] = urne_ouverte(deliberation)
+    recu = bulletin.recu
     for qui in (membres[0], membres[1], secretariat, superutilisateur):
-        reponse = client_pour(qui).get(url("urne", deliberation), {"recu": recu})
+        reponse = client_pour(qui).post(url("urne", deliberation), {"recu": recu})
         assert reponse.status_code == 200
         assert reponse.context["scellee"] is True
         assert "L'urne est scellée jusqu'à la clôture du vote" in texte(reponse)
@@ -329,14 +337,16 @@ def test_l_urne_est_scellee_jusqu_a_la_cloture_pour_tous(
 
 
 def test_l_urne_d_un_scrutin_annule_reste_scellee(deliberation, membres, secretariat):
-    from college.workflows import SCRUTIN
-    from socle.workflows import transition
-
     voter(client_pour(membres[0]), deliberation, choix=Choix.POUR)
-    transition(deliberation, vers=StatutScrutin.ANNULE, acteur=secretariat, motif="Erreur", workflow=SCRUTIN)
+    [bulletin] = urne_ouverte(deliberation)
+    services.scrutin_annuler(scrutin=deliberation, acteur=secretariat, motif="Erreur")
     reponse = client_pour(membres[0]).get(url("urne", deliberation))
     assert "son urne n'est pas publiée" in texte(reponse)
-    assert Bulletin.objects.get().recu not in texte(reponse)
+    assert bulletin.recu not in texte(reponse)
+    # Annulé, il ne sera jamais dépouillé : bulletins scellés et clé enveloppée effacés.
+    deliberation.refresh_from_db()
+    assert deliberation.cle_privee_enveloppee is None
+    assert not BulletinScelle.objects.exists() and not Bulletin.objects.exists()
 
 
 def test_l_urne_publiee_verifie_un_recu_et_se_recompte(deliberation, membres, secretariat):
@@ -354,12 +364,23 @@ def test_l_urne_publiee_verifie_un_recu_et_se_recompte(deliberation, membres, se
     assert [ligne.bulletin.recu for ligne in urne.context["lignes"]] == sorted(recus.values())
     assert "Anne Aubert" not in page.split("bulletins dans l'urne")[-1]  # secret : pas de noms
 
-    # Le reçu d'Anne, saisi en minuscules et sans tirets.
+    # Le reçu d'Anne, saisi en minuscules et sans tirets, envoyé par un formulaire POST : la
+    # réponse vient sur la même page (ni redirection ni adresse qui porterait le code), pas
+    # mise en cache.
     saisie = recus[anne.pk].replace("-", "").lower()
-    trouve = client.get(url("urne", deliberation), {"recu": saisie})
+    assert 'method="post"' in page and 'name="csrfmiddlewaretoken"' in page
+    trouve = client.post(url("urne", deliberation), {"recu": saisie})
+    assert trouve.status_code == 200 and "no-store" in trouve["Cache-Control"]
     assert f"Le bulletin {recus[anne.pk]} est dans l'urne, compté avec le choix : Pour." in texte(trouve)
-    absent = client.get(url("urne", deliberation), {"recu": "AAAA-BBBB-CCCC"})
+    absent = client.post(url("urne", deliberation), {"recu": "AAAA-BBBB-CCCC"})
     assert "Aucun bulletin de l'urne ne porte le code AAAA-BBBB-CCCC." in texte(absent)
+    # Une adresse qui porte un reçu n'est pas lue.
+    par_l_adresse = texte(client.get(url("urne", deliberation), {"recu": saisie}))
+    assert "compté avec le choix" not in par_l_adresse and "Aucun bulletin" not in par_l_adresse
+    # Sans jeton CSRF, refusé.
+    sans_jeton = Client(enforce_csrf_checks=True)
+    sans_jeton.force_login(anne)
+    assert sans_jeton.post(url("urne", deliberation), {"recu": saisie}).status_code == 403
 
     # Le recomptage refait le résultat publié à partir des seuls bulletins listés.
     deliberation.refresh_from_db()
@@ -457,7 +478,7 @@ def test_voter_a_une_election(college, membres, secretariat):
 
     assert "Votre bulletin est dans l'urne" in texte(voter(client, election, candidats=[candidats[1].pk]))
     voter(client_pour(anne), election)  # aucun coché : vote blanc
-    assert sorted(Bulletin.objects.values_list("choix", flat=True)) == [Choix.BLANC, Choix.CANDIDATS]
+    assert sorted(b.choix for b in urne_ouverte(election)) == [Choix.BLANC, Choix.CANDIDATS]
     clore(election, secretariat)
     detail = texte(client.get(url("scrutin_detail", election)))
     assert "Élu : Bruno Bernard" in detail

@@ -1,14 +1,13 @@
 """Le secret du vote : rien, dans les tables ni dans les traces, ne relie un votant à son
 choix.
 
-Pendant le vote, les colonnes cachées de PostgreSQL rapprochent encore un bulletin de son
-émargement pour qui lit la base elle-même (pas l'application) : l'ordre physique des lignes
-(`ctid`) et la transaction qui les a écrites (`xmin`, celle du dépôt pour le bulletin, celle
-de son point de sauvegarde pour l'émargement, d'un ou deux numéros plus loin). À la clôture,
-l'urne est réécrite (services.MELANGER_L_URNE) : nouvelles clés, ordre aléatoire, une seule
-transaction pour tous les bulletins ; le test ci-dessous le vérifie. Le risque qui reste,
-pendant le vote et jusqu'au VACUUM des anciennes versions des lignes, relève de
-l'exploitation de la base (qui la lit), et l'application n'expose ni l'un ni l'autre.
+Pendant le vote, les colonnes cachées de PostgreSQL rapprochent un bulletin de son émargement
+pour qui lit la base elle-même (l'ordre physique des lignes, `ctid`, et la transaction qui les
+a écrites, `xmin`) : c'est pourquoi un bulletin secret n'est écrit que scellé
+(`BulletinScelle`, college/chiffrement.py), et l'urne en clair (`Bulletin`) d'un bloc à la
+clôture. Ces tests-ci regardent la forme des tables et les traces de l'application ;
+test_secret_lecteur_de_base.py joue celui qui lit la base, ses fichiers et sa sauvegarde
+(docs/scrutin-secret.md).
 """
 
 import logging
@@ -19,11 +18,12 @@ import pytest
 from django.db import connection, models
 
 from college import services
-from college.models import Bulletin, Choix, Emargement, Scrutin, TypeScrutin
+from college.chiffrement import TAILLE_SCELLEE, UrneIllisible
+from college.models import Bulletin, BulletinScelle, Choix, Emargement, Scrutin, StatutScrutin, TypeScrutin
 from comptes.models import Utilisateur
 from conseil.models import Instance
 from socle.models import Evenement, Notification
-from tests.college.factories import ScrutinFactory
+from tests.college.factories import ScrutinFactory, urne_ouverte
 from tests.conseil.factories import CollegeFactory, MandatFactory
 
 pytestmark = pytest.mark.django_db
@@ -121,6 +121,13 @@ def electeurs(college: Instance) -> list[Utilisateur]:
     return [MandatFactory(instance=college).personne for _ in range(4)]
 
 
+def test_le_bulletin_scelle_n_a_que_son_scrutin_et_son_chiffre():
+    types = colonnes(BulletinScelle._meta.db_table)
+    assert types == {"id": "UUIDField", "scrutin_id": "BigIntegerField", "chiffre": "BinaryField"}
+    assert BulletinScelle._meta.pk.default is uuid.uuid4
+    assert set(cles_etrangeres(BulletinScelle._meta.db_table)) == {"scrutin_id"}
+
+
 def test_un_bulletin_secret_ne_porte_pas_son_votant(college, electeurs, secretariat):
     scrutin = services.scrutin_ouvrir(
         scrutin=ScrutinFactory(instance=college, secret=True), acteur=secretariat
@@ -129,6 +136,11 @@ def test_un_bulletin_secret_ne_porte_pas_son_votant(college, electeurs, secretar
     services.procuration_vote_donner(scrutin=scrutin, mandant=alice, mandataire=bruno, acteur=alice)
     services.bulletin_deposer(scrutin=scrutin, votant=bruno, choix=Choix.POUR, pour=alice)
     services.bulletin_deposer(scrutin=scrutin, votant=bruno, choix=Choix.CONTRE)
+    # Pendant le vote : deux bulletins scellés, de même longueur, et rien en clair.
+    assert not Bulletin.objects.exists()
+    longueurs = {len(c) for c in BulletinScelle.objects.values_list("chiffre", flat=True)}
+    assert longueurs == {TAILLE_SCELLEE}
+    services.scrutin_clore(scrutin=scrutin, acteur=secretariat, motif="Tous ont voté")
     with connection.cursor() as curseur:
         curseur.execute(
             "SELECT personne_id, vote_par_id FROM college_bulletin WHERE scrutin_id = %s", [scrutin.pk]
@@ -203,7 +215,15 @@ def test_le_choix_n_apparait_que_dans_l_urne(
     ):
         assert revelateur not in traces, revelateur
     assert rappels is not None
-    # Le choix et la motivation sont bien dans l'urne (le test n'est pas vide de sens).
+    # Le choix et la motivation sont bien dans l'urne (le test n'est pas vide de sens) : en
+    # clair pour un scrutin nominatif ; scellés pour un scrutin secret, en clair nulle part
+    # avant la clôture.
+    if secret:
+        assert _tables_contenant(motivation) == set()
+        assert [(b.choix, b.motivation) for b in urne_ouverte(scrutin)] == [
+            (Choix.DEFAVORABLE.value, motivation)
+        ] * 2
+        services.scrutin_clore(scrutin=scrutin, acteur=secretariat, motif="Tous ont voté")
     with connection.cursor() as curseur:
         curseur.execute("SELECT choix, motivation FROM college_bulletin WHERE scrutin_id = %s", [scrutin.pk])
         assert curseur.fetchall() == [(Choix.DEFAVORABLE.value, motivation)] * 2
@@ -232,41 +252,48 @@ def _tables_contenant(texte: str) -> set[str]:
     return trouvees
 
 
-def test_la_cloture_efface_les_traces_du_depot_dans_l_urne(college, electeurs, secretariat):
+def test_la_cloture_publie_l_urne_d_un_bloc_et_efface_la_cle(college, electeurs, secretariat):
     scrutin = services.scrutin_ouvrir(
         scrutin=ScrutinFactory(instance=college, secret=True), acteur=secretariat
     )
-    for electeur, choix in zip(
-        electeurs, (Choix.POUR, Choix.CONTRE, Choix.POUR, Choix.ABSTENTION), strict=True
-    ):
+    recus = [
         services.bulletin_deposer(scrutin=scrutin, votant=electeur, choix=choix)
-
-    def urne() -> tuple[set[str], set[str], list[tuple[str, str]]]:
-        with connection.cursor() as curseur:
-            curseur.execute(
-                "SELECT id::text, xmin::text, recu, choix FROM college_bulletin WHERE scrutin_id = %s",
-                [scrutin.pk],
-            )
-            lignes = curseur.fetchall()
-        return (
-            {ligne[0] for ligne in lignes},
-            {ligne[1] for ligne in lignes},
-            sorted((ligne[2], ligne[3]) for ligne in lignes),
+        for electeur, choix in zip(
+            electeurs, (Choix.POUR, Choix.CONTRE, Choix.POUR, Choix.ABSTENTION), strict=True
         )
-
-    cles_avant, transactions_avant, contenu_avant = urne()
-    assert len(transactions_avant) == 4  # un dépôt, une transaction : la trace à effacer
+    ]
+    scrutin.refresh_from_db()
+    assert scrutin.cle_publique is not None and scrutin.cle_privee_enveloppee is not None
+    with connection.cursor() as curseur:
+        curseur.execute("SELECT xmin::text FROM college_bulletinscelle WHERE scrutin_id = %s", [scrutin.pk])
+        assert len({ligne[0] for ligne in curseur.fetchall()}) == 4  # un dépôt, une transaction
 
     services.scrutin_clore(scrutin=scrutin, acteur=secretariat, motif="Tous ont voté")
 
-    cles_apres, transactions_apres, contenu_apres = urne()
-    assert contenu_apres == contenu_avant  # mêmes reçus, mêmes choix : rien de perdu
-    assert cles_apres.isdisjoint(cles_avant)
-    assert len(transactions_apres) == 1
-    resultat = Scrutin.objects.get(pk=scrutin.pk).resultat
-    assert resultat is not None
-    assert resultat["decompte"] == {
-        "pour": 2,
-        "contre": 1,
-        "abstention": 1,
-    }
+    with connection.cursor() as curseur:
+        curseur.execute(
+            "SELECT xmin::text, recu, choix FROM college_bulletin WHERE scrutin_id = %s", [scrutin.pk]
+        )
+        lignes = curseur.fetchall()
+    assert sorted(ligne[1] for ligne in lignes) == sorted(recus)  # rien de perdu
+    assert len({ligne[0] for ligne in lignes}) == 1  # une transaction pour toute l'urne
+    assert not BulletinScelle.objects.filter(scrutin=scrutin).exists()
+    publique, enveloppee, resultat = Scrutin.objects.values_list(
+        "cle_publique", "cle_privee_enveloppee", "resultat"
+    ).get(pk=scrutin.pk)
+    assert enveloppee is None
+    assert publique is not None and resultat is not None
+    assert resultat["decompte"] == {"pour": 2, "contre": 1, "abstention": 1}
+
+
+def test_une_urne_qui_ne_s_ouvre_pas_n_est_pas_publiee(college, electeurs, secretariat, settings):
+    scrutin = services.scrutin_ouvrir(
+        scrutin=ScrutinFactory(instance=college, secret=True), acteur=secretariat
+    )
+    services.bulletin_deposer(scrutin=scrutin, votant=electeurs[0], choix=Choix.POUR)
+    settings.SCRUTINS_CLE_MAITRE = "une-autre-cle-maitresse-" + "z" * 40
+    with pytest.raises(UrneIllisible, match="ne s'ouvre pas"):
+        services.scrutin_clore(scrutin=scrutin, acteur=secretariat, motif="Tous ont voté")
+    scrutin.refresh_from_db()
+    assert scrutin.statut == StatutScrutin.OUVERT
+    assert BulletinScelle.objects.filter(scrutin=scrutin).count() == 1

@@ -17,8 +17,10 @@ from django.db.models import Q
 from django.utils import timezone
 
 from college import decompte, services, tasks
+from college.chiffrement import TAILLE_SCELLEE
 from college.models import (
     Bulletin,
+    BulletinScelle,
     Choix,
     DeclarationInteret,
     Electeur,
@@ -33,7 +35,7 @@ from conseil.models import BaseMajorite, Departage, Instance, Procuration, RoleM
 from conseil.services import proces_verbal_texte_initial
 from socle.francais import date_et_heure
 from socle.models import Evenement, FrequenceNotifications, Notification
-from tests.college.factories import ScrutinFactory, TexteFactory
+from tests.college.factories import ScrutinFactory, TexteFactory, urne_ouverte
 from tests.comptes.factories import UtilisateurFactory
 from tests.conseil.factories import (
     CollegeFactory,
@@ -560,8 +562,11 @@ def test_ouvrir_refuse(college, membres, secretariat):
 def test_bulletin_deposer_renvoie_le_recu(college, membres, secretariat):
     scrutin = ouvrir(preparer(instance=college), secretariat)
     recu = voter(scrutin, membres[0], CONTRE)
-    bulletin = Bulletin.objects.get()
-    assert (bulletin.recu, bulletin.choix, bulletin.scrutin_id) == (recu, CONTRE, scrutin.pk)
+    # Scrutin secret : rien en clair dans l'urne avant la clôture, un bulletin scellé.
+    assert not Bulletin.objects.exists()
+    assert BulletinScelle.objects.get().scrutin_id == scrutin.pk
+    [bulletin] = urne_ouverte(scrutin)
+    assert (bulletin.recu, bulletin.choix) == (recu, CONTRE)
     assert len(recu) == 14
     assert Emargement.objects.filter(scrutin=scrutin, personne=membres[0], vote_par=None).exists()
     evenement = Evenement.objects.get(verbe="college.bulletin.depose")
@@ -588,7 +593,7 @@ def test_bulletin_refuse_hors_de_la_fenetre(college, membres, secretariat):
     clos = clore(ouvrir(preparer(instance=college), secretariat), secretariat)
     with pytest.raises(ValidationError, match="n'est pas ouvert"):
         voter(clos, membres[0])
-    assert not Bulletin.objects.exists()
+    assert not Bulletin.objects.exists() and not BulletinScelle.objects.exists()
     assert not Emargement.objects.exists()
 
 
@@ -603,7 +608,7 @@ def test_un_seul_bulletin_par_electeur(college, membres, secretariat):
         "Un bulletin a déjà été déposé pour Alice Collège dans ce scrutin : "
         "il ne peut être ni remplacé ni modifié."
     )
-    bulletin = Bulletin.objects.get()
+    [bulletin] = urne_ouverte(scrutin)
     assert (bulletin.recu, bulletin.choix) == (recu, POUR)
     assert Emargement.objects.count() == 1
     assert Evenement.objects.filter(verbe="college.bulletin.depose").count() == 1
@@ -617,7 +622,7 @@ def test_un_seul_bulletin_par_procuration(college, membres, secretariat):
     with pytest.raises(ValidationError, match="déjà été déposé pour Alice Collège") as erreur:
         voter(scrutin, bruno, CONTRE, pour=alice)
     assert erreur.value.code == "deja_vote"
-    assert Bulletin.objects.count() == 1
+    assert len(urne_ouverte(scrutin)) == 1
 
 
 def test_scrutin_nominatif_garde_le_votant(college, membres, secretariat):
@@ -638,6 +643,10 @@ def test_scrutin_secret_ne_garde_pas_le_votant(college, membres, secretariat):
     donner(scrutin, alice, bruno)
     voter(scrutin, bruno, CONTRE, pour=alice)
     voter(scrutin, bruno, POUR)
+    # Pendant le vote, rien en clair : deux bulletins scellés, qui ne portent que leur scrutin.
+    assert not Bulletin.objects.exists()
+    assert BulletinScelle.objects.filter(scrutin=scrutin).count() == 2
+    clore(scrutin, secretariat)
     assert not Bulletin.objects.filter(Q(personne__isnull=False) | Q(vote_par__isnull=False)).exists()
     assert Bulletin.objects.count() == 2
     # L'émargement, lui, dit qui a voté et par qui.
@@ -660,8 +669,8 @@ def test_motivation_gardee_pour_un_avis_seulement(college, membres, secretariat)
     deliberation = ouvrir(preparer(instance=college), secretariat)
     voter(avis, membres[0], Choix.RESERVE, motivation="  Le budget manque de précision.  ")
     voter(deliberation, membres[0], POUR, motivation="Ignorée.")
-    assert Bulletin.objects.get(scrutin=avis).motivation == "Le budget manque de précision."
-    assert Bulletin.objects.get(scrutin=deliberation).motivation == ""
+    assert [b.motivation for b in urne_ouverte(avis)] == ["Le budget manque de précision."]
+    assert [b.motivation for b in urne_ouverte(deliberation)] == [""]
 
 
 def test_motivation_trop_longue_refusee_sans_rien_ecrire(college, membres, secretariat):
@@ -676,14 +685,17 @@ def test_motivation_trop_longue_refusee_sans_rien_ecrire(college, membres, secre
         "La motivation compte 2\xa0001 caractères : 2\xa0000 au plus. "
         "Raccourcissez-la, rien n'a été enregistré."
     ]
-    assert not Emargement.objects.exists() and not Bulletin.objects.exists()
+    assert not Emargement.objects.exists() and not BulletinScelle.objects.exists()
     # Le formulaire le dit avant le service, et garde ce qui a été tapé.
     form = BulletinForm({"choix": Choix.RESERVE, "motivation": trop_longue}, scrutin=avis, candidatures=[])
     assert not form.is_valid()
     assert form.errors["motivation"] == ["La motivation compte 2001 caractères : 2000 au plus."]
     assert form["motivation"].value() == trop_longue
     voter(avis, membres[0], Choix.RESERVE, motivation="m" * MOTIVATION_MAX)
-    assert len(Bulletin.objects.get(scrutin=avis).motivation) == MOTIVATION_MAX
+    [bulletin] = urne_ouverte(avis)
+    assert len(bulletin.motivation) == MOTIVATION_MAX
+    # La motivation la plus longue tient dans le bulletin scellé, de la même longueur que tous.
+    assert len(BulletinScelle.objects.get(scrutin=avis).chiffre) == TAILLE_SCELLEE
 
 
 def test_bulletin_d_election(college, membres, secretariat):
@@ -700,7 +712,7 @@ def test_bulletin_d_election(college, membres, secretariat):
     services.bulletin_deposer(scrutin=scrutin, votant=alice, candidats=[a.pk, b.pk, a.pk])
     services.bulletin_deposer(scrutin=scrutin, votant=bruno, candidats=[])
     services.bulletin_deposer(scrutin=scrutin, votant=chloe, candidats=[str(b.pk)])  # type: ignore[list-item]
-    assert sorted((b.choix, sorted(b.candidats)) for b in Bulletin.objects.all()) == sorted(
+    assert sorted((b.choix, sorted(b.candidats)) for b in urne_ouverte(scrutin)) == sorted(
         [(Choix.CANDIDATS, sorted([a.pk, b.pk])), (Choix.BLANC, []), (Choix.CANDIDATS, [b.pk])]
     )
     resultat = clore(scrutin, secretariat).resultat
