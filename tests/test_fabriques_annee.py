@@ -18,6 +18,7 @@ from financements.eligibilite import manquements_de
 from financements.models import DemandeFinancement, StatutDemande
 from socle.models import Evenement
 from tests import fabriques_annee as fabriques
+from tests.outils import donnees_du_module
 
 pytestmark = pytest.mark.django_db
 
@@ -30,8 +31,9 @@ STATUTS_FINANCES = {
 }
 
 
-@pytest.fixture
+@donnees_du_module
 def annee() -> fabriques.Gouvernance:
+    """L'année construite une fois pour tout le module (les tests ne font que la lire)."""
     hasard = random.Random(15)
     with fabriques.sans_taches_en_file():
         g = fabriques.gouvernance(

@@ -19,7 +19,6 @@ from django.utils.translation import gettext_lazy
 
 from college.models import DeclarationInteret, StatutScrutin, TypeScrutin
 from college.services import discussion_ouvrir, scrutin_annuler, scrutin_creer, scrutin_ouvrir
-from college.services.preparation import INTERET_DECLARE
 from college.workflows import SCRUTIN
 from conseil.models import Instance, TypeInstance
 from financements.models import (
@@ -41,6 +40,13 @@ from socle.workflows import TransitionRefusee, Workflow, transition
 
 # Les actions que ce module écrit au journal d'audit.
 DEMANDE_INSTRUCTEUR = Verbe("financements.demande.instructeur", gettext_lazy("Instructeur désigné"))
+# Un porteur ou un membre de l'équipe qui siège au Collège est écarté du vote par le portail
+# lui-même : ce n'est pas un intérêt que quelqu'un a déclaré.
+MEMBRE_ECARTE_D_OFFICE = Verbe(
+    "financements.demande.membre_ecarte",
+    gettext_lazy("Écarté d'office du vote d'avis (porteur ou équipe du projet)"),
+    precision="nom",
+)
 
 # --- Transitions --------------------------------------------------------------------------
 
@@ -196,10 +202,10 @@ def avis_demander(
                     declaree_par=acteur,
                 )
                 evenement_enregistrer(
-                    verbe=INTERET_DECLARE,
-                    acteur=acteur,
+                    verbe=MEMBRE_ECARTE_D_OFFICE,
+                    acteur=None,
                     cible=verrouillee,
-                    donnees={"personne": personne.pk, "d_office": True},
+                    donnees={"personne": personne.pk, "nom": str(personne), "nature": nature},
                 )
                 deja.add(personne.pk)
         discussion = discussion_ouvrir(

@@ -158,6 +158,32 @@ def test_le_secretariat_voit_le_scrutin_et_la_participation_jamais_les_choix(
     assert reponse.context["form_bulletin"] is None
 
 
+def test_chaque_heure_du_scrutin_dit_ce_qu_elle_est(deliberation, membres, secretariat):
+    """L'ouverture prévue, l'ouverture réelle quand elle diffère, la clôture prévue et le
+    dépouillement : chacune sous son intitulé, jamais deux heures côte à côte sans nom."""
+    from socle.francais import jour_date_et_heure
+
+    def entrees(scrutin: Scrutin) -> dict[str, str]:
+        page = texte(client_pour(membres[0]).get(url("scrutin_detail", scrutin)))
+        return {
+            dt_.strip(): dd.strip()
+            for dt_, dd in re.findall(r"<dt[^>]*>([^<]*)</dt>\s*<dd[^>]*>([^<]*)</dd>", page)
+        }
+
+    plus_tard = deliberation.ouvert_le + dt.timedelta(hours=2)
+    Scrutin.objects.filter(pk=deliberation.pk).update(ouverture=plus_tard)
+    deliberation.refresh_from_db()
+    vues = entrees(deliberation)
+    assert vues["Ouverture prévue"] == jour_date_et_heure(deliberation.ouverture)
+    assert vues["Vote ouvert le"] == jour_date_et_heure(deliberation.ouvert_le)
+    assert vues["Clôture"] == jour_date_et_heure(deliberation.cloture)
+    assert "Dépouillé le" not in vues
+    clos = clore(deliberation, secretariat)
+    vues = entrees(clos)
+    assert vues["Clôture prévue"] == jour_date_et_heure(clos.cloture)
+    assert vues["Dépouillé le"] == jour_date_et_heure(clos.clos_le)
+
+
 # --- Voter -----------------------------------------------------------------------------------
 
 

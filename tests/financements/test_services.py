@@ -615,9 +615,16 @@ def test_l_avis_ecarte_le_membre_du_college_qui_est_dans_l_equipe(agent) -> None
     assert declaration.objet == demande and declaration.nature == "Membre de l'équipe du projet"
     discussion = Discussion.objects.get(pk=demande.discussion_id)
     assert discussion.objet == demande and discussion.instance_id == college.pk
-    assert Evenement.objects.filter(
-        verbe="college.interet.declare", cible_id=str(demande.pk), donnees__personne=membre_equipe.pk
-    ).exists()
+    # Écarté par le portail, nommé, sans passer pour un intérêt que l'agent aurait déclaré.
+    ecarte = Evenement.objects.get(
+        verbe="financements.demande.membre_ecarte",
+        cible_id=str(demande.pk),
+        donnees__personne=membre_equipe.pk,
+    )
+    assert ecarte.acteur is None
+    assert ecarte.libelle == "Écarté d'office du vote d'avis (porteur ou équipe du projet)"
+    assert ecarte.precision == str(membre_equipe)
+    assert not Evenement.objects.filter(verbe="college.interet.declare", cible_id=str(demande.pk)).exists()
 
 
 def test_l_avis_demande_une_cloture_future_et_un_college(agent) -> None:
