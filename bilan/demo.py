@@ -34,7 +34,7 @@ def _a(jour: date, heure: int, minute: int = 0) -> datetime:
     return timezone.make_aware(datetime.combine(jour, time(heure, minute)))
 
 
-class _Dates:
+class Datation:
     """Ce qu'une étape vient d'écrire (journal, notifications) reprend sa vraie date."""
 
     def __init__(self) -> None:
@@ -96,7 +96,7 @@ def charger(afficher: Callable[[str], Any] = print) -> bool:
     demande_le = _a(adopte_le - timedelta(days=12), 9, 30)
 
     with transaction.atomic():
-        dates = _Dates()
+        dates = Datation()
         version, _cree = bilan_demander(annee=annee, acteur=secretariat, demo=True)
         # La génération, ici plutôt qu'attendue d'un worker ; la tâche mise en file à la
         # validation trouvera la version prête.

@@ -25,6 +25,7 @@ from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 
 from socle.models import TacheDemandee
+from socle.taches import derniere_demande
 
 
 class BilanAnnuel(models.Model):
@@ -188,11 +189,7 @@ class VersionBilan(models.Model):
     def demande_de_generation(self) -> "TacheDemandee | None":
         """La dernière demande de génération dans la boîte d'envoi (socle/taches.py) : dit si
         elle est partie au worker. Lue seulement pour une version en attente."""
-        return (
-            TacheDemandee.objects.filter(nom="bilan.tasks.generer_version", arguments=[self.pk])
-            .order_by("-demandee_le")
-            .first()
-        )
+        return derniere_demande("bilan.tasks.generer_version", self.pk)
 
     @property
     def attente_trop_longue(self) -> bool:

@@ -178,13 +178,10 @@ def relancer_maintenant(demande: TacheDemandee) -> bool:
     return envoyer(demande.pk)
 
 
-def derniere_demande(tache: Any, *arguments: Any) -> TacheDemandee | None:
-    """La dernière demande de cette tâche pour ces arguments (l'état d'un travail sur sa page)."""
-    return (
-        TacheDemandee.objects.filter(nom=tache.name, arguments=list(arguments))
-        .order_by("-demandee_le")
-        .first()
-    )
+def derniere_demande(nom: str, *arguments: Any) -> TacheDemandee | None:
+    """La dernière demande de la tâche `nom` pour ces arguments (l'état d'un travail sur sa
+    page) ; par son nom, pour qu'un modèle la lise sans importer le module de ses tâches."""
+    return TacheDemandee.objects.filter(nom=nom, arguments=list(arguments)).order_by("-demandee_le").first()
 
 
 # --- Ce que le worker dit de ses tâches ----------------------------------------------------

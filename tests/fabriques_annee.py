@@ -30,9 +30,10 @@ from django.conf import settings
 from django.contrib.auth.hashers import make_password
 from django.contrib.auth.models import Group
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.db import connection, models, transaction
+from django.db import connection, transaction
 from django.utils import timezone
 
+from bilan.demo import Datation
 from college import services as college
 from college.models import Choix, Scrutin, TypeScrutin
 from comptes.models import Utilisateur
@@ -65,7 +66,7 @@ from financements.models import (
     StatutEngagement,
     TypeDemande,
 )
-from socle.models import Evenement, FrequenceNotifications, Notification
+from socle.models import FrequenceNotifications
 from territoire.models import Axe, BesoinTerritoire, Commune, ModeExercice, Professionnel
 from tests.conseil.factories import ObjectifFactory, ProgrammeFactory
 from tests.financements.factories import BesoinFactory, pdf_minimal
@@ -120,24 +121,6 @@ def sans_taches_en_file() -> Iterator[None]:
     with transaction.atomic():
         yield
         connection.run_on_commit.clear()
-
-
-class Datation:
-    """Ce qu'une étape vient d'écrire au journal et en notifications prend sa vraie date."""
-
-    def __init__(self) -> None:
-        self._marquer()
-
-    def _marquer(self) -> None:
-        self.evenement = Evenement.objects.aggregate(m=models.Max("pk"))["m"] or 0
-        self.notification = Notification.objects.aggregate(m=models.Max("pk"))["m"] or 0
-
-    def dater(self, quand: datetime) -> None:
-        Evenement.objects.filter(pk__gt=self.evenement).update(cree_le=quand)
-        Notification.objects.filter(pk__gt=self.notification).update(
-            creee_le=quand, envoyee_le=quand, lue_le=quand + timedelta(days=1)
-        )
-        self._marquer()
 
 
 # --- Les instances et leurs membres (des lignes sans règle : bulk_create) ----------------
