@@ -11,6 +11,7 @@ urlpatterns = [
     path("college/scrutins/<int:pk>/", scrutins.scrutin_detail, name="scrutin_detail"),
     path("college/scrutins/<int:pk>/modifier/", secretariat.scrutin_modifier, name="scrutin_modifier"),
     path("college/scrutins/<int:pk>/voter/", scrutins.voter, name="voter"),
+    path("college/scrutins/<int:pk>/recu/oublier/", scrutins.recu_oublier, name="recu_oublier"),
     path("college/scrutins/<int:pk>/candidature/", scrutins.candidature, name="candidature"),
     path("college/scrutins/<int:pk>/procuration/", scrutins.procuration, name="procuration"),
     path("college/scrutins/<int:pk>/interet/", scrutins.interet, name="interet"),

@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
-from college import selectors, services
+from college import recu_de_secours, selectors, services
 from college.forms import BulletinForm, CandidatureForm, InteretForm, ProcurationVoteForm
 from college.models import (
     Bulletin,
@@ -303,9 +303,15 @@ def _contexte(
 
 
 def _page_scrutin(request: RequetePortail, scrutin: Scrutin, **forms: Any) -> HttpResponse:
-    return render(request, "college/scrutin_detail.html", _contexte(request, scrutin, **forms))
+    contexte = _contexte(request, scrutin, **forms)
+    contexte["recus_de_secours"] = recu_de_secours.relire(request, scrutin.pk)
+    reponse = render(request, "college/scrutin_detail.html", contexte)
+    # La clé du reçu de secours est dans le navigateur avant le vote : la réponse au dépôt
+    # pourrait ne jamais arriver (college/recu_de_secours.py).
+    return recu_de_secours.cle_poser(request, reponse)
 
 
+@never_cache
 @require_safe
 def scrutin_detail(request: RequetePortail, pk: int) -> HttpResponse:
     return _page_scrutin(request, selectors.get_scrutin_pour(request.user, pk))
@@ -357,11 +363,13 @@ def voter(request: RequetePortail, pk: int) -> HttpResponse:
         except ValidationError as erreur:
             erreurs_du_service(form, erreur)
         else:
-            # Le code de reçu n'est montré qu'ici, une seule fois : pas de redirection qui le
-            # porterait dans une adresse (historique, journaux du serveur), pas de courriel,
-            # pas de message en session, rien qui le relie au membre en base. Le secret du
-            # vote en dépend : qui tiendrait le lien entre un membre et son reçu lirait son
-            # choix dans l'urne publiée. La page n'est pas mise en cache (never_cache).
+            # Le code de reçu est montré ici : pas de redirection qui le porterait dans une
+            # adresse (historique, journaux du serveur), pas de courriel, rien en clair qui le
+            # relie au membre en base. Le secret du vote en dépend : qui tiendrait le lien
+            # entre un membre et son reçu lirait son choix dans l'urne publiée. La page n'est
+            # pas mise en cache (never_cache). Si elle n'arrive pas, la page du scrutin le
+            # redonne un quart d'heure, déchiffré par une clé que seul le navigateur détient.
+            garde = recu_de_secours.garder(request, scrutin.pk, recu, mandant)
             return render(
                 request,
                 "college/recu.html",
@@ -370,9 +378,19 @@ def voter(request: RequetePortail, pk: int) -> HttpResponse:
                     "recu": recu,
                     "mandant": mandant,
                     "reste_a_voter": _reste_a_voter(request.user, scrutin),
+                    "garde_jusqu_a": timezone.now() + recu_de_secours.DUREE if garde else None,
                 },
             )
     return _page_scrutin(request, scrutin, form_bulletin=form)
+
+
+@require_POST
+def recu_oublier(request: RequetePortail, pk: int) -> HttpResponse:
+    """« J'ai noté mon code » : le reçu de secours de ce scrutin est effacé de la session."""
+    scrutin = selectors.get_scrutin_pour(request.user, pk)
+    recu_de_secours.oublier(request, scrutin.pk)
+    messages.success(request, _("Le code de reçu n'est plus gardé sur cet appareil."))
+    return redirect(scrutin)
 
 
 def _reste_a_voter(utilisateur: Any, scrutin: Scrutin) -> bool:

@@ -56,6 +56,9 @@ MATRICE = [
     ("post", "/college/scrutins/{ouvert}/voter/?pour=1", VISIBLE),
     # Se porter candidat (électeurs : accepté, retour à la page ; le suppléant ne vote pas,
     # sa candidature revient refusée sur la page).
+    # Effacer son reçu de secours : retour à la page du scrutin pour qui le voit.
+    ("get", "/college/scrutins/{ouvert}/recu/oublier/", POST_SEULEMENT),
+    ("post", "/college/scrutins/{ouvert}/recu/oublier/", regle(302, 404, 302, 302, 302)),
     ("post", "/college/scrutins/{preparation}/candidature/", VISIBLE | {M: 302, MD: 302}),
     ("post", "/college/scrutins/{preparation}/procuration/", VISIBLE),
     ("post", "/college/scrutins/{ouvert}/interet/", VISIBLE),

@@ -187,7 +187,7 @@ def test_chaque_heure_du_scrutin_dit_ce_qu_elle_est(deliberation, membres, secre
 # --- Voter -----------------------------------------------------------------------------------
 
 
-def test_voter_montre_le_recu_une_seule_fois(deliberation, membres):
+def test_voter_montre_le_recu_et_la_page_du_scrutin_le_redonne_jusqu_a_l_effacer(deliberation, membres):
     anne = membres[0]
     client = client_pour(anne)
     page = client.get(url("scrutin_detail", deliberation))
@@ -206,12 +206,16 @@ def test_voter_montre_le_recu_une_seule_fois(deliberation, membres):
     assert bulletin.choix == Choix.POUR
     assert Emargement.objects.filter(scrutin=deliberation, personne=anne, vote_par=None).exists()
 
-    # Ensuite : « Vous avez voté », plus de formulaire, et le code n'est plus nulle part.
+    # Ensuite : « Vous avez voté », plus de formulaire ; le code n'est redonné que par le reçu
+    # de secours (tests/college/test_recu_de_secours.py), et plus nulle part une fois effacé.
     apres = client.get(url("scrutin_detail", deliberation))
     assert "Vous avez voté." in texte(apres)
     assert apres.context["form_bulletin"] is None
+    assert [garde.recu for garde in apres.context["recus_de_secours"]] == [bulletin.recu]
+    client.post(url("recu_oublier", deliberation))
+    apres = client.get(url("scrutin_detail", deliberation))
     assert bulletin.recu not in texte(apres)
-    assert messages_de(apres) == []
+    assert messages_de(apres) == ["Le code de reçu n'est plus gardé sur cet appareil."]
     assert not Evenement.objects.filter(donnees__icontains=bulletin.recu).exists()
     assert not Notification.objects.filter(titre__icontains=bulletin.recu).exists()
     assert bulletin.recu not in str(list(Evenement.objects.values_list("donnees", flat=True)))

@@ -60,7 +60,14 @@ def test_un_membre_vote_par_procuration_et_verifie_son_recu_apres_la_cloture(
     expect(page.get_by_role("heading", level=1)).to_have_text("Votre bulletin est dans l'urne")
     recu_anne = page.locator("#code-recu").inner_text().strip()
     assert FORMAT_RECU.match(recu_anne)
-    expect(page.get_by_text("Notez ce code maintenant : il ne sera plus jamais affiché.")).to_be_visible()
+    expect(
+        page.get_by_text(
+            re.compile(
+                "Notez ce code maintenant : la page du scrutin le redonnera sur cet appareil"
+                " jusqu.à .+, puis plus jamais."
+            )
+        )
+    ).to_be_visible()
     onglet.verifier_accessibilite()
 
     # Celui de Bruno, par procuration : contre.
@@ -77,6 +84,14 @@ def test_un_membre_vote_par_procuration_et_verifie_son_recu_apres_la_cloture(
 
     page.get_by_role("link", name="Revenir au scrutin").click()
     expect(page.get_by_text("Vous avez voté pour Bruno Bernard (procuration).")).to_be_visible()
+    # Le reçu de secours : les deux codes, sur cet appareil, jusqu'à ce qu'Anne les efface.
+    secours = page.get_by_role("region", name="Vos codes de reçu")
+    expect(secours).to_contain_text(recu_anne)
+    expect(secours).to_contain_text(recu_bruno)
+    onglet.verifier_accessibilite()
+    secours.get_by_role("button", name="J'ai noté mon code : l'effacer de cet appareil").click()
+    expect(page.get_by_text("Le code de reçu n'est plus gardé sur cet appareil.")).to_be_visible()
+    expect(page.get_by_role("region", name="Vos codes de reçu")).to_have_count(0)
     expect(page.get_by_role("button", name=re.compile("Déposer"))).to_have_count(0)
     assert recu_anne not in page.content() and recu_bruno not in page.content()
     assert Emargement.objects.get(scrutin=scrutin, personne=bruno).vote_par_id == anne.pk
