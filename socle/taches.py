@@ -71,39 +71,67 @@ def demander_en_lot(tache: Any, lot: list[tuple[Any, ...]]) -> list[TacheDemande
     return demandes
 
 
-def envoyer_toutes(pks: list[Any]) -> None:
-    for pk in pks:
-        envoyer(pk)
+def envoyer_toutes(pks: list[Any]) -> set[Any]:
+    """Envoie des demandes au broker ; ne lève jamais pour un broker absent (ce qui n'est pas
+    parti reste à faire et le balayage le renverra). Rend les identifiants partis.
+
+    Une lecture et une écriture pour tout le lot, quel qu'en soit le nombre (une notification
+    par destinataire d'une convocation en fait des dizaines) ; au premier refus du broker, le
+    reste du lot n'est pas essayé (chaque essai attendrait le même délai de connexion)."""
+    demandes = list(
+        TacheDemandee.objects.filter(pk__in=pks, faite_le__isnull=True, abandonnee_le__isnull=True).order_by(
+            "demandee_le", "pk"
+        )
+    )
+    if not demandes:
+        return set()
+    if current_app.conf.task_always_eager:
+        return {demande.pk for demande in demandes if _executer_ici(demande)}
+    parties: list[Any] = []
+    erreur: BaseException | None = None
+    for demande in demandes:
+        try:
+            current_app.tasks[demande.nom].apply_async(
+                args=demande.arguments, task_id=str(demande.pk), retry=False
+            )
+        except ERREURS_DU_BROKER as refus:
+            erreur = refus
+            break
+        parties.append(demande.pk)
+    if parties:
+        TacheDemandee.objects.filter(pk__in=parties).update(envois=F("envois") + 1, envoyee_le=Now())
+    if erreur is not None:
+        restees = [demande.pk for demande in demandes[len(parties) :]]
+        premiere = demandes[len(parties)]
+        journal.warning(
+            "Tâche %s (%s) non envoyée, broker indisponible : %s ; le reste du lot attend (%s)",
+            premiere.nom,
+            premiere.pk,
+            erreur,
+            len(restees) - 1,
+        )
+        TacheDemandee.objects.filter(pk__in=restees).update(
+            envois=F("envois") + 1, derniere_erreur=f"Broker indisponible : {erreur}"[:2000]
+        )
+    return set(parties)
+
+
+def _executer_ici(demande: TacheDemandee) -> bool:
+    """Tests : la tâche s'exécute ici même, et ses erreurs remontent au test (le mode « eager »
+    qui propage ne passe pas par le signal d'échec : on note l'erreur ici)."""
+    TacheDemandee.objects.filter(pk=demande.pk).update(envois=F("envois") + 1)
+    try:
+        current_app.tasks[demande.nom].apply_async(args=demande.arguments, task_id=str(demande.pk))
+    except Exception as erreur:
+        _echouee(task_id=str(demande.pk), exception=erreur)
+        raise
+    TacheDemandee.objects.filter(pk=demande.pk).update(envoyee_le=Now())
+    return True
 
 
 def envoyer(pk: Any) -> bool:
-    """Envoie une demande au broker ; ne lève jamais pour un broker absent (la demande reste
-    à faire et le balayage la renverra). Rend vrai si elle est partie."""
-    demande = TacheDemandee.objects.filter(pk=pk, faite_le__isnull=True, abandonnee_le__isnull=True).first()
-    if demande is None:
-        return False
-    tache = current_app.tasks[demande.nom]
-    TacheDemandee.objects.filter(pk=pk).update(envois=F("envois") + 1)
-    if current_app.conf.task_always_eager:
-        # Tests : la tâche s'exécute ici même, et ses erreurs remontent au test (le mode
-        # « eager » qui propage ne passe pas par le signal d'échec : on note l'erreur ici).
-        try:
-            tache.apply_async(args=demande.arguments, task_id=str(demande.pk))
-        except Exception as erreur:
-            _echouee(task_id=str(pk), exception=erreur)
-            raise
-        TacheDemandee.objects.filter(pk=pk).update(envoyee_le=Now())
-        return True
-    try:
-        tache.apply_async(args=demande.arguments, task_id=str(demande.pk), retry=False)
-    except ERREURS_DU_BROKER as erreur:
-        journal.warning(
-            "Tâche %s (%s) non envoyée, broker indisponible : %s", demande.nom, demande.pk, erreur
-        )
-        TacheDemandee.objects.filter(pk=pk).update(derniere_erreur=f"Broker indisponible : {erreur}"[:2000])
-        return False
-    TacheDemandee.objects.filter(pk=pk).update(envoyee_le=Now())
-    return True
+    """Envoie une demande au broker (voir `envoyer_toutes`). Rend vrai si elle est partie."""
+    return bool(envoyer_toutes([pk]))
 
 
 def _duree_max(nom: str) -> timedelta:

@@ -72,6 +72,53 @@ def test_plusieurs_destinataires_une_seule_ecriture(django_assert_num_queries):
     assert TacheDemandee.objects.count() == 5
 
 
+def test_broker_arrete_tout_le_lot_attend_et_un_seul_essai_de_connexion(
+    django_capture_on_commit_callbacks, mailoutbox, caplog
+):
+    personnes = UtilisateurFactory.create_batch(5, frequence_notifications="immediate")
+    with broker_arrete(), django_capture_on_commit_callbacks(execute=True):
+        _notifier(personnes)
+    demandes = list(TacheDemandee.objects.all())
+    assert len(demandes) == 5
+    assert all(d.envois == 1 and d.envoyee_le is None for d in demandes)
+    assert all("Broker indisponible" in d.derniere_erreur for d in demandes)
+    # Un essai, un avertissement : le reste du lot n'attend pas chacun son délai de connexion.
+    [avertissement] = [r for r in caplog.records if r.name == "socle.taches"]
+    assert "le reste du lot attend (4)" in avertissement.getMessage()
+    assert mailoutbox == []
+
+
+def test_l_envoi_d_un_lot_au_vrai_broker_ne_coute_pas_une_requete_par_tache(django_assert_num_queries):
+    """Hors du mode « eager » (le vrai Redis des tests) : une lecture et une écriture pour le
+    lot, qu'il compte une tâche ou vingt."""
+    from cotentin_sante.celery import app
+
+    personnes = UtilisateurFactory.create_batch(20, frequence_notifications="immediate")
+    with transaction.atomic():
+        _notifier(personnes[:1])
+        _notifier(personnes)
+    une, vingt = (
+        [d.pk for d in TacheDemandee.objects.order_by("demandee_le", "pk")][:1],
+        [d.pk for d in TacheDemandee.objects.order_by("demandee_le", "pk")][1:],
+    )
+    avant = app.conf.task_always_eager
+    app.conf.task_always_eager = False
+    try:
+        with django_assert_num_queries(2):
+            assert taches.envoyer_toutes(une) == set(une)
+        with django_assert_num_queries(2):
+            assert taches.envoyer_toutes(vingt) == set(vingt)
+    finally:
+        app.conf.task_always_eager = avant
+        app.control.purge()  # personne ne les attend : la file de ce processus est vidée
+    assert TacheDemandee.objects.filter(envois=1, envoyee_le__isnull=False).count() == 21
+    # Déjà parties et pas encore faites : un second envoi les renverrait (le balayage, lui, ne
+    # renvoie qu'après DELAI_DE_DEMARRAGE) ; les faites ne repartent jamais.
+    TacheDemandee.objects.filter(pk__in=vingt).update(faite_le=timezone.now())
+    with django_assert_num_queries(1):
+        assert taches.envoyer_toutes(vingt) == set()
+
+
 def test_broker_arrete_l_action_aboutit_et_la_tache_attend(
     personne, django_capture_on_commit_callbacks, mailoutbox, caplog
 ):
