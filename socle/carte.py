@@ -8,17 +8,17 @@ en marqueurs. `socle/carte.html` la dessine, `{% carte … %}` (`{% load socle %
 son tableau et la liste des communes qu'elle ne montre pas ; le même SVG va dans les PDF.
 
 Ni tuiles, ni script, ni requête vers un autre site. Comme les graphiques (socle/graphiques.py),
-les couleurs sont des attributs de présentation SVG (fill, stroke) et non des classes : la CSP
-refuse style="…", et un attribut de présentation, lui, voyage avec le SVG jusque dans un PDF
-dont le gabarit n'a pas chargé static/css/carte.css. Cette feuille ne fait que l'interaction
-(contour du lien qui a le focus, survol).
+les couleurs sont des attributs de présentation SVG (fill, stroke) plutôt que des classes d'une
+feuille de style : la CSP refuse style="…" mais pas ces attributs, qui voyagent avec le SVG
+jusque dans un PDF dont le gabarit n'a pas chargé static/css/graphiques.css. Cette feuille ne
+fait que l'interaction (la commune qui a le focus, le survol).
 
 Projection équirectangulaire corrigée du cosinus de la latitude moyenne : à l'échelle du
-Cotentin (une cinquantaine de kilomètres), l'écart avec le Lambert-93 ne se voit pas. Coordonnées arrondies au dixième
-d'unité du viewBox (moins de 10 m), en déplacements relatifs : moins de 100 Ko pour les 129
-communes. Les limites de pôle sont les arêtes qu'une commune ne partage avec aucune commune de
-son pôle : les contours partagent leurs sommets (simplification « snap » de mapshaper), et
-l'arrondi au dixième rattrape la plupart des écarts plus petits que lui.
+Cotentin (une cinquantaine de kilomètres), l'écart avec le Lambert-93 ne se voit pas.
+Coordonnées arrondies au dixième d'unité du viewBox (moins de 10 m), en déplacements relatifs :
+moins de 100 Ko pour les 129 communes. Les limites de pôle sont les arêtes qu'une commune ne
+partage avec aucune commune de son pôle : les contours partagent leurs sommets (simplification
+« snap » de mapshaper), et l'arrondi au dixième rattrape la plupart des écarts plus petits.
 
 Accessibilité (RGAA) : <svg role="group"> nommé par son <title> et décrit par sa <desc> (pas
 role="img" : ses liens resteraient hors d'atteinte), chaque commune un <a> focalisable avec son
