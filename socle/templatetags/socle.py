@@ -6,6 +6,7 @@ from django.apps import apps
 from django.core.exceptions import FieldDoesNotExist
 from django.db import models
 
+from socle.carte import Carte
 from socle.selectors import evenements_de
 from socle.workflows import workflow_ou_rien
 
@@ -66,3 +67,9 @@ def chronologie(objet: models.Model, titre: str = "") -> dict[str, Any]:
         "tronquee": len(evenements) > LONGUEUR_CHRONOLOGIE,
         "longueur": LONGUEUR_CHRONOLOGIE,
     }
+
+
+@register.inclusion_tag("socle/carte.html#carte")
+def carte(carte: Carte) -> dict[str, Any]:
+    """La carte des communes (socle/carte.py), son tableau et les communes qu'elle ne montre pas."""
+    return {"carte": carte}
