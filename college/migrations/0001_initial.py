@@ -19,8 +19,7 @@ class Migration(migrations.Migration):
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
-    operations = [
-        migrations.CreateModel(
+    operations = [migrations.CreateModel(
             name='Discussion',
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
@@ -34,10 +33,9 @@ class Migration(migrations.Migration):
             options={
                 'verbose_name': 'discussion',
                 'verbose_name_plural': 'discussions',
-                'ordering': ['-cree_le', '-id'],
-            },
+                'ordering': ['-cree_le', '-id'],"indexes": [models.Index(fields=['objet_type', 'objet_id'], name='college_dis_objet_t_58ca77_idx')],},
         ),
-        migrations.CreateModel(
+migrations.CreateModel(
             name='Commentaire',
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
@@ -54,10 +52,9 @@ class Migration(migrations.Migration):
             options={
                 'verbose_name': 'commentaire',
                 'verbose_name_plural': 'commentaires',
-                'ordering': ['discussion', 'cree_le', 'id'],
-            },
+                'ordering': ['discussion', 'cree_le', 'id'],"constraints": [models.CheckConstraint(condition=models.Q(('masque_le__isnull', True), models.Q(('motif_masquage', ''), _negated=True), _connector='OR'), name='commentaire_masque_avec_motif'), models.CheckConstraint(condition=models.Q(('parent', models.F('id')), _negated=True), name='commentaire_pas_son_propre_parent')],},
         ),
-        migrations.CreateModel(
+migrations.CreateModel(
             name='Scrutin',
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
@@ -90,10 +87,9 @@ class Migration(migrations.Migration):
             options={
                 'verbose_name': 'scrutin',
                 'verbose_name_plural': 'scrutins',
-                'ordering': ['-ouverture', '-id'],
-            },
+                'ordering': ['-ouverture', '-id'],"indexes": [models.Index(fields=['statut', 'cloture'], name='college_scr_statut_14d41b_idx'), models.Index(fields=['objet_type', 'objet_id'], name='college_scr_objet_t_6d7f4f_idx')],"constraints": [models.CheckConstraint(condition=models.Q(('type_scrutin__in', ['election', 'deliberation', 'avis'])), name='scrutin_type_valide'), models.CheckConstraint(condition=models.Q(('statut__in', ['preparation', 'ouvert', 'clos', 'annule'])), name='scrutin_statut_valide'), models.CheckConstraint(condition=models.Q(('cloture__gt', models.F('ouverture'))), name='scrutin_cloture_apres_ouverture'), models.CheckConstraint(condition=models.Q(('sieges__gte', 1)), name='scrutin_au_moins_un_siege'), models.CheckConstraint(condition=models.Q(('statut', 'preparation'), ('statut', 'annule'), models.Q(('ouvert_le__isnull', False), ('quorum_part__isnull', False)), _connector='OR'), name='scrutin_regles_figees_a_l_ouverture'), models.CheckConstraint(condition=models.Q(models.Q(('statut', 'clos'), _negated=True), models.Q(('clos_le__isnull', False), ('resultat__isnull', False)), _connector='OR'), name='scrutin_clos_avec_resultat')],},
         ),
-        migrations.CreateModel(
+migrations.CreateModel(
             name='ProcurationVote',
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
@@ -105,10 +101,9 @@ class Migration(migrations.Migration):
             ],
             options={
                 'verbose_name': 'procuration de vote',
-                'verbose_name_plural': 'procurations de vote',
-            },
+                'verbose_name_plural': 'procurations de vote',"constraints": [models.UniqueConstraint(fields=('scrutin', 'mandant'), name='procuration_vote_une_par_mandant'), models.CheckConstraint(condition=models.Q(('mandant', models.F('mandataire')), _negated=True), name='procuration_vote_pas_a_soi')],},
         ),
-        migrations.CreateModel(
+migrations.CreateModel(
             name='Emargement',
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
@@ -118,10 +113,9 @@ class Migration(migrations.Migration):
             ],
             options={
                 'verbose_name': 'émargement',
-                'verbose_name_plural': "registre d'émargement",
-            },
+                'verbose_name_plural': "registre d'émargement","constraints": [models.UniqueConstraint(fields=('scrutin', 'personne'), name='emargement_un_par_electeur')],},
         ),
-        migrations.CreateModel(
+migrations.CreateModel(
             name='Electeur',
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
@@ -134,10 +128,9 @@ class Migration(migrations.Migration):
             options={
                 'verbose_name': 'électeur',
                 'verbose_name_plural': 'corps électoral',
-                'ordering': ['scrutin', 'personne__nom', 'personne__prenom'],
-            },
+                'ordering': ['scrutin', 'personne__nom', 'personne__prenom'],"constraints": [models.UniqueConstraint(fields=('scrutin', 'personne'), name='electeur_unique')],},
         ),
-        migrations.CreateModel(
+migrations.CreateModel(
             name='Candidature',
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
@@ -150,10 +143,9 @@ class Migration(migrations.Migration):
             options={
                 'verbose_name': 'candidature',
                 'verbose_name_plural': 'candidatures',
-                'ordering': ['scrutin', 'personne__nom', 'personne__prenom'],
-            },
+                'ordering': ['scrutin', 'personne__nom', 'personne__prenom'],"constraints": [models.UniqueConstraint(fields=('scrutin', 'personne'), name='candidature_unique')],},
         ),
-        migrations.CreateModel(
+migrations.CreateModel(
             name='Bulletin',
             fields=[
                 ('id', models.UUIDField(default=uuid.uuid4, editable=False, primary_key=True, serialize=False)),
@@ -168,10 +160,9 @@ class Migration(migrations.Migration):
             options={
                 'verbose_name': 'bulletin',
                 'verbose_name_plural': 'urne',
-                'ordering': ['recu'],
-            },
+                'ordering': ['recu'],"constraints": [models.UniqueConstraint(fields=('scrutin', 'recu'), name='bulletin_recu_unique'), models.UniqueConstraint(condition=models.Q(('personne__isnull', False)), fields=('scrutin', 'personne'), name='bulletin_nominatif_unique'), models.CheckConstraint(condition=models.Q(('choix__in', ['pour', 'contre', 'abstention', 'favorable', 'reserve', 'defavorable', 'candidats', 'blanc'])), name='bulletin_choix_valide'), models.CheckConstraint(condition=models.Q(('personne__isnull', False), ('vote_par__isnull', True), _connector='OR'), name='bulletin_secret_sans_votant')],},
         ),
-        migrations.CreateModel(
+migrations.CreateModel(
             name='SuiviDiscussion',
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
@@ -180,10 +171,9 @@ class Migration(migrations.Migration):
             ],
             options={
                 'verbose_name': "suivi d'une discussion",
-                'verbose_name_plural': 'suivis des discussions',
-            },
+                'verbose_name_plural': 'suivis des discussions',"constraints": [models.UniqueConstraint(fields=('discussion', 'utilisateur'), name='suivi_unique')],},
         ),
-        migrations.CreateModel(
+migrations.CreateModel(
             name='Texte',
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
@@ -199,7 +189,7 @@ class Migration(migrations.Migration):
                 'ordering': ['-cree_le', '-id'],
             },
         ),
-        migrations.CreateModel(
+migrations.CreateModel(
             name='VersionCommentaire',
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
@@ -213,7 +203,7 @@ class Migration(migrations.Migration):
                 'ordering': ['commentaire', '-remplace_le'],
             },
         ),
-        migrations.CreateModel(
+migrations.CreateModel(
             name='DeclarationInteret',
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
@@ -230,89 +220,4 @@ class Migration(migrations.Migration):
                 'ordering': ['-declaree_le'],
                 'constraints': [models.UniqueConstraint(fields=('personne', 'objet_type', 'objet_id'), name='interet_un_par_sujet')],
             },
-        ),
-        migrations.AddIndex(
-            model_name='discussion',
-            index=models.Index(fields=['objet_type', 'objet_id'], name='college_dis_objet_t_58ca77_idx'),
-        ),
-        migrations.AddConstraint(
-            model_name='commentaire',
-            constraint=models.CheckConstraint(condition=models.Q(('masque_le__isnull', True), models.Q(('motif_masquage', ''), _negated=True), _connector='OR'), name='commentaire_masque_avec_motif'),
-        ),
-        migrations.AddConstraint(
-            model_name='commentaire',
-            constraint=models.CheckConstraint(condition=models.Q(('parent', models.F('id')), _negated=True), name='commentaire_pas_son_propre_parent'),
-        ),
-        migrations.AddIndex(
-            model_name='scrutin',
-            index=models.Index(fields=['statut', 'cloture'], name='college_scr_statut_14d41b_idx'),
-        ),
-        migrations.AddIndex(
-            model_name='scrutin',
-            index=models.Index(fields=['objet_type', 'objet_id'], name='college_scr_objet_t_6d7f4f_idx'),
-        ),
-        migrations.AddConstraint(
-            model_name='scrutin',
-            constraint=models.CheckConstraint(condition=models.Q(('type_scrutin__in', ['election', 'deliberation', 'avis'])), name='scrutin_type_valide'),
-        ),
-        migrations.AddConstraint(
-            model_name='scrutin',
-            constraint=models.CheckConstraint(condition=models.Q(('statut__in', ['preparation', 'ouvert', 'clos', 'annule'])), name='scrutin_statut_valide'),
-        ),
-        migrations.AddConstraint(
-            model_name='scrutin',
-            constraint=models.CheckConstraint(condition=models.Q(('cloture__gt', models.F('ouverture'))), name='scrutin_cloture_apres_ouverture'),
-        ),
-        migrations.AddConstraint(
-            model_name='scrutin',
-            constraint=models.CheckConstraint(condition=models.Q(('sieges__gte', 1)), name='scrutin_au_moins_un_siege'),
-        ),
-        migrations.AddConstraint(
-            model_name='scrutin',
-            constraint=models.CheckConstraint(condition=models.Q(('statut', 'preparation'), ('statut', 'annule'), models.Q(('ouvert_le__isnull', False), ('quorum_part__isnull', False)), _connector='OR'), name='scrutin_regles_figees_a_l_ouverture'),
-        ),
-        migrations.AddConstraint(
-            model_name='scrutin',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('statut', 'clos'), _negated=True), models.Q(('clos_le__isnull', False), ('resultat__isnull', False)), _connector='OR'), name='scrutin_clos_avec_resultat'),
-        ),
-        migrations.AddConstraint(
-            model_name='procurationvote',
-            constraint=models.UniqueConstraint(fields=('scrutin', 'mandant'), name='procuration_vote_une_par_mandant'),
-        ),
-        migrations.AddConstraint(
-            model_name='procurationvote',
-            constraint=models.CheckConstraint(condition=models.Q(('mandant', models.F('mandataire')), _negated=True), name='procuration_vote_pas_a_soi'),
-        ),
-        migrations.AddConstraint(
-            model_name='emargement',
-            constraint=models.UniqueConstraint(fields=('scrutin', 'personne'), name='emargement_un_par_electeur'),
-        ),
-        migrations.AddConstraint(
-            model_name='electeur',
-            constraint=models.UniqueConstraint(fields=('scrutin', 'personne'), name='electeur_unique'),
-        ),
-        migrations.AddConstraint(
-            model_name='candidature',
-            constraint=models.UniqueConstraint(fields=('scrutin', 'personne'), name='candidature_unique'),
-        ),
-        migrations.AddConstraint(
-            model_name='bulletin',
-            constraint=models.UniqueConstraint(fields=('scrutin', 'recu'), name='bulletin_recu_unique'),
-        ),
-        migrations.AddConstraint(
-            model_name='bulletin',
-            constraint=models.UniqueConstraint(condition=models.Q(('personne__isnull', False)), fields=('scrutin', 'personne'), name='bulletin_nominatif_unique'),
-        ),
-        migrations.AddConstraint(
-            model_name='bulletin',
-            constraint=models.CheckConstraint(condition=models.Q(('choix__in', ['pour', 'contre', 'abstention', 'favorable', 'reserve', 'defavorable', 'candidats', 'blanc'])), name='bulletin_choix_valide'),
-        ),
-        migrations.AddConstraint(
-            model_name='bulletin',
-            constraint=models.CheckConstraint(condition=models.Q(('personne__isnull', False), ('vote_par__isnull', True), _connector='OR'), name='bulletin_secret_sans_votant'),
-        ),
-        migrations.AddConstraint(
-            model_name='suividiscussion',
-            constraint=models.UniqueConstraint(fields=('discussion', 'utilisateur'), name='suivi_unique'),
-        ),
-    ]
+        ),]

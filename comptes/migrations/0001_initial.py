@@ -17,8 +17,7 @@ class Migration(migrations.Migration):
         ('auth', '0012_alter_user_first_name_max_length'),
     ]
 
-    operations = [
-        migrations.CreateModel(
+    operations = [migrations.CreateModel(
             name='Utilisateur',
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
@@ -38,13 +37,12 @@ class Migration(migrations.Migration):
             options={
                 'verbose_name': 'utilisateur',
                 'verbose_name_plural': 'utilisateurs',
-                'ordering': ['nom', 'prenom', 'email'],
-            },
+                'ordering': ['nom', 'prenom', 'email'],"constraints": [models.UniqueConstraint(django.db.models.functions.text.Lower('email'), name='utilisateur_email_unique_insensible_casse')],},
             managers=[
                 ('objects', comptes.models.UtilisateurManager()),
             ],
         ),
-        migrations.CreateModel(
+migrations.CreateModel(
             name='Invitation',
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
@@ -65,23 +63,5 @@ class Migration(migrations.Migration):
                 'verbose_name': 'invitation',
                 'verbose_name_plural': 'invitations',
                 'ordering': ['-creee_le', '-id'],
-                'permissions': [('attribuer_roles_personnel', 'Peut inviter des agents et le secrétariat')],
-            },
-        ),
-        migrations.AddConstraint(
-            model_name='utilisateur',
-            constraint=models.UniqueConstraint(django.db.models.functions.text.Lower('email'), name='utilisateur_email_unique_insensible_casse'),
-        ),
-        migrations.AddConstraint(
-            model_name='invitation',
-            constraint=models.CheckConstraint(condition=models.Q(('statut__in', ['envoyee', 'acceptee', 'revoquee', 'expiree'])), name='invitation_statut_valide'),
-        ),
-        migrations.AddConstraint(
-            model_name='invitation',
-            constraint=models.UniqueConstraint(django.db.models.functions.text.Lower('email'), condition=models.Q(('statut', 'envoyee')), name='invitation_une_seule_en_cours_par_email'),
-        ),
-        migrations.AddConstraint(
-            model_name='invitation',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('statut', 'acceptee'), _negated=True), ('acceptee_le__isnull', False), _connector='OR'), name='invitation_acceptee_datee'),
-        ),
-    ]
+                'permissions': [('attribuer_roles_personnel', 'Peut inviter des agents et le secrétariat')],"constraints": [models.CheckConstraint(condition=models.Q(('statut__in', ['envoyee', 'acceptee', 'revoquee', 'expiree'])), name='invitation_statut_valide'), models.UniqueConstraint(django.db.models.functions.text.Lower('email'), condition=models.Q(('statut', 'envoyee')), name='invitation_une_seule_en_cours_par_email'), models.CheckConstraint(condition=models.Q(models.Q(('statut', 'acceptee'), _negated=True), ('acceptee_le__isnull', False), _connector='OR'), name='invitation_acceptee_datee')],},
+        ),]

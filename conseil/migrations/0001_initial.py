@@ -23,10 +23,8 @@ class Migration(migrations.Migration):
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
-    operations = [
-        # Les contraintes d'exclusion des mandats comparent des entiers avec `=` dans un index GiST.
-        BtreeGistExtension(),
-        migrations.CreateModel(
+    operations = [BtreeGistExtension(),
+migrations.CreateModel(
             name='ProgrammeDeTravail',
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
@@ -43,7 +41,7 @@ class Migration(migrations.Migration):
                 'ordering': ['-annee'],
             },
         ),
-        migrations.CreateModel(
+migrations.CreateModel(
             name='Instance',
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
@@ -65,7 +63,7 @@ class Migration(migrations.Migration):
                 'constraints': [models.CheckConstraint(condition=models.Q(('type_instance__in', ['conseil', 'college', 'groupe'])), name='instance_type_valide'), models.CheckConstraint(condition=models.Q(('quorum_part__gte', 0), ('quorum_part__lte', 1)), name='instance_quorum_entre_0_et_1'), models.CheckConstraint(condition=models.Q(('procurations_max_par_membre__gte', 1)), name='instance_procurations_max_positif'), models.UniqueConstraint(condition=models.Q(('type_instance__in', ['conseil', 'college'])), fields=('type_instance',), name='instance_conseil_et_college_uniques')],
             },
         ),
-        migrations.CreateModel(
+migrations.CreateModel(
             name='GroupeDeTravail',
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
@@ -78,10 +76,9 @@ class Migration(migrations.Migration):
             options={
                 'verbose_name': 'groupe de travail',
                 'verbose_name_plural': 'groupes de travail',
-                'ordering': ['axe', 'instance__nom'],
-            },
+                'ordering': ['axe', 'instance__nom'],"constraints": [models.CheckConstraint(condition=models.Q(('axe__in', ['I', 'II', 'III', 'IV'])), name='groupe_axe_valide'), models.CheckConstraint(condition=models.Q(('copilote_agglomeration__isnull', True), ('copilote_professionnel__isnull', True), models.Q(('copilote_agglomeration', models.F('copilote_professionnel')), _negated=True), _connector='OR'), name='groupe_deux_copilotes_distincts')],},
         ),
-        migrations.CreateModel(
+migrations.CreateModel(
             name='JetonCalendrier',
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
@@ -94,7 +91,7 @@ class Migration(migrations.Migration):
                 'verbose_name_plural': 'abonnements au calendrier',
             },
         ),
-        migrations.CreateModel(
+migrations.CreateModel(
             name='Mandat',
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
@@ -112,10 +109,9 @@ class Migration(migrations.Migration):
             options={
                 'verbose_name': 'mandat',
                 'verbose_name_plural': 'mandats',
-                'ordering': ['instance', 'siege', 'role', 'personne__nom'],
-            },
+                'ordering': ['instance', 'siege', 'role', 'personne__nom'],"indexes": [models.Index(fields=['personne', 'instance'], name='conseil_man_personn_6b6bbf_idx')],"constraints": [models.CheckConstraint(condition=models.Q(('role__in', ['copresident', 'titulaire', 'suppleant', 'animateur', 'secretariat'])), name='mandat_role_valide'), models.CheckConstraint(condition=models.Q(('categorie', ''), ('categorie__in', ['etablissements_hospitaliers', 'exercice_salarie', 'liberaux_psla', 'medico_social', 'coordination']), _connector='OR'), name='mandat_categorie_valide'), models.CheckConstraint(condition=models.Q(('fin__isnull', True), ('fin__gte', models.F('debut')), _connector='OR'), name='mandat_fin_apres_debut'), django.contrib.postgres.constraints.ExclusionConstraint(expressions=[(conseil.models.PlageDeDates('debut', 'fin', django.contrib.postgres.fields.ranges.RangeBoundary(True, True)), '&&'), ('instance', '='), ('personne', '=')], name='mandat_personne_sans_chevauchement'), django.contrib.postgres.constraints.ExclusionConstraint(condition=models.Q(('siege__isnull', False)), expressions=[(conseil.models.PlageDeDates('debut', 'fin', django.contrib.postgres.fields.ranges.RangeBoundary(True, True)), '&&'), ('instance', '='), ('siege', '='), ('role', '=')], name='mandat_siege_sans_chevauchement')],},
         ),
-        migrations.CreateModel(
+migrations.CreateModel(
             name='ObjectifProgramme',
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
@@ -128,10 +124,9 @@ class Migration(migrations.Migration):
             options={
                 'verbose_name': 'objectif du programme',
                 'verbose_name_plural': 'objectifs du programme',
-                'ordering': ['programme', 'ordre', 'id'],
-            },
+                'ordering': ['programme', 'ordre', 'id'],"constraints": [models.UniqueConstraint(fields=('programme', 'ordre'), name='objectif_ordre_unique')],},
         ),
-        migrations.CreateModel(
+migrations.CreateModel(
             name='Livrable',
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
@@ -147,10 +142,9 @@ class Migration(migrations.Migration):
             options={
                 'verbose_name': 'livrable',
                 'verbose_name_plural': 'livrables',
-                'ordering': ['groupe', 'echeance', 'id'],
-            },
+                'ordering': ['groupe', 'echeance', 'id'],"constraints": [models.CheckConstraint(condition=models.Q(('avancement__gte', 0), ('avancement__lte', 100)), name='livrable_avancement_pourcentage'), models.CheckConstraint(condition=models.Q(('livre_le__isnull', True), ('avancement', 100), _connector='OR'), name='livrable_livre_a_100')],},
         ),
-        migrations.CreateModel(
+migrations.CreateModel(
             name='Reunion',
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
@@ -176,15 +170,14 @@ class Migration(migrations.Migration):
             options={
                 'verbose_name': 'séance',
                 'verbose_name_plural': 'séances',
-                'ordering': ['-debut', '-id'],
-            },
+                'ordering': ['-debut', '-id'],"indexes": [models.Index(fields=['instance', '-debut'], name='conseil_reu_instanc_2a10d2_idx'), models.Index(fields=['debut'], name='conseil_reu_debut_15d681_idx')],"constraints": [models.CheckConstraint(condition=models.Q(('statut__in', ['planifiee', 'convoquee', 'tenue', 'close', 'annulee'])), name='reunion_statut_valide'), models.CheckConstraint(condition=models.Q(('fin__isnull', True), ('fin__gt', models.F('debut')), _connector='OR'), name='reunion_fin_apres_debut'), models.CheckConstraint(condition=models.Q(models.Q(('lieu', ''), _negated=True), models.Q(('lien_visio', ''), _negated=True), _connector='OR'), name='reunion_lieu_ou_visio'), models.CheckConstraint(condition=models.Q(models.Q(('statut', 'close'), _negated=True), models.Q(('quorum_atteint__isnull', False), ('quorum_compte_procurations__isnull', False)), _connector='OR'), name='reunion_close_avec_quorum_fige')],},
         ),
-        migrations.AddField(
+migrations.AddField(
             model_name='programmedetravail',
             name='adopte_en',
             field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='programmes_adoptes', to='conseil.reunion', verbose_name='adopté en séance'),
         ),
-        migrations.CreateModel(
+migrations.CreateModel(
             name='Procuration',
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
@@ -197,10 +190,9 @@ class Migration(migrations.Migration):
             options={
                 'verbose_name': 'procuration',
                 'verbose_name_plural': 'procurations',
-                'ordering': ['reunion', 'mandant__nom'],
-            },
+                'ordering': ['reunion', 'mandant__nom'],"indexes": [models.Index(fields=['reunion', 'mandataire'], name='conseil_pro_reunion_ffce94_idx')],"constraints": [models.UniqueConstraint(fields=('reunion', 'mandant'), name='procuration_une_par_mandant'), models.CheckConstraint(condition=models.Q(('mandant', models.F('mandataire')), _negated=True), name='procuration_pas_a_soi_meme')],},
         ),
-        migrations.CreateModel(
+migrations.CreateModel(
             name='ProcesVerbal',
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
@@ -216,10 +208,9 @@ class Migration(migrations.Migration):
             ],
             options={
                 'verbose_name': 'procès-verbal',
-                'verbose_name_plural': 'procès-verbaux',
-            },
+                'verbose_name_plural': 'procès-verbaux',"constraints": [models.CheckConstraint(condition=models.Q(('statut__in', ['brouillon', 'adopte', 'archive'])), name='pv_statut_valide'), models.CheckConstraint(condition=models.Q(('statut', 'brouillon'), models.Q(('adopte_en__isnull', False), ('adopte_le__isnull', False)), _connector='OR'), name='pv_adopte_en_seance'), models.CheckConstraint(condition=models.Q(models.Q(('statut', 'archive'), _negated=True), ('document__isnull', False), _connector='OR'), name='pv_archive_avec_pdf'), models.CheckConstraint(condition=models.Q(('adopte_en', models.F('reunion')), _negated=True), name='pv_adopte_ailleurs')],},
         ),
-        migrations.CreateModel(
+migrations.CreateModel(
             name='PointOrdreDuJour',
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
@@ -233,10 +224,9 @@ class Migration(migrations.Migration):
             options={
                 'verbose_name': "point de l'ordre du jour",
                 'verbose_name_plural': "points de l'ordre du jour",
-                'ordering': ['reunion', 'ordre'],
-            },
+                'ordering': ['reunion', 'ordre'],"constraints": [models.UniqueConstraint(deferrable=django.db.models.constraints.Deferrable['DEFERRED'], fields=('reunion', 'ordre'), name='point_ordre_unique'), models.CheckConstraint(condition=models.Q(('nature__in', ['information', 'debat', 'decision'])), name='point_nature_valide')],},
         ),
-        migrations.CreateModel(
+migrations.CreateModel(
             name='Participation',
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
@@ -251,131 +241,13 @@ class Migration(migrations.Migration):
             options={
                 'verbose_name': 'participation',
                 'verbose_name_plural': 'participations',
-                'ordering': ['reunion', 'personne__nom', 'personne__prenom'],
-            },
+                'ordering': ['reunion', 'personne__nom', 'personne__prenom'],"constraints": [models.UniqueConstraint(fields=('reunion', 'personne'), name='participation_unique'), models.CheckConstraint(condition=models.Q(('reponse__in', ['', 'present', 'excuse', 'procuration'])), name='participation_reponse_valide'), models.CheckConstraint(condition=models.Q(('presence__in', ['', 'present', 'excuse', 'absent', 'represente'])), name='participation_presence_valide')],},
         ),
-        migrations.AddConstraint(
-            model_name='groupedetravail',
-            constraint=models.CheckConstraint(condition=models.Q(('axe__in', ['I', 'II', 'III', 'IV'])), name='groupe_axe_valide'),
-        ),
-        migrations.AddConstraint(
-            model_name='groupedetravail',
-            constraint=models.CheckConstraint(condition=models.Q(('copilote_agglomeration__isnull', True), ('copilote_professionnel__isnull', True), models.Q(('copilote_agglomeration', models.F('copilote_professionnel')), _negated=True), _connector='OR'), name='groupe_deux_copilotes_distincts'),
-        ),
-        migrations.AddIndex(
-            model_name='mandat',
-            index=models.Index(fields=['personne', 'instance'], name='conseil_man_personn_6b6bbf_idx'),
-        ),
-        migrations.AddConstraint(
-            model_name='mandat',
-            constraint=models.CheckConstraint(condition=models.Q(('role__in', ['copresident', 'titulaire', 'suppleant', 'animateur', 'secretariat'])), name='mandat_role_valide'),
-        ),
-        migrations.AddConstraint(
-            model_name='mandat',
-            constraint=models.CheckConstraint(condition=models.Q(('categorie', ''), ('categorie__in', ['etablissements_hospitaliers', 'exercice_salarie', 'liberaux_psla', 'medico_social', 'coordination']), _connector='OR'), name='mandat_categorie_valide'),
-        ),
-        migrations.AddConstraint(
-            model_name='mandat',
-            constraint=models.CheckConstraint(condition=models.Q(('fin__isnull', True), ('fin__gte', models.F('debut')), _connector='OR'), name='mandat_fin_apres_debut'),
-        ),
-        migrations.AddConstraint(
-            model_name='mandat',
-            constraint=django.contrib.postgres.constraints.ExclusionConstraint(expressions=[(conseil.models.PlageDeDates('debut', 'fin', django.contrib.postgres.fields.ranges.RangeBoundary(True, True)), '&&'), ('instance', '='), ('personne', '=')], name='mandat_personne_sans_chevauchement'),
-        ),
-        migrations.AddConstraint(
-            model_name='mandat',
-            constraint=django.contrib.postgres.constraints.ExclusionConstraint(condition=models.Q(('siege__isnull', False)), expressions=[(conseil.models.PlageDeDates('debut', 'fin', django.contrib.postgres.fields.ranges.RangeBoundary(True, True)), '&&'), ('instance', '='), ('siege', '='), ('role', '=')], name='mandat_siege_sans_chevauchement'),
-        ),
-        migrations.AddConstraint(
-            model_name='livrable',
-            constraint=models.CheckConstraint(condition=models.Q(('avancement__gte', 0), ('avancement__lte', 100)), name='livrable_avancement_pourcentage'),
-        ),
-        migrations.AddConstraint(
-            model_name='livrable',
-            constraint=models.CheckConstraint(condition=models.Q(('livre_le__isnull', True), ('avancement', 100), _connector='OR'), name='livrable_livre_a_100'),
-        ),
-        migrations.AddConstraint(
-            model_name='objectifprogramme',
-            constraint=models.UniqueConstraint(fields=('programme', 'ordre'), name='objectif_ordre_unique'),
-        ),
-        migrations.AddIndex(
-            model_name='reunion',
-            index=models.Index(fields=['instance', '-debut'], name='conseil_reu_instanc_2a10d2_idx'),
-        ),
-        migrations.AddIndex(
-            model_name='reunion',
-            index=models.Index(fields=['debut'], name='conseil_reu_debut_15d681_idx'),
-        ),
-        migrations.AddConstraint(
-            model_name='reunion',
-            constraint=models.CheckConstraint(condition=models.Q(('statut__in', ['planifiee', 'convoquee', 'tenue', 'close', 'annulee'])), name='reunion_statut_valide'),
-        ),
-        migrations.AddConstraint(
-            model_name='reunion',
-            constraint=models.CheckConstraint(condition=models.Q(('fin__isnull', True), ('fin__gt', models.F('debut')), _connector='OR'), name='reunion_fin_apres_debut'),
-        ),
-        migrations.AddConstraint(
-            model_name='reunion',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('lieu', ''), _negated=True), models.Q(('lien_visio', ''), _negated=True), _connector='OR'), name='reunion_lieu_ou_visio'),
-        ),
-        migrations.AddConstraint(
-            model_name='reunion',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('statut', 'close'), _negated=True), models.Q(('quorum_atteint__isnull', False), ('quorum_compte_procurations__isnull', False)), _connector='OR'), name='reunion_close_avec_quorum_fige'),
-        ),
-        migrations.AddConstraint(
+migrations.AddConstraint(
             model_name='programmedetravail',
             constraint=models.CheckConstraint(condition=models.Q(('statut__in', ['brouillon', 'adopte'])), name='programme_statut_valide'),
         ),
-        migrations.AddConstraint(
+migrations.AddConstraint(
             model_name='programmedetravail',
             constraint=models.CheckConstraint(condition=models.Q(('statut', 'brouillon'), models.Q(('adopte_en__isnull', False), ('adopte_le__isnull', False)), _connector='OR'), name='programme_adopte_en_seance'),
-        ),
-        migrations.AddIndex(
-            model_name='procuration',
-            index=models.Index(fields=['reunion', 'mandataire'], name='conseil_pro_reunion_ffce94_idx'),
-        ),
-        migrations.AddConstraint(
-            model_name='procuration',
-            constraint=models.UniqueConstraint(fields=('reunion', 'mandant'), name='procuration_une_par_mandant'),
-        ),
-        migrations.AddConstraint(
-            model_name='procuration',
-            constraint=models.CheckConstraint(condition=models.Q(('mandant', models.F('mandataire')), _negated=True), name='procuration_pas_a_soi_meme'),
-        ),
-        migrations.AddConstraint(
-            model_name='procesverbal',
-            constraint=models.CheckConstraint(condition=models.Q(('statut__in', ['brouillon', 'adopte', 'archive'])), name='pv_statut_valide'),
-        ),
-        migrations.AddConstraint(
-            model_name='procesverbal',
-            constraint=models.CheckConstraint(condition=models.Q(('statut', 'brouillon'), models.Q(('adopte_en__isnull', False), ('adopte_le__isnull', False)), _connector='OR'), name='pv_adopte_en_seance'),
-        ),
-        migrations.AddConstraint(
-            model_name='procesverbal',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('statut', 'archive'), _negated=True), ('document__isnull', False), _connector='OR'), name='pv_archive_avec_pdf'),
-        ),
-        migrations.AddConstraint(
-            model_name='procesverbal',
-            constraint=models.CheckConstraint(condition=models.Q(('adopte_en', models.F('reunion')), _negated=True), name='pv_adopte_ailleurs'),
-        ),
-        migrations.AddConstraint(
-            model_name='pointordredujour',
-            constraint=models.UniqueConstraint(deferrable=django.db.models.constraints.Deferrable['DEFERRED'], fields=('reunion', 'ordre'), name='point_ordre_unique'),
-        ),
-        migrations.AddConstraint(
-            model_name='pointordredujour',
-            constraint=models.CheckConstraint(condition=models.Q(('nature__in', ['information', 'debat', 'decision'])), name='point_nature_valide'),
-        ),
-        migrations.AddConstraint(
-            model_name='participation',
-            constraint=models.UniqueConstraint(fields=('reunion', 'personne'), name='participation_unique'),
-        ),
-        migrations.AddConstraint(
-            model_name='participation',
-            constraint=models.CheckConstraint(condition=models.Q(('reponse__in', ['', 'present', 'excuse', 'procuration'])), name='participation_reponse_valide'),
-        ),
-        migrations.AddConstraint(
-            model_name='participation',
-            constraint=models.CheckConstraint(condition=models.Q(('presence__in', ['', 'present', 'excuse', 'absent', 'represente'])), name='participation_presence_valide'),
-        ),
-    ]
+        ),]

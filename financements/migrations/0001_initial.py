@@ -18,8 +18,7 @@ class Migration(migrations.Migration):
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
-    operations = [
-        migrations.CreateModel(
+    operations = [migrations.CreateModel(
             name='ModeleCourrier',
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
@@ -35,7 +34,7 @@ class Migration(migrations.Migration):
                 'ordering': ['nature'],
             },
         ),
-        migrations.CreateModel(
+migrations.CreateModel(
             name='DemandeFinancement',
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
@@ -74,10 +73,9 @@ class Migration(migrations.Migration):
                 'verbose_name': 'demande de financement',
                 'verbose_name_plural': 'demandes de financement',
                 'ordering': ['-cree_le', '-id'],
-                'permissions': [('instruire_demandefinancement', 'Instruire les demandes de financement')],
-            },
+                'permissions': [('instruire_demandefinancement', 'Instruire les demandes de financement')],"indexes": [models.Index(fields=['statut', '-deposee_le'], name='demande_statut')],"constraints": [models.CheckConstraint(condition=models.Q(('statut__in', ['brouillon', 'deposee', 'instruction', 'complements', 'avis', 'accordee', 'refusee', 'classee', 'retiree', 'conventionnee', 'paiement', 'soldee'])), name='demande_statut_valide'), models.CheckConstraint(condition=models.Q(('montant_accorde__isnull', True), ('montant_accorde__gt', 0), _connector='OR'), name='demande_montant_accorde_positif'), models.CheckConstraint(condition=models.Q(('statut', 'brouillon'), models.Q(('deposee_le__isnull', False), ('numero__isnull', False)), _connector='OR'), name='demande_deposee_numerotee')],},
         ),
-        migrations.CreateModel(
+migrations.CreateModel(
             name='CoPorteur',
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
@@ -92,10 +90,9 @@ class Migration(migrations.Migration):
             options={
                 'verbose_name': 'co-porteur',
                 'verbose_name_plural': 'co-porteurs',
-                'ordering': ['invite_le', 'id'],
-            },
+                'ordering': ['invite_le', 'id'],"constraints": [models.UniqueConstraint(fields=('demande', 'email'), name='coporteur_une_invitation'), models.CheckConstraint(condition=models.Q(('statut', 'invite'), models.Q(('compte__isnull', False), ('repondu_le__isnull', False)), _connector='OR'), name='coporteur_reponse_d_un_compte')],},
         ),
-        migrations.CreateModel(
+migrations.CreateModel(
             name='LigneDepense',
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
@@ -107,10 +104,9 @@ class Migration(migrations.Migration):
             options={
                 'verbose_name': 'ligne de dépense',
                 'verbose_name_plural': 'dépenses',
-                'ordering': ['ordre', 'id'],
-            },
+                'ordering': ['ordre', 'id'],"constraints": [models.CheckConstraint(condition=models.Q(('montant__gt', 0)), name='depense_positive')],},
         ),
-        migrations.CreateModel(
+migrations.CreateModel(
             name='LigneFinancement',
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
@@ -125,10 +121,9 @@ class Migration(migrations.Migration):
             options={
                 'verbose_name': 'ligne du plan de financement',
                 'verbose_name_plural': 'plan de financement',
-                'ordering': ['id'],
-            },
+                'ordering': ['id'],"constraints": [models.UniqueConstraint(fields=('demande', 'financeur'), name='financement_un_par_financeur'), models.CheckConstraint(condition=models.Q(('montant__gte', 0)), name='financement_positif'), models.CheckConstraint(condition=models.Q(('montant_decide__isnull', True), ('montant_decide__gte', 0), _connector='OR'), name='financement_engage_positif'), models.CheckConstraint(condition=models.Q(('financeur__in', ['agglomeration', 'ars', 'departement', 'urml', 'region', 'autofinancement'])), name='financement_financeur')],},
         ),
-        migrations.CreateModel(
+migrations.CreateModel(
             name='MembreEquipe',
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
@@ -140,10 +135,9 @@ class Migration(migrations.Migration):
             options={
                 'verbose_name': "membre de l'équipe",
                 'verbose_name_plural': 'équipe du projet',
-                'ordering': ['-porteur', 'id'],
-            },
+                'ordering': ['-porteur', 'id'],"constraints": [models.UniqueConstraint(fields=('demande', 'professionnel'), name='equipe_une_fois')],},
         ),
-        migrations.CreateModel(
+migrations.CreateModel(
             name='Message',
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
@@ -158,7 +152,7 @@ class Migration(migrations.Migration):
                 'ordering': ['envoye_le', 'id'],
             },
         ),
-        migrations.CreateModel(
+migrations.CreateModel(
             name='NoteInstruction',
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
@@ -173,7 +167,7 @@ class Migration(migrations.Migration):
                 'ordering': ['-ecrite_le', '-id'],
             },
         ),
-        migrations.CreateModel(
+migrations.CreateModel(
             name='PieceJustificative',
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
@@ -189,7 +183,7 @@ class Migration(migrations.Migration):
                 'ordering': ['nature', '-deposee_le'],
             },
         ),
-        migrations.CreateModel(
+migrations.CreateModel(
             name='Tranche',
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
@@ -206,67 +200,5 @@ class Migration(migrations.Migration):
             options={
                 'verbose_name': 'tranche de versement',
                 'verbose_name_plural': 'tranches de versement',
-                'ordering': ['ordre'],
-            },
-        ),
-        migrations.AddIndex(
-            model_name='demandefinancement',
-            index=models.Index(fields=['statut', '-deposee_le'], name='demande_statut'),
-        ),
-        migrations.AddConstraint(
-            model_name='demandefinancement',
-            constraint=models.CheckConstraint(condition=models.Q(('statut__in', ['brouillon', 'deposee', 'instruction', 'complements', 'avis', 'accordee', 'refusee', 'classee', 'retiree', 'conventionnee', 'paiement', 'soldee'])), name='demande_statut_valide'),
-        ),
-        migrations.AddConstraint(
-            model_name='demandefinancement',
-            constraint=models.CheckConstraint(condition=models.Q(('montant_accorde__isnull', True), ('montant_accorde__gt', 0), _connector='OR'), name='demande_montant_accorde_positif'),
-        ),
-        migrations.AddConstraint(
-            model_name='demandefinancement',
-            constraint=models.CheckConstraint(condition=models.Q(('statut', 'brouillon'), models.Q(('deposee_le__isnull', False), ('numero__isnull', False)), _connector='OR'), name='demande_deposee_numerotee'),
-        ),
-        migrations.AddConstraint(
-            model_name='coporteur',
-            constraint=models.UniqueConstraint(fields=('demande', 'email'), name='coporteur_une_invitation'),
-        ),
-        migrations.AddConstraint(
-            model_name='coporteur',
-            constraint=models.CheckConstraint(condition=models.Q(('statut', 'invite'), models.Q(('compte__isnull', False), ('repondu_le__isnull', False)), _connector='OR'), name='coporteur_reponse_d_un_compte'),
-        ),
-        migrations.AddConstraint(
-            model_name='lignedepense',
-            constraint=models.CheckConstraint(condition=models.Q(('montant__gt', 0)), name='depense_positive'),
-        ),
-        migrations.AddConstraint(
-            model_name='lignefinancement',
-            constraint=models.UniqueConstraint(fields=('demande', 'financeur'), name='financement_un_par_financeur'),
-        ),
-        migrations.AddConstraint(
-            model_name='lignefinancement',
-            constraint=models.CheckConstraint(condition=models.Q(('montant__gte', 0)), name='financement_positif'),
-        ),
-        migrations.AddConstraint(
-            model_name='lignefinancement',
-            constraint=models.CheckConstraint(condition=models.Q(('montant_decide__isnull', True), ('montant_decide__gte', 0), _connector='OR'), name='financement_engage_positif'),
-        ),
-        migrations.AddConstraint(
-            model_name='lignefinancement',
-            constraint=models.CheckConstraint(condition=models.Q(('financeur__in', ['agglomeration', 'ars', 'departement', 'urml', 'region', 'autofinancement'])), name='financement_financeur'),
-        ),
-        migrations.AddConstraint(
-            model_name='membreequipe',
-            constraint=models.UniqueConstraint(fields=('demande', 'professionnel'), name='equipe_une_fois'),
-        ),
-        migrations.AddConstraint(
-            model_name='tranche',
-            constraint=models.UniqueConstraint(fields=('demande', 'ordre'), name='tranche_ordre_unique'),
-        ),
-        migrations.AddConstraint(
-            model_name='tranche',
-            constraint=models.CheckConstraint(condition=models.Q(('montant__gt', 0)), name='tranche_positive'),
-        ),
-        migrations.AddConstraint(
-            model_name='tranche',
-            constraint=models.CheckConstraint(condition=models.Q(('statut', 'prevue'), ('versee_le__isnull', False), _connector='OR'), name='tranche_versee_datee'),
-        ),
-    ]
+                'ordering': ['ordre'],"constraints": [models.UniqueConstraint(fields=('demande', 'ordre'), name='tranche_ordre_unique'), models.CheckConstraint(condition=models.Q(('montant__gt', 0)), name='tranche_positive'), models.CheckConstraint(condition=models.Q(('statut', 'prevue'), ('versee_le__isnull', False), _connector='OR'), name='tranche_versee_datee')],},
+        ),]

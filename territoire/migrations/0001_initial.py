@@ -36,11 +36,10 @@ class Migration(migrations.Migration):
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
-    operations = [
-        UnaccentExtension(),
-        TrigramExtension(),
-        migrations.RunSQL(RECHERCHE, RECHERCHE_INVERSE),
-        migrations.CreateModel(
+    operations = [UnaccentExtension(),
+TrigramExtension(),
+migrations.RunSQL(RECHERCHE, RECHERCHE_INVERSE),
+migrations.CreateModel(
             name='Appartenance',
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
@@ -54,7 +53,7 @@ class Migration(migrations.Migration):
                 'ordering': ['groupement', 'debut'],
             },
         ),
-        migrations.CreateModel(
+migrations.CreateModel(
             name='PoleDeProximite',
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
@@ -68,7 +67,7 @@ class Migration(migrations.Migration):
                 'ordering': ['ordre', 'nom'],
             },
         ),
-        migrations.CreateModel(
+migrations.CreateModel(
             name='Profession',
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
@@ -81,7 +80,7 @@ class Migration(migrations.Migration):
                 'ordering': ['libelle'],
             },
         ),
-        migrations.CreateModel(
+migrations.CreateModel(
             name='Specialite',
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
@@ -94,7 +93,7 @@ class Migration(migrations.Migration):
                 'ordering': ['libelle'],
             },
         ),
-        migrations.CreateModel(
+migrations.CreateModel(
             name='Fuite',
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
@@ -112,7 +111,7 @@ class Migration(migrations.Migration):
                 'constraints': [models.UniqueConstraint(fields=('annee', 'specialite'), name='fuite_une_par_specialite_et_annee'), models.CheckConstraint(condition=models.Q(('patients_hors_territoire__lte', models.F('patients'))), name='fuite_au_plus_tous_les_patients')],
             },
         ),
-        migrations.CreateModel(
+migrations.CreateModel(
             name='ImportFichier',
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
@@ -137,10 +136,9 @@ class Migration(migrations.Migration):
             options={
                 'verbose_name': 'import de fichier',
                 'verbose_name_plural': 'imports de fichiers',
-                'ordering': ['-cree_le', '-id'],
-            },
+                'ordering': ['-cree_le', '-id'],"constraints": [models.CheckConstraint(condition=models.Q(('type__in', ['communes', 'rpps', 'finess', 'fuites'])), name='import_type_valide'), models.CheckConstraint(condition=models.Q(('statut__in', ['en_attente', 'en_cours', 'termine', 'echoue'])), name='import_statut_valide'), models.CheckConstraint(condition=models.Q(('progression__lte', 100)), name='import_progression_pourcentage')],},
         ),
-        migrations.CreateModel(
+migrations.CreateModel(
             name='Commune',
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
@@ -158,7 +156,7 @@ class Migration(migrations.Migration):
                 'ordering': ['nom'],
             },
         ),
-        migrations.CreateModel(
+migrations.CreateModel(
             name='Professionnel',
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
@@ -180,10 +178,9 @@ class Migration(migrations.Migration):
             options={
                 'verbose_name': 'professionnel de santé',
                 'verbose_name_plural': 'professionnels de santé',
-                'ordering': ['nom', 'prenom'],
-            },
+                'ordering': ['nom', 'prenom'],"indexes": [django.contrib.postgres.indexes.GinIndex(fields=['recherche'], name='professionnel_recherche'), django.contrib.postgres.indexes.GinIndex(fields=['nom_normalise'], name='professionnel_trigrammes', opclasses=['gin_trgm_ops']), models.Index(fields=['profession', 'actif'], name='professionnel_profession')],"constraints": [models.CheckConstraint(condition=models.Q(('mode_exercice__in', ['liberal', 'salarie', 'mixte'])), name='professionnel_mode_valide'), models.CheckConstraint(condition=models.Q(('rpps__regex', '^\\d{11}$')), name='professionnel_rpps_11_chiffres')],},
         ),
-        migrations.CreateModel(
+migrations.CreateModel(
             name='ReleveEffectifs',
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
@@ -197,10 +194,9 @@ class Migration(migrations.Migration):
             options={
                 'verbose_name': 'relevé des effectifs',
                 'verbose_name_plural': 'relevés des effectifs',
-                'ordering': ['-date', 'profession'],
-            },
+                'ordering': ['-date', 'profession'],"constraints": [models.UniqueConstraint(fields=('import_fichier', 'profession', 'specialite', 'pole'), name='releve_unique', nulls_distinct=False)],},
         ),
-        migrations.CreateModel(
+migrations.CreateModel(
             name='Structure',
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
@@ -234,10 +230,9 @@ class Migration(migrations.Migration):
             options={
                 'verbose_name': 'structure',
                 'verbose_name_plural': 'structures',
-                'ordering': ['nom'],
-            },
+                'ordering': ['nom'],"indexes": [django.contrib.postgres.indexes.GinIndex(fields=['recherche'], name='structure_recherche'), django.contrib.postgres.indexes.GinIndex(fields=['nom_normalise'], name='structure_trigrammes', opclasses=['gin_trgm_ops']), models.Index(fields=['type'], name='structure_type'), models.Index(fields=['siret'], name='structure_siret')],"constraints": [models.CheckConstraint(condition=models.Q(('type__in', ['centre_hospitalier', 'clinique', 'gcs', 'msp', 'centre_de_sante', 'medico_social', 'dac', 'maia', 'clic', 'cpts', 'officine', 'institution', 'formation', 'etablissement_scolaire', 'autre'])), name='structure_type_valide'), models.CheckConstraint(condition=models.Q(('nom', ''), _negated=True), name='structure_nom_requis')],},
         ),
-        migrations.CreateModel(
+migrations.CreateModel(
             name='Site',
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
@@ -254,7 +249,7 @@ class Migration(migrations.Migration):
                 'ordering': ['structure', 'nom'],
             },
         ),
-        migrations.CreateModel(
+migrations.CreateModel(
             name='Projet',
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
@@ -273,10 +268,9 @@ class Migration(migrations.Migration):
             options={
                 'verbose_name': 'projet',
                 'verbose_name_plural': 'projets',
-                'ordering': ['nom'],
-            },
+                'ordering': ['nom'],"constraints": [models.CheckConstraint(condition=models.Q(('axe__in', ['I', 'II', 'III', 'IV'])), name='projet_axe_valide'), models.CheckConstraint(condition=models.Q(('fin__isnull', True), ('debut__isnull', True), ('fin__gte', models.F('debut')), _connector='OR'), name='projet_fin_apres_debut')],},
         ),
-        migrations.CreateModel(
+migrations.CreateModel(
             name='LieuExercice',
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
@@ -300,109 +294,27 @@ class Migration(migrations.Migration):
             options={
                 'verbose_name': "lieu d'exercice",
                 'verbose_name_plural': "lieux d'exercice",
-                'ordering': ['professionnel', 'commune__nom'],
-            },
+                'ordering': ['professionnel', 'commune__nom'],"indexes": [models.Index(fields=['commune', 'professionnel'], name='lieu_exercice_commune')],"constraints": [models.CheckConstraint(condition=models.Q(('mode__in', ['L', 'S', 'B'])), name='lieu_exercice_mode_valide'), models.UniqueConstraint(fields=('professionnel', 'identifiant_structure', 'mode', 'code_secteur'), name='lieu_exercice_une_activite')],},
         ),
-        migrations.AddField(
+migrations.AddField(
             model_name='appartenance',
             name='groupement',
             field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='appartenances_membres', to='territoire.structure', verbose_name='groupement'),
         ),
-        migrations.AddField(
+migrations.AddField(
             model_name='appartenance',
             name='membre',
             field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='appartenances', to='territoire.structure', verbose_name='membre'),
         ),
-        migrations.AddConstraint(
-            model_name='importfichier',
-            constraint=models.CheckConstraint(condition=models.Q(('type__in', ['communes', 'rpps', 'finess', 'fuites'])), name='import_type_valide'),
-        ),
-        migrations.AddConstraint(
-            model_name='importfichier',
-            constraint=models.CheckConstraint(condition=models.Q(('statut__in', ['en_attente', 'en_cours', 'termine', 'echoue'])), name='import_statut_valide'),
-        ),
-        migrations.AddConstraint(
-            model_name='importfichier',
-            constraint=models.CheckConstraint(condition=models.Q(('progression__lte', 100)), name='import_progression_pourcentage'),
-        ),
-        migrations.AddConstraint(
-            model_name='releveeffectifs',
-            constraint=models.UniqueConstraint(fields=('import_fichier', 'profession', 'specialite', 'pole'), name='releve_unique', nulls_distinct=False),
-        ),
-        migrations.AddIndex(
-            model_name='professionnel',
-            index=django.contrib.postgres.indexes.GinIndex(fields=['recherche'], name='professionnel_recherche'),
-        ),
-        migrations.AddIndex(
-            model_name='professionnel',
-            index=django.contrib.postgres.indexes.GinIndex(fields=['nom_normalise'], name='professionnel_trigrammes', opclasses=['gin_trgm_ops']),
-        ),
-        migrations.AddIndex(
-            model_name='professionnel',
-            index=models.Index(fields=['profession', 'actif'], name='professionnel_profession'),
-        ),
-        migrations.AddConstraint(
-            model_name='professionnel',
-            constraint=models.CheckConstraint(condition=models.Q(('mode_exercice__in', ['liberal', 'salarie', 'mixte'])), name='professionnel_mode_valide'),
-        ),
-        migrations.AddConstraint(
-            model_name='professionnel',
-            constraint=models.CheckConstraint(condition=models.Q(('rpps__regex', '^\\d{11}$')), name='professionnel_rpps_11_chiffres'),
-        ),
-        migrations.AddIndex(
-            model_name='structure',
-            index=django.contrib.postgres.indexes.GinIndex(fields=['recherche'], name='structure_recherche'),
-        ),
-        migrations.AddIndex(
-            model_name='structure',
-            index=django.contrib.postgres.indexes.GinIndex(fields=['nom_normalise'], name='structure_trigrammes', opclasses=['gin_trgm_ops']),
-        ),
-        migrations.AddIndex(
-            model_name='structure',
-            index=models.Index(fields=['type'], name='structure_type'),
-        ),
-        migrations.AddIndex(
-            model_name='structure',
-            index=models.Index(fields=['siret'], name='structure_siret'),
-        ),
-        migrations.AddConstraint(
-            model_name='structure',
-            constraint=models.CheckConstraint(condition=models.Q(('type__in', ['centre_hospitalier', 'clinique', 'gcs', 'msp', 'centre_de_sante', 'medico_social', 'dac', 'maia', 'clic', 'cpts', 'officine', 'institution', 'formation', 'etablissement_scolaire', 'autre'])), name='structure_type_valide'),
-        ),
-        migrations.AddConstraint(
-            model_name='structure',
-            constraint=models.CheckConstraint(condition=models.Q(('nom', ''), _negated=True), name='structure_nom_requis'),
-        ),
-        migrations.AddConstraint(
-            model_name='projet',
-            constraint=models.CheckConstraint(condition=models.Q(('axe__in', ['I', 'II', 'III', 'IV'])), name='projet_axe_valide'),
-        ),
-        migrations.AddConstraint(
-            model_name='projet',
-            constraint=models.CheckConstraint(condition=models.Q(('fin__isnull', True), ('debut__isnull', True), ('fin__gte', models.F('debut')), _connector='OR'), name='projet_fin_apres_debut'),
-        ),
-        migrations.AddIndex(
-            model_name='lieuexercice',
-            index=models.Index(fields=['commune', 'professionnel'], name='lieu_exercice_commune'),
-        ),
-        migrations.AddConstraint(
-            model_name='lieuexercice',
-            constraint=models.CheckConstraint(condition=models.Q(('mode__in', ['L', 'S', 'B'])), name='lieu_exercice_mode_valide'),
-        ),
-        migrations.AddConstraint(
-            model_name='lieuexercice',
-            constraint=models.UniqueConstraint(fields=('professionnel', 'identifiant_structure', 'mode', 'code_secteur'), name='lieu_exercice_une_activite'),
-        ),
-        migrations.AddConstraint(
+migrations.AddConstraint(
             model_name='appartenance',
             constraint=models.CheckConstraint(condition=models.Q(('groupement', models.F('membre')), _negated=True), name='appartenance_pas_a_soi_meme'),
         ),
-        migrations.AddConstraint(
+migrations.AddConstraint(
             model_name='appartenance',
             constraint=models.CheckConstraint(condition=models.Q(('fin__isnull', True), ('fin__gte', models.F('debut')), _connector='OR'), name='appartenance_fin_apres_debut'),
         ),
-        migrations.AddConstraint(
+migrations.AddConstraint(
             model_name='appartenance',
             constraint=models.UniqueConstraint(fields=('groupement', 'membre', 'debut'), name='appartenance_unique'),
-        ),
-    ]
+        ),]
