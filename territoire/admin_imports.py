@@ -86,7 +86,7 @@ class ImportAjoutForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.fields["fichier"].required = True
         champ_type: Any = self.fields["type"]
-        champ_type.choices = [(v, l) for v, l in champ_type.choices if v not in PAR_COMMANDE_SEULEMENT]
+        champ_type.choices = [choix for choix in champ_type.choices if choix[0] not in PAR_COMMANDE_SEULEMENT]
         self.import_fichier: ImportFichier | None = None
 
     def clean(self) -> dict[str, Any]:

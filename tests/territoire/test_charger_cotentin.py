@@ -237,7 +237,8 @@ def test_une_ligne_invalide_du_fichier_des_communes_est_rejetee(tmp_path):
     assert [(r.ligne, r.motif) for r in rapport().rejets] == [
         (
             3,
-            "Fichier des communes : la population « beaucoup » de la commune 2A004 n'est pas un nombre entier.",
+            "Fichier des communes : la population « beaucoup » de la commune 2A004 "
+            "n'est pas un nombre entier.",
         ),
         (4, "Fichier des communes : code commune « 5O12 » invalide."),
         (3, "Fichier des pôles, ligne 3 : la commune 2A004 n'est pas dans le fichier des communes."),
