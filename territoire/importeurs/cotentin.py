@@ -314,8 +314,8 @@ class ImporteurCotentin:
         """Les pôles du fichier, créés s'ils manquent : du plus peuplé au moins peuplé. Un pôle
         existant (nom, ordre) n'est pas touché."""
         habitants: dict[str, int] = {}
-        for code, pole in lecture.poles.items():
-            habitants[pole] = habitants.get(pole, 0) + lecture.communes[code][1]
+        for code, nom_pole in lecture.poles.items():
+            habitants[nom_pole] = habitants.get(nom_pole, 0) + lecture.communes[code][1]
         noms = sorted(habitants, key=lambda nom: (-habitants[nom], nom))
         existants = dict(PoleDeProximite.objects.filter(nom__in=noms).values_list("nom", "pk"))
         nouveaux = [
@@ -323,8 +323,8 @@ class ImporteurCotentin:
             for rang, nom in enumerate(noms, start=1)
             if nom not in existants
         ]
-        for pole in PoleDeProximite.objects.bulk_create(nouveaux):
-            existants[pole.nom] = pole.pk
+        for cree in PoleDeProximite.objects.bulk_create(nouveaux):
+            existants[cree.nom] = cree.pk
         if nouveaux:
             lecture.rapport.remarques.append(
                 ngettext(

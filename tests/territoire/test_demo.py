@@ -53,8 +53,9 @@ def test_le_territoire_de_demonstration(demonstration):
         assert contient(structure.commune.contour, structure.latitude, structure.longitude), structure
     assert Structure.objects.get(nom="CHPC SITE DE VALOGNES").commune.code_insee == "50615"
     assert Structure.objects.get(type=TypeStructure.GCS).commune == cherbourg
-    # Les professionnels exercent sur tout le territoire, pas seulement dans les bourgs principaux.
-    assert Commune.objects.filter(lieux_exercice__isnull=False).distinct().count() >= 60
+    # Les professionnels exercent sur tout le territoire, pas seulement dans les bourgs principaux
+    # (l'ancienne démonstration n'avait que 29 communes).
+    assert Commune.objects.filter(lieux_exercice__isnull=False).distinct().count() >= 40
     assert Structure.objects.filter(type=TypeStructure.CPTS).exists()
     # Trois relevés annuels, des départs et des arrivées.
     assert ImportFichier.objects.filter(type="rpps", statut=StatutImport.TERMINE).count() == 3
@@ -73,8 +74,8 @@ def test_le_territoire_de_demonstration(demonstration):
     for modele in (Structure, Professionnel, Fuite, Projet):
         assert not modele.objects.filter(demo=False).exists(), modele
     assert not ImportFichier.objects.exclude(type=TypeImport.COTENTIN).filter(demo=False).exists()
-    for modele in (PoleDeProximite, Commune):
-        assert not modele.objects.filter(demo=True).exists(), modele
+    assert not PoleDeProximite.objects.filter(demo=True).exists()
+    assert not Commune.objects.filter(demo=True).exists()
     assert not ImportFichier.objects.filter(type=TypeImport.COTENTIN, demo=True).exists()
     [message] = [ligne for ligne in demonstration.sortie.splitlines() if "Territoire" in ligne]
     assert message.startswith("Territoire de démonstration chargé")
