@@ -159,7 +159,7 @@ DEMANDES = (
     DemandeDemo(
         S.CLASSEE, "Téléconsultation assistée à Néhou", TypeDemande.AUTRE,
         "Installer une cabine de téléconsultation à la pharmacie.",
-        "50366", "21", ("60",), (1,),
+        "50370", "21", ("60",), (1,),
         (("Cabine de téléconsultation", "15 000,00"),),
         {AGGLO: "10 000,00", AUTO: "5 000,00"},
         depot=60,
@@ -167,7 +167,7 @@ DEMANDES = (
     DemandeDemo(
         S.RETIREE, "Regroupement infirmier à Martinvast", TypeDemande.ETUDE,
         "Étudier le regroupement des infirmières libérales de Douve et Divette.",
-        "50315", "60", ("10",), (4,),
+        "50294", "60", ("10",), (4,),
         (("Étude", "8 000,00"),),
         {AGGLO: "6 000,00", AUTO: "2 000,00"},
         depot=45,

@@ -78,6 +78,9 @@ class CommuneAdmin(admin.ModelAdmin):
     list_select_related = ["pole"]
     search_fields = ["nom", "code_insee"]
     list_per_page = 50
+    # Le contour vient de `charger_cotentin` : quelques milliers de coordonnées, illisibles et
+    # trop faciles à abîmer dans une zone de texte.
+    exclude = ["contour"]
 
 
 @admin.register(Profession)

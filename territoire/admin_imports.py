@@ -39,6 +39,8 @@ CHAMPS_LECTURE = [
     "termine_le",
 ]
 SEULEMENT_COMMUNES = ("fichier_epci", "fichier_populations")
+# Les imports qui ne se lancent que par une commande : ici, pas de champ pour leurs fichiers.
+PAR_COMMANDE_SEULEMENT = (TypeImport.COTENTIN,)
 
 
 class ImportAjoutForm(forms.ModelForm):
@@ -83,6 +85,8 @@ class ImportAjoutForm(forms.ModelForm):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["fichier"].required = True
+        champ_type: Any = self.fields["type"]
+        champ_type.choices = [choix for choix in champ_type.choices if choix[0] not in PAR_COMMANDE_SEULEMENT]
         self.import_fichier: ImportFichier | None = None
 
     def clean(self) -> dict[str, Any]:

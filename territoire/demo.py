@@ -1,35 +1,41 @@
 """Un territoire de démonstration plausible, chargé par les vrais importeurs.
 
-`manage.py demo` écrit des fichiers aux formats officiels (COG et composition des EPCI de
-l'INSEE, extraction RPPS de l'Annuaire Santé, extraction FINESS d'etalab, fuites) puis les
-importe avec les commandes `importer_*` : la démonstration passe par le même chemin que les
-données réelles. Tout ce qui en sort est marqué `demo` (et affiché comme tel).
+Les communes sont les vraies : les 129 communes de l'agglomération, leurs contours et leurs
+pôles, chargés par `charger_cotentin` depuis les données ouvertes livrées avec le code
+(territoire/donnees_cotentin/) ; elles ne sont pas marquées `demo`.
 
-Les communes, leurs codes et leurs populations sont proches du réel sans prétendre l'être ;
-les personnes sont fictives (noms tirés au sort, numéros RPPS de la série 1000…, clés
-valides). Les mêmes générateurs servent à bench/ : territoire ×10 et fichier RPPS national.
+Le reste est inventé : `manage.py demo` écrit des fichiers aux formats officiels (extraction
+RPPS de l'Annuaire Santé, extraction FINESS d'etalab, fuites) puis les importe avec les
+commandes `importer_*` : la démonstration passe par le même chemin que les données réelles.
+Tout ce qui en sort est marqué `demo` (et affiché comme tel). Les personnes sont fictives
+(noms tirés au sort, numéros RPPS de la série 1000…, clés valides), réparties sur les vraies
+communes selon leur population ; les établissements sont placés près du centre de leur
+commune, dedans. Tout est tiré avec des graines fixes : deux chargements donnent la même
+démonstration. Les mêmes générateurs servent à bench/ : territoire ×10 et fichier RPPS national.
 """
 
 import csv
+import json
 import random
 import tempfile
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import date
-from functools import partial
+from functools import cache, partial
 from io import StringIO
 from pathlib import Path
 from typing import IO, Any
 
 from django.core.management import call_command
 from django.db import transaction
-from openpyxl import Workbook
 from pyproj import Transformer
 from stdnum import luhn
 
 from comptes.models import Utilisateur
+from territoire import DOSSIER_COTENTIN
+from territoire.geometrie import centre, contient
+from territoire.importeurs.cotentin import FICHIER_COMMUNES, FICHIER_CONTOURS, FICHIER_POLES
 from territoire.models import (
-    SIREN_AGGLOMERATION,
     Appartenance,
     Axe,
     BesoinTerritoire,
@@ -41,11 +47,12 @@ from territoire.models import (
     Professionnel,
     Projet,
     Structure,
+    TypeImport,
     TypeStructure,
 )
 
 # ---------------------------------------------------------------------------------------
-# Les communes et leurs pôles de proximité
+# Les communes et leurs pôles de proximité : les vraies (territoire/donnees_cotentin/)
 
 
 @dataclass(frozen=True)
@@ -53,234 +60,91 @@ class CommuneDemo:
     code: str
     nom: str
     population: int
+    codes_postaux: tuple[str, ...]
+    pole: str
+    # Un point dans la commune (territoire.geometrie.centre de son contour).
     latitude: float
     longitude: float
-    # Communes déléguées (code, nom) : les registres citent encore ces anciens codes.
-    deleguees: tuple[tuple[str, str], ...] = ()
+    # Communes déléguées (code, nom, code postal) : les registres citent encore ces anciens codes.
+    deleguees: tuple[tuple[str, str, str], ...] = ()
 
 
-POLES: tuple[tuple[str, tuple[CommuneDemo, ...]], ...] = (
-    (
-        "Cherbourg-en-Cotentin",
-        (
-            CommuneDemo(
-                "50129",
-                "Cherbourg-en-Cotentin",
-                77_700,
-                49.6337,
-                -1.6221,
-                (
-                    ("50129", "Cherbourg-Octeville"),
-                    ("50173", "Équeurdreville-Hainneville"),
-                    ("50203", "La Glacerie"),
-                    ("50416", "Querqueville"),
-                    ("50602", "Tourlaville"),
-                ),
-            ),
-        ),
+# Les communes déléguées que les fichiers de démonstration citent : elles ne sont pas dans les
+# données ouvertes copiées (le COG de l'INSEE les donne, par `importer_communes`).
+DELEGUEES: dict[str, tuple[tuple[str, str, str], ...]] = {
+    "50129": (
+        ("50129", "Cherbourg-Octeville", "50100"),
+        ("50173", "Équeurdreville-Hainneville", "50120"),
+        ("50203", "La Glacerie", "50470"),
+        ("50416", "Querqueville", "50460"),
+        ("50602", "Tourlaville", "50110"),
     ),
-    (
-        "La Hague",
-        (
-            CommuneDemo(
-                "50041",
-                "La Hague",
-                11_400,
-                49.6630,
-                -1.8370,
-                (
-                    ("50041", "Beaumont-Hague"),
-                    ("50254", "Jobourg"),
-                    ("50385", "Omonville-la-Rogue"),
-                    ("50627", "Vauville"),
-                    ("50218", "Gréville-Hague"),
-                ),
-            ),
-        ),
+    "50041": (
+        ("50041", "Beaumont-Hague", "50440"),
+        ("50220", "Gréville-Hague", "50440"),
+        ("50257", "Jobourg", "50440"),
+        ("50386", "Omonville-la-Rogue", "50440"),
+        ("50623", "Vauville", "50440"),
     ),
-    (
-        "Les Pieux",
-        (
-            CommuneDemo("50402", "Les Pieux", 3_500, 49.5130, -1.8080),
-            CommuneDemo("50184", "Flamanville", 1_800, 49.5330, -1.8670),
-            CommuneDemo("50573", "Siouville-Hague", 1_000, 49.5590, -1.8390),
-            CommuneDemo("50585", "Surtainville", 1_200, 49.4620, -1.8170),
-            CommuneDemo("50042", "Benoîtville", 800, 49.5400, -1.7970),
-            CommuneDemo("50603", "Tréauville", 700, 49.5380, -1.8230),
-        ),
-    ),
-    (
-        "Côte des Isles",
-        (
-            CommuneDemo("50031", "Barneville-Carteret", 2_200, 49.3840, -1.7500),
-            CommuneDemo("50412", "Port-Bail-sur-Mer", 2_500, 49.3370, -1.6950),
-            CommuneDemo("50330", "Les Moitiers-d'Allonne", 600, 49.4030, -1.7550),
-        ),
-    ),
-    (
-        "Vallée de l'Ouve",
-        (
-            CommuneDemo("50551", "Saint-Sauveur-le-Vicomte", 2_000, 49.3870, -1.5310),
-            CommuneDemo("50366", "Néhou", 700, 49.4160, -1.5330),
-        ),
-    ),
-    (
-        "Douve et Divette",
-        (
-            CommuneDemo("50315", "Martinvast", 1_200, 49.5950, -1.6570),
-            CommuneDemo("50599", "Tollevast", 1_300, 49.5700, -1.6280),
-            CommuneDemo("50089", "Brix", 2_300, 49.5450, -1.5810),
-            CommuneDemo("50230", "Hardinvast", 700, 49.5810, -1.6610),
-        ),
-    ),
-    (
-        "Cœur du Cotentin",
-        (
-            CommuneDemo("50615", "Valognes", 6_800, 49.5090, -1.4700),
-            CommuneDemo(
-                "50082",
-                "Bricquebec-en-Cotentin",
-                5_900,
-                49.4700,
-                -1.6330,
-                (("50082", "Bricquebec"), ("50397", "Les Perques"), ("50418", "Quettetot")),
-            ),
-            CommuneDemo("50647", "Yvetot-Bocage", 900, 49.4900, -1.5100),
-        ),
-    ),
-    (
-        "Région de Montebourg",
-        (
-            CommuneDemo("50341", "Montebourg", 2_100, 49.4880, -1.3790),
-            CommuneDemo("50419", "Quinéville", 300, 49.5130, -1.2930),
-        ),
-    ),
-    (
-        "Val de Saire",
-        (
-            CommuneDemo("50562", "Saint-Vaast-la-Hougue", 1_800, 49.5880, -1.2660),
-            CommuneDemo("50417", "Quettehou", 1_600, 49.5930, -1.3030),
-            CommuneDemo("50433", "Réville", 1_100, 49.6190, -1.2590),
-            CommuneDemo("50030", "Barfleur", 600, 49.6710, -1.2640),
-        ),
-    ),
-    (
-        "Saint-Pierre-Église",
-        (
-            CommuneDemo("50539", "Saint-Pierre-Église", 1_800, 49.6680, -1.4030),
-            CommuneDemo("50178", "Fermanville", 1_400, 49.6880, -1.4600),
-            CommuneDemo("50296", "Maupertus-sur-Mer", 250, 49.6590, -1.4940),
-        ),
-    ),
-)
-
-COMMUNES: tuple[CommuneDemo, ...] = tuple(c for _pole, communes in POLES for c in communes)
-CODES_POSTAUX = {
-    "50129": "50100", "50041": "50440", "50402": "50340", "50184": "50340", "50573": "50340",
-    "50585": "50270", "50042": "50340", "50603": "50340", "50031": "50270", "50412": "50580",
-    "50330": "50270", "50551": "50390", "50366": "50390", "50315": "50690", "50599": "50470",
-    "50089": "50700", "50230": "50690", "50615": "50700", "50082": "50260", "50647": "50700",
-    "50341": "50310", "50419": "50310", "50562": "50550", "50417": "50630", "50433": "50760",
-    "50030": "50760", "50539": "50330", "50178": "50840", "50296": "50330",
-}  # fmt: skip
-# Communes hors de l'agglomération, présentes dans les fichiers nationaux : elles sont ignorées.
-COMMUNES_HORS = (
-    ("50502", "Saint-Lô", "200066389"),
-    ("50099", "Carentan-les-Marais", "200042729"),
-    ("14118", "Caen", "200065597"),
-    ("35238", "Rennes", "243500139"),
-    ("75056", "Paris", "200054781"),
-)
+}
 
 
-def _par_code() -> dict[str, CommuneDemo]:
-    return {c.code: c for c in COMMUNES}
-
-
-# ---------------------------------------------------------------------------------------
-# Fichiers INSEE
-
-
-def ecrire_cog(chemin: Path) -> None:
-    """Le fichier des communes du COG (`v_commune_AAAA.csv`)."""
-    with chemin.open("w", encoding="utf-8", newline="") as sortie:
-        ecrivain = csv.writer(sortie)
-        ecrivain.writerow(
-            [
-                "TYPECOM",
-                "COM",
-                "REG",
-                "DEP",
-                "CTCD",
-                "ARR",
-                "TNCC",
-                "NCC",
-                "NCCENR",
-                "LIBELLE",
-                "CAN",
-                "COMPARENT",
-            ]
-        )
-        lignes = []
-        for commune in COMMUNES:
-            lignes.append(("COM", commune.code, commune.nom, ""))
-            for code, nom in commune.deleguees:
-                lignes.append(("COMD", code, nom, commune.code))
-        lignes += [("COM", code, nom, "") for code, nom, _epci in COMMUNES_HORS]
-        for typecom, code, nom, parent in sorted(lignes, key=lambda ligne: (ligne[1], ligne[0])):
-            departement = code[:2]
-            ecrivain.writerow(
-                [
-                    typecom,
-                    code,
-                    "28" if departement in {"50", "14"} else "53" if departement == "35" else "11",
-                    departement,
-                    f"{departement}D",
-                    "504",
-                    "0",
-                    nom.upper().replace("-", " ").replace("É", "E").replace("È", "E").replace("Œ", "OE"),
-                    nom,
-                    nom,
-                    "" if typecom == "COMD" else f"{departement}99",
-                    parent,
-                ]
+@cache
+def communes() -> tuple[CommuneDemo, ...]:
+    """Les 129 communes réelles de l'agglomération, lues dans les fichiers que charge
+    `charger_cotentin` (sans la base : bench/ écrit ses fichiers nationaux avec)."""
+    with (DOSSIER_COTENTIN / FICHIER_POLES).open(encoding="utf-8", newline="") as fichier:
+        poles = {ligne["code_insee"]: ligne["pole"] for ligne in csv.DictReader(fichier)}
+    centres = {code: centre(geometrie) for code, geometrie in contours().items()}
+    resultat = []
+    with (DOSSIER_COTENTIN / FICHIER_COMMUNES).open(encoding="utf-8", newline="") as fichier:
+        for ligne in csv.DictReader(fichier):
+            code = ligne["code_insee"]
+            latitude, longitude = centres[code] or (0.0, 0.0)
+            resultat.append(
+                CommuneDemo(
+                    code=code,
+                    nom=ligne["nom"],
+                    population=int(ligne["population"]),
+                    codes_postaux=tuple(ligne["codes_postaux"].split(";")),
+                    pole=poles[code],
+                    latitude=latitude,
+                    longitude=longitude,
+                    deleguees=DELEGUEES.get(code, ()),
+                )
             )
+    return tuple(resultat)
 
 
-def ecrire_epci(chemin: Path) -> None:
-    """La composition communale des EPCI (`Intercommunalite_Metropole_au_01-01-AAAA.xlsx`)."""
-    classeur = Workbook(write_only=False)
-    feuille = classeur.create_sheet("Composition_communale", 0)
-    del classeur["Sheet"]
-    feuille.title = "Composition_communale"
-    feuille.append(["Composition communale des EPCI à fiscalité propre au 1er janvier 2026"])
-    feuille.append(["Source : Insee, Code officiel géographique"])
-    feuille.append([])
-    feuille.append(["Géographie au 01/01/2026"])
-    feuille.append([])
-    feuille.append(["CODGEO", "LIBGEO", "EPCI", "LIBEPCI", "DEP", "REG"])
-    for commune in COMMUNES:
-        feuille.append([commune.code, commune.nom, SIREN_AGGLOMERATION, "CA du Cotentin", "50", "28"])
-    for code, nom, epci in COMMUNES_HORS:
-        feuille.append([code, nom, epci, "Autre EPCI", code[:2], "28"])
-    classeur.save(chemin)
+@cache
+def contours() -> dict[str, dict[str, Any]]:
+    """Code INSEE → géométrie du contour (pour placer les établissements dans leur commune)."""
+    donnees = json.loads((DOSSIER_COTENTIN / FICHIER_CONTOURS).read_text(encoding="utf-8"))
+    return {objet["properties"]["code_insee"]: objet["geometry"] for objet in donnees["features"]}
 
 
-def ecrire_populations(chemin: Path, annee: int = 2023) -> None:
-    with chemin.open("w", encoding="utf-8", newline="") as sortie:
-        ecrivain = csv.writer(sortie)
-        ecrivain.writerow(["code_insee", "population", "annee"])
-        for commune in COMMUNES:
-            ecrivain.writerow([commune.code, commune.population, annee])
+@cache
+def _par_code() -> dict[str, CommuneDemo]:
+    return {c.code: c for c in communes()}
 
 
-def ecrire_poles(chemin: Path) -> None:
-    with chemin.open("w", encoding="utf-8", newline="") as sortie:
-        ecrivain = csv.writer(sortie)
-        ecrivain.writerow(["code_insee", "pole"])
-        for pole, communes in POLES:
-            for commune in communes:
-                ecrivain.writerow([commune.code, pole])
+def _commune_de(code: str) -> CommuneDemo | None:
+    """La commune d'un code cité par un fichier : le sien, ou celui d'une de ses communes déléguées."""
+    par_code = _par_code()
+    if code in par_code:
+        return par_code[code]
+    return next((c for c in communes() if any(d[0] == code for d in c.deleguees)), None)
+
+
+def importer_les_communes(dossier: Path | None = None) -> None:
+    """Les 129 communes réelles, leurs contours et leurs pôles, par `charger_cotentin` ; puis
+    les codes des communes déléguées que citent les fichiers de démonstration. `dossier` (où
+    l'on écrivait autrefois des fichiers de l'INSEE inventés) ne sert plus : bench/ le passe encore."""
+    call_command("charger_cotentin", stdout=StringIO())
+    for code, deleguees in DELEGUEES.items():
+        Commune.objects.filter(code_insee=code).update(
+            codes_anciens=sorted(d[0] for d in deleguees if d[0] != code)
+        )
 
 
 # ---------------------------------------------------------------------------------------
@@ -355,6 +219,14 @@ ETABLISSEMENTS: tuple[EtablissementDemo, ...] = (
                       "50402", ("9", "RUE", "CENTRALE"), "0233527799", "1980-01-01"),
     EtablissementDemo(17, "PHARMACIE CENTRALE DE VALOGNES", "PHARMACIE CENTRALE DE VALOGNES", "620", "Pharmacie d'Officine",
                       "50615", ("2", "RUE", "DES RALLIERS"), "0233401122", "1970-01-01"),
+    EtablissementDemo(18, "PHARMACIE DES ISLES", "PHARMACIE DES ISLES", "620", "Pharmacie d'Officine",
+                      "50031", ("4", "RUE", "DU PORT"), "0233535511", "1985-01-01"),
+    EtablissementDemo(19, "PHARMACIE DU VAL DE SAIRE", "PHARMACIE DU VAL DE SAIRE", "620", "Pharmacie d'Officine",
+                      "50539", ("1", "PL", "DE L EGLISE"), "0233544411", "1978-01-01"),
+    EtablissementDemo(20, "PHARMACIE DE L OUVE", "PHARMACIE DE L OUVE", "620", "Pharmacie d'Officine",
+                      "50551", ("6", "RUE", "DU VIEUX CHATEAU"), "0233416611", "1982-01-01"),
+    EtablissementDemo(21, "EHPAD LES POMMIERS", "EHPAD LES POMMIERS", "500", "Etablissement d'hébergement pour personnes âgées dépendantes",
+                      "50341", ("3", "RUE", "DES POMMIERS"), "0233411900", "2006-01-01"),
 )
 # fmt: on
 # Les mêmes lignes du fichier national, hors du territoire : ignorées par l'import.
@@ -370,14 +242,26 @@ ETABLISSEMENTS_HORS = (
 
 def _acheminement(code: str) -> tuple[str, str]:
     """Le code postal et le nom d'une commune (ou d'une commune déléguée) du fichier."""
-    for commune in COMMUNES:
-        if commune.code == code:
-            return CODES_POSTAUX[commune.code], commune.nom
-        for delegue, nom in commune.deleguees:
+    commune = _commune_de(code)
+    if commune is not None:
+        for delegue, nom, code_postal in commune.deleguees:
             if delegue == code:
-                return CODES_POSTAUX[commune.code], nom
+                return code_postal, nom
+        return commune.codes_postaux[0], commune.nom
     hors = {"14118": ("14000", "Caen"), "50502": ("50000", "Saint-Lô")}
     return hors.get(code, ("75001", "Paris"))
+
+
+def _position(commune: CommuneDemo, rang: int) -> tuple[float, float]:
+    """Un point tiré (graine : le rang) à un kilomètre environ du centre de la commune, et dedans."""
+    hasard = random.Random(rang)
+    contour = contours()[commune.code]
+    for _essai in range(20):
+        latitude = commune.latitude + hasard.uniform(-0.01, 0.01)
+        longitude = commune.longitude + hasard.uniform(-0.015, 0.015)
+        if contient(contour, latitude, longitude):
+            return latitude, longitude
+    return commune.latitude, commune.longitude
 
 
 def _lambert93(latitude: float, longitude: float) -> tuple[float, float]:
@@ -387,7 +271,6 @@ def _lambert93(latitude: float, longitude: float) -> tuple[float, float]:
 
 def ecrire_finess(chemin: Path, extraction: date) -> None:
     """L'extraction FINESS d'etalab (`etalab-cs1100507-stock-AAAAMMJJ-hhmm.csv`, Latin-1)."""
-    par_code = _par_code()
     geolocalisations = []
     with chemin.open("w", encoding="latin-1", newline="") as sortie:
         ecrivain = csv.writer(sortie, delimiter=";", lineterminator="\n")
@@ -432,13 +315,9 @@ def ecrire_finess(chemin: Path, extraction: date) -> None:
                     "",
                 ]
             )
-            commune_demo = par_code.get(etab.code_commune) or next(
-                (c for c in COMMUNES if any(code == etab.code_commune for code, _nom in c.deleguees)), None
-            )
+            commune_demo = _commune_de(etab.code_commune)
             if commune_demo is not None:
-                x, y = _lambert93(
-                    commune_demo.latitude + rang * 0.0007, commune_demo.longitude - rang * 0.0005
-                )
+                x, y = _lambert93(*_position(commune_demo, rang))
                 geolocalisations.append(
                     [
                         "geolocalisation",
@@ -622,8 +501,8 @@ def personnes(nombre: int, *, graine: int = 2026, premier_rang: int = 1) -> list
     population, avec une ou deux activités (libérale, salariée, ou les deux)."""
     hasard = random.Random(graine)
     poids_professions = [p.poids for p in PROFESSIONS]
-    communes = list(COMMUNES)
-    poids_communes = [c.population for c in communes]
+    toutes = list(communes())
+    poids_communes = [c.population for c in toutes]
     etablissements_salaries = [
         e for e in ETABLISSEMENTS if e.categorie in {"355", "365", "500", "354", "124"}
     ]
@@ -648,7 +527,7 @@ def personnes(nombre: int, *, graine: int = 2026, premier_rang: int = 1) -> list
                 maison = hasard.choice(maisons)
                 personne.activites.append(("L", maison.code_commune, maison))
             else:
-                commune = _tirer(hasard, communes, poids_communes)
+                commune = _tirer(hasard, toutes, poids_communes)
                 personne.activites.append(("L", commune.code, None))
             if hasard.random() < 0.12:  # exercice mixte : une vacation à l'hôpital ou à la clinique
                 personne.activites.append(("S", "", hasard.choice(etablissements_salaries[:3])))
@@ -659,11 +538,9 @@ def personnes(nombre: int, *, graine: int = 2026, premier_rang: int = 1) -> list
 
 
 def lignes_de(personne: PersonneDemo, hasard: random.Random) -> Iterator[str]:
-    par_code = _par_code()
     for mode, code_commune, etablissement in personne.activites:
         code = etablissement.code_commune if etablissement else code_commune
-        commune = par_code.get(code)
-        libelle_commune = commune.nom if commune else ""
+        code_postal, libelle_commune = _acheminement(code)
         if etablissement is not None:
             identifiant = f"F{etablissement.finess}"
             raison_sociale = etablissement.nom
@@ -709,7 +586,7 @@ def lignes_de(personne: PersonneDemo, hasard: random.Random) -> Iterator[str]:
             "Code type de voie (coord. structure)": type_voie,
             "Libellé type de voie (coord. structure)": libelle_type,
             "Libellé Voie (coord. structure)": voie,
-            "Code postal (coord. structure)": CODES_POSTAUX.get(commune.code if commune else "", "50100"),
+            "Code postal (coord. structure)": code_postal,
             "Code commune (coord. structure)": code,
             "Libellé commune (coord. structure)": libelle_commune,
             "Code pays (coord. structure)": "99000",
@@ -910,28 +787,9 @@ def releves(nombre: int, *, graine: int = 2026) -> list[list[PersonneDemo]]:
     return par_releve
 
 
-def importer_les_communes(dossier: Path) -> None:
-    """Écrit les fichiers INSEE des communes (COG, EPCI, populations, pôles) dans `dossier` et
-    les passe à `importer_communes`."""
-    cog, epci = dossier / "v_commune_2026.csv", dossier / "Intercommunalite_Metropole_au_01-01-2026.xlsx"
-    populations, poles = dossier / "populations_2023.csv", dossier / "poles_de_proximite.csv"
-    ecrire_cog(cog)
-    ecrire_epci(epci)
-    ecrire_populations(populations)
-    ecrire_poles(poles)
-    call_command(
-        "importer_communes",
-        str(cog),
-        str(epci),
-        populations=str(populations),
-        poles=str(poles),
-        stdout=StringIO(),
-    )
-
-
 def charger(*, nombre: int = 900, afficher: Any = print) -> bool:
     """Charge le territoire de démonstration par les importeurs ; ne fait rien s'il est déjà là."""
-    if Commune.objects.filter(demo=True).exists():
+    if Professionnel.objects.filter(demo=True).exists():
         return False
     # Les rapports des importeurs ne disent rien d'utile ici : seul le résumé final s'affiche.
     commande = partial(call_command, stdout=StringIO())
@@ -949,8 +807,10 @@ def charger(*, nombre: int = 900, afficher: Any = print) -> bool:
         ecrire_fuites(fichier_fuites)
         commande("importer_fuites", str(fichier_fuites))
 
-        for modele in (PoleDeProximite, Commune, Structure, Professionnel, Fuite, ImportFichier):
+        # Les communes, leurs contours et leurs pôles sont les vrais : pas des données de démonstration.
+        for modele in (Structure, Professionnel, Fuite):
             modele.objects.update(demo=True)
+        ImportFichier.objects.exclude(type=TypeImport.COTENTIN).update(demo=True)
         par_finess = {s.finess: s for s in Structure.objects.filter(finess__isnull=False)}
         gcs = par_finess[finess(4)]
         gcs.type = TypeStructure.GCS
@@ -1023,7 +883,7 @@ BESOINS = (
     ("Médecins généralistes : remplacer les départs à la retraite dans les pôles ruraux",
      "Le diagnostic relève une densité de médecins généralistes inférieure à la moyenne régionale et "
      "une part élevée de praticiens de plus de 60 ans, surtout hors de Cherbourg-en-Cotentin.",
-     ("Les Pieux", "Côte des Isles", "Vallée de l'Ouve", "Val de Saire", "Saint-Pierre-Église"), (), ("10",)),
+     ("Les Pieux", "La Côte des Isles", "La Vallée de l'Ouve", "Val de Saire", "Saint-Pierre-Église"), (), ("10",)),
     ("Exercice coordonné : regrouper les professionnels en pôles de santé libéraux et ambulatoires",
      "Les professionnels isolés peinent à assurer la continuité des soins ; les regroupements "
      "pluriprofessionnels (PSLA, maisons de santé) attirent les jeunes praticiens.",
@@ -1031,7 +891,7 @@ BESOINS = (
     ("Masseurs-kinésithérapeutes : des délais de prise en charge trop longs",
      "Plusieurs semaines d'attente pour une rééducation après une hospitalisation, en particulier dans "
      "le centre et le sud du territoire.",
-     ("Cœur du Cotentin", "Côte des Isles", "Vallée de l'Ouve"), (), ("70",)),
+     ("Cœur du Cotentin", "La Côte des Isles", "La Vallée de l'Ouve"), (), ("70",)),
     ("Infirmiers libéraux : soins à domicile et sorties d'hospitalisation",
      "Le vieillissement de la population augmente les soins à domicile ; les sorties d'hospitalisation "
      "du vendredi sont difficiles à organiser.",
@@ -1046,10 +906,10 @@ BESOINS = (
     ("Santé des femmes : suivi gynécologique et périnatal de proximité",
      "Les sages-femmes libérales sont peu nombreuses dans les pôles ruraux ; le suivi de grossesse "
      "impose de longs trajets.",
-     ("Val de Saire", "Région de Montebourg", "Saint-Pierre-Église"), (), ("50",)),
+     ("Val de Saire", "Montebourg", "Saint-Pierre-Église"), (), ("50",)),
     ("Soins bucco-dentaires : des cabinets à reprendre",
      "Des cabinets dentaires ferment faute de repreneur ; la prévention dans les écoles est à renforcer.",
-     ("La Hague", "Vallée de l'Ouve"), (), ("40",)),
+     ("La Hague", "La Vallée de l'Ouve"), (), ("40",)),
     ("Accueillir des stagiaires pour préparer les installations de demain",
      "La connaissance du territoire pendant les études décide souvent d'une installation : il faut plus "
      "de maîtres de stage et de solutions de logement pour les étudiants.",

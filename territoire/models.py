@@ -16,6 +16,7 @@ from django.db.models.functions import Coalesce, Concat, Lower, Now
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from territoire import geometrie
 from territoire.rapport import Rapport
 from territoire.validateurs import (
     valider_code_insee,
@@ -95,6 +96,9 @@ class Commune(models.Model):
     # Codes des communes déléguées ou associées (COG : COMD, COMA) : les registres
     # nationaux citent encore souvent l'ancienne commune.
     codes_anciens = models.JSONField(_("codes des communes déléguées ou associées"), default=list, blank=True)
+    # La géométrie GeoJSON du contour (Polygon ou MultiPolygon, WGS84), telle que dans
+    # donnees_cotentin/cotentin_communes.geojson : la carte des communes la dessine.
+    contour = models.JSONField(_("contour (GeoJSON, WGS84)"), null=True, blank=True)
     demo = models.BooleanField(_("donnée de démonstration"), default=False)
 
     class Meta:
@@ -104,6 +108,12 @@ class Commune(models.Model):
 
     def __str__(self) -> str:
         return self.nom
+
+    @property
+    def centre(self) -> tuple[float, float] | None:
+        """(latitude, longitude) d'un point dans la commune, pour y placer ce qui n'a pas de
+        coordonnées ; `None` sans contour."""
+        return geometrie.centre(self.contour)
 
 
 class Profession(models.Model):
@@ -540,6 +550,8 @@ class TypeImport(models.TextChoices):
     RPPS = "rpps", _("Professionnels de santé (Annuaire Santé, RPPS)")
     FINESS = "finess", _("Établissements (FINESS, extraction etalab)")
     FUITES = "fuites", _("Fuites de patients hors du territoire")
+    # Par la commande `charger_cotentin` seulement (trois fichiers, livrés avec le code).
+    COTENTIN = "cotentin", _("Communes, contours et pôles du Cotentin (données ouvertes)")
 
 
 class StatutImport(models.TextChoices):

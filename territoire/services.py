@@ -46,12 +46,13 @@ logger = logging.getLogger(__name__)
 
 # Les fichiers d'un import, par nom de champ de ImportFichier.
 CHAMPS_FICHIERS = ("fichier", "fichier_epci", "fichier_populations")
-# Clés de Fichiers pour chaque champ (le fichier des pôles n'existe qu'en commande).
+# Clés de Fichiers pour chaque champ (les pôles et les contours n'existent qu'en commande).
 _CLES = {
     "fichier": "principal",
     "fichier_epci": "epci",
     "fichier_populations": "populations",
     "fichier_poles": "poles",
+    "fichier_contours": "contours",
 }
 
 

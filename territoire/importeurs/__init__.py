@@ -1,4 +1,4 @@
 """Les importeurs des registres nationaux : chaque module s'enregistre dans
 `base.IMPORTEURS` en s'important."""
 
-from territoire.importeurs import communes, finess, fuites, rpps  # noqa: F401
+from territoire.importeurs import communes, cotentin, finess, fuites, rpps  # noqa: F401

@@ -41,7 +41,7 @@ class FichierRefuse(Exception):
     """Ce n'est pas le fichier attendu : il est refusé en entier, rien n'est importé.
 
     `champ` nomme le fichier en cause quand un import en prend plusieurs
-    (« fichier », « fichier_epci », « fichier_populations », « fichier_poles »).
+    (« fichier », « fichier_epci », « fichier_populations », « fichier_poles », « fichier_contours »).
     """
 
     def __init__(self, message: str, *, champ: str = "fichier", rapport: "Rapport | None" = None) -> None:
@@ -73,6 +73,7 @@ class Fichiers:
     epci: Flux | None = None
     populations: Flux | None = None
     poles: Flux | None = None
+    contours: Flux | None = None
 
 
 class Importeur(Protocol):
@@ -102,6 +103,7 @@ def refuser_l_utf16(fichiers: Fichiers) -> None:
         ("fichier_epci", fichiers.epci),
         ("fichier_populations", fichiers.populations),
         ("fichier_poles", fichiers.poles),
+        ("fichier_contours", fichiers.contours),
     ]:
         if flux is None:
             continue

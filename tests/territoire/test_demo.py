@@ -9,6 +9,7 @@ import pytest
 
 from comptes.models import Utilisateur
 from territoire import demo
+from territoire.geometrie import contient
 from territoire.models import (
     Appartenance,
     Commune,
@@ -20,6 +21,7 @@ from territoire.models import (
     ReleveEffectifs,
     StatutImport,
     Structure,
+    TypeImport,
     TypeStructure,
 )
 from tests.comptes.factories import UtilisateurFactory
@@ -31,12 +33,14 @@ def test_le_territoire_de_demonstration(demonstration):
     compte = Utilisateur.objects.get(email="membre.college@demo.cotentin.fr")
     assert demonstration.chargees["territoire"] is True
 
-    assert Commune.objects.count() == len(demo.COMMUNES)
-    assert PoleDeProximite.objects.count() == len(demo.POLES)
+    # Les vraies communes, leurs contours et leurs pôles (charger_cotentin).
+    assert Commune.objects.count() == len(demo.communes()) == 129
+    assert not Commune.objects.filter(contour__isnull=True).exists()
+    assert PoleDeProximite.objects.count() == 11
     cherbourg = Commune.objects.get(code_insee="50129")
     assert cherbourg.pole.nom == "Cherbourg-en-Cotentin"
     assert "50173" in cherbourg.codes_anciens  # Équeurdreville-Hainneville
-    assert cherbourg.population == 77_700
+    assert cherbourg.population == 78_258
     # Le GCS et ses deux membres fondateurs, depuis son numéro FINESS du 12 octobre 2017.
     gcs = Structure.objects.get(type=TypeStructure.GCS)
     membres = {a.membre.nom for a in Appartenance.objects.filter(groupement=gcs)}
@@ -44,6 +48,14 @@ def test_le_territoire_de_demonstration(demonstration):
     assert set(Appartenance.objects.values_list("debut", flat=True)) == {date(2017, 10, 12)}
     # La polyclinique est citée par le code de sa commune déléguée : elle est bien à Cherbourg.
     assert Structure.objects.get(nom="POLYCLINIQUE DU COTENTIN").commune == cherbourg
+    # Chaque établissement est placé dans sa commune ; les principaux, là où ils sont.
+    for structure in Structure.objects.filter(latitude__isnull=False).select_related("commune"):
+        assert contient(structure.commune.contour, structure.latitude, structure.longitude), structure
+    assert Structure.objects.get(nom="CHPC SITE DE VALOGNES").commune.code_insee == "50615"
+    assert Structure.objects.get(type=TypeStructure.GCS).commune == cherbourg
+    # Les professionnels exercent sur tout le territoire, pas seulement dans les bourgs principaux
+    # (l'ancienne démonstration n'avait que 29 communes).
+    assert Commune.objects.filter(lieux_exercice__isnull=False).distinct().count() >= 40
     assert Structure.objects.filter(type=TypeStructure.CPTS).exists()
     # Trois relevés annuels, des départs et des arrivées.
     assert ImportFichier.objects.filter(type="rpps", statut=StatutImport.TERMINE).count() == 3
@@ -58,9 +70,13 @@ def test_le_territoire_de_demonstration(demonstration):
         assert Professionnel.objects.get(rpps=demo.rpps(rang)).compte == Utilisateur.objects.get(email=email)
     assert Fuite.objects.count() == 4 * len(demo.FUITES)  # 2022 à 2025
     assert Projet.objects.filter(nature=Projet.Nature.PSLA).exists()
-    # Tout est marqué comme donnée de démonstration.
-    for modele in (PoleDeProximite, Commune, Structure, Professionnel, Fuite, ImportFichier, Projet):
+    # Tout est marqué comme donnée de démonstration, sauf le territoire réel.
+    for modele in (Structure, Professionnel, Fuite, Projet):
         assert not modele.objects.filter(demo=False).exists(), modele
+    assert not ImportFichier.objects.exclude(type=TypeImport.COTENTIN).filter(demo=False).exists()
+    assert not PoleDeProximite.objects.filter(demo=True).exists()
+    assert not Commune.objects.filter(demo=True).exists()
+    assert not ImportFichier.objects.filter(type=TypeImport.COTENTIN, demo=True).exists()
     [message] = [ligne for ligne in demonstration.sortie.splitlines() if "Territoire" in ligne]
     assert message.startswith("Territoire de démonstration chargé")
 
@@ -91,7 +107,8 @@ def test_le_fichier_rpps_national_a_le_format_officiel():
     assert lignes[0] == demo.ENTETE_RPPS.rstrip("\n")
     assert {ligne.count("|") for ligne in lignes} == {len(demo.COLONNES_RPPS)}  # séparateur final
     # Les codes du territoire : ses communes et leurs communes déléguées (que le RPPS cite encore).
-    territoire = {c.code for c in demo.COMMUNES} | {code for c in demo.COMMUNES for code, _nom in c.deleguees}
+    communes = demo.communes()
+    territoire = {c.code for c in communes} | {d[0] for c in communes for d in c.deleguees}
     codes = [ligne.split("|")[36] for ligne in lignes[1:]]
     assert sum(code in territoire for code in codes) == dans_le_territoire >= 20
     assert not any(code.startswith("50") for code in set(codes) - territoire)
