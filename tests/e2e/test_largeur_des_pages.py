@@ -1,6 +1,6 @@
 """Aucune page ne défile de côté, sur un téléphone (375 px) comme sur un portable (1 280 px),
 même quand quelqu'un écrit un très long mot ou colle une longue adresse (RGAA 10.11) ; une
-adresse écrite telle quelle dans un commentaire devient un lien. Un tableau trop
+adresse écrite telle quelle dans un commentaire ou un message devient un lien. Un tableau trop
 large défile dans son cadre (.table-responsive), sans que ses textes cachés (boutons, légendes)
 n'élargissent la page."""
 
@@ -53,7 +53,9 @@ def test_le_brouillon_complet_et_son_equipe_tiennent_dans_l_ecran(onglet: Onglet
     _ne_defile_pas_de_cote(onglet, reverse("financements:brouillon", args=[demande.pk]))
 
 
-def test_la_page_d_une_demande_tient_dans_l_ecran(nouvel_onglet, agent) -> None:
+def test_la_page_d_une_demande_tient_dans_l_ecran_et_l_adresse_d_un_message_est_un_lien(
+    nouvel_onglet, agent
+) -> None:
     demande = deposee(intitule=f"Centre de santé {MOT_LONG[:80]}")
     services.piece_deposer(
         demande=demande, acteur=demande.porteur, nature="autre", fichier=fichier_pdf(f"{MOT_LONG[:120]}.pdf")
@@ -65,6 +67,9 @@ def test_la_page_d_une_demande_tient_dans_l_ecran(nouvel_onglet, agent) -> None:
         onglet = nouvel_onglet()
         connecter(onglet, personne)
         _ne_defile_pas_de_cote(onglet, reverse("financements:demande", args=[demande.pk]))
+        lien = onglet.page.locator("#messages").get_by_role("link", name=ADRESSE_LONGUE)
+        expect(lien).to_have_attribute("href", ADRESSE_LONGUE)
+        expect(lien).to_have_attribute("rel", "nofollow noopener")
 
 
 def test_un_commentaire_au_long_mot_tient_dans_l_ecran_et_son_adresse_est_un_lien(onglet: Onglet) -> None:
