@@ -3,7 +3,8 @@ l'auteur, et les mentions `@prenom.nom` des membres de l'instance.
 
 Deux barrières l'une derrière l'autre : markdown-it n'accepte aucun HTML brut (il l'échappe)
 et refuse les liens `javascript:`, `data:`… ; nh3 nettoie ensuite le résultat avec une
-liste fermée de balises et d'attributs, au cas où la première laisserait passer quelque chose.
+liste fermée de balises et d'attributs, au cas où la première laisserait passer quelque chose
+(socle/texte_saisi.py, qui rend aussi les messages des demandes de financement).
 """
 
 import re
@@ -11,8 +12,6 @@ import unicodedata
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
-import nh3
-from django.core.exceptions import ImproperlyConfigured
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 from markdown_it import MarkdownIt
@@ -21,9 +20,9 @@ from markdown_it.rules_inline import StateInline
 from markdown_it.token import Token
 from markdown_it.utils import EnvType, OptionsDict
 
+from socle.texte_saisi import detecteur_de_liens, nettoyer
+
 BALISES = {"p", "br", "strong", "em", "ul", "ol", "li", "a", "code", "pre", "blockquote"}
-ATTRIBUTS = {"a": {"href"}}
-SCHEMAS = {"http", "https", "mailto"}
 
 # Une mention : « @ » suivi d'un identifiant `prenom.nom` (minuscules, sans accents).
 IDENTIFIANT = r"[a-z0-9](?:[a-z0-9_-]|\.(?=[a-z0-9]))*"
@@ -106,23 +105,13 @@ def _rendre_mention(
     return f"<strong>{escape(tokens[idx].content)}</strong>"
 
 
-def _filtre_attributs(balise: str, attribut: str, valeur: str) -> str | None:
-    if balise == "a" and attribut == "href":
-        schema = valeur.split(":", 1)[0].lower() if ":" in valeur else ""
-        return valeur if schema in SCHEMAS else None
-    return valeur
-
-
 def _moteur() -> MarkdownIt:
-    # linkify (linkify-it-py) : une adresse écrite telle quelle devient un lien, comme celles
-    # qu'on écrit en Markdown ; nh3 y ajoute rel="nofollow noopener" et ne garde que http(s).
+    # linkify : une adresse écrite telle quelle devient un lien, comme celles qu'on écrit en
+    # Markdown, détectée comme dans les messages (seulement avec son schéma écrit) ; nh3 y
+    # ajoute rel="nofollow noopener" et ne garde que http(s).
     md = MarkdownIt("commonmark", {"html": False, "breaks": True, "linkify": True})
     md.enable("linkify")
-    # Seulement ce qui commence par http:// ou https:// : « rapport.fr » ou « M.Dupont » dans
-    # une phrase restent du texte.
-    if md.linkify is None:
-        raise ImproperlyConfigured("linkify-it-py manque : lancez uv sync.")
-    md.linkify.set({"fuzzy_link": False, "fuzzy_email": False})
+    md.linkify = detecteur_de_liens()
     # Un commentaire n'a ni titres, ni séparateurs, ni images, ni tableaux : le texte reste tel quel.
     md.disable(["image", "table", "heading", "lheading", "hr", "html_block", "html_inline"])
     md.inline.ruler.before("emphasis", "mention", _regle_mention)
@@ -133,22 +122,8 @@ def _moteur() -> MarkdownIt:
 _MD = _moteur()
 
 
-def nettoyer(html: str) -> str:
-    """La seconde barrière : seules les balises et les liens http(s) / mailto restent."""
-    return nh3.clean(
-        html,
-        tags=BALISES,
-        clean_content_tags={"script", "style"},
-        attributes=ATTRIBUTS,
-        attribute_filter=_filtre_attributs,
-        url_schemes=SCHEMAS,
-        link_rel="nofollow noopener",
-        strip_comments=True,
-    )
-
-
 def markdown_leger(texte: str, mentions: Mapping[str, Any] | None = None) -> SafeString:
     """Le commentaire en HTML sûr. `mentions` : identifiant → personne (voir
     `annuaire_des_mentions`) ; une mention y figurant s'affiche en gras au nom du membre."""
     html = _MD.render(texte or "", {"mentions": mentions or {}})
-    return mark_safe(nettoyer(html))  # noqa: S308  (nettoyé par nh3 juste au-dessus)
+    return mark_safe(nettoyer(html, BALISES))  # noqa: S308  (nettoyé par nh3 juste au-dessus)

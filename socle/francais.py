@@ -104,12 +104,30 @@ def date_longue(jour: date | datetime | None) -> str:
     return f"{_quantieme(jour)} {date_format(jour, 'F Y')}"
 
 
+# Les abréviations de l'Imprimerie nationale : celles de Django (format « N ») écrivent
+# « jan. » et « fév. ».
+MOIS_ABREGES = (
+    "janv.",
+    "févr.",
+    "mars",
+    "avr.",
+    "mai",
+    "juin",
+    "juil.",
+    "août",
+    "sept.",
+    "oct.",
+    "nov.",
+    "déc.",
+)
+
+
 def date_courte(jour: date | datetime | None) -> str:
-    """« 23 nov. 2026 », « 1er juin 2025 », pour l'axe des dates."""
+    """« 23 nov. 2026 », « 1er juin 2025 », « 7 févr. 2026 », pour l'axe des dates."""
     if jour is None:
         return ""
     jour = _local(jour)
-    return f"{_quantieme(jour)} {date_format(jour, 'N Y')}"
+    return f"{_quantieme(jour)} {MOIS_ABREGES[jour.month - 1]} {jour.year}"
 
 
 def jour_et_date(jour: date | datetime | None) -> str:

@@ -5,12 +5,22 @@ from django import template
 from django.apps import apps
 from django.core.exceptions import FieldDoesNotExist
 from django.db import models
+from django.utils.safestring import SafeString
 
 from socle.carte import Carte
 from socle.selectors import evenements_de
+from socle.texte_saisi import texte_avec_liens
 from socle.workflows import workflow_ou_rien
 
 register = template.Library()
+
+
+@register.filter
+def avec_liens(texte: str | None) -> SafeString:
+    """`{{ message.texte|avec_liens }}` : le texte tapé par quelqu'un, échappé, ses retours à la
+    ligne gardés et ses adresses http(s) devenues des liens (socle/texte_saisi.py)."""
+    return texte_avec_liens(texte)
+
 
 # Une chronologie affiche les événements les plus récents ; le journal complet reste
 # consultable dans l'administration.

@@ -1,6 +1,8 @@
 """Aucune page ne défile de côté, sur un téléphone (375 px) comme sur un portable (1 280 px),
 même quand quelqu'un écrit un très long mot ou colle une longue adresse (RGAA 10.11) ; une
-adresse écrite telle quelle dans un commentaire devient un lien."""
+adresse écrite telle quelle dans un commentaire ou un message devient un lien. Un tableau trop
+large défile dans son cadre (.table-responsive), sans que ses textes cachés (boutons, légendes)
+n'élargissent la page."""
 
 import pytest
 from django.urls import reverse
@@ -11,7 +13,7 @@ from financements import services
 from tests.comptes.factories import UtilisateurFactory
 from tests.conseil.factories import CollegeFactory, MandatFactory
 from tests.e2e.conftest import Onglet, connecter
-from tests.financements.factories import brouillon, deposee
+from tests.financements.factories import brouillon, brouillon_complet, deposee, fichier_pdf
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -42,6 +44,32 @@ def test_le_brouillon_tient_dans_l_ecran(onglet: Onglet) -> None:
     )
     connecter(onglet, demande.porteur)
     _ne_defile_pas_de_cote(onglet, reverse("financements:brouillon", args=[demande.pk]))
+
+
+def test_le_brouillon_complet_et_son_equipe_tiennent_dans_l_ecran(onglet: Onglet) -> None:
+    demande = brouillon_complet(description=f"{MOT_LONG} {ADRESSE_LONGUE}")
+    services.coporteur_inviter(demande=demande, acteur=demande.porteur, email="co.porteuse@exemple.fr")
+    connecter(onglet, demande.porteur)
+    _ne_defile_pas_de_cote(onglet, reverse("financements:brouillon", args=[demande.pk]))
+
+
+def test_la_page_d_une_demande_tient_dans_l_ecran_et_l_adresse_d_un_message_est_un_lien(
+    nouvel_onglet, agent
+) -> None:
+    demande = deposee(intitule=f"Centre de santé {MOT_LONG[:80]}")
+    services.piece_deposer(
+        demande=demande, acteur=demande.porteur, nature="autre", fichier=fichier_pdf(f"{MOT_LONG[:120]}.pdf")
+    )
+    services.message_envoyer(
+        demande=demande, acteur=demande.porteur, texte=f"Voir {ADRESSE_LONGUE} et {MOT_LONG}."
+    )
+    for personne in (agent, demande.porteur):
+        onglet = nouvel_onglet()
+        connecter(onglet, personne)
+        _ne_defile_pas_de_cote(onglet, reverse("financements:demande", args=[demande.pk]))
+        lien = onglet.page.locator("#messages").get_by_role("link", name=ADRESSE_LONGUE)
+        expect(lien).to_have_attribute("href", ADRESSE_LONGUE)
+        expect(lien).to_have_attribute("rel", "nofollow noopener")
 
 
 def test_un_commentaire_au_long_mot_tient_dans_l_ecran_et_son_adresse_est_un_lien(onglet: Onglet) -> None:

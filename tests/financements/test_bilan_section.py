@@ -4,6 +4,7 @@ les autres années ne comptent pas, une année vide se lit, le nombre de requêt
 du nombre de demandes, et le gabarit se rend sans requête."""
 
 import datetime as dt
+from dataclasses import replace
 from decimal import Decimal
 from html import unescape
 from typing import Any
@@ -373,6 +374,24 @@ def test_une_base_vide_se_lit() -> None:
     html = rendre(contenu)
     assert "Aucune demande de financement reçue, décidée ni payée en 2025." in html
     assert "Aucune demande déposée au 31 décembre 2025." in html
+
+
+def test_les_nombres_s_ecrivent_a_la_francaise_sans_se_couper() -> None:
+    """Dans le PDF, « 12 345 » ne se coupe pas entre deux lignes : espace insécable."""
+    _requetes, contenu = compter()
+    financements = replace(
+        contenu.contexte["financements"],
+        recues=12345,
+        decidees=10000,
+        retirees=1000,
+        conventionnees=2000,
+        payees=3000,
+        soldees=4000,
+        accordees=10000,
+    )
+    html = rendre(replace(contenu, contexte={**contenu.contexte, "financements": financements}))
+    for chiffre in ("12\u00a0345", "10\u00a0000", "1\u00a0000", "2\u00a0000", "3\u00a0000", "4\u00a0000"):
+        assert f"<dd>{chiffre}" in html, chiffre
 
 
 def _grand_jeu(nombre: int) -> None:

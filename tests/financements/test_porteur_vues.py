@@ -433,6 +433,22 @@ def test_messages_entre_porteur_et_instructeur(agent, client_de) -> None:
     assert Message.objects.filter(demande=demande).count() == 2
 
 
+def test_l_adresse_ecrite_dans_un_message_est_un_lien_echappe(agent) -> None:
+    demande = f.en_instruction(agent)
+    texte = "Le devis : https://example.org/a?b=1&c=<x>\net javascript:alert(1) <b>gras</b>"
+    services.message_envoyer(demande=demande, acteur=demande.porteur, texte=texte)
+    services.note_ecrire(demande=demande, acteur=agent, texte="Voir https://example.org/note")
+    page = client_pour(agent).get(demande.get_absolute_url()).content.decode()
+    messages = page[page.index('id="messages"') :]
+    messages = messages[: messages.index("</section>")]
+    assert messages.count("<a ") == 1
+    assert (
+        '<a href="https://example.org/a?b=1&amp;c=" rel="nofollow noopener">https://example.org/a?b=1&amp;c=</a>'
+        "&lt;x&gt;<br>et javascript:alert(1) &lt;b&gt;gras&lt;/b&gt;"
+    ) in messages
+    assert '<a href="https://example.org/note" rel="nofollow noopener">' in page
+
+
 def test_un_membre_du_college_ne_voit_que_les_pieces_de_l_avis(agent, membre_college, client_de) -> None:
     from tests.college.factories import membres_votants
     from tests.conseil.factories import CollegeFactory

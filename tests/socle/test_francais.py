@@ -41,6 +41,13 @@ def test_le_premier_du_mois_s_ecrit_1er():
     assert francais.date_longue(dt.date(2026, 3, 1)) == "1er mars 2026"
     assert francais.date_longue(dt.date(2026, 3, 2)) == "2 mars 2026"
     assert francais.date_courte(dt.date(2026, 11, 1)) == "1er nov. 2026"
+    assert [francais.date_courte(dt.date(2026, mois, 7)) for mois in (1, 2, 7, 9, 12)] == [
+        "7 janv. 2026",
+        "7 févr. 2026",
+        "7 juil. 2026",
+        "7 sept. 2026",
+        "7 déc. 2026",
+    ]
     assert francais.jour_et_date(dt.date(2026, 3, 1)) == "dimanche 1er mars 2026"
 
 
