@@ -55,6 +55,36 @@ COLONNES_POLES = ("code_insee", "pole")
 # Verrou de PostgreSQL qui empêche deux imports de communes d'écrire en même temps.
 VERROU_IMPORT_COMMUNES = 7_301_001
 
+
+def communes_enregistrer(
+    valeurs_par_code: dict[str, dict[str, Any]], existantes: dict[str, Commune], rapport: Rapport
+) -> None:
+    """Crée les communes absentes et met à jour, champ par champ, celles qui changent : une
+    écriture groupée de chaque sorte, quel que soit leur nombre, et le décompte au rapport
+    (créées, mises à jour, inchangées). Commun aux imports de l'INSEE et du Cotentin."""
+    a_creer: list[Commune] = []
+    a_modifier: list[Commune] = []
+    champs_modifies: set[str] = set()
+    for code, valeurs in valeurs_par_code.items():
+        commune = existantes.get(code)
+        if commune is None:
+            a_creer.append(Commune(code_insee=code, **valeurs))
+            rapport.crees += 1
+            continue
+        modifies = [nom_champ for nom_champ, v in valeurs.items() if getattr(commune, nom_champ) != v]
+        if not modifies:
+            rapport.inchanges += 1
+            continue
+        for nom_champ in modifies:
+            setattr(commune, nom_champ, valeurs[nom_champ])
+        champs_modifies.update(modifies)
+        a_modifier.append(commune)
+        rapport.mis_a_jour += 1
+    if a_modifier:
+        Commune.objects.bulk_update(a_modifier, sorted(champs_modifies), batch_size=500)
+    Commune.objects.bulk_create(a_creer, batch_size=500)
+
+
 _ESPACES = re.compile(r"[\s\u00a0\u202f]")
 
 
@@ -508,9 +538,7 @@ class ImporteurCommunes:
                 curseur.execute("SELECT pg_advisory_xact_lock(%s)", [VERROU_IMPORT_COMMUNES])
             existantes = {c.code_insee: c for c in Commune.objects.select_for_update().order_by("code_insee")}
             pole_ids = self._poles(lecture.poles) if lecture.poles is not None else {}
-            a_creer: list[Commune] = []
-            a_modifier: list[Commune] = []
-            champs_modifies: set[str] = set()
+            valeurs_par_code: dict[str, dict[str, Any]] = {}
             for code, (nom, anciens) in territoire.items():
                 valeurs: dict[str, Any] = {"nom": nom, "codes_anciens": anciens}
                 if lecture.populations is not None:
@@ -519,23 +547,8 @@ class ImporteurCommunes:
                         valeurs["population"], valeurs["annee_population"] = population
                 if lecture.poles is not None and code in lecture.poles:
                     valeurs["pole_id"] = pole_ids[lecture.poles[code]]
-                commune = existantes.get(code)
-                if commune is None:
-                    a_creer.append(Commune(code_insee=code, **valeurs))
-                    rapport.crees += 1
-                    continue
-                modifies = [nom_champ for nom_champ, v in valeurs.items() if getattr(commune, nom_champ) != v]
-                if not modifies:
-                    rapport.inchanges += 1
-                    continue
-                for nom_champ in modifies:
-                    setattr(commune, nom_champ, valeurs[nom_champ])
-                champs_modifies.update(modifies)
-                a_modifier.append(commune)
-                rapport.mis_a_jour += 1
-            if a_modifier:
-                Commune.objects.bulk_update(a_modifier, sorted(champs_modifies), batch_size=500)
-            Commune.objects.bulk_create(a_creer, batch_size=500)
+                valeurs_par_code[code] = valeurs
+            communes_enregistrer(valeurs_par_code, existantes, rapport)
         self._remarques(lecture, territoire, existantes)
 
     def _poles(self, poles: dict[str, str]) -> dict[str, int]:

@@ -38,7 +38,12 @@ from territoire.importeurs.base import (
     decoder,
     enregistrer,
 )
-from territoire.importeurs.communes import VERROU_IMPORT_COMMUNES, _code_cellule, entete_csv
+from territoire.importeurs.communes import (
+    VERROU_IMPORT_COMMUNES,
+    _code_cellule,
+    communes_enregistrer,
+    entete_csv,
+)
 from territoire.models import Commune, ImportFichier, PoleDeProximite, TypeImport
 from territoire.rapport import Rapport
 from territoire.validateurs import code_insee_valide
@@ -277,9 +282,7 @@ class ImporteurCotentin:
                 curseur.execute("SELECT pg_advisory_xact_lock(%s)", [VERROU_IMPORT_COMMUNES])
             existantes = {c.code_insee: c for c in Commune.objects.select_for_update().order_by("code_insee")}
             pole_ids = self._poles(lecture)
-            a_creer: list[Commune] = []
-            a_modifier: list[Commune] = []
-            champs_modifies: set[str] = set()
+            valeurs_par_code: dict[str, dict[str, Any]] = {}
             for code, (nom, population) in lecture.communes.items():
                 valeurs: dict[str, Any] = {
                     "nom": nom,
@@ -291,23 +294,8 @@ class ImporteurCotentin:
                     valeurs["pole_id"] = pole_ids[lecture.poles[code]]
                 if code in lecture.contours:
                     valeurs["contour"] = lecture.contours[code]
-                commune = existantes.get(code)
-                if commune is None:
-                    a_creer.append(Commune(code_insee=code, **valeurs))
-                    rapport.crees += 1
-                    continue
-                modifies = [nom_champ for nom_champ, v in valeurs.items() if getattr(commune, nom_champ) != v]
-                if not modifies:
-                    rapport.inchanges += 1
-                    continue
-                for nom_champ in modifies:
-                    setattr(commune, nom_champ, valeurs[nom_champ])
-                champs_modifies.update(modifies)
-                a_modifier.append(commune)
-                rapport.mis_a_jour += 1
-            if a_modifier:
-                Commune.objects.bulk_update(a_modifier, sorted(champs_modifies), batch_size=200)
-            Commune.objects.bulk_create(a_creer, batch_size=200)
+                valeurs_par_code[code] = valeurs
+            communes_enregistrer(valeurs_par_code, existantes, rapport)
         self._remarques(lecture, existantes)
 
     def _poles(self, lecture: _Lecture) -> dict[str, int]:
