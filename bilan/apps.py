@@ -7,7 +7,7 @@ class BilanConfig(AppConfig):
     verbose_name = _("Bilan annuel")
 
     def ready(self) -> None:
-        from bilan import services, workflows  # noqa: F401  (workflow enregistré, verbes déclarés)
+        from bilan import a_faire, services, workflows  # noqa: F401  (workflow, verbes, accueil)
         from bilan.permissions import peut_generer, peut_voir_version
         from socle.navigation import Entree, ajouter
         from socle.permissions import regle_acces_documents

@@ -10,8 +10,9 @@ class ConseilConfig(AppConfig):
         # Import local : les modules des applications se chargent une fois le registre prêt.
         from comptes.roles import ajouter_fournisseur
 
-        # Enregistrent workflows et données personnelles ; déclarent les verbes du journal.
-        from conseil import bilan, donnees, services, tasks, workflows  # noqa: F401
+        # Enregistrent workflows, données personnelles et tâches de l'accueil ; déclarent les verbes
+        # du journal.
+        from conseil import a_faire, bilan, donnees, services, tasks, workflows  # noqa: F401
         from conseil.permissions import peut_voir_espace_conseil, roles_des_mandats
         from conseil.selectors import peut_voir_document_de_point, peut_voir_document_de_reunion
         from socle.bilan import Section, ajouter_section
