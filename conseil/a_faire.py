@@ -48,9 +48,9 @@ def seances_a_preparer(utilisateur: Any, maintenant: datetime) -> list[Tache]:
         Tache(
             titre=_("Répondre à la convocation : %(titre)s") % {"titre": p.reunion.titre},
             lien=f"{p.reunion.get_absolute_url()}#votre-reponse",
+            # L'échéance est le début de la séance : le détail n'en redit que le lieu.
             echeance=p.reunion.debut,
-            detail=_("Séance du %(quand)s, %(lieu)s.")
-            % {"quand": jour_date_et_heure(p.reunion.debut), "lieu": _lieu(p.reunion)},
+            detail=_("Lieu : %(lieu)s.") % {"lieu": _lieu(p.reunion)},
             categorie=p.reunion.instance.nom,
         )
         for p in Participation.objects.filter(a_venir, personne=utilisateur, reponse=Reponse.SANS_REPONSE)
@@ -62,8 +62,8 @@ def seances_a_preparer(utilisateur: Any, maintenant: datetime) -> list[Tache]:
             titre=_("Représenter %(mandant)s : %(titre)s") % {"mandant": p.mandant, "titre": p.reunion.titre},
             lien=p.reunion.get_absolute_url(),
             echeance=p.reunion.debut,
-            detail=_("%(mandant)s vous a donné procuration pour la séance du %(quand)s.")
-            % {"mandant": p.mandant, "quand": jour_date_et_heure(p.reunion.debut)},
+            detail=_("%(mandant)s vous a donné procuration. Lieu : %(lieu)s.")
+            % {"mandant": p.mandant, "lieu": _lieu(p.reunion)},
             categorie=p.reunion.instance.nom,
         )
         for p in Procuration.objects.filter(a_venir, mandataire=utilisateur)
