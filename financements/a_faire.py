@@ -133,7 +133,7 @@ def demandes_a_traiter(utilisateur: Any, maintenant: datetime) -> list[Tache]:
     return taches + _a_porter(utilisateur)
 
 
-def _ids_texte(demandes: QuerySet[DemandeFinancement]) -> QuerySet[DemandeFinancement]:
+def _ids_texte(demandes: QuerySet[DemandeFinancement]) -> QuerySet[Any, Any]:
     """Les identifiants des demandes comme le journal les écrit (`cible_id`, en texte)."""
     return demandes.annotate(cle=Cast("pk", CharField())).values("cle")
 
