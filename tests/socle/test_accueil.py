@@ -19,6 +19,7 @@ from financements import services as financements_services
 from socle import a_faire
 from socle.a_faire import Nouveaute, Tache
 from socle.francais import dans_combien_de_jours, date_et_heure
+from tests.bilan.factories import version_prete
 from tests.college.factories import ScrutinFactory
 from tests.comptes.factories import UtilisateurFactory
 from tests.conftest import PERSONAS, client_connecte
@@ -228,6 +229,14 @@ def test_l_instructeur_et_le_porteur_ont_chacun_leurs_taches(agent):
     assert f"Fournir les compléments demandés : {a_instruire}" in texte_porteur
     assert f"Terminer et déposer votre brouillon : {brouillon_en_cours}" in texte_porteur
     assert "Flamanville" not in texte_porteur
+
+
+@pytest.mark.django_db
+def test_le_projet_de_bilan_pret_attend_le_secretariat_et_les_co_presidents(client_de):
+    version_prete(2025)
+    assert "Faire adopter en séance le bilan 2025 (version 1)" in _a_faire(client_de("secretariat"))
+    assert "Lire le projet de bilan 2025 (version 1) avant son adoption" in _a_faire(client_de("copresident"))
+    assert "bilan" not in _a_faire(client_de("agent"))
 
 
 # --- Ce qui a changé ----------------------------------------------------------------------
