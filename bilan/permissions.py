@@ -21,5 +21,9 @@ def peut_voir_brouillons(utilisateur: Any) -> bool:
     return peut_generer(utilisateur) or (_connecte(utilisateur) and a_role(utilisateur, Role.COPRESIDENT))
 
 
+def ne_voit_que_les_publies(utilisateur: Any) -> bool:
+    return not peut_voir_brouillons(utilisateur)
+
+
 def peut_voir_version(utilisateur: Any, version: Any) -> bool:
     return version.publiee or peut_voir_brouillons(utilisateur)

@@ -7,8 +7,9 @@ class CollegeConfig(AppConfig):
     verbose_name = _("Collège des professionnels : scrutins et discussions")
 
     def ready(self) -> None:
-        # Enregistrent workflow et données personnelles ; déclarent les verbes du journal.
-        from college import bilan, donnees, services, tasks, workflows  # noqa: F401
+        # Enregistrent workflow, données personnelles et tâches de l'accueil ; déclarent les verbes
+        # du journal.
+        from college import a_faire, bilan, donnees, services, tasks, workflows  # noqa: F401
         from college.liens import liens_des_points
         from college.proces_verbal import section
         from conseil.extensions import ajouter_liens_des_points

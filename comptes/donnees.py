@@ -47,6 +47,7 @@ def _compte(utilisateur: Any) -> dict[str, Any]:
         "nom": utilisateur.nom,
         "inscrit_le": _date(utilisateur.date_joined),
         "derniere_connexion": _date(utilisateur.last_login),
+        "derniere_visite_de_l_accueil": _date(utilisateur.accueil_vu_le),
         "actif": utilisateur.is_active,
         "agent_de_l_agglomeration": utilisateur.is_staff,
         "roles": sorted(str(Role(r).label) if r in Role.values else str(r) for r in roles_de(utilisateur)),

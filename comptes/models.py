@@ -53,6 +53,8 @@ class Utilisateur(AbstractBaseUser, PermissionsMixin):
         choices=FrequenceNotifications,
         default=FrequenceNotifications.IMMEDIATE,
     )
+    # La page d'accueil dit ce qui a changé depuis la visite précédente (socle.views.accueil).
+    accueil_vu_le = models.DateTimeField(_("dernière visite de l'accueil"), null=True, blank=True)
 
     objects = UtilisateurManager()
 

@@ -10,9 +10,10 @@ class ConseilConfig(AppConfig):
         # Import local : les modules des applications se chargent une fois le registre prêt.
         from comptes.roles import ajouter_fournisseur
 
-        # Enregistrent workflows et données personnelles ; déclarent les verbes du journal.
-        from conseil import bilan, donnees, services, tasks, workflows  # noqa: F401
-        from conseil.permissions import peut_voir_espace_conseil, roles_des_mandats
+        # Enregistrent workflows, données personnelles et tâches de l'accueil ; déclarent les verbes
+        # du journal.
+        from conseil import a_faire, bilan, donnees, services, tasks, workflows  # noqa: F401
+        from conseil.permissions import hors_espace_conseil, peut_voir_espace_conseil, roles_des_mandats
         from conseil.selectors import peut_voir_document_de_point, peut_voir_document_de_reunion
         from socle.bilan import Section, ajouter_section
         from socle.navigation import Entree, ajouter
@@ -22,6 +23,9 @@ class ConseilConfig(AppConfig):
         regle_acces_documents("conseil.PointOrdreDuJour")(peut_voir_document_de_point)
         regle_acces_documents("conseil.Reunion")(peut_voir_document_de_reunion)
         ajouter(Entree(_("Conseil de santé"), "conseil:accueil", peut_voir_espace_conseil, ordre=50))
+        # Qui n'a pas l'espace du Conseil (public, porteur de projet) trouve ses pages publiques.
+        ajouter(Entree(_("Séances"), "conseil:calendrier_public", hors_espace_conseil, ordre=20))
+        ajouter(Entree(_("Programmes de travail"), "conseil:programme_liste", hors_espace_conseil, ordre=30))
         ajouter_section(
             Section(
                 cle="conseil",

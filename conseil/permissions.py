@@ -53,6 +53,11 @@ def peut_voir_espace_conseil(utilisateur: Any) -> bool:
     return voit_tout_le_conseil(utilisateur) or MEMBRE_D_UNE_INSTANCE in roles_de(utilisateur)
 
 
+def hors_espace_conseil(utilisateur: Any) -> bool:
+    """Le public et les personnes sans mandat : le menu leur donne les pages publiques du Conseil."""
+    return not peut_voir_espace_conseil(utilisateur)
+
+
 def peut_modifier_livrable(utilisateur: Any, groupe: Any) -> bool:
     """Les co-pilotes tiennent l'avancement de leurs livrables ; le secrétariat aussi."""
     if not _connecte(utilisateur):

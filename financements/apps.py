@@ -7,9 +7,9 @@ class FinancementsConfig(AppConfig):
     verbose_name = _("Financements des projets d'exercice coordonné")
 
     def ready(self) -> None:
-        # Enregistrent workflow et données personnelles ; déclarent les verbes du journal (l'admin,
-        # qui en écrit deux, est chargée par django.contrib.admin).
-        from financements import bilan, donnees, services, tasks, workflows  # noqa: F401
+        # Enregistrent workflow, données personnelles et tâches de l'accueil ; déclarent les verbes
+        # du journal (l'admin, qui en écrit deux, est chargée par django.contrib.admin).
+        from financements import a_faire, bilan, donnees, services, tasks, workflows  # noqa: F401
         from financements.permissions import (
             peut_voir_document_de_demande,
             peut_voir_piece,

@@ -16,10 +16,13 @@ def _compteur(utilisateur: Any) -> str:
 
 def portail(request: HttpRequest) -> dict[str, Any]:
     utilisateur = getattr(request, "user", None)
+    # Paresseux : l'administration et les fragments htmx, qui n'affichent pas le menu, ne
+    # lisent pas les droits et les rôles que ses entrées demandent.
+    menu = SimpleLazyObject(lambda: menu_pour(utilisateur, request.path) if utilisateur else [])
     if utilisateur is None or not utilisateur.is_authenticated:
-        return {"menu": menu_pour(utilisateur, request.path) if utilisateur else []}
+        return {"menu": menu}
     return {
-        "menu": menu_pour(utilisateur, request.path),
+        "menu": menu,
         # Paresseux : seules les pages qui affichent le compteur font la requête.
         "notifications_non_lues": SimpleLazyObject(lambda: _compteur(utilisateur)),
     }

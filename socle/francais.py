@@ -161,3 +161,23 @@ def jour_date_et_heure(moment: datetime | None) -> str:
     if moment is None:
         return ""
     return gettext("%(date)s à %(heure)s") % {"date": jour_et_date(moment), "heure": heure(moment)}
+
+
+def dans_combien_de_jours(moment: date | datetime | None, maintenant: datetime | None = None) -> str:
+    """D'après les jours du calendrier à Paris : « aujourd'hui », « demain », « dans 3 jours »,
+    « hier », « il y a 3 jours » ; rien sans date."""
+    if moment is None:
+        return ""
+    jour = _local(moment)
+    jour = jour.date() if isinstance(jour, datetime) else jour
+    aujourd_hui = timezone.localdate(maintenant or timezone.now(), timezone.get_default_timezone())
+    ecart = (jour - aujourd_hui).days
+    if ecart == 0:
+        return gettext("aujourd'hui")
+    if ecart == 1:
+        return gettext("demain")
+    if ecart == -1:
+        return gettext("hier")
+    if ecart > 0:
+        return ngettext("dans %(n)s jour", "dans %(n)s jours", ecart) % {"n": ecart}
+    return ngettext("il y a %(n)s jour", "il y a %(n)s jours", -ecart) % {"n": -ecart}

@@ -6,6 +6,7 @@ from datetime import date, datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
+from django.contrib.auth import get_user_model
 from django.contrib.contenttypes.models import ContentType
 from django.core.files.uploadedfile import UploadedFile
 from django.db import models, transaction
@@ -238,6 +239,14 @@ def notifications_marquer_lues(*, destinataire: Any, ids: Iterable[int] | None =
     if ids is not None:
         non_lues = non_lues.filter(pk__in=list(ids))
     return non_lues.update(lue_le=timezone.now())
+
+
+def accueil_vu(*, acteur: Any, le: datetime) -> None:
+    """Retient la visite de la page d'accueil : la suivante dira ce qui a changé depuis. Une
+    écriture de tenue du compte, non une action : rien au journal d'audit (une ligne par visite
+    le noierait)."""
+    get_user_model().objects.filter(pk=acteur.pk).update(accueil_vu_le=le)
+    acteur.accueil_vu_le = le
 
 
 def document_deposer(

@@ -1,6 +1,7 @@
 import logging
 import sys
-from typing import Any
+from datetime import datetime, timedelta
+from typing import cast
 
 import redis
 from celery import current_app
@@ -13,22 +14,53 @@ from django.http import FileResponse, HttpRequest, HttpResponse, JsonResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.template import loader
+from django.utils import timezone
 from django.utils.http import content_disposition_header, url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
+from socle.a_faire import nouveautes_de, taches_de
 from socle.journalisation import identifiant_courant
 from socle.selectors import get_document_pour, get_notification_pour, notifications_de
-from socle.services import notifications_marquer_lues
+from socle.services import accueil_vu, notifications_marquer_lues
 from socle.types import RequetePortail
+
+# Sans visite précédente, « ce qui a changé » remonte à un mois (« ce dernier mois »).
+PREMIERE_VISITE = timedelta(days=30)
+DEPUIS_DANS_LA_SESSION = "accueil_depuis"
+
+
+def _depuis(request: RequetePortail, maintenant: datetime) -> tuple[datetime, bool]:
+    """Le début de « ce qui a changé » et si c'est la première visite. C'est la visite
+    précédente de l'accueil (`accueil_vu_le`, tenue à chaque visite), lue une fois par session :
+    recharger la page, ou y revenir dans la journée, ne vide pas la liste de ce que la personne
+    vient à peine de voir ; la session suivante part de la dernière visite de celle-ci."""
+    retenu = request.session.get(DEPUIS_DANS_LA_SESSION)
+    if retenu is not None:
+        return datetime.fromisoformat(retenu[0]), retenu[1]
+    vu_le = request.user.accueil_vu_le
+    depuis, premiere = (vu_le, False) if vu_le is not None else (maintenant - PREMIERE_VISITE, True)
+    request.session[DEPUIS_DANS_LA_SESSION] = (depuis.isoformat(), premiere)
+    return depuis, premiere
 
 
 @login_not_required
 def accueil(request: HttpRequest) -> HttpResponse:
-    contexte: dict[str, Any] = {}
-    if request.user.is_authenticated:
-        contexte["dernieres_notifications"] = list(notifications_de(request.user)[:5])
+    if not request.user.is_authenticated:
+        return render(request, "socle/accueil.html")
+    requete = cast(RequetePortail, request)
+    maintenant = timezone.now()
+    depuis, premiere_visite = _depuis(requete, maintenant)
+    contexte = {
+        "maintenant": maintenant,
+        "taches": taches_de(requete.user, maintenant),
+        "nouveautes": nouveautes_de(requete.user, depuis, maintenant),
+        "depuis": depuis,
+        "premiere_visite": premiere_visite,
+        "dernieres_notifications": list(notifications_de(requete.user)[:5]),
+    }
+    accueil_vu(acteur=requete.user, le=maintenant)
     return render(request, "socle/accueil.html", contexte)
 
 

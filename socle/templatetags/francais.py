@@ -4,6 +4,7 @@
     {{ reunion.debut|jour_date_et_heure }}   dimanche 1er mars 2026 à 14 h 30
     {{ mandat.fin|date_longue }}             31 décembre 2028
     {{ reunion.debut|heure }}                14 h 30
+    {{ scrutin.cloture|dans_combien_de_jours }}   dans 3 jours (demain, aujourd'hui, hier…)
     {{ demande.montant|euros }}              12 500,00 €
     {{ part|pourcentage }} {{ part|pourcentage:0 }}   25,3 % et 25 % (une part entre 0 et 1)
     {{ livrable.avancement|pour_cent }}     65 % (une valeur déjà en pour cent)
@@ -81,3 +82,8 @@ def date_et_heure(moment: object) -> str:
 @register.filter
 def jour_date_et_heure(moment: object) -> str:
     return francais.jour_date_et_heure(moment) if isinstance(moment, datetime) else ""
+
+
+@register.filter
+def dans_combien_de_jours(moment: object) -> str:
+    return francais.dans_combien_de_jours(moment) if isinstance(moment, date) else ""

@@ -78,12 +78,13 @@ def client_pour(utilisateur: Utilisateur) -> Client:
     return client
 
 
-# Session, utilisateur et double authentification (3), droits de l'agent (2), compte et page
-# des demandes (2), notifications du gabarit de base, choix des filtres : pôles, instructeurs,
-# années de dépôt.
-LISTE = 11
+# Session, utilisateur et double authentification (3), droits de l'agent (2), ses rôles
+# (groupes et mandats, pour l'entrée du bilan au menu : lit-il les brouillons ?), compte et
+# page des demandes (2), notifications du gabarit de base, choix des filtres : pôles,
+# instructeurs, années de dépôt.
+LISTE = 13
 # Filtrée par année : les années de dépôt sont lues aussi pour valider le choix.
-LISTE_FILTREE = 12
+LISTE_FILTREE = 14
 # Session, utilisateur et double authentification (3), droits (2), événement d'audit,
 # demandes (montants en sous-requêtes), plans de financement préchargés.
 EXPORT = 8

@@ -100,13 +100,14 @@ class Monde:
 #   liste de ce qui manque (eligibilite.dossier_de, en requêtes fixes) et les totaux.
 # - La page d'une demande : la demande ; équipe, besoins (pôles), dépenses, plan, pièces
 #   (document), tranches, messages (auteur) ; la chronologie ; l'agent lit en plus sa double
-#   authentification (personnel).
+#   authentification (personnel) et ses rôles (groupes et mandats : l'entrée du bilan au menu
+#   dépend de ce qu'il lit les brouillons ou non).
 ATTENDU = {
     "mes_demandes": 9,
     "brouillon": 25,
     "brouillon_page": 18,
     "demande": 19,
-    "demande (agent)": 22,
+    "demande (agent)": 24,
 }
 
 

@@ -102,9 +102,9 @@ def _pages(t: Territoire) -> list[str]:
 
 # Connecté : session, utilisateur, rôles (groupes, puis mandats du Conseil), droits
 # (utilisateur puis groupes, pour le menu) et compteur de notifications = 7. L'agent en fait
-# un de moins : la vérification de sa double authentification remplace la lecture des rôles
-# (groupes et mandats), que son statut de personnel rend inutile (coordonnées, professionnels
-# inactifs).
+# un de plus : la vérification de sa double authentification (personnel) ; ses rôles ne
+# servent qu'au menu (lit-il les brouillons du bilan ?), son statut de personnel suffit aux
+# coordonnées et aux professionnels inactifs.
 # Liste : point de sauvegarde, seuil des trigrammes, total, page, libération ; les
 # professionnels y ajoutent leurs lieux (préchargés) ; le formulaire lit ses choix
 # (professions, pôles, communes) et vérifie chaque valeur choisie (3 de plus avec filtres).
@@ -113,7 +113,7 @@ def _pages(t: Territoire) -> list[str]:
 # praticiens (sauvegarde, seuil, total, page s'il y en a, libération) et, si elle a un
 # FINESS juridique, les autres établissements du même gestionnaire.
 ATTENDUS = [15, 15, 18, 13, 13, 15, 9, 16, 14]
-MANDATS = {"membre_college": 1, "agent": 0}
+MANDATS = {"membre_college": 1, "agent": 2}
 
 
 @pytest.mark.parametrize("persona", ["membre_college", "agent"])

@@ -20,8 +20,8 @@ pytestmark = pytest.mark.django_db
 
 # Une page pour une personne connectée : 7 requêtes du socle (session, utilisateur, rôles par
 # les groupes puis par les mandats du Conseil, droits de l'utilisateur et de ses groupes pour
-# le menu, notifications non lues ; l'agent, personnel, lit sa double authentification au lieu
-# de ses rôles mais aussi les droits du Conseil pour le menu), plus les
+# le menu, notifications non lues ; l'agent, personnel, lit en plus sa double authentification
+# et les droits du Conseil pour le menu), plus les
 # indicateurs : densité 4 (pôles et leur population, population du territoire, effectifs par
 # pôle, effectifs du territoire), évolution 2 (relevés du territoire, relevés par pôle de la
 # profession choisie), fuites 2 (années, lignes de l'année).
@@ -31,7 +31,7 @@ pytestmark = pytest.mark.django_db
 PAGES = [
     ("professionnel", "/indicateurs/", 15),
     ("professionnel", "/indicateurs/?profession=60&annee=2023", 15),
-    ("agent", "/indicateurs/", 14),
+    ("agent", "/indicateurs/", 16),
     ("professionnel", "/indicateurs/densite.csv", 8),
     ("professionnel", "/indicateurs/evolution.csv?profession=generalistes", 10),
     ("professionnel", "/indicateurs/fuites.csv?annee=2001", 6),
