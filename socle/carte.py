@@ -189,8 +189,9 @@ def classes_autour_de_zero(
     negatives = [v for v in connues if v < 0]
     positives = [v for v in connues if v > 0]
     par_cote = max(1, min(len(HAUSSES), n // 2 if negatives and positives else n - 1))
-    baisses = classes(negatives, par_cote, methode, decimales)
-    hausses = classes(positives, par_cote, methode, decimales)
+    # Des bornes arrondies peuvent laisser une classe vide (des entiers : 1, 2, 2, 4) : sans elle.
+    baisses = [c for c in classes(negatives, par_cote, methode, decimales) if c.effectif]
+    hausses = [c for c in classes(positives, par_cote, methode, decimales) if c.effectif]
     zeros = sum(1 for v in connues if v == 0)
     resultat = [
         replace(c, couleur=couleur, fermee=i == len(baisses) - 1)

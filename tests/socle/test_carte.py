@@ -176,6 +176,9 @@ def test_zero_a_part_d_un_seul_cote_prend_toutes_les_classes():
     les_classes = classes_autour_de_zero(valeurs, n=5)
     assert [c.effectif for c in les_classes] == [100, 5, 5, 5, 5]
     assert [c.couleur for c in les_classes] == [COULEUR_ZERO, *HAUSSES]
+    # Des entiers : les bornes arrondies laisseraient une classe vide (« de 2 à moins de 3 »).
+    comptes = classes_autour_de_zero([0] * 17 + [1, 4], n=5, decimales=0)
+    assert [(c.texte, c.effectif) for c in comptes] == [("0", 17), ("de 1 à moins de 2", 1), ("de 3 à 4", 1)]
 
 
 def test_bornes_arrondies_confondues_moins_de_classes():
