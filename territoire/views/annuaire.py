@@ -6,9 +6,12 @@ from django.utils import timezone
 from django.views.decorators.http import require_safe
 
 from socle.types import RequetePortail
+from territoire import ATTRIBUTION_CONTOURS, ATTRIBUTION_POLES
+from territoire.cartes import CarteDuPole, carte_du_pole
 from territoire.filtres import FiltresProfessionnels, FiltresStructures
 from territoire.permissions import peut_voir_coordonnees
 from territoire.selectors import (
+    communes_du_pole,
     etablissements_de_la_meme_entite,
     get_professionnel_pour,
     get_structure_pour,
@@ -17,6 +20,7 @@ from territoire.selectors import (
     professionnels_exercant_a,
     professionnels_pour_liste,
     professionnels_visibles_par,
+    structures_pour_carte,
     structures_pour_liste,
     structures_visibles_par,
 )
@@ -39,6 +43,7 @@ def annuaire(request: RequetePortail) -> HttpResponse:
         )
         onglet = "professionnels"
     page = page_de(filtres.qs, request.GET.get("page"))
+    carte = _carte_du_pole(request, filtres) if isinstance(filtres, FiltresStructures) else None
     return render(
         request,
         "territoire/annuaire.html",
@@ -48,7 +53,29 @@ def annuaire(request: RequetePortail) -> HttpResponse:
             "page": page,
             "recherche_faite": any(request.GET.get(champ) for champ in filtres.form.fields),
             "contient_demo": any(objet.demo for objet in page.object_list),
+            "carte_du_pole": carte,
+            # Le choix des pôles est sur chaque page de l'annuaire : leur ODbL demande la mention.
+            "sources": (str(ATTRIBUTION_CONTOURS), str(ATTRIBUTION_POLES))
+            if carte
+            else (str(ATTRIBUTION_POLES),),
         },
+    )
+
+
+def _carte_du_pole(request: RequetePortail, filtres: FiltresStructures) -> CarteDuPole | None:
+    """La carte du pôle choisi, avec toutes les structures trouvées ; rien sans pôle choisi."""
+    pole = filtres.form.cleaned_data.get("pole") if filtres.is_valid() else None
+    if pole is None:
+        return None
+    communes = communes_du_pole(pole)
+    parametres = request.GET.copy()
+    parametres.pop("page", None)
+    liens = {}
+    for commune in communes:
+        parametres["commune"] = str(commune["pk"])
+        liens[commune["pk"]] = f"?{parametres.urlencode()}"
+    return carte_du_pole(
+        pole=pole, communes=communes, structures=structures_pour_carte(filtres.qs), lien_commune=liens
     )
 
 
