@@ -26,6 +26,9 @@ from territoire.selectors import (
 )
 
 ONGLET_STRUCTURES = "structures"
+# Les fiches et l'annuaire nomment les pôles (choix du filtre, pôle de chaque lieu) : leur
+# licence (ODbL) demande la mention.
+SOURCES_DES_FICHES = (ATTRIBUTION_POLES,)
 
 
 @require_safe
@@ -54,10 +57,7 @@ def annuaire(request: RequetePortail) -> HttpResponse:
             "recherche_faite": any(request.GET.get(champ) for champ in filtres.form.fields),
             "contient_demo": any(objet.demo for objet in page.object_list),
             "carte_du_pole": carte,
-            # Le choix des pôles est sur chaque page de l'annuaire : leur ODbL demande la mention.
-            "sources": (str(ATTRIBUTION_CONTOURS), str(ATTRIBUTION_POLES))
-            if carte
-            else (str(ATTRIBUTION_POLES),),
+            "sources": (ATTRIBUTION_CONTOURS, *SOURCES_DES_FICHES) if carte else SOURCES_DES_FICHES,
         },
     )
 
@@ -85,7 +85,11 @@ def professionnel_detail(request: RequetePortail, pk: int) -> HttpResponse:
     return render(
         request,
         "territoire/professionnel_detail.html",
-        {"professionnel": professionnel, "voit_coordonnees": peut_voir_coordonnees(request.user)},
+        {
+            "professionnel": professionnel,
+            "voit_coordonnees": peut_voir_coordonnees(request.user),
+            "sources": SOURCES_DES_FICHES,
+        },
     )
 
 
@@ -103,5 +107,6 @@ def structure_detail(request: RequetePortail, pk: int) -> HttpResponse:
             "etablissements_lies": etablissements_de_la_meme_entite(structure),
             "page": page_de(professionnels_exercant_a(structure), request.GET.get("page")),
             "voit_coordonnees": peut_voir_coordonnees(request.user),
+            "sources": SOURCES_DES_FICHES,
         },
     )

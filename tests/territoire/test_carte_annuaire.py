@@ -15,7 +15,7 @@ from django.utils import translation
 
 from territoire import ATTRIBUTION_CONTOURS, ATTRIBUTION_POLES
 from territoire.models import Commune, PoleDeProximite, Structure, TypeStructure
-from tests.territoire.factories import StructureFactory
+from tests.territoire.factories import LieuExerciceFactory, StructureFactory
 from tests.territoire.test_cartes_indicateurs import SVG, communes_dessinees, lignes_du_tableau, svg
 
 pytestmark = pytest.mark.django_db
@@ -127,6 +127,14 @@ def test_sans_pole_pas_de_carte_mais_la_mention_des_poles(client, membre_college
         assert "carte-pole" not in html
         assert str(ATTRIBUTION_POLES) in html and str(ATTRIBUTION_CONTOURS) not in html
         assert "graphiques.css" not in html
+    # Les fiches nomment le pôle de la structure ou des lieux d'exercice.
+    for fiche in [
+        f"/annuaire/structures/{Structure.objects.get(nom='MSP de Valognes').pk}/",
+        f"/annuaire/professionnels/{LieuExerciceFactory(commune=pole.communes.first()).professionnel.pk}/",
+    ]:
+        reponse = client.get(fiche)
+        assert "Cœur du Cotentin" in unescape(reponse.content.decode())
+        assert str(ATTRIBUTION_POLES) in unescape(reponse.content.decode())
 
 
 def test_les_autres_pages_de_l_annuaire_ne_lisent_pas_les_contours(client, membre_college, pole):
