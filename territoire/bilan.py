@@ -4,8 +4,9 @@ patients de l'année.
 
 Les chiffres, tableaux et graphiques sont ceux de la page des indicateurs
 (`territoire.indicateurs`), pour l'année du bilan, plus la carte de la densité des
-généralistes commune par commune. `donnees_territoire(annee)` lit la base en onze requêtes, quel que soit le nombre de professionnels, de relevés ou de spécialités, et ne
-donne au gabarit que des dataclasses déjà calculées.
+généralistes commune par commune. `donnees_territoire(annee)` lit la base en onze requêtes,
+quel que soit le nombre de professionnels, de relevés ou de spécialités, et ne donne au
+gabarit que des dataclasses déjà calculées.
 
 De quand datent les chiffres :
 - la densité décrit l'annuaire des professionnels tel que le portail le tient, c'est-à-dire
