@@ -21,7 +21,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from socle.carte import Carte, ValeurCommune, carte
+from socle.carte import Carte, ValeurCommune, carte, cle_alphabetique
 from socle.francais import POUR_CENT, date_longue, nombre, variation
 from socle.graphiques import (
     Cellule,
@@ -560,6 +560,34 @@ def carte_densite(
     )
 
 
+@dataclass(frozen=True)
+class CarteDesPoles:
+    """Une carte où chaque commune prend la valeur de son pôle : ce qui n'y a pas de valeur se
+    dit par pôle (« pas de relevé dans le pôle X »), non commune par commune."""
+
+    carte: Carte
+    poles_sans_donnee: tuple[str, ...]  # leurs communes sont hachurées
+    communes_sans_pole: tuple[str, ...]  # hachurées aussi
+
+    @property
+    def sans_contour(self) -> tuple[str, ...]:
+        return self.carte.sans_contour
+
+
+def _carte_des_poles(
+    communes: tuple[CommuneSuivie, ...], par_pole: Mapping[str, float | None], **parametres: Any
+) -> CarteDesPoles:
+    return CarteDesPoles(
+        carte=carte(contours={c.code_insee: c.contour for c in communes}, **parametres),
+        poles_sans_donnee=tuple(
+            sorted(
+                {c.pole for c in communes if c.pole and par_pole.get(c.pole) is None}, key=cle_alphabetique
+            )
+        ),
+        communes_sans_pole=tuple(c.nom for c in communes if not c.pole),
+    )
+
+
 def _commune_du_pole(commune: CommuneSuivie) -> str:
     if not commune.pole:
         return commune.nom
@@ -568,7 +596,7 @@ def _commune_du_pole(commune: CommuneSuivie) -> str:
 
 def carte_densite_poles(
     communes: tuple[CommuneSuivie, ...], donnees: Densites, profession: ProfessionSuivie | None
-) -> Carte:
+) -> CarteDesPoles:
     """La densité de chaque pôle (celle du tableau et du graphique par pôle), chaque commune
     coloriée comme son pôle et menant à l'annuaire du pôle."""
     ligne = donnees.ligne(profession.cle) if profession else None
@@ -577,11 +605,12 @@ def carte_densite_poles(
         for perimetre, densite in zip(donnees.poles, ligne.poles if ligne else (), strict=False)
     }
     libelle = profession.libelle if profession else ""
-    return carte(
+    return _carte_des_poles(
+        communes,
+        par_pole,
         identifiant="carte-densite-poles",
         titre=_("Carte : %(profession)s pour 10 000 habitants dans chaque pôle de proximité")
         % {"profession": libelle},
-        contours={c.code_insee: c.contour for c in communes},
         valeurs={
             c.code_insee: ValeurCommune(
                 nom=_commune_du_pole(c),
@@ -610,7 +639,7 @@ def _variation_en_professionnels(valeur: int | None) -> str:
     }
 
 
-def carte_evolution(communes: tuple[CommuneSuivie, ...], donnees: Evolution) -> Carte | None:
+def carte_evolution(communes: tuple[CommuneSuivie, ...], donnees: Evolution) -> CarteDesPoles | None:
     """La variation des effectifs de la profession choisie dans chaque pôle entre les deux
     derniers relevés (celle du tableau de l'évolution), chaque commune coloriée comme son
     pôle ; None sans deux relevés. Les relevés ne descendent pas à la commune, et une
@@ -621,11 +650,12 @@ def carte_evolution(communes: tuple[CommuneSuivie, ...], donnees: Evolution) -> 
     par_pole = {ligne.perimetre: ligne.variation for ligne in donnees.poles}
     avant, apres = date_longue(donnees.dates[-2]), date_longue(donnees.dates[-1])
     libelle = donnees.profession.libelle
-    return carte(
+    return _carte_des_poles(
+        communes,
+        par_pole,
         identifiant="carte-evolution",
         titre=_("%(profession)s : variation des effectifs par pôle du %(avant)s au %(apres)s")
         % {"profession": libelle, "avant": avant, "apres": apres},
-        contours={c.code_insee: c.contour for c in communes},
         valeurs={
             c.code_insee: ValeurCommune(
                 nom=_commune_du_pole(c),
@@ -806,8 +836,8 @@ class PageIndicateurs:
     graphique_fuites: GraphiqueBarres
     tableau_fuites: Tableau
     carte_densite: Carte
-    carte_densite_poles: Carte
-    carte_evolution: Carte | None  # sans deux relevés, rien à comparer
+    carte_densite_poles: CarteDesPoles
+    carte_evolution: CarteDesPoles | None  # sans deux relevés, rien à comparer
 
     @property
     def demo(self) -> bool:

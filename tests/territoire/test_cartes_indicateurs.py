@@ -13,7 +13,7 @@ import pytest
 from django.core.management import call_command
 from django.utils import translation
 
-from socle.carte import BAISSES, COULEUR_ZERO, HAUSSES
+from socle.carte import BAISSES, COULEUR_ZERO, HAUSSES, cle_alphabetique
 from socle.francais import nombre
 from territoire import ATTRIBUTION_CONTOURS, ATTRIBUTION_POLES
 from territoire.indicateurs import GENERALISTES, choisir_profession, communes_de_la_carte, densites, evolution
@@ -233,7 +233,11 @@ def test_carte_de_l_evolution_par_pole(client, professionnel, cotentin):
             assert titre.endswith(" : pas de donnée") and remplissage == "url(#carte-evolution-hachures)"
     # Les communes des pôles sans relevé sont nommées sous la carte ; les chiffres des pôles
     # sont ceux du tableau de l'évolution.
-    assert "<li>Barfleur, pôle Val de Saire (pas de donnée)</li>" in html
+    sans_releve = sorted(set(poles.values()) - set(variations), key=cle_alphabetique)
+    assert len(sans_releve) == 8
+    assert f"Hachurés, faute de donnée, les pôles : {', '.join(sans_releve)}</li>" in unescape(html)
+    assert "Hachurées, les communes sans pôle : Zéro-sur-Contour</li>" in html
+    assert "Barfleur, pôle Val de Saire (pas de donnée)" not in html  # dit par pôle, non commune par commune
     evolutions = {
         cellules[0]: cellules[-2]
         for cellules in ([nom, *reste] for nom, reste in lignes_du_tableau(html, "tableau-evolution").items())
