@@ -22,6 +22,7 @@ from territoire.models import PoleDeProximite, TypeStructure
 
 @dataclass(frozen=True)
 class CarteDuPole:
+    pole: str
     carte: Carte
     sans_position: tuple[str, ...]  # les structures qu'elle ne place pas, par nom
     au_centre: int  # celles placées au centre de leur commune
@@ -88,4 +89,4 @@ def carte_du_pole(
         )
         % {"n": len(communes), "pole": pole.nom},
     )
-    return CarteDuPole(carte=la_carte, sans_position=tuple(sans_position), au_centre=au_centre)
+    return CarteDuPole(pole=pole.nom, carte=la_carte, sans_position=tuple(sans_position), au_centre=au_centre)
