@@ -21,7 +21,8 @@ class CommuneChoiceField(forms.ModelChoiceField):
 
 
 def _communes() -> Any:
-    return Commune.objects.order_by("nom", "code_insee")
+    # Une liste de choix : les contours des 129 communes (la carte) n'y servent pas.
+    return Commune.objects.defer("contour").order_by("nom", "code_insee")
 
 
 class DemandeCreerForm(forms.Form):

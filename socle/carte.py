@@ -31,7 +31,7 @@ import math
 import unicodedata
 from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any, Literal
 
 from django.utils.translation import gettext, ngettext
@@ -65,6 +65,12 @@ PALETTES = {
     6: ("#ffffcc", "#c7e9b4", "#7fcdbb", "#41b6c4", "#2c7fb8", "#253494"),
     7: ("#ffffcc", "#c7e9b4", "#7fcdbb", "#41b6c4", "#1d91c0", "#225ea8", "#0c2c84"),
 }
+# Zéro à part (`zero_a_part`) : les valeurs négatives en rouge, les positives en bleu, de la
+# plus faible près de zéro à la plus forte, zéro seul en gris clair (ColorBrewer « RdBu »,
+# lisible par les daltoniens) ; jamais une classe à cheval sur zéro.
+BAISSES = ("#67001f", "#b2182b", "#d6604d", "#f4a582")  # de la plus forte à la plus faible
+HAUSSES = ("#92c5de", "#4393c3", "#2166ac", "#053061")  # de la plus faible à la plus forte
+COULEUR_ZERO = "#f7f7f7"
 COULEUR_SANS_DONNEE = "#f1f3f5"  # sous des hachures grises
 COULEUR_HACHURES = "#868e96"
 COULEUR_LIMITE_COMMUNE = "#6c757d"
@@ -118,9 +124,10 @@ class Classe:
     texte: str  # « de 12,3 à moins de 15 »
     couleur: str
     effectif: int = 0
+    fermee: bool = False  # la borne haute en est, même si la classe n'est pas la dernière
 
     def contient(self, valeur: float, derniere: bool) -> bool:
-        return self.minimum <= valeur < self.maximum or (derniere and valeur == self.maximum)
+        return self.minimum <= valeur < self.maximum or ((derniere or self.fermee) and valeur == self.maximum)
 
 
 def _quantile(triees: Sequence[float], p: float) -> float:
@@ -166,6 +173,33 @@ def classes(
         provisoire = Classe(bas, haut, texte, palette[i])
         effectif = sum(1 for v in connues if provisoire.contient(v, derniere))
         resultat.append(Classe(bas, haut, texte, palette[i], effectif))
+    return tuple(resultat)
+
+
+def classes_autour_de_zero(
+    valeurs: Iterable[float | None], n: int = 5, methode: Methode = "quantiles", decimales: int = 1
+) -> tuple[Classe, ...]:
+    """Zéro seul dans sa classe, les valeurs négatives et positives dans des classes à part,
+    chaque côté classé comme par `classes` : pour une variation (baisses et hausses), ou un
+    compte où zéro est fréquent (les quantiles d'une densité nulle dans la plupart des
+    communes se confondraient en une seule classe). Au plus `n - 1` classes d'un côté quand
+    l'autre est vide, `n // 2` de chaque côté sinon, et jamais plus de quatre ; les couleurs
+    foncent en s'éloignant de zéro."""
+    connues = [float(v) for v in valeurs if v is not None and math.isfinite(float(v))]
+    negatives = [v for v in connues if v < 0]
+    positives = [v for v in connues if v > 0]
+    par_cote = max(1, min(len(HAUSSES), n // 2 if negatives and positives else n - 1))
+    # Des bornes arrondies peuvent laisser une classe vide (des entiers : 1, 2, 2, 4) : sans elle.
+    baisses = [c for c in classes(negatives, par_cote, methode, decimales) if c.effectif]
+    hausses = [c for c in classes(positives, par_cote, methode, decimales) if c.effectif]
+    zeros = sum(1 for v in connues if v == 0)
+    resultat = [
+        replace(c, couleur=couleur, fermee=i == len(baisses) - 1)
+        for i, (c, couleur) in enumerate(zip(baisses, BAISSES[len(BAISSES) - len(baisses) :], strict=True))
+    ]
+    if zeros:
+        resultat.append(Classe(0.0, 0.0, nombre(0, decimales), COULEUR_ZERO, zeros, fermee=True))
+    resultat += [replace(c, couleur=couleur) for c, couleur in zip(hausses, HAUSSES, strict=False)]
     return tuple(resultat)
 
 
@@ -397,6 +431,7 @@ def carte(
     nombre_classes: int = 5,
     methode: Methode = "quantiles",
     decimales: int = 1,
+    zero_a_part: bool = False,
     largeur: float = LARGEUR,
 ) -> Carte:
     """La carte des communes de `contours` (code INSEE → géométrie GeoJSON en WGS84) coloriées
@@ -405,9 +440,11 @@ def carte(
     `unite` suit la valeur dans les titres et la légende (« pour 10 000 habitants ») ;
     `libelle_valeur` titre la colonne du tableau (« Médecins pour 10 000 habitants »).
     Une commune des valeurs sans contour, une commune sans valeur (ou dont le contour n'a pas
-    de valeur) et un repère hors du cadre sont nommés sous la carte, jamais omis en silence."""
+    de valeur) et un repère hors du cadre sont nommés sous la carte, jamais omis en silence.
+    `zero_a_part` : zéro dans sa classe, des classes de part et d'autre (`classes_autour_de_zero`)."""
     valeurs_connues = [v.valeur for v in valeurs.values()]
-    les_classes = classes(valeurs_connues, n=nombre_classes, methode=methode, decimales=decimales)
+    choisir_classes = classes_autour_de_zero if zero_a_part else classes
+    les_classes = choisir_classes(valeurs_connues, n=nombre_classes, methode=methode, decimales=decimales)
     anneaux_geo = {code: _anneaux(geometrie) for code, geometrie in contours.items()}
     proj, hauteur_carte = projection(
         [a for liste in anneaux_geo.values() for a in liste]

@@ -36,7 +36,7 @@ from territoire.services import pole_definir_communes
 class PoleForm(forms.ModelForm):
     communes = forms.ModelMultipleChoiceField(
         label=_("communes du pôle"),
-        queryset=Commune.objects.order_by("nom"),
+        queryset=Commune.objects.defer("contour").order_by("nom"),
         required=False,
         widget=forms.CheckboxSelectMultiple,
         help_text=_("Une commune n'appartient qu'à un pôle : la cocher ici la retire de son pôle actuel."),

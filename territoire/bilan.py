@@ -3,9 +3,10 @@ par profession et par pôle, évolution des effectifs relevés jusqu'au 31 déce
 patients de l'année.
 
 Les chiffres, tableaux et graphiques sont ceux de la page des indicateurs
-(`territoire.indicateurs`), pour l'année du bilan. `donnees_territoire(annee)` lit la base en
-dix requêtes, quel que soit le nombre de professionnels, de relevés ou de spécialités, et ne
-donne au gabarit que des dataclasses déjà calculées.
+(`territoire.indicateurs`), pour l'année du bilan, plus la carte de la densité des
+généralistes commune par commune. `donnees_territoire(annee)` lit la base en onze requêtes,
+quel que soit le nombre de professionnels, de relevés ou de spécialités, et ne donne au
+gabarit que des dataclasses déjà calculées.
 
 De quand datent les chiffres :
 - la densité décrit l'annuaire des professionnels tel que le portail le tient, c'est-à-dire
@@ -26,13 +27,17 @@ from django.utils.translation import ngettext
 
 from socle.bilan import ChiffreCle, ContenuSection
 from socle.francais import TIRET_CADRATIN, date_longue, nombre, pourcentage
+from territoire import ATTRIBUTION_COMMUNES, ATTRIBUTION_CONTOURS, ATTRIBUTION_POLES
 from territoire.indicateurs import (
     GENERALISTES,
+    CommuneSuivie,
     Densites,
     Evolution,
     Fuites,
     ProfessionSuivie,
+    carte_densite,
     choisir_profession,
+    communes_de_la_carte,
     densites,
     evolution,
     fuites,
@@ -56,6 +61,7 @@ class DonneesTerritoire:
     annuaire_au: date | None  # date du dernier import RPPS terminé
     population_de: int | None  # millésimes des populations municipales (INSEE)
     population_a: int | None
+    communes: tuple[CommuneSuivie, ...] = ()  # leurs contours et la densité de la profession
 
     @property
     def fin_d_annee(self) -> date:
@@ -96,9 +102,14 @@ class DonneesTerritoire:
     def demo(self) -> bool:
         return self.densites.demo or self.evolution.demo or self.fuites.demo
 
+    @property
+    def sources(self) -> tuple[str, ...]:
+        """Ce que les licences des populations, des contours et des pôles demandent de citer."""
+        return (str(ATTRIBUTION_COMMUNES), str(ATTRIBUTION_CONTOURS), str(ATTRIBUTION_POLES))
+
 
 def lire_territoire(annee: int) -> DonneesTerritoire:
-    """Les indicateurs de l'année, en dix requêtes."""
+    """Les indicateurs de l'année, en onze requêtes."""
     donnees_densites = densites()  # 4 requêtes
     profession = choisir_profession(donnees_densites.professions, GENERALISTES)
     donnees_evolution = evolution(profession, jusqu_au=date(annee, 12, 31))  # 2
@@ -118,6 +129,7 @@ def lire_territoire(annee: int) -> DonneesTerritoire:
         # Le relevé d'un import est daté comme lui : la date d'extraction, sinon le jour de l'import.
         annuaire_au = dernier_import["date_extraction"] or (timezone.localdate(termine) if termine else None)
     populations = Commune.objects.aggregate(de=Min("annee_population"), a=Max("annee_population"))
+    communes = communes_de_la_carte(profession)  # 1
     return DonneesTerritoire(
         annee=annee,
         densites=donnees_densites,
@@ -127,6 +139,7 @@ def lire_territoire(annee: int) -> DonneesTerritoire:
         annuaire_au=annuaire_au,
         population_de=populations["de"],
         population_a=populations["a"],
+        communes=communes,
     )
 
 
@@ -181,6 +194,8 @@ def donnees_territoire(annee: int) -> ContenuSection:
             "territoire": donnees,
             "graphique_densite": graphique_densite(donnees.densites, donnees.profession),
             "tableau_densite": tableau_densite(donnees.densites, donnees.profession),
+            # Sans liens : ceux de la page mèneraient, dans le PDF, à une adresse relative.
+            "carte_densite": carte_densite(donnees.communes, donnees.profession, liens=False),
             "graphique_evolution": graphique_evolution(donnees.evolution),
             "tableau_evolution": tableau_evolution(donnees.evolution),
             "graphique_fuites": graphique_fuites(donnees.fuites),

@@ -80,7 +80,7 @@ class FiltresProfessionnels(django_filters.FilterSet):
     )
     commune = django_filters.ModelChoiceFilter(
         label=_("Commune d'exercice"),
-        queryset=Commune.objects.all(),
+        queryset=Commune.objects.defer("contour"),
         method="filtrer_lieux",
         empty_label=_("Toutes les communes"),
         widget=ListeDeroulante,
@@ -126,7 +126,7 @@ class FiltresStructures(django_filters.FilterSet):
     )
     commune = django_filters.ModelChoiceFilter(
         label=_("Commune"),
-        queryset=Commune.objects.all(),
+        queryset=Commune.objects.defer("contour"),
         empty_label=_("Toutes les communes"),
         widget=ListeDeroulante,
     )

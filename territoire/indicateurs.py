@@ -17,9 +17,12 @@ from urllib.parse import urlencode
 
 from django.db.models import Count, F, FloatField, Max, Q, Sum
 from django.db.models.functions import Cast, NullIf
+from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
-from socle.francais import POUR_CENT, date_longue, nombre
+from socle.carte import Carte, ValeurCommune, carte, cle_alphabetique
+from socle.francais import POUR_CENT, date_longue, nombre, variation
 from socle.graphiques import (
     Cellule,
     Entete,
@@ -30,6 +33,7 @@ from socle.graphiques import (
     graphique_barres,
     graphique_courbes,
 )
+from territoire import ATTRIBUTION_COMMUNES, ATTRIBUTION_CONTOURS, ATTRIBUTION_POLES
 from territoire.models import Commune, Fuite, LieuExercice, PoleDeProximite, ReleveEffectifs
 
 CODE_MEDECIN = "10"
@@ -217,6 +221,58 @@ def choisir_profession(professions: tuple[ProfessionSuivie, ...], cle: str | Non
         if profession.cle == GENERALISTES:
             return profession
     return professions[0] if professions else None
+
+
+@dataclass(frozen=True)
+class CommuneSuivie:
+    """Une commune de la carte : son contour, son pôle et la densité de la profession choisie."""
+
+    pk: int
+    code_insee: str
+    nom: str
+    pole_id: int | None
+    pole: str
+    contour: Mapping[str, Any] | None
+    densite: Densite
+
+
+def communes_de_la_carte(profession: ProfessionSuivie | None) -> tuple[CommuneSuivie, ...]:
+    """Chaque commune, son contour et son pôle, et les professionnels en activité de la
+    profession choisie qui y ont au moins un lieu d'exercice, comptés comme pour les pôles
+    (`densites`) : une fois par commune, quel que soit leur nombre de lieux. Une requête,
+    la seule des indicateurs qui lise les contours."""
+    if profession is None:
+        condition = Q(pk__in=[])
+    elif profession.cle == GENERALISTES:
+        condition = Q(
+            lieux_exercice__professionnel__profession__code=CODE_MEDECIN,
+            lieux_exercice__professionnel__specialite__code__in=SPECIALITES_MEDECINE_GENERALE,
+        )
+    else:
+        condition = Q(lieux_exercice__professionnel__profession__code=profession.cle)
+    lignes = (
+        Commune.objects.annotate(
+            effectif=Count(
+                "lieux_exercice__professionnel",
+                distinct=True,
+                filter=condition & Q(lieux_exercice__professionnel__actif=True),
+            )
+        )
+        .values("pk", "code_insee", "nom", "population", "contour", "pole_id", "pole__nom", "effectif")
+        .order_by("nom", "code_insee")
+    )
+    return tuple(
+        CommuneSuivie(
+            pk=ligne["pk"],
+            code_insee=ligne["code_insee"],
+            nom=ligne["nom"],
+            pole_id=ligne["pole_id"],
+            pole=ligne["pole__nom"] or "",
+            contour=ligne["contour"],
+            densite=Densite(effectif=ligne["effectif"], population=ligne["population"]),
+        )
+        for ligne in lignes
+    )
 
 
 # --- Évolution entre imports ----------------------------------------------------------------
@@ -466,6 +522,163 @@ def graphique_densite(donnees: Densites, profession: ProfessionSuivie | None) ->
     )
 
 
+def _annuaire(**filtres: int) -> str:
+    return f"{reverse('territoire:annuaire')}?{urlencode(filtres)}"
+
+
+def carte_densite(
+    communes: tuple[CommuneSuivie, ...], profession: ProfessionSuivie | None, *, liens: bool = True
+) -> Carte:
+    """La densité de la profession choisie, commune par commune ; chaque commune mène à
+    l'annuaire de ses professionnels (sans liens : pour un PDF)."""
+    libelle = profession.libelle if profession else ""
+    return carte(
+        identifiant="carte-densite",
+        titre=_("%(profession)s pour 10 000 habitants, par commune") % {"profession": libelle},
+        contours={c.code_insee: c.contour for c in communes},
+        valeurs={
+            c.code_insee: ValeurCommune(
+                nom=c.nom,
+                valeur=c.densite.pour_10000,
+                lien=_annuaire(commune=c.pk) if liens else None,
+                pole=c.pole,
+            )
+            for c in communes
+        },
+        unite=_("pour 10 000 habitants"),
+        libelle_valeur=_("%(profession)s pour 10 000 habitants") % {"profession": libelle},
+        # Dans la plupart des communes, aucun professionnel d'une profession donnée : zéro à
+        # part, sans quoi les quantiles se confondraient en une seule classe.
+        zero_a_part=True,
+        description=_(
+            "Carte des %(n)s communes du territoire, coloriées selon le nombre de « %(profession)s » "
+            "en activité pour 10 000 habitants (un professionnel compte dans chaque commune où il "
+            "exerce) ; les limites des pôles de proximité en trait épais. Les chiffres sont dans le "
+            "tableau qui suit la carte."
+        )
+        % {"n": nombre(len(communes)), "profession": libelle},
+    )
+
+
+@dataclass(frozen=True)
+class CarteDesPoles:
+    """Une carte où chaque commune prend la valeur de son pôle : ce qui n'y a pas de valeur se
+    dit par pôle (« pas de relevé dans le pôle X »), non commune par commune."""
+
+    carte: Carte
+    poles_sans_donnee: tuple[str, ...]  # leurs communes sont hachurées
+    communes_sans_pole: tuple[str, ...]  # hachurées aussi
+
+    @property
+    def sans_contour(self) -> tuple[str, ...]:
+        return self.carte.sans_contour
+
+
+def _carte_des_poles(
+    communes: tuple[CommuneSuivie, ...], par_pole: Mapping[str, float | None], **parametres: Any
+) -> CarteDesPoles:
+    return CarteDesPoles(
+        carte=carte(contours={c.code_insee: c.contour for c in communes}, **parametres),
+        poles_sans_donnee=tuple(
+            sorted(
+                {c.pole for c in communes if c.pole and par_pole.get(c.pole) is None}, key=cle_alphabetique
+            )
+        ),
+        communes_sans_pole=tuple(c.nom for c in communes if not c.pole),
+    )
+
+
+def _commune_du_pole(commune: CommuneSuivie) -> str:
+    if not commune.pole:
+        return commune.nom
+    return _("%(commune)s, pôle %(pole)s") % {"commune": commune.nom, "pole": commune.pole}
+
+
+def carte_densite_poles(
+    communes: tuple[CommuneSuivie, ...], donnees: Densites, profession: ProfessionSuivie | None
+) -> CarteDesPoles:
+    """La densité de chaque pôle (celle du tableau et du graphique par pôle), chaque commune
+    coloriée comme son pôle et menant à l'annuaire du pôle."""
+    ligne = donnees.ligne(profession.cle) if profession else None
+    par_pole = {
+        perimetre.nom: densite.pour_10000
+        for perimetre, densite in zip(donnees.poles, ligne.poles if ligne else (), strict=False)
+    }
+    libelle = profession.libelle if profession else ""
+    return _carte_des_poles(
+        communes,
+        par_pole,
+        identifiant="carte-densite-poles",
+        titre=_("Carte : %(profession)s pour 10 000 habitants dans chaque pôle de proximité")
+        % {"profession": libelle},
+        valeurs={
+            c.code_insee: ValeurCommune(
+                nom=_commune_du_pole(c),
+                valeur=par_pole.get(c.pole),
+                lien=_annuaire(pole=c.pole_id) if c.pole_id else None,
+                pole=c.pole,
+            )
+            for c in communes
+        },
+        unite=_("pour 10 000 habitants"),
+        libelle_valeur=_("%(profession)s pour 10 000 habitants dans le pôle") % {"profession": libelle},
+        zero_a_part=True,  # comme la carte par commune : un pôle sans aucun professionnel à part
+        description=_(
+            "Carte des communes du territoire, chacune coloriée selon la densité de « %(profession)s » "
+            "de son pôle de proximité. Les chiffres de chaque pôle sont dans le tableau de la densité."
+        )
+        % {"profession": libelle},
+    )
+
+
+def _variation_en_professionnels(valeur: int | None) -> str:
+    if valeur is None:
+        return ""
+    return ngettext("%(variation)s professionnel", "%(variation)s professionnels", abs(valeur)) % {
+        "variation": variation(valeur)
+    }
+
+
+def carte_evolution(communes: tuple[CommuneSuivie, ...], donnees: Evolution) -> CarteDesPoles | None:
+    """La variation des effectifs de la profession choisie dans chaque pôle entre les deux
+    derniers relevés (celle du tableau de l'évolution), chaque commune coloriée comme son
+    pôle ; None sans deux relevés. Les relevés ne descendent pas à la commune, et une
+    densité d'autrefois demanderait la population d'autrefois : c'est une variation en
+    nombre, en classes de part et d'autre de zéro."""
+    if len(donnees.dates) < 2 or donnees.profession is None:
+        return None
+    par_pole = {ligne.perimetre: ligne.variation for ligne in donnees.poles}
+    avant, apres = date_longue(donnees.dates[-2]), date_longue(donnees.dates[-1])
+    libelle = donnees.profession.libelle
+    return _carte_des_poles(
+        communes,
+        par_pole,
+        identifiant="carte-evolution",
+        titre=_("%(profession)s : variation des effectifs par pôle du %(avant)s au %(apres)s")
+        % {"profession": libelle, "avant": avant, "apres": apres},
+        valeurs={
+            c.code_insee: ValeurCommune(
+                nom=_commune_du_pole(c),
+                valeur=par_pole.get(c.pole),
+                texte=_variation_en_professionnels(par_pole.get(c.pole)),
+                lien=_annuaire(pole=c.pole_id) if c.pole_id else None,
+                pole=c.pole,
+            )
+            for c in communes
+        },
+        libelle_valeur=_("Variation des effectifs du pôle (nombre)"),
+        decimales=0,
+        zero_a_part=True,
+        description=_(
+            "Carte des communes du territoire, chacune coloriée selon la variation du nombre de "
+            "« %(profession)s » relevé dans son pôle de proximité entre le %(avant)s et le %(apres)s : "
+            "en rouge les baisses, en bleu les hausses, en gris clair aucun changement. Les chiffres "
+            "de chaque pôle sont dans le tableau de l'évolution."
+        )
+        % {"profession": libelle, "avant": avant, "apres": apres},
+    )
+
+
 def tableau_evolution(donnees: Evolution) -> Tableau:
     """Une ligne par profession sur le territoire, puis une par pôle pour la profession choisie."""
     notes = []
@@ -622,10 +835,18 @@ class PageIndicateurs:
     tableau_evolution: Tableau
     graphique_fuites: GraphiqueBarres
     tableau_fuites: Tableau
+    carte_densite: Carte
+    carte_densite_poles: CarteDesPoles
+    carte_evolution: CarteDesPoles | None  # sans deux relevés, rien à comparer
 
     @property
     def demo(self) -> bool:
         return self.densites.demo or self.evolution.demo or self.fuites.demo
+
+    @property
+    def sources(self) -> tuple[str, ...]:
+        """Ce que les licences des populations, des contours et des pôles demandent de citer."""
+        return (str(ATTRIBUTION_COMMUNES), str(ATTRIBUTION_CONTOURS), str(ATTRIBUTION_POLES))
 
     @property
     def requete(self) -> str:
@@ -644,11 +865,12 @@ def _parametres(profession: ProfessionSuivie | None, annee: int | None) -> str:
 
 def page_indicateurs(*, profession: str | None, annee: str | None) -> PageIndicateurs:
     """Tout ce que montre la page, pour la profession (code RPPS ou GENERALISTES) et l'année
-    de fuites demandées. Huit requêtes."""
+    de fuites demandées. Neuf requêtes."""
     donnees_densite = densites()
     choisie = choisir_profession(donnees_densite.professions, profession)
     donnees_evolution = evolution(choisie)
     donnees_fuites = fuites(lire_annee(annee))
+    communes = communes_de_la_carte(choisie)
     return PageIndicateurs(
         densites=donnees_densite,
         evolution=donnees_evolution,
@@ -660,6 +882,9 @@ def page_indicateurs(*, profession: str | None, annee: str | None) -> PageIndica
         tableau_evolution=tableau_evolution(donnees_evolution),
         graphique_fuites=graphique_fuites(donnees_fuites),
         tableau_fuites=tableau_fuites(donnees_fuites),
+        carte_densite=carte_densite(communes, choisie),
+        carte_densite_poles=carte_densite_poles(communes, donnees_densite, choisie),
+        carte_evolution=carte_evolution(communes, donnees_evolution),
     )
 
 

@@ -2,6 +2,8 @@
 
 import datetime
 import re
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
 from typing import Any
 
 from django.contrib.postgres.search import (
@@ -21,6 +23,7 @@ from territoire.models import (
     Appartenance,
     Commune,
     LieuExercice,
+    PoleDeProximite,
     Profession,
     Professionnel,
     SansAccents,
@@ -99,7 +102,9 @@ def professionnels_pour_liste(professionnels: QuerySet[Professionnel]) -> QueryS
         .prefetch_related(
             Prefetch(
                 "lieux",
-                queryset=LieuExercice.objects.select_related("commune").order_by("commune__nom", "pk"),
+                queryset=LieuExercice.objects.select_related("commune")
+                .defer("commune__contour")
+                .order_by("commune__nom", "pk"),
             )
         )
         .order_by("nom", "prenom", "pk")
@@ -153,9 +158,9 @@ def get_professionnel_pour(utilisateur: Any, pk: int) -> Professionnel:
         .prefetch_related(
             Prefetch(
                 "lieux",
-                queryset=LieuExercice.objects.select_related("commune__pole", "structure").order_by(
-                    "commune__nom", "pk"
-                ),
+                queryset=LieuExercice.objects.select_related("commune__pole", "structure")
+                .defer("commune__contour")
+                .order_by("commune__nom", "pk"),
             ),
             "projets",
         )
@@ -178,7 +183,7 @@ def structures_visibles_par(utilisateur: Any) -> QuerySet[Structure]:
 
 
 def structures_pour_liste(structures: QuerySet[Structure]) -> QuerySet[Structure]:
-    return structures.select_related("commune__pole").order_by("nom", "pk")
+    return structures.select_related("commune__pole").defer("commune__contour").order_by("nom", "pk")
 
 
 def rechercher_structures(structures: QuerySet[Structure], texte: str) -> QuerySet[Structure]:
@@ -210,17 +215,23 @@ def get_structure_pour(utilisateur: Any, pk: int) -> Structure:
     structure = (
         structures_visibles_par(utilisateur)
         .select_related("commune__pole")
+        .defer("commune__contour")
         .prefetch_related(
-            Prefetch("sites", queryset=Site.objects.select_related("commune").order_by("nom", "pk")),
+            Prefetch(
+                "sites",
+                queryset=Site.objects.select_related("commune")
+                .defer("commune__contour")
+                .order_by("nom", "pk"),
+            ),
             Prefetch(
                 "appartenances",
                 queryset=Appartenance.objects.select_related("groupement").order_by("debut", "pk"),
             ),
             Prefetch(
                 "appartenances_membres",
-                queryset=Appartenance.objects.select_related("membre__commune").order_by(
-                    "membre__nom", "debut", "pk"
-                ),
+                queryset=Appartenance.objects.select_related("membre__commune")
+                .defer("membre__commune__contour")
+                .order_by("membre__nom", "debut", "pk"),
             ),
         )
         .filter(pk=pk)
@@ -250,6 +261,7 @@ def etablissements_de_la_meme_entite(structure: Structure) -> QuerySet[Structure
         Structure.objects.filter(finess_juridique=structure.finess_juridique)
         .exclude(pk=structure.pk)
         .select_related("commune")
+        .defer("commune__contour")
     )
 
 
@@ -272,10 +284,38 @@ def page_de(objets: QuerySet[Any], numero: Any, par_page: int = PAR_PAGE) -> Pag
     (`set_config(…, true)`, l'équivalent de SET LOCAL) : il ne fuit pas vers les autres
     requêtes servies par la même connexion persistante.
     """
+    with seuil_des_trigrammes():
+        page = Paginator(objets, par_page).get_page(numero)
+        page.object_list = list(page.object_list)
+    return page
+
+
+@contextmanager
+def seuil_des_trigrammes() -> Iterator[None]:
+    """Une transaction où les recherches par trigrammes retiennent au seuil SEUIL_TRIGRAMMES."""
     with transaction.atomic(), connection.cursor() as curseur:
         curseur.execute(
             "SELECT set_config('pg_trgm.word_similarity_threshold', %s, true)", [str(SEUIL_TRIGRAMMES)]
         )
-        page = Paginator(objets, par_page).get_page(numero)
-        page.object_list = list(page.object_list)
-    return page
+        yield
+
+
+# --- La carte d'un pôle ----------------------------------------------------------
+
+
+def communes_du_pole(pole: PoleDeProximite) -> list[Mapping[str, Any]]:
+    """Les communes du pôle et leurs contours (pk, code_insee, nom, contour), en une requête."""
+    return list(
+        Commune.objects.filter(pole=pole).order_by("nom").values("pk", "code_insee", "nom", "contour")
+    )
+
+
+def structures_pour_carte(structures: QuerySet[Structure]) -> list[Mapping[str, Any]]:
+    """Toutes les structures de la recherche (pas seulement la page), ce que la carte en montre,
+    en une requête, lues au même seuil de trigrammes que la liste."""
+    with seuil_des_trigrammes():
+        return list(
+            structures.order_by("nom", "pk").values(
+                "pk", "nom", "type", "latitude", "longitude", "commune_id"
+            )
+        )

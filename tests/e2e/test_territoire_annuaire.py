@@ -3,15 +3,18 @@ faute de frappe et la trouve ; axe sur chaque page de l'annuaire, vue d'un membr
 agent (qui voit en plus les coordonnées)."""
 
 import datetime
+import io
 import re
 
 import pytest
+from django.core.management import call_command
 from playwright.sync_api import Locator, Page, expect
 
 from comptes.roles import Role
-from territoire.models import TypeStructure
+from territoire.models import Commune, PoleDeProximite, TypeStructure
 from tests.comptes.factories import UtilisateurFactory
 from tests.e2e.conftest import connecter
+from tests.e2e.test_territoire_indicateurs import verifier_aux_deux_largeurs
 from tests.territoire.factories import (
     AppartenanceFactory,
     CommuneFactory,
@@ -124,3 +127,38 @@ def test_un_agent_voit_les_coordonnees_et_les_membres_du_groupement(onglet):
     expect(page.get_by_text("membre du 2 mars 2015 au 30 juin 2019")).to_be_visible()
     expect(page.locator(".badge", has_text="démo")).to_be_visible()
     onglet.verifier_accessibilite()
+
+
+def test_la_carte_d_un_pole(onglet):
+    """Les structures du pôle Cœur du Cotentin sur la carte de ses 19 communes (vraies) : une
+    sans coordonnées au centre de sa commune ; un repère mène à la fiche de la structure."""
+    call_command("charger_cotentin", stdout=io.StringIO())
+    valognes = Commune.objects.get(nom="Valognes")
+    StructureFactory(
+        nom="Hôpital de Valognes",
+        type=TypeStructure.CENTRE_HOSPITALIER,
+        commune=valognes,
+        latitude=49.5085,
+        longitude=-1.4702,
+    )
+    StructureFactory(nom="EHPAD des Tilleuls", type=TypeStructure.MEDICO_SOCIAL, commune=valognes)
+    StructureFactory(
+        nom="MSP de Bricquebec",
+        type=TypeStructure.MSP,
+        commune=Commune.objects.get(nom="Bricquebec-en-Cotentin"),
+        latitude=49.47,
+        longitude=-1.633,
+    )
+    pole = PoleDeProximite.objects.get(nom="Cœur du Cotentin")
+    connecter(onglet, UtilisateurFactory(email="membre@exemple.fr", roles=(Role.MEMBRE_COLLEGE,)))
+    verifier_aux_deux_largeurs(onglet, f"/annuaire/?onglet=structures&pole={pole.pk}", "annuaire", cartes=1)
+
+    page = onglet.page
+    page.set_viewport_size({"width": 1280, "height": 900})
+    carte = page.get_by_role("group", name="Les structures trouvées dans le pôle Cœur du Cotentin")
+    expect(carte.locator(".carte-communes a")).to_have_count(19)
+    expect(carte.locator(".carte-reperes a")).to_have_count(3)
+    au_centre = "EHPAD des Tilleuls, placée au centre de sa commune (pas de coordonnées)"
+    expect(carte.locator(".carte-reperes a title", has_text=au_centre)).to_have_count(1)
+    carte.locator(".carte-reperes a", has=page.locator("title", has_text="MSP de Bricquebec")).click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("MSP de Bricquebec")

@@ -3,17 +3,26 @@
 import csv
 import io
 import re
+import tempfile
 from datetime import date
 from pathlib import Path
 
 import pytest
+from django.core.management import call_command
 from django.utils import timezone
 from playwright.sync_api import expect
 
 from comptes.roles import Role
-from territoire.models import ImportFichier, ReleveEffectifs, StatutImport, TypeImport
+from territoire.models import (
+    Commune,
+    ImportFichier,
+    PoleDeProximite,
+    ReleveEffectifs,
+    StatutImport,
+    TypeImport,
+)
 from tests.comptes.factories import UtilisateurFactory
-from tests.e2e.conftest import connecter
+from tests.e2e.conftest import Onglet, connecter
 from tests.territoire.factories import (
     CommuneFactory,
     FuiteFactory,
@@ -117,3 +126,66 @@ def test_indicateurs_sans_aucune_donnee(onglet):
     expect(page.get_by_text("Aucune donnée de fuites n'est importée.")).to_be_visible()
     expect(page.locator("main svg")).to_have_count(0)
     onglet.verifier_accessibilite()
+
+
+def verifier_aux_deux_largeurs(onglet: Onglet, chemin: str, nom: str, cartes: int) -> None:
+    """À 1 280 px puis à 375 px : les `cartes` de la page tiennent dans l'écran (elles
+    rétrécissent, la page ne défile pas de côté), axe sans violation ; une capture de la page
+    entière dans /tmp/carte-<nom>-<largeur>.png (le dossier temporaire), pour la regarder."""
+    page = onglet.page
+    for largeur in (1280, 375):
+        page.set_viewport_size({"width": largeur, "height": 900})
+        onglet.aller(chemin)
+        svgs = page.locator("main svg.carte-svg")
+        expect(svgs).to_have_count(cartes)
+        assert page.evaluate("document.documentElement.scrollWidth") <= largeur
+        for i in range(cartes):
+            boite = svgs.nth(i).bounding_box()
+            assert boite is not None and boite["x"] >= 0 and boite["x"] + boite["width"] <= largeur
+            assert boite["height"] > boite["width"] / 2  # dessinée, à la bonne échelle
+        page.screenshot(path=Path(tempfile.gettempdir()) / f"carte-{nom}-{largeur}.png", full_page=True)
+        onglet.verifier_accessibilite()
+
+
+def test_les_cartes_des_indicateurs(onglet):
+    """Sur les vraies communes : trois cartes (densité par commune, par pôle, évolution par
+    pôle) ; une commune mène à l'annuaire de ses professionnels."""
+    call_command("charger_cotentin", stdout=io.StringIO())
+    medecin = ProfessionFactory(code="10", libelle="Médecin")
+    generaliste = SpecialiteFactory(code="SM54")
+    valognes = Commune.objects.get(nom="Valognes")
+    for nom in ["Valognes", "Valognes", "Les Pieux", "Cherbourg-en-Cotentin", "Barfleur"]:
+        LieuExerciceFactory(
+            commune=Commune.objects.get(nom=nom),
+            professionnel=ProfessionnelFactory(
+                profession=medecin, specialite=generaliste, nom=f"Docteur {nom}"
+            ),
+        )
+    poles = {p.nom: p for p in PoleDeProximite.objects.all()}
+    for jour, effectifs in [
+        (date(2025, 6, 1), {"Cœur du Cotentin": 4, "Les Pieux": 1, "Val de Saire": 1}),
+        (date(2026, 11, 23), {"Cœur du Cotentin": 2, "Les Pieux": 1, "Val de Saire": 3}),
+    ]:
+        releve = ImportFichier.objects.create(
+            type=TypeImport.RPPS, statut=StatutImport.TERMINE, date_extraction=jour
+        )
+        for nom, effectif in effectifs.items():
+            ReleveEffectifs.objects.create(
+                import_fichier=releve,
+                date=jour,
+                profession=medecin,
+                specialite=generaliste,
+                pole=poles[nom],
+                effectif=effectif,
+            )
+    connecter(onglet, UtilisateurFactory(email="membre@exemple.fr", roles=(Role.MEMBRE_COLLEGE,)))
+    verifier_aux_deux_largeurs(onglet, "/indicateurs/", "indicateurs", cartes=3)
+
+    page = onglet.page
+    page.set_viewport_size({"width": 1280, "height": 900})
+    carte = page.get_by_role("group", name="Médecins généralistes pour 10 000 habitants, par commune")
+    commune = carte.locator(f'a[href="/annuaire/?commune={valognes.pk}"]')
+    expect(commune.locator("title")).to_have_text(re.compile(r"^Valognes : \d+,\d pour 10 000 habitants$"))
+    commune.click()
+    expect(page.get_by_role("heading", name="2 professionnels trouvés")).to_be_visible()
+    expect(page.get_by_label("Commune d'exercice")).to_have_value(str(valognes.pk))

@@ -3,7 +3,6 @@
 
 import csv
 import json
-from pathlib import Path
 
 from django.contrib.auth.decorators import login_not_required
 from django.http import HttpRequest, HttpResponse
@@ -12,8 +11,9 @@ from django.urls import path
 
 from cotentin_sante.urls import urlpatterns
 from socle.carte import Repere, ValeurCommune, carte
+from territoire import DOSSIER_COTENTIN
 
-DONNEES = Path(__file__).resolve().parent.parent / "data"
+DONNEES = DOSSIER_COTENTIN  # la copie du projet, territoire/donnees_cotentin/
 
 PAGE = Template(
     """{% extends "base.html" %}{% load socle static %}

@@ -7,7 +7,6 @@ import json
 import re
 import xml.etree.ElementTree as ET
 from collections import Counter
-from pathlib import Path
 from typing import cast
 
 import pytest
@@ -18,18 +17,23 @@ from pypdf import PdfReader
 from pypdf.generic import DictionaryObject
 
 from socle.carte import (
+    BAISSES,
+    COULEUR_ZERO,
+    HAUSSES,
     PALETTES,
     Repere,
     ValeurCommune,
     carte,
     classe_de,
     classes,
+    classes_autour_de_zero,
 )
 from socle.pdf import pdf_simple
+from territoire import DOSSIER_COTENTIN
 
 SVG = "{http://www.w3.org/2000/svg}"
 NBSP = "\u00a0"
-DONNEES = Path(__file__).resolve().parent.parent / "data"
+DONNEES = DOSSIER_COTENTIN  # la copie du projet, territoire/donnees_cotentin/
 
 
 @pytest.fixture(autouse=True)
@@ -40,7 +44,7 @@ def _francais():
 
 @pytest.fixture(scope="module")
 def cotentin() -> dict[str, tuple[str, dict, str]]:
-    """code INSEE → (nom, contour, pôle) : les 129 communes (copie de ../shared/data/cotentin)."""
+    """code INSEE → (nom, contour, pôle) : les 129 communes, telles que charger_cotentin les lit."""
     communes = json.loads((DONNEES / "cotentin_communes.geojson").read_text(encoding="utf-8"))["features"]
     with (DONNEES / "cotentin_poles.csv").open(encoding="utf-8") as fichier:
         poles = {ligne["code_insee"]: ligne["pole"] for ligne in csv.DictReader(fichier)}
@@ -136,6 +140,45 @@ def test_une_valeur_sur_une_borne_va_dans_la_classe_du_dessus():
     assert classe_de(30, les_classes) is les_classes[-1]
     assert classe_de(None, les_classes) is None
     assert classe_de(31, les_classes) is None
+
+
+def test_zero_a_part_baisses_et_hausses_de_part_et_d_autre():
+    les_classes = classes_autour_de_zero([-4, -3, -1, 0, 0, 0, 2, 5, None], n=5, decimales=0)
+    assert [c.texte for c in les_classes] == [
+        "de -4 à moins de -3",
+        "de -3 à -1",
+        "0",
+        "de 2 à moins de 4",
+        "de 4 à 5",
+    ]
+    assert [c.effectif for c in les_classes] == [1, 2, 3, 1, 1]
+    # Les baisses en rouge, du plus foncé au plus clair près de zéro ; les hausses en bleu.
+    assert [c.couleur for c in les_classes] == [
+        BAISSES[-2],
+        BAISSES[-1],
+        COULEUR_ZERO,
+        HAUSSES[0],
+        HAUSSES[1],
+    ]
+    # Aucune classe à cheval sur zéro ; chaque valeur dans la sienne, même -1, borne haute
+    # d'une classe qui n'est pas la dernière.
+    assert all(c.maximum <= 0 or c.minimum >= 0 for c in les_classes)
+    for valeur, rang in [(-4, 0), (-3, 1), (-1, 1), (0, 2), (2, 3), (4, 4), (5, 4)]:
+        assert classe_de(valeur, les_classes) is les_classes[rang], valeur
+    assert classe_de(1, les_classes) is None
+
+
+def test_zero_a_part_d_un_seul_cote_prend_toutes_les_classes():
+    """Une densité nulle dans la plupart des communes : zéro à part, les autres en quatre classes
+    (par quantiles, elles se confondraient sinon en une seule)."""
+    valeurs = [0.0] * 100 + [float(v) for v in range(1, 21)]
+    assert len(classes(valeurs, n=5)) == 1
+    les_classes = classes_autour_de_zero(valeurs, n=5)
+    assert [c.effectif for c in les_classes] == [100, 5, 5, 5, 5]
+    assert [c.couleur for c in les_classes] == [COULEUR_ZERO, *HAUSSES]
+    # Des entiers : les bornes arrondies laisseraient une classe vide (« de 2 à moins de 3 »).
+    comptes = classes_autour_de_zero([0] * 17 + [1, 4], n=5, decimales=0)
+    assert [(c.texte, c.effectif) for c in comptes] == [("0", 17), ("de 1 à moins de 2", 1), ("de 3 à 4", 1)]
 
 
 def test_bornes_arrondies_confondues_moins_de_classes():

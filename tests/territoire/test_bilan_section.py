@@ -5,6 +5,7 @@ sans données se lit, le nombre de requêtes ne dépend pas du volume, et le gab
 sans requête en disant de quand datent les chiffres."""
 
 import datetime as dt
+import re
 from html import unescape
 from typing import Any
 
@@ -15,9 +16,10 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from socle.bilan import ContenuSection, Section, sections
+from territoire import ATTRIBUTION_COMMUNES, ATTRIBUTION_CONTOURS, ATTRIBUTION_POLES
 from territoire.bilan import DonneesTerritoire, donnees_territoire
 from territoire.indicateurs import GENERALISTES
-from territoire.models import Fuite, ImportFichier, ReleveEffectifs, StatutImport, TypeImport
+from territoire.models import Commune, Fuite, ImportFichier, ReleveEffectifs, StatutImport, TypeImport
 from tests.territoire.factories import (
     CommuneFactory,
     FuiteFactory,
@@ -33,8 +35,9 @@ pytestmark = pytest.mark.django_db
 ANNEE = 2025
 NBSP = "\u00a0"
 PARIS = timezone.get_default_timezone()
-# Densités (4), évolution (2), fuites (2), dernier import RPPS, millésimes des populations.
-REQUETES = 10
+# Densités (4), évolution (2), fuites (2), dernier import RPPS, millésimes des populations,
+# communes de la carte (contours et effectif des généralistes dans chacune).
+REQUETES = 11
 
 
 def section_territoire() -> Section:
@@ -258,3 +261,39 @@ def test_le_nombre_de_requetes_ne_depend_pas_du_volume(territoire: dict[str, Any
     assert donnees.generalistes == 3 + nombre
     assert len(donnees.fuites.lignes) == 2 + nombre
     rendre(contenu)
+
+
+def _carre(x: float, y: float) -> dict[str, Any]:
+    """Un carré d'un centième de degré au sud-est de (x, y) : un contour GeoJSON."""
+    return {
+        "type": "Polygon",
+        "coordinates": [[[x, y], [x + 0.01, y], [x + 0.01, y - 0.01], [x, y - 0.01], [x, y]]],
+    }
+
+
+def test_la_carte_des_densites_par_commune(territoire: dict[str, Any]) -> None:
+    """La carte des généralistes, commune par commune, en SVG seul et sans liens (un PDF) ; la
+    commune sans contour nommée sous la carte ; les sources citées, l'ODbL des pôles comprise."""
+    for rang, nom in enumerate(["Beaumont", "Saint-Vaast"]):
+        Commune.objects.filter(nom=nom).update(contour=_carre(-1.6 + rang * 0.01, 49.6))
+    requetes, contenu = compter()
+    assert requetes == REQUETES
+    html = rendre(contenu)
+    assert "<h3>Médecins généralistes pour 10 000 habitants, par commune</h3>" in html
+    [svg] = re.findall(r"<svg\b.*?</svg>", html[html.index("par commune</h3>") :], re.S)[:1]
+    assert "<a " not in svg  # pas de lien dans le PDF
+    # G1 et G2 à Beaumont (10 000 habitants), G2 à Saint-Vaast (5 000).
+    assert re.findall(r"<title>([^<]*)</title>", svg) == [
+        "Beaumont : 2,0 pour 10 000 habitants",
+        "Saint-Vaast : 2,0 pour 10 000 habitants",
+    ]
+    assert svg.count("<path") == 2 + 1  # deux communes, la limite des pôles
+    assert "Cherbourg (pas de contour, absente de la carte)" in html
+    for mention in (ATTRIBUTION_COMMUNES, ATTRIBUTION_CONTOURS, ATTRIBUTION_POLES):
+        assert str(mention) in html
+
+
+def test_sans_contour_pas_de_carte_mais_les_sources(territoire: dict[str, Any]) -> None:
+    html = rendre(compter()[1])
+    assert "par commune</h3>" not in html and "<svg" in html  # les graphiques, pas la carte
+    assert str(ATTRIBUTION_POLES) in html

@@ -309,7 +309,7 @@ def test_page_graphiques_et_tableaux(client, professionnel, releves, des_fuites)
     html = _page(client)
     assert "<h1>Indicateurs de l'offre de santé</h1>" in html
     assert html.count('role="img"') == 3
-    assert html.count("<table") == 3
+    assert html.count("<table") == 4  # densité, carte des communes, évolution, fuites
     for identifiant in ("graphique-densite", "graphique-evolution", "graphique-fuites"):
         assert f'aria-labelledby="{identifiant}-titre {identifiant}-desc"' in html
     # Densité : les généralistes par défaut, le territoire en référence.

@@ -24,14 +24,15 @@ pytestmark = pytest.mark.django_db
 # et les droits du Conseil pour le menu), plus les
 # indicateurs : densité 4 (pôles et leur population, population du territoire, effectifs par
 # pôle, effectifs du territoire), évolution 2 (relevés du territoire, relevés par pôle de la
-# profession choisie), fuites 2 (années, lignes de l'année).
+# profession choisie), fuites 2 (années, lignes de l'année), cartes 1 (les communes, leurs
+# contours et pôles et l'effectif de la profession choisie dans chacune, pour les trois cartes).
 # Un CSV : 4 requêtes (session, utilisateur, rôles par les groupes et les mandats) et celles
 # de son tableau ; l'évolution calcule aussi la densité, qui donne la liste des professions où
 # valider le choix.
 PAGES = [
-    ("professionnel", "/indicateurs/", 15),
-    ("professionnel", "/indicateurs/?profession=60&annee=2023", 15),
-    ("agent", "/indicateurs/", 16),
+    ("professionnel", "/indicateurs/", 16),
+    ("professionnel", "/indicateurs/?profession=60&annee=2023", 16),
+    ("agent", "/indicateurs/", 17),
     ("professionnel", "/indicateurs/densite.csv", 8),
     ("professionnel", "/indicateurs/evolution.csv?profession=generalistes", 10),
     ("professionnel", "/indicateurs/fuites.csv?annee=2001", 6),
