@@ -46,6 +46,15 @@ class TerritoireConfig(AppConfig):
 
         ajouter(Entree(_("Annuaire"), "territoire:annuaire", peut_voir_annuaire, ordre=100))
         ajouter(Entree(_("Indicateurs"), "territoire:indicateurs", peut_voir_indicateurs, ordre=110))
+        # La carte publique : pour qui n'a pas les indicateurs, qui la contiennent.
+        ajouter(
+            Entree(
+                _("Carte de l'offre de soins"),
+                "territoire:carte_offre",
+                lambda utilisateur: not peut_voir_indicateurs(utilisateur),
+                ordre=110,
+            )
+        )
         ajouter_section(
             Section(
                 cle="territoire",

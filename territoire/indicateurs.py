@@ -899,3 +899,36 @@ def tableau_a_exporter(nom: str, *, profession: str | None, annee: str | None) -
     if nom == "evolution":
         return tableau_evolution(evolution(choisie))
     raise ValueError(nom)
+
+
+@dataclass(frozen=True)
+class PageCartePublique:
+    """La carte de l'offre de soins, publique : des chiffres agrégés (densités par commune et
+    par pôle), aucun nom de professionnel. Les communes ne mènent à l'annuaire que pour qui
+    peut l'ouvrir."""
+
+    densites: Densites
+    profession: ProfessionSuivie | None
+    carte: Carte
+    tableau_poles: Tableau
+
+    @property
+    def demo(self) -> bool:
+        return self.densites.demo
+
+    @property
+    def sources(self) -> tuple[str, ...]:
+        return (str(ATTRIBUTION_COMMUNES), str(ATTRIBUTION_CONTOURS), str(ATTRIBUTION_POLES))
+
+
+def page_carte_publique(*, profession: str | None, liens: bool) -> PageCartePublique:
+    """La page publique « La carte de l'offre de soins » : la densité commune par commune de la
+    profession choisie et le tableau par pôle, les mêmes chiffres que les indicateurs."""
+    donnees_densite = densites()
+    choisie = choisir_profession(donnees_densite.professions, profession)
+    return PageCartePublique(
+        densites=donnees_densite,
+        profession=choisie,
+        carte=carte_densite(communes_de_la_carte(choisie), choisie, liens=liens),
+        tableau_poles=tableau_densite(donnees_densite, choisie),
+    )

@@ -4,19 +4,28 @@
 (/tmp/accueil-*.png) servent à relire la mise en page."""
 
 import datetime as dt
+import io
 import tempfile
 from pathlib import Path
 
 import pytest
+from django.core.management import call_command
 from django.utils import timezone
 from playwright.sync_api import expect
 
 from college import services as college_services
+from territoire.models import Commune
 from tests.college.factories import ScrutinFactory
 from tests.comptes.factories import UtilisateurFactory
 from tests.conseil.factories import CollegeFactory, MandatFactory, seance_convoquee
 from tests.e2e.conftest import Onglet, connecter
 from tests.financements.factories import deposee, en_instruction
+from tests.territoire.factories import (
+    LieuExerciceFactory,
+    ProfessionFactory,
+    ProfessionnelFactory,
+    SpecialiteFactory,
+)
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -94,3 +103,25 @@ def test_le_public_lit_ce_que_le_portail_lui_offre(onglet):
         onglet.verifier_accessibilite()
     onglet.page.locator("main").get_by_role("link", name="Les bilans annuels").click()
     expect(onglet.page).to_have_url(f"{onglet.base}/bilans/")
+
+
+def test_le_public_ouvre_la_carte_de_l_offre_de_soins(onglet):
+    """Depuis l'accueil, sans compte : la carte des 129 communes, lisible au téléphone."""
+    call_command("charger_cotentin", stdout=io.StringIO())
+    medecin = ProfessionFactory(code="10", libelle="Médecin")
+    generaliste = SpecialiteFactory(code="SM54", libelle="Médecine générale")
+    valognes = Commune.objects.get(nom="Valognes")
+    for _ in range(3):
+        LieuExerciceFactory(
+            professionnel=ProfessionnelFactory(profession=medecin, specialite=generaliste), commune=valognes
+        )
+    onglet.aller("/").locator("main").get_by_role("link", name="La carte de l'offre de soins").click()
+    page = onglet.page
+    expect(page.get_by_role("heading", level=1)).to_have_text("La carte de l'offre de soins")
+    for largeur in LARGEURS:
+        page.set_viewport_size({"width": largeur, "height": 900})
+        page.reload()
+        expect(page.locator("svg .carte-communes path")).to_have_count(129)
+        assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth"), largeur
+        page.screenshot(path=CAPTURES / f"carte-offre-{largeur}.png", full_page=True)
+        onglet.verifier_accessibilite()

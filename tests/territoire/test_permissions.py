@@ -49,6 +49,9 @@ MATRICE = [
     ("delete", "/annuaire/professionnels/{professionnel}/", LECTURE_SEULE),
     # Les indicateurs et leurs exports.
     ("get", "/indicateurs/", CONNECTES),
+    # La carte de l'offre de soins : publique (chiffres agrégés, aucun nom).
+    ("get", "/carte-de-l-offre-de-soins/", dict.fromkeys(PERSONAS, 200)),
+    ("post", "/carte-de-l-offre-de-soins/", dict.fromkeys(PERSONAS, 405)),
     ("get", "/indicateurs/?profession=10&annee=2024", CONNECTES),
     ("get", "/indicateurs/densite.csv", CONNECTES),
     ("get", "/indicateurs/evolution.csv", CONNECTES),
