@@ -22,7 +22,11 @@ from territoire.models import Structure
 
 REGION = "Normandie"
 PAYS = "FR"
-UNITES: dict[str, str] = {PeriodeRemuneration.AN: "YEAR", PeriodeRemuneration.MOIS: "MONTH", PeriodeRemuneration.JOUR: "DAY"}
+UNITES: dict[str, str] = {
+    PeriodeRemuneration.AN: "YEAR",
+    PeriodeRemuneration.MOIS: "MONTH",
+    PeriodeRemuneration.JOUR: "DAY",
+}
 ECHAPPEMENTS = {ord("<"): "\\u003C", ord(">"): "\\u003E", ord("&"): "\\u0026"}
 
 

@@ -55,7 +55,7 @@ def gcs_et_recruteurs(**comptes: Utilisateur) -> Gcs:
     recruteur_pcc = comptes.get("recruteur_pcc") or UtilisateurFactory(email="recrutement@pcc.exemple.fr")
     moderateur = comptes.get("moderateur") or UtilisateurFactory(email="moderation@gcs.exemple.fr")
     agent = comptes.get("agent") or UtilisateurFactory(
-        email="agent.recr@exemple.fr", roles=(Role.AGENT,), is_staff=True
+        email="agent.recr@exemple.fr", roles=(Role.AGENT,), is_staff=True, totp=True
     )
     services.recruteur_ajouter(structure=chpc, compte=recruteur_chpc, acteur=None)
     services.recruteur_ajouter(structure=pcc, compte=recruteur_pcc, acteur=None)
