@@ -63,6 +63,26 @@ COMPTES_DEMO = (
         "Marie",
         "Professionnelle de santé, porteuse de projet",
     ),
+    # Les recruteurs : leur rattachement à une structure est une donnée du recrutement
+    # (recrutement/demo.py), non un groupe.
+    CompteDemo(
+        "recruteur.chpc@demo.cotentin.fr",
+        "Hélène",
+        "Dubost",
+        "Recruteuse du CHPC (affaires médicales)",
+    ),
+    CompteDemo(
+        "recruteur.polyclinique@demo.cotentin.fr",
+        "Thomas",
+        "Lepetit",
+        "Recruteur de la Polyclinique du Cotentin",
+    ),
+    CompteDemo(
+        "moderation.gcs@demo.cotentin.fr",
+        "Nathalie",
+        "Roussel",
+        "Modératrice des offres du GCS Partenaires Santé du Cotentin",
+    ),
 )
 
 

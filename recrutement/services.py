@@ -127,7 +127,12 @@ def _valider(saisie: SaisieOffre, *, acteur: Any, aujourd_hui: date) -> None:
             )
         if any(p.quotite <= 0 for p in saisie.parts):
             refus("parts", _("Chaque part est un pourcentage positif."))
-        if saisie.parts and saisie.employeur.pk not in {p.employeur.pk for p in saisie.parts}:
+        # Un groupement recrute pour ses membres : ses parts sont les leurs.
+        if (
+            saisie.parts
+            and not saisie.employeur.est_groupement
+            and saisie.employeur.pk not in {p.employeur.pk for p in saisie.parts}
+        ):
             refus("parts", _("L'une des parts est celle de l'employeur de l'offre."))
     elif saisie.parts:
         refus("parts", _("Seule une offre d'exercice mixte se partage entre plusieurs employeurs."))
