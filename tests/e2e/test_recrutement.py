@@ -1,0 +1,97 @@
+"""Le parcours d'une offre dans un vrai navigateur : la recruteuse du CHPC la rédige (une date
+limite passée est refusée, sa saisie gardée), la soumet ; le modérateur du GCS la publie ; le
+public la lit, avec son JSON-LD. axe sur chaque page."""
+
+import json
+import re
+from datetime import timedelta
+
+import pytest
+from django.utils import timezone
+from playwright.sync_api import Locator, Page, expect
+
+from recrutement.models import Offre, StatutOffre
+from tests.e2e.conftest import Onglet, connecter
+from tests.recrutement import factories as f
+from tests.territoire.factories import ProfessionFactory
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+def champ(page: Page, libelle: str) -> Locator:
+    return page.get_by_label(re.compile(rf"^\s*{re.escape(libelle)}\s*\*?\s*$"))
+
+
+CHPC = "CH public du Cotentin (Cherbourg-en-Cotentin)"
+
+
+def test_une_offre_redigee_soumise_publiee_puis_lue_par_le_public(nouvel_onglet) -> None:
+    g = f.gcs_et_recruteurs()
+    ProfessionFactory(code="10", libelle="Médecin")
+    recruteuse: Onglet = nouvel_onglet()
+    connecter(recruteuse, g.recruteur_chpc)
+    page = recruteuse.page
+
+    # 1. La recruteuse rédige l'offre ; une date limite passée est refusée, rien n'est perdu.
+    recruteuse.aller("/offres/")
+    recruteuse.verifier_accessibilite()
+    page.get_by_role("link", name="Mes offres d'emploi (recruteur)").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Mes offres d'emploi")
+    recruteuse.verifier_accessibilite()
+    page.get_by_role("link", name="Rédiger une nouvelle offre").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Nouvelle offre d'emploi")
+    recruteuse.verifier_accessibilite()
+    champ(page, "Intitulé du poste").fill("Médecin urgentiste — temps plein")
+    champ(page, "Employeur").select_option(label=CHPC)
+    champ(page, "Profession").select_option(label="Médecin")
+    champ(page, "Type de contrat").select_option(label="Salarié")
+    champ(page, "Date limite de candidature").fill((timezone.localdate() - timedelta(days=1)).isoformat())
+    champ(page, "Établissements où exercer").select_option(
+        label="CH public du Cotentin (Cherbourg-en-Cotentin)"
+    )
+    champ(page, "Description du poste").fill("Urgences du site de Cherbourg, SMUR.")
+    page.get_by_role("button", name="Enregistrer le brouillon").click()
+    expect(page.get_by_text("La date limite de candidature est déjà passée.")).to_be_visible()
+    expect(champ(page, "Intitulé du poste")).to_have_value("Médecin urgentiste — temps plein")
+    expect(champ(page, "Description du poste")).to_have_value("Urgences du site de Cherbourg, SMUR.")
+    recruteuse.verifier_accessibilite()
+    limite = timezone.localdate() + timedelta(days=45)
+    champ(page, "Date limite de candidature").fill(limite.isoformat())
+    page.get_by_role("button", name="Enregistrer le brouillon").click()
+    expect(page.get_by_text("Le brouillon de l'offre est enregistré.")).to_be_visible()
+    offre = Offre.objects.get()
+    recruteuse.verifier_accessibilite()
+
+    # 2. Elle la soumet à la modération.
+    page.get_by_role("button", name="Soumettre à la modération").click()
+    expect(page.get_by_text("L'offre est maintenant : Soumise à la modération.")).to_be_visible()
+    recruteuse.verifier_accessibilite()
+
+    # 3. Le modérateur du GCS la trouve dans sa file et la publie.
+    moderateur: Onglet = nouvel_onglet()
+    connecter(moderateur, g.moderateur)
+    page_m = moderateur.page
+    moderateur.aller("/offres/")
+    page_m.get_by_role("link", name="Offres à modérer").first.click()
+    expect(page_m.get_by_role("heading", level=1)).to_have_text("Offres à modérer")
+    moderateur.verifier_accessibilite()
+    page_m.get_by_role("link", name="Médecin urgentiste — temps plein").click()
+    moderateur.verifier_accessibilite()
+    page_m.get_by_role("button", name="Publier", exact=True).click()
+    expect(page_m.get_by_text("L'offre est maintenant : Publiée.")).to_be_visible()
+    moderateur.verifier_accessibilite()
+    offre.refresh_from_db()
+    assert offre.statut == StatutOffre.PUBLIEE
+
+    # 4. Le public la lit, et les moteurs de recherche son JSON-LD.
+    public: Onglet = nouvel_onglet()
+    page_p = public.page
+    public.aller("/offres/")
+    public.verifier_accessibilite()
+    page_p.get_by_role("link", name="Médecin urgentiste — temps plein").click()
+    expect(page_p.get_by_role("heading", level=1)).to_have_text("Médecin urgentiste — temps plein")
+    public.verifier_accessibilite()
+    donnees = json.loads(page_p.locator('script[type="application/ld+json"]').text_content() or "")
+    assert donnees["title"] == "Médecin urgentiste — temps plein"
+    assert donnees["hiringOrganization"]["identifier"]["value"] == g.chpc.finess
+    assert donnees["validThrough"].startswith(limite.isoformat())
