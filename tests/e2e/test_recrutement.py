@@ -10,6 +10,7 @@ import pytest
 from django.utils import timezone
 from playwright.sync_api import Locator, Page, expect
 
+from recrutement import services
 from recrutement.models import Offre, StatutOffre
 from tests.e2e.conftest import Onglet, connecter
 from tests.recrutement import factories as f
@@ -95,3 +96,38 @@ def test_une_offre_redigee_soumise_publiee_puis_lue_par_le_public(nouvel_onglet)
     assert donnees["title"] == "Médecin urgentiste — temps plein"
     assert donnees["hiringOrganization"]["identifier"]["value"] == g.chpc.finess
     assert donnees["validThrough"].startswith(limite.isoformat())
+
+
+def test_offre_mixte_confirmation_et_offre_partie(nouvel_onglet) -> None:
+    """La page d'une offre mixte, la reconfirmation demandée à la recruteuse, puis la page 410
+    d'une offre pourvue, qui mène aux offres semblables."""
+    g = f.gcs_et_recruteurs()
+    mixte = f.offre(g, StatutOffre.PUBLIEE, **{"type_contrat": "mixte", "parts": f.saisie_mixte(g).parts})
+    pourvue = f.offre(g, StatutOffre.POURVUE, titre="Urgentiste de nuit")
+    services.offre_demander_confirmation(offre_id=mixte.pk, maintenant=timezone.now())
+
+    public: Onglet = nouvel_onglet()
+    page = public.page
+    public.aller(f"/offres/{mixte.pk}/")
+    expect(page.get_by_text("50 % en salarié — CH public du Cotentin")).to_be_visible()
+    expect(page.get_by_text("50 % en libéral — MSP de la Hague")).to_be_visible()
+    public.verifier_accessibilite()
+    public.aller(f"/offres/{pourvue.pk}/", statut=410)
+    expect(page.get_by_role("heading", level=1)).to_have_text("Cette offre n'est plus en ligne")
+    public.verifier_accessibilite()
+    page.get_by_role("link", name=mixte.titre).click()
+    expect(page.get_by_role("heading", level=1)).to_have_text(mixte.titre)
+
+    recruteuse: Onglet = nouvel_onglet()
+    connecter(recruteuse, g.recruteur_chpc)
+    page_r = recruteuse.page
+    recruteuse.aller("/recrutement/mes-offres/")
+    expect(page_r.get_by_text("confirmation attendue")).to_be_visible()
+    recruteuse.verifier_accessibilite()
+    page_r.get_by_role("link", name=mixte.titre).click()
+    recruteuse.verifier_accessibilite()
+    page_r.get_by_role("button", name="Le poste est toujours ouvert").click()
+    expect(page_r.get_by_text("Merci : l'offre reste en ligne.")).to_be_visible()
+    recruteuse.verifier_accessibilite()
+    mixte.refresh_from_db()
+    assert mixte.confirmation_demandee_le is None
