@@ -25,6 +25,10 @@ PAGES = [
     ("anonyme", "/comptes/login/", 0),
     ("anonyme", "/comptes/signup/", 0),
     ("anonyme", "/comptes/password/reset/", 0),
+    # La liste des offres d'emploi, vide : la pagination dans sa transaction (point de
+    # sauvegarde, seuil, compte, libération) et les cinq listes des filtres ; avec des offres,
+    # tests/recrutement/test_requetes.py.
+    ("anonyme", "/offres/", 9),
     ("professionnel", "/", 8),
     ("professionnel", "/plan-du-site/", 7),
     ("professionnel", "/notifications/", 8),
