@@ -190,9 +190,12 @@ def offre_modifier(
             acteur, verrouillee.employeur_id
         ):
             raise ValidationError(_("Seul un brouillon de votre structure se modifie."))
-        parts_avant = sorted((p.employeur_id, p.mode, p.quotite) for p in verrouillee.parts.all())
-        parts_apres = sorted((p.employeur.pk, p.mode, p.quotite) for p in saisie.parts)
-        modele_modifier(
+        parts_avant = sorted([p.employeur_id, p.mode, p.quotite] for p in verrouillee.parts.all())
+        parts_apres = sorted([p.employeur.pk, p.mode, p.quotite] for p in saisie.parts)
+        # Les parts ne sont pas des champs de l'offre : leur changement va au journal à côté de
+        # ceux des champs, sur la même ligne (ou seul, si rien d'autre n'a changé).
+        parts = {"parts": [parts_avant, parts_apres]} if parts_avant != parts_apres else None
+        modifications = modele_modifier(
             objet=verrouillee,
             champs={
                 **saisie.champs(),
@@ -202,10 +205,12 @@ def offre_modifier(
             acteur=acteur,
             verbe=OFFRE_MODIFIEE,
             aussi=["modifiee_le"],
-            donnees={"parts": [list(p) for p in parts_apres]} if parts_avant != parts_apres else None,
+            donnees=parts,
         )
-        if parts_avant != parts_apres:
+        if parts is not None:
             _poser_parts(verrouillee, saisie.parts)
+            if not modifications:
+                evenement_enregistrer(verbe=OFFRE_MODIFIEE, acteur=acteur, cible=verrouillee, donnees=parts)
     return verrouillee
 
 

@@ -223,6 +223,25 @@ def test_un_brouillon_se_modifie_avec_son_journal(g):
         services.offre_modifier(offre=offre, acteur=g.recruteur_pcc, saisie=f.saisie(g.chpc))
 
 
+def test_changer_les_seules_parts_d_une_offre_mixte_va_au_journal(g):
+    offre = services.offre_creer(acteur=g.recruteur_chpc, saisie=f.saisie_mixte(g))
+    saisie = f.saisie_mixte(g)
+    nouvelle = saisie.__class__(
+        **{
+            **saisie.__dict__,
+            "parts": [Part(g.chpc, ModePart.SALARIE, 70), Part(g.msp, ModePart.LIBERAL, 30)],
+        }
+    )
+    services.offre_modifier(offre=offre, acteur=g.recruteur_chpc, saisie=nouvelle)
+    assert sorted(offre.parts.values_list("quotite", flat=True)) == [30, 70]
+    evenement = Evenement.objects.get(verbe="recrutement.offre.modifiee")
+    avant, apres = evenement.donnees["parts"]
+    assert sorted(q for _e, _m, q in avant) == [50, 50] and sorted(q for _e, _m, q in apres) == [30, 70]
+    # Rien n'a changé : rien n'est écrit.
+    services.offre_modifier(offre=offre, acteur=g.recruteur_chpc, saisie=nouvelle)
+    assert Evenement.objects.filter(verbe="recrutement.offre.modifiee").count() == 1
+
+
 def test_une_offre_du_gcs_est_celle_de_tous_ses_membres(g):
     offre = f.offre(g, employeur=g.gcs, acteur=g.recruteur_pcc)
     services.offre_transition(offre=offre, vers=StatutOffre.SOUMISE, acteur=g.recruteur_chpc)
