@@ -8,6 +8,7 @@ avec des offres semblables, même par son adresse directe."""
 from datetime import timedelta
 from typing import Any
 
+from allauth.mfa.utils import is_mfa_enabled
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
 from django.contrib.syndication.views import Feed
@@ -157,6 +158,23 @@ def remplacements_ics(request: HttpRequest) -> HttpResponse:
 # --- Les recruteurs ----------------------------------------------------------------------
 
 
+def _sans_double_authentification(request: RequetePortail) -> HttpResponse | None:
+    """Les recruteurs et les modérateurs travaillent avec la double authentification (DESIGN.md
+    §2 ; leur espace recevra les candidatures). Le rattachement est une donnée du recrutement,
+    non un rôle du portail : l'exigence est vérifiée ici, sur leurs seules pages, plutôt que par
+    le middleware de chaque page (une lecture de plus partout). Rend la redirection, ou rien."""
+    if is_mfa_enabled(request.user):
+        return None
+    messages.warning(
+        request,
+        _(
+            "L'espace des recruteurs exige la double authentification. Activez-la pour continuer : "
+            "une application d'authentification ou une clé d'accès."
+        ),
+    )
+    return redirect("mfa_index")
+
+
 def _structures_du_recruteur(request: RequetePortail) -> Any:
     return (
         Structure.objects.filter(pk__in=recrutements_de(request.user).au_nom_de)
@@ -169,6 +187,8 @@ def _structures_du_recruteur(request: RequetePortail) -> Any:
 def mes_offres(request: RequetePortail) -> HttpResponse:
     if not est_recruteur(request.user):
         raise Http404
+    if refus := _sans_double_authentification(request):
+        return refus
     return render(
         request,
         "recrutement/mes_offres.html",
@@ -229,7 +249,7 @@ def _formulaire(request: RequetePortail, offre: Offre | None) -> HttpResponse:
 def offre_creer(request: RequetePortail) -> HttpResponse:
     if not est_recruteur(request.user):
         raise Http404
-    return _formulaire(request, None)
+    return _sans_double_authentification(request) or _formulaire(request, None)
 
 
 @require_http_methods(["GET", "HEAD", "POST"])
@@ -237,12 +257,14 @@ def offre_modifier(request: RequetePortail, pk: int) -> HttpResponse:
     offre = get_offre_pour(request.user, pk)
     if not peut_modifier_l_offre(request.user, offre):
         raise Http404
-    return _formulaire(request, offre)
+    return _sans_double_authentification(request) or _formulaire(request, offre)
 
 
 @require_safe
 def gestion(request: RequetePortail, pk: int) -> HttpResponse:
     offre = get_offre_pour(request.user, pk)
+    if refus := _sans_double_authentification(request):
+        return refus
     jour = timezone.localdate()
     return render(
         request,
@@ -263,6 +285,8 @@ def offre_transition(request: RequetePortail, pk: int, vers: str) -> HttpRespons
     offre = get_offre_pour(request.user, pk)
     if vers not in StatutOffre.values:
         raise Http404
+    if refus := _sans_double_authentification(request):
+        return refus
     form = MotifForm(request.POST)
     form.is_valid()
     try:
@@ -281,6 +305,8 @@ def offre_transition(request: RequetePortail, pk: int, vers: str) -> HttpRespons
 @require_POST
 def offre_confirmer(request: RequetePortail, pk: int) -> HttpResponse:
     offre = get_offre_pour(request.user, pk)
+    if refus := _sans_double_authentification(request):
+        return refus
     try:
         services.offre_confirmer(offre=offre, acteur=request.user)
     except ValidationError as erreur:
@@ -294,6 +320,8 @@ def offre_confirmer(request: RequetePortail, pk: int) -> HttpResponse:
 def moderation(request: RequetePortail) -> HttpResponse:
     if not est_moderateur(request.user):
         raise Http404
+    if refus := _sans_double_authentification(request):
+        return refus
     return render(request, "recrutement/moderation.html", {"offres": list(offres_a_moderer(request.user))})
 
 

@@ -51,9 +51,13 @@ def gcs_et_recruteurs(**comptes: Utilisateur) -> Gcs:
     )
     for membre in (chpc, pcc):
         Appartenance.objects.create(groupement=gcs, membre=membre, debut=date(2017, 10, 12))
-    recruteur_chpc = comptes.get("recruteur_chpc") or UtilisateurFactory(email="recrutement@chpc.exemple.fr")
-    recruteur_pcc = comptes.get("recruteur_pcc") or UtilisateurFactory(email="recrutement@pcc.exemple.fr")
-    moderateur = comptes.get("moderateur") or UtilisateurFactory(email="moderation@gcs.exemple.fr")
+    recruteur_chpc = comptes.get("recruteur_chpc") or UtilisateurFactory(
+        email="recrutement@chpc.exemple.fr", totp=True
+    )
+    recruteur_pcc = comptes.get("recruteur_pcc") or UtilisateurFactory(
+        email="recrutement@pcc.exemple.fr", totp=True
+    )
+    moderateur = comptes.get("moderateur") or UtilisateurFactory(email="moderation@gcs.exemple.fr", totp=True)
     agent = comptes.get("agent") or UtilisateurFactory(
         email="agent.recr@exemple.fr", roles=(Role.AGENT,), is_staff=True, totp=True
     )

@@ -6,7 +6,9 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
+from recrutement import services
 from recrutement.models import Offre, StatutOffre
+from tests.comptes.factories import UtilisateurFactory
 from tests.conftest import client_connecte
 from tests.recrutement import factories as f
 from tests.territoire.factories import ProfessionFactory
@@ -111,3 +113,17 @@ def test_modifier_un_brouillon_reprend_ce_qui_est_enregistre(g):
     page = client_connecte(g.recruteur_chpc).get(f"/recrutement/offres/{offre.pk}/modifier/").content.decode()
     assert 'value="Médecin urgentiste"' in page
     assert 'name="parts-0-quotite" value="50"' in page
+
+
+@pytest.mark.parametrize(
+    "url", ["/recrutement/mes-offres/", "/recrutement/offres/nouvelle/", "/recrutement/offres/{offre}/"]
+)
+def test_l_espace_des_recruteurs_exige_la_double_authentification(g, url):
+    offre = f.offre(g)
+    sans_mfa = UtilisateurFactory(email="recrutement2@chpc.exemple.fr")
+    services.recruteur_ajouter(structure=g.chpc, compte=sans_mfa, acteur=None)
+    reponse = client_connecte(sans_mfa).get(url.format(offre=offre.pk), follow=True)
+    assert reponse.redirect_chain[-1][0] == "/comptes/2fa/"
+    assert "L&#x27;espace des recruteurs exige la double authentification." in reponse.content.decode()
+    # Le public, lui, lit toujours les offres sans compte.
+    assert client_connecte(sans_mfa).get("/offres/").status_code == 200
