@@ -4,22 +4,28 @@ import django_filters  # type: ignore[import-untyped]
 from django.db.models import Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
-from recrutement.forms import structures_d_exercice
-from recrutement.models import Offre, TypeContrat
+from recrutement.models import Offre, StatutOffre, TypeContrat
 from territoire.filtres import ListeDeroulante
-from territoire.models import Commune, PoleDeProximite, Profession, Specialite
+from territoire.models import Commune, PoleDeProximite, Profession, Specialite, Structure
+
+
+def _publiees(champ: str) -> QuerySet[Offre]:
+    """Les valeurs de `champ` des offres publiées : les listes des filtres ne proposent que ce
+    qui mène à au moins une offre. Une sous-requête plutôt qu'une jointure et un DISTINCT, qui
+    trieraient toutes les offres (et, pour une structure, ses colonnes de recherche)."""
+    return Offre.objects.filter(statut=StatutOffre.PUBLIEE).values(champ)
 
 
 class FiltresOffres(django_filters.FilterSet):
     profession = django_filters.ModelChoiceFilter(
         label=_("Profession"),
-        queryset=Profession.objects.filter(offres__statut="publiee").distinct().order_by("libelle"),
+        queryset=Profession.objects.filter(pk__in=_publiees("profession")).order_by("libelle"),
         empty_label=_("Toutes les professions"),
         widget=ListeDeroulante,
     )
     specialite = django_filters.ModelChoiceFilter(
         label=_("Spécialité"),
-        queryset=Specialite.objects.filter(offres__statut="publiee").distinct().order_by("libelle"),
+        queryset=Specialite.objects.filter(pk__in=_publiees("specialite")).order_by("libelle"),
         empty_label=_("Toutes les spécialités"),
         widget=ListeDeroulante,
     )
@@ -38,14 +44,14 @@ class FiltresOffres(django_filters.FilterSet):
     )
     commune = django_filters.ModelChoiceFilter(
         label=_("Commune"),
-        queryset=Commune.objects.order_by("nom"),
+        queryset=Commune.objects.only("pk", "nom").order_by("nom"),
         method="filtrer_commune",
         empty_label=_("Toutes les communes"),
         widget=ListeDeroulante,
     )
     employeur = django_filters.ModelChoiceFilter(
         label=_("Employeur"),
-        queryset=structures_d_exercice().filter(offres__statut="publiee").distinct(),
+        queryset=Structure.objects.filter(pk__in=_publiees("employeur")).only("pk", "nom").order_by("nom"),
         empty_label=_("Tous les employeurs"),
         widget=ListeDeroulante,
     )

@@ -27,7 +27,12 @@ PARTS_MAX = 3
 
 
 def structures_d_exercice() -> QuerySet[Structure]:
-    return Structure.objects.filter(type__in=TYPES_EMPLOYEURS).select_related("commune").order_by("nom")
+    return (
+        Structure.objects.filter(type__in=TYPES_EMPLOYEURS)
+        .select_related("commune")
+        .defer("commune__contour")
+        .order_by("nom")
+    )
 
 
 class StructureChoiceField(forms.ModelChoiceField):
@@ -89,7 +94,7 @@ class OffreForm(forms.Form):
     )
     communes = CommunesField(
         label=_("Communes où exercer"),
-        queryset=Commune.objects.order_by("nom"),
+        queryset=Commune.objects.defer("contour").order_by("nom"),
         required=False,
         widget=forms.SelectMultiple(attrs={"size": 6}),
         help_text=_("Pour un cabinet sans fiche dans l'annuaire, ou plusieurs communes."),

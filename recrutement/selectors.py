@@ -8,16 +8,26 @@ from django.http import Http404
 
 from recrutement.models import STATUTS_CLOS, Offre, PartOffre, StatutOffre
 from recrutement.permissions import est_moderateur, peut_voir_l_offre_en_gestion, recrutements_de
-from territoire.models import Structure
+from territoire.models import Commune, Structure
 
 
 def _avec_tout(offres: QuerySet[Offre]) -> QuerySet[Offre]:
     """Ce que montrent la liste, la page d'une offre et son JSON-LD : quatre requêtes en tout,
     quel que soit le nombre d'offres (employeur et profession jointes, lieux et parts préchargés)."""
-    return offres.select_related("profession", "specialite", "employeur__commune__pole").prefetch_related(
-        Prefetch("structures", queryset=Structure.objects.select_related("commune").order_by("nom")),
-        "communes",
-        Prefetch("parts", queryset=PartOffre.objects.select_related("employeur")),
+    return (
+        offres.select_related("profession", "specialite", "employeur__commune__pole")
+        # Le contour d'une commune (sa géométrie) ne sert qu'à la carte : pas à une offre.
+        .defer("employeur__commune__contour")
+        .prefetch_related(
+            Prefetch(
+                "structures",
+                queryset=Structure.objects.select_related("commune")
+                .defer("commune__contour")
+                .order_by("nom"),
+            ),
+            Prefetch("communes", queryset=Commune.objects.defer("contour")),
+            Prefetch("parts", queryset=PartOffre.objects.select_related("employeur")),
+        )
     )
 
 
