@@ -6,6 +6,7 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
+from comptes.donnees import donnees_de
 from recrutement import services
 from recrutement.models import Offre, StatutOffre
 from tests.comptes.factories import UtilisateurFactory
@@ -127,3 +128,19 @@ def test_l_espace_des_recruteurs_exige_la_double_authentification(g, url):
     assert "L&#x27;espace des recruteurs exige la double authentification." in reponse.content.decode()
     # Le public, lui, lit toujours les offres sans compte.
     assert client_connecte(sans_mfa).get("/offres/").status_code == 200
+
+
+def test_la_page_de_gestion_montre_la_chronologie(g):
+    offre = f.offre(g, StatutOffre.SOUMISE)
+    page = client_connecte(g.moderateur).get(f"/recrutement/offres/{offre.pk}/").content.decode()
+    assert "Chronologie" in page
+    assert "Offre soumise à la modération" in page and "Offre créée" in page
+
+
+def test_mes_donnees_disent_les_rattachements_et_les_offres_creees(g):
+    f.offre(g)
+    donnees = donnees_de(g.recruteur_chpc)["recrutement"]
+    assert donnees["recruteur_pour"][0]["structure"] == "CH public du Cotentin"
+    assert donnees["offres_creees"] == [
+        {"titre": "Médecin urgentiste", "employeur": "CH public du Cotentin", "etat": "Brouillon"}
+    ]
