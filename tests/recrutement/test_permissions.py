@@ -6,7 +6,7 @@ de l'agglomération (qui modère sans recruter)."""
 
 import pytest
 
-from recrutement.models import StatutOffre
+from recrutement.models import Offre, StatutOffre
 from tests.conftest import client_connecte
 from tests.outils import donnees_du_module
 from tests.recrutement import factories as f
@@ -85,7 +85,5 @@ def test_le_recruteur_de_la_polyclinique_ne_modifie_pas_une_offre_du_chpc(monde)
     client = client_connecte(comptes[PC])
     reponse = client.post(f"/recrutement/offres/{cles['brouillon']}/modifier/", {"titre": "Détournée"})
     assert reponse.status_code == 404
-    from recrutement.models import Offre  # noqa: PLC0415  (relu après la requête)
-
     assert Offre.objects.get(pk=cles["brouillon"]).titre == "Médecin urgentiste"
     assert Offre.objects.get(pk=cles["brouillon"]).statut == StatutOffre.BROUILLON
