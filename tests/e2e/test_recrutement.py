@@ -131,3 +131,39 @@ def test_offre_mixte_confirmation_et_offre_partie(nouvel_onglet) -> None:
     recruteuse.verifier_accessibilite()
     mixte.refresh_from_db()
     assert mixte.confirmation_demandee_le is None
+
+
+MOT_LONG = "Anticonstitutionnellement" * 12  # 300 caractères sans espace
+DEPASSENT = """[...document.querySelectorAll('main *')]
+    .filter(e => e.getBoundingClientRect().right > window.innerWidth + 1)
+    .map(e => e.tagName + '.' + e.className).slice(0, 8)"""
+
+
+def test_les_pages_des_offres_tiennent_dans_l_ecran(nouvel_onglet) -> None:
+    """Un très long mot dans l'intitulé et la description ne fait défiler aucune page de côté,
+    sur un téléphone comme sur un portable (RGAA 10.11)."""
+    g = f.gcs_et_recruteurs()
+    offre = f.offre(
+        g,
+        StatutOffre.PUBLIEE,
+        titre=f"Médecin {MOT_LONG[:150]}",
+        description=f"Une description avec {MOT_LONG}.",
+        **{"type_contrat": "mixte", "parts": f.saisie_mixte(g).parts},
+    )
+    public: Onglet = nouvel_onglet()
+    recruteuse: Onglet = nouvel_onglet()
+    connecter(recruteuse, g.recruteur_chpc)
+    for onglet, chemin in (
+        (public, "/offres/"),
+        (public, f"/offres/{offre.pk}/"),
+        (recruteuse, "/recrutement/mes-offres/"),
+        (recruteuse, f"/recrutement/offres/{offre.pk}/"),
+        (recruteuse, "/recrutement/offres/nouvelle/"),
+    ):
+        for largeur in (375, 1280):
+            onglet.page.set_viewport_size({"width": largeur, "height": 900})
+            page = onglet.aller(chemin)
+            largeurs = page.evaluate("[document.documentElement.scrollWidth, window.innerWidth]")
+            # Ce qui dépasse, pour le dire si la page défile.
+            larges = page.evaluate(DEPASSENT)
+            assert largeurs[0] <= largeurs[1], (chemin, largeur, largeurs, larges)
