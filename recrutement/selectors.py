@@ -68,6 +68,16 @@ def offres_gerees_par(utilisateur: Any) -> QuerySet[Offre]:
     )
 
 
+def structures_du_recruteur(utilisateur: Any) -> QuerySet[Structure]:
+    """Celles pour lesquelles `utilisateur` recrute : les siennes et leurs groupements."""
+    return (
+        Structure.objects.filter(pk__in=recrutements_de(utilisateur).au_nom_de)
+        .select_related("commune")
+        .defer("commune__contour")
+        .order_by("nom")
+    )
+
+
 def offres_a_moderer(utilisateur: Any) -> QuerySet[Offre]:
     if not est_moderateur(utilisateur):
         return Offre.objects.none()

@@ -28,7 +28,7 @@ from recrutement.filtres import FiltresOffres
 from recrutement.forms import MotifForm, OffreForm, PartsFormSet, saisie_de
 from recrutement.jsonld import balise, identifiant, job_posting, lieux
 from recrutement.models import Offre, StatutOffre
-from recrutement.permissions import est_moderateur, est_recruteur, peut_modifier_l_offre, recrutements_de
+from recrutement.permissions import est_moderateur, est_recruteur, peut_modifier_l_offre
 from recrutement.selectors import (
     est_close_ou_echue,
     get_offre_pour,
@@ -38,12 +38,12 @@ from recrutement.selectors import (
     offres_gerees_par,
     offres_similaires,
     remplacements_en_ligne,
+    structures_du_recruteur,
 )
 from recrutement.workflows import OFFRE
 from socle.courriels import lien_absolu
 from socle.formulaires import erreurs_du_service
 from socle.types import RequetePortail
-from territoire.models import Structure
 from territoire.selectors import page_de
 
 PAR_PAGE = 20
@@ -175,14 +175,6 @@ def _sans_double_authentification(request: RequetePortail) -> HttpResponse | Non
     return redirect("mfa_index")
 
 
-def _structures_du_recruteur(request: RequetePortail) -> Any:
-    return (
-        Structure.objects.filter(pk__in=recrutements_de(request.user).au_nom_de)
-        .select_related("commune")
-        .order_by("nom")
-    )
-
-
 @require_safe
 def mes_offres(request: RequetePortail) -> HttpResponse:
     if not est_recruteur(request.user):
@@ -197,7 +189,7 @@ def mes_offres(request: RequetePortail) -> HttpResponse:
 
 
 def _formulaire(request: RequetePortail, offre: Offre | None) -> HttpResponse:
-    structures = _structures_du_recruteur(request)
+    structures = structures_du_recruteur(request.user)
     initial: dict[str, Any] = {}
     parts_initiales: list[dict[str, Any]] = []
     if offre is not None:
