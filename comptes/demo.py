@@ -20,10 +20,13 @@ class CompteDemo:
     profil: str
     roles: tuple[str, ...] = ()
     personnel: bool = False
+    # Double authentification exigée hors des rôles du portail (les recruteurs : leur
+    # rattachement à une structure est une donnée du recrutement).
+    mfa: bool = False
 
     @property
     def avec_mfa(self) -> bool:
-        return self.personnel or bool(set(self.roles) & ROLES_AVEC_MFA)
+        return self.mfa or self.personnel or bool(set(self.roles) & ROLES_AVEC_MFA)
 
 
 COMPTES_DEMO = (
@@ -62,6 +65,29 @@ COMPTES_DEMO = (
         "Sophie",
         "Marie",
         "Professionnelle de santé, porteuse de projet",
+    ),
+    # Les recruteurs : leur rattachement à une structure est une donnée du recrutement
+    # (recrutement/demo.py), non un groupe.
+    CompteDemo(
+        "recruteur.chpc@demo.cotentin.fr",
+        "Hélène",
+        "Dubost",
+        "Recruteuse du CHPC (affaires médicales)",
+        mfa=True,
+    ),
+    CompteDemo(
+        "recruteur.polyclinique@demo.cotentin.fr",
+        "Thomas",
+        "Lepetit",
+        "Recruteur de la Polyclinique du Cotentin",
+        mfa=True,
+    ),
+    CompteDemo(
+        "moderation.gcs@demo.cotentin.fr",
+        "Nathalie",
+        "Roussel",
+        "Modératrice des offres du GCS Partenaires Santé du Cotentin",
+        mfa=True,
     ),
 )
 

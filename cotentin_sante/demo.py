@@ -18,6 +18,7 @@ from college import demo as college_demo
 from comptes import demo as comptes_demo
 from conseil import demo as conseil_demo
 from financements import demo as financements_demo
+from recrutement import demo as recrutement_demo
 from territoire import demo as territoire_demo
 
 Afficher = Callable[[str], Any]
@@ -44,6 +45,8 @@ ETAPES: tuple[Etape, ...] = (
         financements_demo.charger,
         "Demandes de financement de démonstration déjà présentes.",
     ),
+    # Le recrutement du GCS : ses recruteurs et des offres à chaque état, par les services.
+    Etape("recrutement", recrutement_demo.charger, "Offres d'emploi de démonstration déjà présentes."),
     # Le bilan de l'année passée, généré ici (pas de worker), adopté en séance et transmis.
     Etape("bilan", bilan_demo.charger, "Bilan annuel de démonstration déjà présent."),
 )

@@ -44,6 +44,7 @@ APPLICATIONS = (
     "conseil",
     "college",
     "financements",
+    "recrutement",
     "bilan",
     "cotentin_sante",
 )

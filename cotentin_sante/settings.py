@@ -53,6 +53,7 @@ INSTALLED_APPS = [
     "conseil",
     "college",
     "financements",
+    "recrutement",
     "bilan",
     # Le projet lui-même, pour la commande `demo` qui enchaîne les démonstrations de toutes
     # les applications (cotentin_sante/demo.py).
@@ -357,6 +358,16 @@ CELERY_BEAT_SCHEDULE = {
     "scrutins-rappels": {
         "task": "college.tasks.rappeler_les_non_votants",
         "schedule": crontab(minute=5),
+    },
+    # Une offre échue a déjà quitté les listes (filtre par date) : la tâche l'expire et prévient
+    # ses recruteurs. Chaque heure, pour que l'état suive la date de près.
+    "offres-echues": {
+        "task": "recrutement.tasks.expirer_les_offres",
+        "schedule": crontab(minute=20),
+    },
+    "offres-a-reconfirmer": {
+        "task": "recrutement.tasks.demander_les_confirmations",
+        "schedule": crontab(hour=6, minute=45),
     },
 }
 # Les électeurs qui n'ont pas voté sont rappelés quand il reste moins de tant d'heures.

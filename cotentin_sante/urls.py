@@ -40,6 +40,7 @@ urlpatterns = [
     path("", include("conseil.urls")),
     path("", include("college.urls")),
     path("", include("financements.urls")),
+    path("", include("recrutement.urls")),
     path("", include("bilan.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -61,6 +61,12 @@ MATRICE = [
     ),
     ("get", "/invitation/{jeton}/", TOUS),
     ("get", "/documents/{document}/", {A: 302, P: 200, M: 404, C: 404, S: 200, G: 200, SU: 200}),
+    # Les offres d'emploi publiques (les pages des recruteurs : tests/recrutement/test_permissions.py).
+    ("get", "/offres/", TOUS),
+    ("get", "/offres/flux.atom", TOUS),
+    ("get", "/offres/remplacements.ics", TOUS),
+    ("get", "/recrutement/mes-offres/", {A: 302} | dict.fromkeys(PERSONAS[1:], 404)),
+    ("get", "/recrutement/moderation/", {A: 302, P: 404, M: 404, C: 404, S: 404, G: 200, SU: 200}),
     ("get", "/admin/", ADMIN),
     ("get", "/admin/login/", {A: 302, P: 403, M: 403, C: 403, S: 302, G: 302, SU: 302}),
     ("get", "/admin/comptes/utilisateur/", ADMIN),

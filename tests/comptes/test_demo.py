@@ -15,16 +15,16 @@ def test_demo_idempotente_un_compte_par_persona(demonstration, settings, capsys)
     # Le premier passage, celui qui a construit la démonstration ; puis un second.
     call_command("demo")
     sortie = demonstration.sortie + capsys.readouterr().out
-    assert "5 comptes de démonstration créés." in sortie
+    assert "8 comptes de démonstration créés." in sortie
     assert "Comptes de démonstration déjà présents." in sortie
     assert "Territoire de démonstration déjà présent." in sortie
     assert "Conseil de santé de démonstration déjà présent." in sortie
     assert "Scrutins de démonstration déjà présents." in sortie
-    # Les cinq comptes où l'on se connecte ; les autres membres des instances du Conseil de
-    # démonstration n'ont pas de mot de passe utilisable.
+    # Les huit comptes où l'on se connecte ; les autres membres des instances du Conseil de
+    # démonstration et les recruteurs figurants n'ont pas de mot de passe utilisable.
     connectables = [u for u in Utilisateur.objects.all() if u.has_usable_password()]
     assert sorted(u.email for u in connectables) == sorted(c.email for c in COMPTES_DEMO)
-    assert len(COMPTES_DEMO) == 5
+    assert len(COMPTES_DEMO) == 8
     for compte in COMPTES_DEMO:
         utilisateur = Utilisateur.objects.get(email=compte.email)
         assert utilisateur.email.endswith("@demo.cotentin.fr")

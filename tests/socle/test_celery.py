@@ -17,6 +17,8 @@ def test_chaque_tache_planifiee_existe():
         "comptes.tasks.expirer_invitations",
         "college.tasks.clore_scrutins_echus",
         "college.tasks.rappeler_les_non_votants",
+        "recrutement.tasks.expirer_les_offres",
+        "recrutement.tasks.demander_les_confirmations",
         "socle.tasks.relancer_les_taches",
     }
 

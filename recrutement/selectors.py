@@ -1,0 +1,109 @@
+"""Lectures des offres, toujours à travers le contrôle d'accès (et la date du jour)."""
+
+from datetime import date
+from typing import Any
+
+from django.db.models import Prefetch, QuerySet
+from django.http import Http404
+
+from recrutement.models import STATUTS_CLOS, Offre, PartOffre, StatutOffre
+from recrutement.permissions import est_moderateur, peut_voir_l_offre_en_gestion, recrutements_de
+from territoire.models import Commune, Structure
+
+
+def _avec_tout(offres: QuerySet[Offre]) -> QuerySet[Offre]:
+    """Ce que montrent la liste, la page d'une offre et son JSON-LD : quatre requêtes en tout,
+    quel que soit le nombre d'offres (employeur et profession jointes, lieux et parts préchargés)."""
+    return (
+        offres.select_related("profession", "specialite", "employeur__commune__pole")
+        # Le contour d'une commune (sa géométrie) ne sert qu'à la carte : pas à une offre.
+        .defer("employeur__commune__contour")
+        .prefetch_related(
+            Prefetch(
+                "structures",
+                queryset=Structure.objects.select_related("commune")
+                .defer("commune__contour")
+                .order_by("nom"),
+            ),
+            Prefetch("communes", queryset=Commune.objects.defer("contour")),
+            Prefetch("parts", queryset=PartOffre.objects.select_related("employeur")),
+        )
+    )
+
+
+def offres_en_ligne(jour: date) -> QuerySet[Offre]:
+    """Les offres publiques du jour : publiées et pas échues."""
+    return _avec_tout(Offre.objects.en_ligne(jour)).order_by("-publiee_le", "-id")
+
+
+def offre_publique(pk: int) -> Offre:
+    """L'offre telle que le public la voit, en ligne ou partie (la vue répond alors 410) ; 404
+    pour un brouillon ou une offre en modération, comme pour une offre qui n'existe pas."""
+    offre = _avec_tout(
+        Offre.objects.filter(pk=pk).exclude(statut__in=[StatutOffre.BROUILLON, StatutOffre.SOUMISE])
+    ).first()
+    if offre is None:
+        raise Http404
+    return offre
+
+
+def offres_similaires(offre: Offre, jour: date, nombre: int = 5) -> list[Offre]:
+    """Les offres en ligne de la même profession (de la même spécialité d'abord)."""
+    return list(
+        Offre.objects.en_ligne(jour)
+        .filter(profession=offre.profession_id)
+        .exclude(pk=offre.pk)
+        .select_related("employeur")
+        .order_by("-publiee_le", "-id")[:nombre]
+    )
+
+
+def offres_gerees_par(utilisateur: Any) -> QuerySet[Offre]:
+    """Les offres des structures pour lesquelles `utilisateur` recrute (toutes, brouillons compris)."""
+    structures = recrutements_de(utilisateur).au_nom_de
+    return (
+        Offre.objects.filter(employeur__in=structures)
+        .select_related("employeur", "profession")
+        .order_by("statut", "date_limite", "-id")
+    )
+
+
+def structures_du_recruteur(utilisateur: Any) -> QuerySet[Structure]:
+    """Celles pour lesquelles `utilisateur` recrute : les siennes et leurs groupements."""
+    return (
+        Structure.objects.filter(pk__in=recrutements_de(utilisateur).au_nom_de)
+        .select_related("commune")
+        .defer("commune__contour")
+        .order_by("nom")
+    )
+
+
+def offres_a_moderer(utilisateur: Any) -> QuerySet[Offre]:
+    if not est_moderateur(utilisateur):
+        return Offre.objects.none()
+    return (
+        Offre.objects.filter(statut=StatutOffre.SOUMISE)
+        .select_related("employeur", "profession", "specialite")
+        .order_by("soumise_le", "id")
+    )
+
+
+def get_offre_pour(utilisateur: Any, pk: int) -> Offre:
+    """L'offre, si `utilisateur` la gère ou la modère ; sinon 404 (jamais 403)."""
+    offre = _avec_tout(Offre.objects.filter(pk=pk)).select_related("cree_par").first()
+    if offre is None or not peut_voir_l_offre_en_gestion(utilisateur, offre):
+        raise Http404
+    return offre
+
+
+def remplacements_en_ligne(jour: date) -> QuerySet[Offre]:
+    """Les remplacements publiés pas échus, pour le calendrier des périodes de remplacement."""
+    return _avec_tout(
+        Offre.objects.en_ligne(jour).filter(
+            type_contrat="remplacement", debut__isnull=False, fin__isnull=False
+        )
+    ).order_by("debut", "id")
+
+
+def est_close_ou_echue(offre: Offre, jour: date) -> bool:
+    return offre.statut in STATUTS_CLOS or (offre.statut == StatutOffre.PUBLIEE and offre.date_limite < jour)

@@ -1,0 +1,5 @@
+from recrutement import views
+
+app_name = "recrutement"
+
+urlpatterns = views.urlpatterns
