@@ -14,7 +14,7 @@ class RecrutementConfig(AppConfig):
 
     def ready(self) -> None:
         # Enregistrent workflow et données personnelles ; déclarent les verbes du journal.
-        from recrutement import bilan, donnees, services, tasks, workflows  # noqa: F401
+        from recrutement import a_faire, bilan, donnees, services, tasks, workflows  # noqa: F401
         from recrutement.permissions import est_agent_moderateur
         from socle.bilan import Section, ajouter_section
         from socle.navigation import Entree, ajouter

@@ -32,11 +32,13 @@ PAGES = [
     ("anonyme", "/offres/", 9),
     # L'accueil, première visite de la session : les tâches et les nouveautés de chaque
     # application (socle/a_faire.py, une requête par sorte de tâche, celles d'un rôle qu'on n'a
-    # pas en moins), les notifications, la visite retenue et la session réécrite (« depuis »).
-    ("professionnel", "/", 16),
-    ("membre_college", "/", 16),
-    ("copresident", "/", 25),
-    ("secretariat", "/", 26),
+    # pas en moins), les notifications, la visite retenue et la session réécrite (« depuis ») ;
+    # le recrutement lit une fois les rôles de recruteur de chacun, et l'agent, modérateur des
+    # offres, les offres soumises (recrutement/a_faire.py).
+    ("professionnel", "/", 17),
+    ("membre_college", "/", 17),
+    ("copresident", "/", 26),
+    ("secretariat", "/", 27),
     ("professionnel", "/plan-du-site/", 7),
     ("professionnel", "/notifications/", 8),
     ("professionnel", "/mon-compte/", 7),
@@ -46,7 +48,7 @@ PAGES = [
     ("professionnel", "/comptes/2fa/", 9),
     ("professionnel", "/comptes/email/", 9),
     ("professionnel", "/comptes/password/change/", 7),
-    ("agent", "/", 27),
+    ("agent", "/", 29),
     ("agent", "/mon-compte/invitations/", 11),
     ("agent", "/mon-compte/invitations/nouvelle/", 9),
     ("agent", "/mon-compte/invitations/{invitation}/", 12),

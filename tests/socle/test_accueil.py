@@ -123,11 +123,17 @@ def test_le_public_trouve_ce_qu_il_peut_lire_sans_compte(client):
     assert "seront consultables" not in page
     contenu = page[page.index('<main id="contenu"') : page.index("</main>")]
     liens = set(re.findall(r'href="(/[^"]*)"', contenu))
-    assert {"/calendrier/", "/programmes/", "/bilans/"} <= liens
+    assert {
+        "/carte-de-l-offre-de-soins/",
+        "/calendrier/",
+        "/programmes/",
+        "/bilans/",
+        "/offres/",
+    } <= liens
     for lien in liens:
         assert client.get(lien).status_code == 200, lien
     texte = _section(page, "titre-public")
-    assert "offres d'emploi" in texte and "aides à l'installation" in texte
+    assert "événements" in texte and "aides à l'installation" in texte
 
 
 # --- À faire ------------------------------------------------------------------------------
@@ -375,6 +381,7 @@ def test_le_public_trouve_les_pages_publiques_dans_le_menu(client):
     assert _menu(client) == [
         ("Séances", "/calendrier/"),
         ("Programmes de travail", "/programmes/"),
+        ("Offres d'emploi", "/offres/"),
         ("Carte de l'offre de soins", "/carte-de-l-offre-de-soins/"),
         ("Bilans annuels", "/bilans/"),
     ]
@@ -412,7 +419,7 @@ def test_a_faire_dans_la_demonstration(demonstration):
 
 @pytest.mark.parametrize(
     ("nom", "attendu"),
-    [("membre.college", 20), ("professionnel", 20), ("agent", 24), ("secretariat", 23), ("copresident", 22)],
+    [("membre.college", 21), ("professionnel", 21), ("agent", 26), ("secretariat", 24), ("copresident", 23)],
 )
 def test_requetes_de_l_accueil_dans_la_demonstration(demonstration, nom, attendu):
     """Hors première visite de la session ; autant qu'avec une seule tâche (une requête par sorte
