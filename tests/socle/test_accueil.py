@@ -56,8 +56,8 @@ def _nouveautes(client: Client) -> str:
 
 def test_les_applications_s_inscrivent_au_registre_de_l_accueil():
     taches, nouveautes = a_faire.cles_inscrites()
-    assert taches == ["bilan", "college", "conseil", "financements"]
-    assert nouveautes == ["bilan", "college", "conseil", "financements"]
+    assert taches == ["bilan", "college", "conseil", "financements", "recrutement"]
+    assert nouveautes == ["bilan", "college", "conseil", "financements", "recrutement"]
 
 
 def test_les_taches_sont_triees_par_echeance_celles_sans_echeance_a_la_fin(monkeypatch):
