@@ -58,6 +58,7 @@ def demandes_a_exporter(demandes: QuerySet[DemandeFinancement]) -> QuerySet[Dema
         avec_montants(demandes)
         .annotate(montant_verse=Subquery(verse))
         .select_related("porteur", "instructeur", "commune__pole")
+        .defer("commune__contour")
         .prefetch_related("financements")
         .order_by("-deposee_le", "-pk")
     )

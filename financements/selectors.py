@@ -99,6 +99,8 @@ def demandes_portees_par(utilisateur: Any) -> QuerySet[DemandeFinancement]:
 
 def invitations_en_attente_de(utilisateur: Any) -> QuerySet[CoPorteur]:
     """Les invitations de co-porteur adressées à l'adresse du compte, pas encore répondues."""
-    return CoPorteur.objects.filter(
-        email__iexact=utilisateur.email, statut=StatutCoPorteur.INVITE
-    ).select_related("demande__porteur", "demande__commune")
+    return (
+        CoPorteur.objects.filter(email__iexact=utilisateur.email, statut=StatutCoPorteur.INVITE)
+        .select_related("demande__porteur", "demande__commune")
+        .defer("demande__commune__contour")
+    )

@@ -27,6 +27,7 @@ def produire_recepisse(demande_id: int) -> None:
         demande = (
             DemandeFinancement.objects.select_for_update(of=("self",))
             .select_related("porteur", "commune")
+            .defer("commune__contour")
             .filter(pk=demande_id, recepisse__isnull=True, numero__isnull=False)
             .first()
         )
@@ -67,6 +68,7 @@ def produire_courrier_decision(demande_id: int) -> None:
         demande = (
             DemandeFinancement.objects.select_for_update(of=("self",))
             .select_related("porteur", "commune")
+            .defer("commune__contour")
             .filter(pk=demande_id, courrier_decision__isnull=True)
             .first()
         )

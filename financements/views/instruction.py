@@ -82,6 +82,7 @@ def demande_liste(request: RequetePortail) -> HttpResponse:
     demandes = (
         avec_montants(filtres.qs)
         .select_related("porteur", "instructeur", "commune__pole")
+        .defer("commune__contour")
         .order_by("-deposee_le", "-pk")
     )
     page = Paginator(demandes, PAR_PAGE).get_page(request.GET.get("page"))

@@ -96,7 +96,9 @@ def _message_d_erreur(erreur: ValidationError) -> str:
 
 @require_safe
 def mes_demandes(request: RequetePortail) -> HttpResponse:
-    demandes = avec_montants(demandes_portees_par(request.user)).select_related("commune")
+    demandes = (
+        avec_montants(demandes_portees_par(request.user)).select_related("commune").defer("commune__contour")
+    )
     return render(
         request,
         "financements/mes_demandes.html",

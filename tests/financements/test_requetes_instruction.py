@@ -6,7 +6,9 @@ import itertools
 from decimal import Decimal
 
 import pytest
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
@@ -132,3 +134,15 @@ def test_la_page_d_une_demande_pour_l_agglomeration_ne_grandit_pas(agent) -> Non
         return compter_requetes(client, demande.get_absolute_url())
 
     assert ajouter(1) == ajouter(5)
+
+
+def test_les_listes_et_les_exports_ne_lisent_pas_les_contours_des_communes(agent) -> None:
+    """Le contour d'une commune (GeoJSON, un kilo-octet en moyenne) ne sert qu'aux cartes : la
+    liste de l'agglomération et ses exports, qui joignent la commune de chaque demande, ne le
+    chargent pas (`defer("commune__contour")`)."""
+    ajouter_demandes(f.deposee(), 2)
+    client = client_pour(agent)
+    for nom in ("demande_liste", "demande_export_csv", "demande_export_xlsx"):
+        with CaptureQueriesContext(connection) as requetes:
+            assert client.get(reverse(f"financements:{nom}")).status_code == 200
+        assert not [r["sql"] for r in requetes if '"contour"' in r["sql"]], nom
