@@ -11,17 +11,23 @@ journal et continue.
 Sans récupérateur donné, WeasyPrint en construit un par document, et avec lui un contexte TLS
 (chargement des certificats de la machine : 25 ms à chaque PDF, plus que la mise en page d'un
 récépissé) ; le nôtre partage un seul contexte, jamais utilisé puisque HTTPS est refusé.
+
+WeasyPrint n'est importé qu'au premier PDF : son import (polices, fontTools, CSS) coûte plus
+d'une seconde à chaque démarrage de Django, et le serveur, le worker, beat, `migrate` et
+`manage.py demo` démarrent chacun le leur ; la plupart n'impriment jamais rien.
 """
 
 import ssl
 from functools import cache
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import unquote, urlsplit
 
 from django.conf import settings
 from django.contrib.staticfiles.finders import get_finders
-from weasyprint import HTML, URLFetcher
+
+if TYPE_CHECKING:
+    from weasyprint import HTML, URLFetcher
 
 PROTOCOLES_PERMIS = frozenset({"data", "file"})
 
@@ -31,16 +37,25 @@ def _contexte_tls() -> ssl.SSLContext:
     return ssl.create_default_context()
 
 
-class RecuperateurStatique(URLFetcher):
-    """Refuse tout sauf `data:` et les fichiers statiques du portail."""
+@cache
+def _classe_du_recuperateur() -> type["URLFetcher"]:
+    # Import local : WeasyPrint ne se charge qu'au premier PDF (voir l'en-tête du module).
+    from weasyprint import URLFetcher
 
-    def fetch(self, url: str, headers: Any = None) -> Any:
-        if url.lower().startswith("file:"):
-            chemin = fichier_statique(url)
-            if chemin is None:
-                raise ValueError(f"Ressource refusée (hors des fichiers statiques du portail) : {url[:200]}")
-            url = chemin.as_uri()
-        return super().fetch(url, headers)
+    class RecuperateurStatique(URLFetcher):
+        """Refuse tout sauf `data:` et les fichiers statiques du portail."""
+
+        def fetch(self, url: str, headers: Any = None) -> Any:
+            if url.lower().startswith("file:"):
+                chemin = fichier_statique(url)
+                if chemin is None:
+                    raise ValueError(
+                        f"Ressource refusée (hors des fichiers statiques du portail) : {url[:200]}"
+                    )
+                url = chemin.as_uri()
+            return super().fetch(url, headers)
+
+    return RecuperateurStatique
 
 
 def racines_statiques() -> list[Path]:
@@ -65,13 +80,16 @@ def fichier_statique(url: str) -> Path | None:
     return None
 
 
-def recuperateur() -> URLFetcher:
+def recuperateur() -> "URLFetcher":
     """Un récupérateur d'URL qui refuse tout sauf `data:` et les fichiers statiques du portail
     (un par document : il garde un état)."""
-    return RecuperateurStatique(allowed_protocols=PROTOCOLES_PERMIS, ssl_context=_contexte_tls())
+    return _classe_du_recuperateur()(allowed_protocols=PROTOCOLES_PERMIS, ssl_context=_contexte_tls())
 
 
-def document_html(html: str) -> HTML:
+def document_html(html: str) -> "HTML":
+    # Import local : WeasyPrint ne se charge qu'au premier PDF (voir l'en-tête du module).
+    from weasyprint import HTML
+
     return HTML(string=html, url_fetcher=recuperateur())
 
 
