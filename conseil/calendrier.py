@@ -5,28 +5,21 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.utils import timezone
-from icalendar import Calendar, Event, vText
+from icalendar import Event, vText
 
 from conseil.models import Reunion, StatutReunion
+from socle.calendrier import calendrier_vide, uid
 from socle.courriels import lien_absolu
-
-PRODID = "-//Communauté d'agglomération du Cotentin//Conseil de santé//FR"
 
 
 def uid_de(reunion: Reunion) -> str:
-    hote = (settings.PORTAIL_URL.split("://", 1)[-1] or "cotentin-sante").split("/", 1)[0]
-    return f"reunion-{reunion.pk}@{hote}"
+    return uid("reunion", reunion.pk)
 
 
 def calendrier(reunions: Iterable[Reunion], *, nom: str) -> bytes:
     """Un calendrier des séances données ; une séance annulée y reste, marquée annulée,
     pour que les agendas abonnés la retirent."""
-    cal = Calendar()
-    cal.add("prodid", PRODID)
-    cal.add("version", "2.0")
-    cal.add("calscale", "GREGORIAN")
-    cal.add("method", "PUBLISH")
-    cal.add("x-wr-calname", nom)
+    cal = calendrier_vide(produit="Conseil de santé", nom=nom)
     cal.add("x-wr-timezone", settings.TIME_ZONE)
     for reunion in reunions:
         evenement = Event()

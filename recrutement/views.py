@@ -21,7 +21,7 @@ from django.utils.feedgenerator import Atom1Feed
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
-from icalendar import Calendar, Event, vText
+from icalendar import Event, vText
 
 from recrutement import services
 from recrutement.filtres import FiltresOffres
@@ -41,13 +41,13 @@ from recrutement.selectors import (
     structures_du_recruteur,
 )
 from recrutement.workflows import OFFRE
+from socle.calendrier import calendrier_vide, uid
 from socle.courriels import lien_absolu
 from socle.formulaires import erreurs_du_service
 from socle.types import RequetePortail
 from territoire.selectors import page_de
 
 PAR_PAGE = 20
-PRODID = "-//Communauté d'agglomération du Cotentin//Recrutement GCS Partenaires Santé du Cotentin//FR"
 
 
 # --- Pages publiques -------------------------------------------------------------------------
@@ -130,16 +130,13 @@ flux_des_offres = login_not_required(require_safe(FluxDesOffres()))
 def remplacements_ics(request: HttpRequest) -> HttpResponse:
     """Les périodes des remplacements publiés, au format iCalendar (comme le calendrier des
     séances du Conseil, par la même bibliothèque) : une journée entière du début à la fin."""
-    cal = Calendar()
-    cal.add("prodid", PRODID)
-    cal.add("version", "2.0")
-    cal.add("calscale", "GREGORIAN")
-    cal.add("method", "PUBLISH")
-    cal.add("x-wr-calname", _("Remplacements proposés dans le Cotentin"))
-    hote = lien_absolu("/").split("://", 1)[-1].strip("/") or "cotentin-sante"
+    cal = calendrier_vide(
+        produit="Recrutement GCS Partenaires Santé du Cotentin",
+        nom=_("Remplacements proposés dans le Cotentin"),
+    )
     for offre in remplacements_en_ligne(timezone.localdate()):
         evenement = Event()
-        evenement.add("uid", f"offre-{offre.pk}@{hote}")
+        evenement.add("uid", uid("offre", offre.pk))
         evenement.add("dtstamp", timezone.now())
         evenement.add("dtstart", offre.debut)
         evenement.add("dtend", offre.fin + timedelta(days=1))  # type: ignore[operator]

@@ -27,7 +27,6 @@ from django.utils.translation import ngettext
 
 from socle.bilan import ChiffreCle, ContenuSection
 from socle.francais import TIRET_CADRATIN, date_longue, nombre, pourcentage
-from territoire import ATTRIBUTION_COMMUNES, ATTRIBUTION_CONTOURS, ATTRIBUTION_POLES
 from territoire.indicateurs import (
     GENERALISTES,
     CommuneSuivie,
@@ -44,6 +43,7 @@ from territoire.indicateurs import (
     graphique_densite,
     graphique_evolution,
     graphique_fuites,
+    sources_des_cartes,
     tableau_densite,
     tableau_evolution,
     tableau_fuites,
@@ -104,8 +104,7 @@ class DonneesTerritoire:
 
     @property
     def sources(self) -> tuple[str, ...]:
-        """Ce que les licences des populations, des contours et des pôles demandent de citer."""
-        return (str(ATTRIBUTION_COMMUNES), str(ATTRIBUTION_CONTOURS), str(ATTRIBUTION_POLES))
+        return sources_des_cartes()
 
 
 def lire_territoire(annee: int) -> DonneesTerritoire:

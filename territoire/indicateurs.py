@@ -560,6 +560,12 @@ def carte_densite(
     )
 
 
+def sources_des_cartes() -> tuple[str, ...]:
+    """Ce que les licences des populations, des contours et des pôles demandent de citer sous
+    une carte des communes."""
+    return (str(ATTRIBUTION_COMMUNES), str(ATTRIBUTION_CONTOURS), str(ATTRIBUTION_POLES))
+
+
 @dataclass(frozen=True)
 class CarteDesPoles:
     """Une carte où chaque commune prend la valeur de son pôle : ce qui n'y a pas de valeur se
@@ -845,8 +851,7 @@ class PageIndicateurs:
 
     @property
     def sources(self) -> tuple[str, ...]:
-        """Ce que les licences des populations, des contours et des pôles demandent de citer."""
-        return (str(ATTRIBUTION_COMMUNES), str(ATTRIBUTION_CONTOURS), str(ATTRIBUTION_POLES))
+        return sources_des_cartes()
 
     @property
     def requete(self) -> str:
@@ -918,7 +923,7 @@ class PageCartePublique:
 
     @property
     def sources(self) -> tuple[str, ...]:
-        return (str(ATTRIBUTION_COMMUNES), str(ATTRIBUTION_CONTOURS), str(ATTRIBUTION_POLES))
+        return sources_des_cartes()
 
 
 def page_carte_publique(*, profession: str | None, liens: bool) -> PageCartePublique:
