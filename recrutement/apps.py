@@ -8,6 +8,10 @@ def _pour_tous(utilisateur: Any) -> bool:
     return True
 
 
+def _personne(utilisateur: Any, objet: Any) -> bool:
+    return False
+
+
 class RecrutementConfig(AppConfig):
     name = "recrutement"
     verbose_name = _("Recrutement (GCS Partenaires Santé du Cotentin)")
@@ -18,6 +22,12 @@ class RecrutementConfig(AppConfig):
         from recrutement.permissions import est_agent_moderateur
         from socle.bilan import Section, ajouter_section
         from socle.navigation import Entree, ajouter
+        from socle.permissions import regle_acces_documents
+
+        # Les pièces d'une candidature ne passent jamais par la page commune des documents :
+        # les vues du recrutement les servent, après `get_candidature_pour` (recruteurs) ou à
+        # leur candidat, et tracent chaque ouverture par un recruteur (`ConsultationPiece`).
+        regle_acces_documents("recrutement.Candidature", prioritaire=True)(_personne)
 
         # Le menu de chaque page ne lit que les droits déjà chargés : « Mes offres » et la file
         # des modérateurs du GCS sont proposées depuis la liste des offres (une requête de plus

@@ -92,3 +92,46 @@ def peut_voir_l_offre_en_gestion(utilisateur: Any, offre: Any) -> bool:
 
 def peut_modifier_l_offre(utilisateur: Any, offre: Any) -> bool:
     return offre.statut == StatutOffre.BROUILLON and gere_l_offre(utilisateur, offre)
+
+
+# --- Candidatures ------------------------------------------------------------------------
+#
+# Une candidature n'est vue que des recruteurs des employeurs auxquels le candidat l'a confiée
+# (un `Consentement` actif) : un recruteur voit ce qui est confié à sa structure et aux
+# groupements au nom desquels il recrute (le texte du consentement à un groupement le dit).
+# Ni les modérateurs en tant que tels, ni les agents de l'agglomération : ceux-ci n'ont que des
+# chiffres et les demandes d'aide (`suivre_recrutement`).
+
+
+def employeurs_consentis(candidature: Any) -> frozenset[int]:
+    """Les employeurs auxquels la candidature est confiée aujourd'hui. Lit les consentements
+    préchargés quand ils le sont (le tableau partagé), sinon une requête."""
+    cache = getattr(candidature, "_prefetched_objects_cache", {})
+    if "consentements" in cache:
+        return frozenset(c.employeur_id for c in cache["consentements"] if c.retire_le is None)
+    return frozenset(
+        candidature.consentements.filter(retire_le__isnull=True).values_list("employeur_id", flat=True)
+    )
+
+
+def peut_voir_la_candidature(utilisateur: Any, candidature: Any) -> bool:
+    if candidature.anonymisee_le is not None:
+        return False
+    return bool(recrutements_de(utilisateur).au_nom_de & employeurs_consentis(candidature))
+
+
+def structures_pour_la_candidature(utilisateur: Any, candidature: Any) -> list[int]:
+    """Les structures du recruteur (rattachement direct) au nom desquelles il voit la
+    candidature : celle où il écrit une note réservée, ouvre une pièce."""
+    recrutements = recrutements_de(utilisateur)
+    confiees = employeurs_consentis(candidature)
+    directes = sorted(recrutements.structures & confiees)
+    if directes:
+        return directes
+    # Confiée à un groupement dont sa structure est membre : il agit pour sa structure.
+    return sorted(recrutements.structures) if recrutements.au_nom_de & confiees else []
+
+
+def suit_le_recrutement(utilisateur: Any) -> bool:
+    """Les agents de l'agglomération : tableau de bord et demandes d'aide."""
+    return _connecte(utilisateur) and utilisateur.has_perm("recrutement.suivre_recrutement")

@@ -3,12 +3,20 @@
 from datetime import date
 from typing import Any
 
-from django.db.models import Prefetch, QuerySet
+from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
 from django.http import Http404
 
-from recrutement.models import STATUTS_CLOS, Offre, PartOffre, StatutOffre
+from recrutement.models import (
+    STATUTS_CLOS,
+    Candidature,
+    Consentement,
+    ObjetConsentement,
+    Offre,
+    PartOffre,
+    StatutOffre,
+)
 from recrutement.permissions import est_moderateur, peut_voir_l_offre_en_gestion, recrutements_de
-from territoire.models import Commune, Structure
+from territoire.models import Appartenance, Commune, Structure
 
 
 def _avec_tout(offres: QuerySet[Offre]) -> QuerySet[Offre]:
@@ -107,3 +115,60 @@ def remplacements_en_ligne(jour: date) -> QuerySet[Offre]:
 
 def est_close_ou_echue(offre: Offre, jour: date) -> bool:
     return offre.statut in STATUTS_CLOS or (offre.statut == StatutOffre.PUBLIEE and offre.date_limite < jour)
+
+
+# --- Candidatures ------------------------------------------------------------------------
+
+
+def candidatures_visibles_par(utilisateur: Any) -> QuerySet[Candidature]:
+    """Les candidatures confiées (consentement actif) à une structure au nom de laquelle
+    `utilisateur` recrute ; aucune pour qui ne recrute pas. Un `Exists` et non une jointure :
+    pas de doublon quand plusieurs de ses structures sont choisies, pas de DISTINCT."""
+    structures = recrutements_de(utilisateur).au_nom_de
+    if not structures:
+        return Candidature.objects.none()
+    confiee = Consentement.objects.filter(
+        candidature=OuterRef("pk"),
+        objet=ObjetConsentement.EMPLOYEUR,
+        retire_le__isnull=True,
+        employeur__in=structures,
+    )
+    return Candidature.objects.filter(Exists(confiee), anonymisee_le__isnull=True)
+
+
+def get_candidature_pour(utilisateur: Any, pk: int) -> Candidature:
+    """La candidature, si elle est confiée à l'une des structures de `utilisateur` ; 404 sinon,
+    qu'elle n'existe pas ou ne lui soit pas confiée."""
+    candidature = (
+        candidatures_visibles_par(utilisateur)
+        .select_related("candidat", "offre__employeur", "offre__profession")
+        .defer("offre__employeur__commune__contour")
+        .filter(pk=pk)
+        .first()
+    )
+    if candidature is None:
+        raise Http404
+    return candidature
+
+
+def employeurs_a_choisir(offre: Offre, jour: date) -> tuple[list[Structure], list[Structure]]:
+    """Les employeurs auxquels une candidature à `offre` peut être confiée : ceux de l'offre
+    (son employeur et ceux de ses parts, obligatoires : ils recrutent) puis, au choix du
+    candidat, les groupements dont l'employeur est membre et leurs autres membres."""
+    obligatoires_ids = list(dict.fromkeys([offre.employeur_id, *(p.employeur_id for p in offre.parts.all())]))
+    en_cours = Q(debut__lte=jour) & (Q(fin__isnull=True) | Q(fin__gte=jour))
+    lues = Structure.objects.in_bulk(obligatoires_ids)
+    obligatoires = [lues[s] for s in obligatoires_ids if s in lues]
+    groupements = {s.pk for s in obligatoires if s.est_groupement} | set(
+        Appartenance.objects.filter(en_cours, membre__in=obligatoires_ids).values_list(
+            "groupement_id", flat=True
+        )
+    )
+    membres = set(
+        Appartenance.objects.filter(en_cours, groupement__in=groupements).values_list("membre_id", flat=True)
+    )
+    facultatifs = sorted(
+        Structure.objects.filter(pk__in=(groupements | membres) - set(obligatoires_ids)),
+        key=lambda s: s.nom,
+    )
+    return obligatoires, facultatifs

@@ -1,5 +1,22 @@
-from recrutement import views
+from django.urls import path
+
+from recrutement.views import candidatures, offres
 
 app_name = "recrutement"
 
-urlpatterns = views.urlpatterns
+urlpatterns = [
+    # Offres : pages publiques, recruteurs et modération (recrutement/views/offres.py)
+    path("offres/", offres.offre_liste, name="offre_liste"),
+    path("offres/flux.atom", offres.flux_des_offres, name="flux"),
+    path("offres/remplacements.ics", offres.remplacements_ics, name="remplacements_ics"),
+    path("offres/<int:pk>/", offres.offre_detail, name="offre"),
+    path("recrutement/mes-offres/", offres.mes_offres, name="mes_offres"),
+    path("recrutement/offres/nouvelle/", offres.offre_creer, name="offre_creer"),
+    path("recrutement/offres/<int:pk>/", offres.gestion, name="gestion"),
+    path("recrutement/offres/<int:pk>/modifier/", offres.offre_modifier, name="offre_modifier"),
+    path("recrutement/offres/<int:pk>/confirmer/", offres.offre_confirmer, name="offre_confirmer"),
+    path("recrutement/offres/<int:pk>/<str:vers>/", offres.offre_transition, name="offre_transition"),
+    path("recrutement/moderation/", offres.moderation, name="moderation"),
+    # Candidatures : le tableau partagé des recruteurs (recrutement/views/candidatures.py)
+    path("recrutement/candidatures/<int:pk>/", candidatures.candidature_detail, name="candidature"),
+]

@@ -68,6 +68,25 @@ def recruteurs_de(offre: Offre, acteur: Any = None) -> Iterable[Any]:
     )
 
 
+def recruteurs_des_employeurs(employeurs: Iterable[int]) -> Iterable[Any]:
+    """Ceux qui voient une candidature confiée à `employeurs` : leurs recruteurs et, pour un
+    groupement, ceux de ses membres d'aujourd'hui (la règle de `peut_voir_la_candidature`)."""
+    employeurs = list(employeurs)
+    aujourd_hui = timezone.localdate()
+    membres = Q(
+        recrutements__structure__appartenances__groupement__in=employeurs,
+        recrutements__structure__appartenances__debut__lte=aujourd_hui,
+    ) & (
+        Q(recrutements__structure__appartenances__fin__isnull=True)
+        | Q(recrutements__structure__appartenances__fin__gte=aujourd_hui)
+    )
+    return (
+        get_user_model()
+        .objects.filter(Q(recrutements__structure__in=employeurs) | membres, is_active=True)
+        .distinct()
+    )
+
+
 def moderateurs(offre: Offre | None = None, acteur: Any = None) -> Iterable[Any]:
     droit = Q(
         groups__permissions__codename="moderer_offre",

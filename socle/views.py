@@ -22,6 +22,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from socle.a_faire import nouveautes_de, taches_de
 from socle.journalisation import identifiant_courant
+from socle.models import Document
 from socle.selectors import get_document_pour, get_notification_pour, notifications_de
 from socle.services import accueil_vu, notifications_marquer_lues
 from socle.types import RequetePortail
@@ -103,7 +104,13 @@ def notifications_tout_lire(request: RequetePortail) -> HttpResponse:
 
 
 def document(request: RequetePortail, pk: int) -> HttpResponseBase:
-    document = get_document_pour(request.user, pk)
+    return reponse_document(get_document_pour(request.user, pk))
+
+
+def reponse_document(document: Document) -> HttpResponseBase:
+    """Le fichier d'un document dont l'accès vient d'être contrôlé, en pièce jointe (nginx le
+    sert en production). Les applications qui tracent qui ouvre quoi (les pièces d'une
+    candidature) servent leurs documents par elle."""
     disposition = content_disposition_header(as_attachment=True, filename=document.nom_fichier)
     if settings.DOCUMENTS_X_ACCEL_PREFIXE:
         # nginx lit le fichier dans un emplacement `internal` que le public ne peut atteindre.

@@ -5,15 +5,25 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import Any
 
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
 from comptes.models import Utilisateur
 from comptes.roles import Role
 from recrutement import services
-from recrutement.models import ModePart, Offre, RoleRecruteur, StatutOffre, TypeContrat
-from recrutement.services import Part, SaisieOffre
+from recrutement.models import (
+    Candidature,
+    ModePart,
+    Offre,
+    RoleRecruteur,
+    SourceCandidature,
+    StatutOffre,
+    TypeContrat,
+)
+from recrutement.services import Part, SaisieCandidature, SaisieOffre
 from territoire.models import Appartenance, Structure, TypeStructure
 from tests.comptes.factories import UtilisateurFactory
+from tests.socle import fichiers
 from tests.territoire.factories import CommuneFactory, ProfessionFactory, SpecialiteFactory, StructureFactory
 
 
@@ -121,3 +131,49 @@ def offre(
     for vers, qui in chemin:
         o = services.offre_transition(offre=o, vers=vers, acteur=qui)
     return o
+
+
+# --- Candidatures ------------------------------------------------------------------------
+
+
+def cv(nom: str = "cv.pdf") -> SimpleUploadedFile:
+    """Un CV en PDF qui passe les contrôles du socle."""
+    return SimpleUploadedFile(nom, fichiers.pdf(), content_type="application/pdf")
+
+
+def saisie_candidature(employeurs: list[Structure], **champs: Any) -> SaisieCandidature:
+    valeurs: dict[str, Any] = {
+        "nom": "Lefèvre",
+        "prenom": "Camille",
+        "email": "camille.lefevre@exemple.fr",
+        "telephone": "06 12 34 56 78",
+        "cv": cv(),
+        "employeurs": employeurs,
+        "message": "Interne en fin de cursus à Caen, je souhaite m'installer dans le Cotentin.",
+        "source": SourceCandidature.PORTAIL,
+    }
+    valeurs.update(champs)
+    return SaisieCandidature(**valeurs)
+
+
+def candidature(
+    offre: Offre,
+    employeurs: list[Structure] | None = None,
+    *,
+    compte: Utilisateur | None = None,
+    email: str = "camille.lefevre@exemple.fr",
+    **champs: Any,
+) -> Candidature:
+    """Une candidature déposée par le service (visiteuse à `email` confirmée, ou `compte`),
+    confiée à l'employeur de l'offre, ou à `employeurs`."""
+    employeurs = employeurs if employeurs is not None else [offre.employeur]
+    if compte is not None:
+        champs.setdefault("email", compte.email)
+    else:
+        champs.setdefault("email", email)
+    return services.candidature_deposer(
+        offre=offre,
+        saisie=saisie_candidature(employeurs, **champs),
+        compte=compte,
+        email_confirme="" if compte is not None else champs["email"],
+    )

@@ -15,7 +15,7 @@ from django.contrib.syndication.views import Feed
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.urls import URLPattern, path, reverse_lazy
+from django.urls import reverse_lazy
 from django.utils import timezone
 from django.utils.feedgenerator import Atom1Feed
 from django.utils.translation import gettext as _
@@ -312,18 +312,3 @@ def moderation(request: RequetePortail) -> HttpResponse:
     if refus := _sans_double_authentification(request):
         return refus
     return render(request, "recrutement/moderation.html", {"offres": list(offres_a_moderer(request.user))})
-
-
-urlpatterns: list[URLPattern] = [
-    path("offres/", offre_liste, name="offre_liste"),
-    path("offres/flux.atom", flux_des_offres, name="flux"),
-    path("offres/remplacements.ics", remplacements_ics, name="remplacements_ics"),
-    path("offres/<int:pk>/", offre_detail, name="offre"),
-    path("recrutement/mes-offres/", mes_offres, name="mes_offres"),
-    path("recrutement/offres/nouvelle/", offre_creer, name="offre_creer"),
-    path("recrutement/offres/<int:pk>/", gestion, name="gestion"),
-    path("recrutement/offres/<int:pk>/modifier/", offre_modifier, name="offre_modifier"),
-    path("recrutement/offres/<int:pk>/confirmer/", offre_confirmer, name="offre_confirmer"),
-    path("recrutement/offres/<int:pk>/<str:vers>/", offre_transition, name="offre_transition"),
-    path("recrutement/moderation/", moderation, name="moderation"),
-]

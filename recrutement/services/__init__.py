@@ -1,0 +1,55 @@
+"""Les écritures du recrutement : recruteurs et offres (`offres`), candidatures, consentements,
+vivier et alertes (`candidatures`), conservation des données (`conservation`).
+
+Le paquet suit les sections de ces écritures ; ses noms publics se lisent d'ici
+(`from recrutement import services` puis `services.<nom>`)."""
+
+from recrutement.services.candidatures import (
+    CANDIDATURE_DEPOSEE,
+    DUREE_VIVIER,
+    VIVIER_REJOINT,
+    SaisieCandidature,
+    candidature_deposer,
+    texte_consentement_employeur,
+    texte_consentement_vivier,
+    vivier_consentir,
+)
+from recrutement.services.offres import (
+    OFFRE_CONFIRMATION_DEMANDEE,
+    OFFRE_CONFIRMEE,
+    OFFRE_CREEE,
+    OFFRE_MODIFIEE,
+    RECRUTEUR_AJOUTE,
+    Part,
+    SaisieOffre,
+    offre_confirmer,
+    offre_creer,
+    offre_demander_confirmation,
+    offre_modifier,
+    offre_transition,
+    recruteur_ajouter,
+)
+
+__all__ = [
+    "CANDIDATURE_DEPOSEE",
+    "DUREE_VIVIER",
+    "VIVIER_REJOINT",
+    "SaisieCandidature",
+    "candidature_deposer",
+    "texte_consentement_employeur",
+    "texte_consentement_vivier",
+    "vivier_consentir",
+    "OFFRE_CONFIRMATION_DEMANDEE",
+    "OFFRE_CONFIRMEE",
+    "OFFRE_CREEE",
+    "OFFRE_MODIFIEE",
+    "RECRUTEUR_AJOUTE",
+    "Part",
+    "SaisieOffre",
+    "offre_confirmer",
+    "offre_creer",
+    "offre_demander_confirmation",
+    "offre_modifier",
+    "offre_transition",
+    "recruteur_ajouter",
+]
