@@ -14,6 +14,7 @@ from recrutement.services.candidatures import (
     texte_consentement_vivier,
     vivier_consentir,
 )
+from recrutement.services.conservation import CANDIDAT_ANONYMISE, Motif, candidat_anonymiser
 from recrutement.services.offres import (
     OFFRE_CONFIRMATION_DEMANDEE,
     OFFRE_CONFIRMEE,
@@ -31,6 +32,9 @@ from recrutement.services.offres import (
 )
 
 __all__ = [
+    "CANDIDAT_ANONYMISE",
+    "Motif",
+    "candidat_anonymiser",
     "CANDIDATURE_DEPOSEE",
     "DUREE_VIVIER",
     "VIVIER_REJOINT",

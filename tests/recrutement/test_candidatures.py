@@ -1,5 +1,6 @@
 """Le dépôt d'une candidature : tout ou rien, consentements par employeur, visibilité."""
 
+import os
 from datetime import timedelta
 
 import pytest
@@ -136,3 +137,26 @@ def test_la_visiteuse_retrouve_sa_fiche(g):
         offre(g, StatutOffre.PUBLIEE, titre="Anesthésiste"), email="Camille.Lefevre@exemple.fr"
     )
     assert premiere.candidat_id == seconde.candidat_id
+
+
+def test_anonymiser_efface_la_personne_et_garde_les_chiffres(g):
+    o = offre(g, StatutOffre.PUBLIEE)
+    c = candidature(o, vivier=True, aide_logement=True, aide_precisions="Un T3 près de Valognes")
+    document = c.pieces.get().document
+    chemin = document.fichier.path
+    services.candidat_anonymiser(candidat=c.candidat, motif=services.Motif.DEMANDE)
+    c.refresh_from_db()
+    candidat = c.candidat
+    assert candidat.anonymise_le is not None
+    assert (candidat.nom, candidat.prenom, candidat.telephone) == ("", "", "")
+    assert "lefevre" not in candidat.email
+    assert not Document.objects.filter(pk=document.pk).exists()
+
+    assert not os.path.exists(chemin)
+    assert c.aide_precisions == "" and c.anonymisee_le is not None
+    assert not Consentement.objects.filter(candidat=candidat, retire_le__isnull=True).exists()
+    assert list(candidatures_visibles_par(g.recruteur_chpc)) == []
+    # Gardé pour les statistiques : l'offre, la source, l'étape, les dates.
+    assert (c.offre_id, c.source, c.etape) == (o.pk, "portail", "recue")
+    # Rejouée : rien de plus.
+    services.candidat_anonymiser(candidat=candidat, motif=services.Motif.DEMANDE)

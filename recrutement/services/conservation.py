@@ -1,0 +1,81 @@
+"""Ce que le recrutement efface d'un candidat, et ce qu'il garde pour les statistiques.
+
+`candidat_anonymiser` est la seule écriture qui efface : le candidat qui efface ses données
+depuis son espace, la tâche de nuit qui applique les durées de conservation (CNIL : trois mois
+après la fin d'un recrutement sans consentement au vivier ; deux ans au plus après le dernier
+contact au vivier) et la fusion de deux fiches (la fiche absorbée) y passent tous.
+
+Effacés : nom, prénom, adresse, téléphone, RPPS, pôles souhaités, compte rattaché, les pièces
+(fichiers et lignes), le message aux recruteurs, la demande d'aide, les notes des recruteurs,
+les alertes à son adresse ; les consentements encore actifs sont retirés et leur texte gardé
+(preuve de ce qui a été accepté, sans la personne). Gardés, sans personne derrière : la
+profession et la spécialité, l'offre, la source, l'étape et les dates de chaque candidature,
+les consultations des pièces (qui, quand), pour le tableau de bord et le bilan (docs/rgpd.md §12).
+"""
+
+from datetime import datetime
+from typing import Any
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext_lazy
+
+from recrutement.models import Alerte, Candidat, Candidature, Consentement, NoteCandidature, PieceCandidature
+from socle.models import Document
+from socle.services import evenement_enregistrer
+from socle.verbes import Verbe
+
+CANDIDAT_ANONYMISE = Verbe(
+    "recrutement.candidat.anonymise", gettext_lazy("Données du candidat effacées"), precision="motif"
+)
+
+
+class Motif:
+    """Pourquoi une fiche est anonymisée (donnée du journal, jamais la personne)."""
+
+    DEMANDE = "demande du candidat"
+    FIN_DU_RECRUTEMENT = "trois mois après la fin du recrutement"
+    FIN_DU_VIVIER = "fin du vivier"
+    FUSION = "fiche fusionnée dans une autre"
+
+
+def candidat_anonymiser(
+    *, candidat: Candidat, motif: str, acteur: Any = None, maintenant: datetime | None = None
+) -> Candidat:
+    """Efface ce qui désigne le candidat (voir le module). Rejouée sur une fiche déjà
+    anonymisée, ne fait rien."""
+    maintenant = maintenant or timezone.now()
+    with transaction.atomic():
+        candidat = Candidat.objects.select_for_update().get(pk=candidat.pk)
+        if candidat.anonymise_le is not None:
+            return candidat
+        candidatures = Candidature.objects.filter(candidat=candidat)
+        documents = list(
+            Document.objects.filter(
+                pk__in=PieceCandidature.objects.filter(candidature__in=candidatures).values("document_id")
+            )
+        )
+        for document in documents:
+            # Le fichier d'abord ; la ligne (et la pièce, en cascade) ensuite.
+            document.fichier.delete(save=False)
+        Document.objects.filter(pk__in=[d.pk for d in documents]).delete()
+        NoteCandidature.objects.filter(candidature__in=candidatures).delete()
+        candidatures.update(message="", aide_precisions="", anonymisee_le=maintenant)
+        Consentement.objects.filter(candidat=candidat, retire_le__isnull=True).update(retire_le=maintenant)
+        Alerte.objects.filter(email__iexact=candidat.email).delete()
+        if candidat.compte_id is not None:
+            Alerte.objects.filter(compte_id=candidat.compte_id).delete()
+        candidat.poles_souhaites.clear()
+        candidat.nom = ""
+        candidat.prenom = ""
+        candidat.email = f"anonyme-{candidat.pk}@invalid"
+        candidat.telephone = ""
+        candidat.rpps = ""
+        candidat.compte = None
+        candidat.cle = Candidat._meta.get_field("cle").get_default()
+        candidat.anonymise_le = maintenant
+        candidat.save()
+        evenement_enregistrer(
+            verbe=CANDIDAT_ANONYMISE, acteur=acteur, cible=candidat, donnees={"motif": motif}
+        )
+    return candidat
