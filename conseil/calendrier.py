@@ -5,10 +5,9 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.utils import timezone
-from icalendar import Event, vText
 
 from conseil.models import Reunion, StatutReunion
-from socle.calendrier import calendrier_vide, uid
+from socle.calendrier import calendrier_vide, evenement_vide, texte, uid
 from socle.courriels import lien_absolu
 
 
@@ -22,7 +21,7 @@ def calendrier(reunions: Iterable[Reunion], *, nom: str) -> bytes:
     cal = calendrier_vide(produit="Conseil de santé", nom=nom)
     cal.add("x-wr-timezone", settings.TIME_ZONE)
     for reunion in reunions:
-        evenement = Event()
+        evenement = evenement_vide()
         evenement.add("uid", uid_de(reunion))
         evenement.add("dtstamp", timezone.now())
         evenement.add("dtstart", reunion.debut)
@@ -30,7 +29,7 @@ def calendrier(reunions: Iterable[Reunion], *, nom: str) -> bytes:
         evenement.add("summary", f"{reunion.instance} — {reunion.titre}")
         lieu = reunion.lieu or reunion.lien_visio
         if lieu:
-            evenement.add("location", vText(lieu))
+            evenement.add("location", texte(lieu))
         description = [str(point) for point in getattr(reunion, "points_du_calendrier", [])]
         if reunion.lien_visio:
             description.append(reunion.lien_visio)

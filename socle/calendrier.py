@@ -5,14 +5,21 @@ Les séances du Conseil (`conseil/calendrier.py`) et les remplacements proposés
 version à l'autre par son UID, qui ne dépend que de l'objet et de l'adresse du portail.
 """
 
+from typing import TYPE_CHECKING, Any
+
 from django.conf import settings
-from icalendar import Calendar
+
+if TYPE_CHECKING:
+    # icalendar ne se charge qu'au premier calendrier servi : pas à chaque démarrage de Django.
+    from icalendar import Calendar, Event
 
 EDITEUR = "Communauté d'agglomération du Cotentin"
 
 
-def calendrier_vide(*, produit: str, nom: str) -> Calendar:
+def calendrier_vide(*, produit: str, nom: str) -> "Calendar":
     """Un calendrier publié, à remplir d'événements : « -//éditeur//produit//FR », son nom."""
+    from icalendar import Calendar
+
     cal = Calendar()
     cal.add("prodid", f"-//{EDITEUR}//{produit}//FR")
     cal.add("version", "2.0")
@@ -20,6 +27,20 @@ def calendrier_vide(*, produit: str, nom: str) -> Calendar:
     cal.add("method", "PUBLISH")
     cal.add("x-wr-calname", nom)
     return cal
+
+
+def evenement_vide() -> "Event":
+    """Un événement (VEVENT) à remplir et à ajouter au calendrier."""
+    from icalendar import Event
+
+    return Event()
+
+
+def texte(valeur: str) -> Any:
+    """Une valeur de texte iCalendar (LOCATION, DESCRIPTION…), échappée comme le veut la RFC."""
+    from icalendar import vText
+
+    return vText(valeur)
 
 
 def uid(genre: str, pk: int) -> str:

@@ -14,8 +14,6 @@ from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext as _
-from pypdf import PdfReader
-from pypdf.errors import PdfReadError
 
 from socle import inspection
 
@@ -97,6 +95,10 @@ def _libelle(type_mime: str) -> str:
 
 
 def _verifier_pdf(contenu: bytes) -> None:
+    # Import local : pypdf ne se charge qu'au premier PDF déposé (voir socle/inspection.py).
+    from pypdf import PdfReader
+    from pypdf.errors import PdfReadError
+
     inspection.verifier_pdf_brut(contenu)
     try:
         lecteur = PdfReader(io.BytesIO(contenu), strict=False)

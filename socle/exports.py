@@ -20,6 +20,7 @@ télécharge chaque export déclaré avec des formules dans tous les textes libr
 quand une vue déclarée manque à sa liste."""
 
 import csv
+import re
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
@@ -30,10 +31,6 @@ from typing import Any, Protocol
 from django.core.exceptions import ImproperlyConfigured
 from django.http import HttpRequest, HttpResponse
 from django.utils.http import content_disposition_header
-from openpyxl import Workbook
-from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
-from openpyxl.styles import Font
-from openpyxl.utils import get_column_letter
 
 from socle.francais import nombre_csv
 
@@ -71,10 +68,15 @@ class Colonne:
     largeur: int = 16  # dans le classeur, en caractères
 
 
+# Les caractères de contrôle qu'un classeur refuse : ceux d'openpyxl (`ILLEGAL_CHARACTERS_RE`),
+# recopiés pour que l'import d'openpyxl attende le premier classeur écrit (un test les compare).
+CARACTERES_INTERDITS = re.compile(r"[\000-\010]|[\013-\014]|[\016-\037]")
+
+
 def texte_sur(texte: str) -> str:
     """Le texte sans les caractères de contrôle qu'un classeur refuse, et précédé d'une
     apostrophe s'il commence comme une formule."""
-    texte = ILLEGAL_CHARACTERS_RE.sub("", texte)
+    texte = CARACTERES_INTERDITS.sub("", texte)
     return "'" + texte if texte.startswith(DEBUTS_DE_FORMULE) else texte
 
 
@@ -118,6 +120,11 @@ def ecrire_csv(
 def classeur(colonnes: Sequence[str | Colonne], lignes: Iterable[Sequence[Valeur]], feuille: str) -> bytes:
     """Le classeur XLSX d'une feuille : en-tête en gras et figé, filtre automatique, nombres
     en nombres, dates en dates, texte en texte (jamais une formule)."""
+    # Import local : openpyxl coûte un tiers de seconde à chaque démarrage de Django.
+    from openpyxl import Workbook
+    from openpyxl.styles import Font
+    from openpyxl.utils import get_column_letter
+
     livre = Workbook()
     onglet: Any = livre.active
     onglet.title = feuille[:31]
@@ -154,7 +161,7 @@ def _ecrire_case(case: Any, valeur: Valeur) -> None:
         case.value = valeur
         case.number_format = FORMAT_DATE
     else:
-        texte = ILLEGAL_CHARACTERS_RE.sub("", str(valeur))
+        texte = CARACTERES_INTERDITS.sub("", str(valeur))
         # openpyxl prend pour une formule tout texte qui commence par « = » : on force le type.
         case.value = texte
         case.data_type = "s"

@@ -18,7 +18,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from functools import partial
 from pathlib import PurePosixPath
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from xml.etree import ElementTree
 
 from django.conf import settings
@@ -26,8 +26,12 @@ from django.core.exceptions import ValidationError
 from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from pypdf import PdfReader
-from pypdf.generic import ArrayObject, DictionaryObject, IndirectObject
+
+if TYPE_CHECKING:
+    # pypdf ne se charge qu'au premier PDF contrôlé : son import coûte un demi-seconde à chaque
+    # démarrage de Django (serveur, worker, beat, migrate), qui n'en a pas besoin.
+    from pypdf import PdfReader
+    from pypdf.generic import DictionaryObject
 
 # --- Commun ---------------------------------------------------------------------------------
 
@@ -138,9 +142,11 @@ def _hors_des_flux(contenu: bytes) -> bytes:
     return b"".join(morceaux)
 
 
-def verifier_pdf_structure(lecteur: PdfReader) -> None:
+def verifier_pdf_structure(lecteur: "PdfReader") -> None:
     """Parcourt tout ce qui est atteignable depuis le trailer (catalogue, pages, annotations,
     champs de formulaire, arbres de noms) et refuse le contenu actif et les fichiers joints."""
+    from pypdf.generic import ArrayObject, DictionaryObject, IndirectObject
+
     a_voir: list[Any] = [lecteur.trailer]
     vus: set[tuple[int, int]] = set()
     while a_voir:
@@ -166,7 +172,9 @@ def verifier_pdf_structure(lecteur: PdfReader) -> None:
             a_voir.extend(objet)
 
 
-def _valeur(dictionnaire: DictionaryObject, cle: str) -> Any:
+def _valeur(dictionnaire: "DictionaryObject", cle: str) -> Any:
+    from pypdf.generic import IndirectObject
+
     valeur = dictionnaire.get(cle)
     return valeur.get_object() if isinstance(valeur, IndirectObject) else valeur
 
@@ -179,7 +187,9 @@ def _pdf_actif(ce_qu_il_contient: Any) -> ValidationError:
     )
 
 
-def _examiner_dictionnaire_pdf(dictionnaire: DictionaryObject) -> None:
+def _examiner_dictionnaire_pdf(dictionnaire: "DictionaryObject") -> None:
+    from pypdf.generic import DictionaryObject
+
     action = _valeur(dictionnaire, "/S")
     if "/JS" in dictionnaire or "/JavaScript" in dictionnaire:
         raise _pdf_actif(ACTIONS_REFUSEES["/JavaScript"])

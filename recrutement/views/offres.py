@@ -21,7 +21,6 @@ from django.utils.feedgenerator import Atom1Feed
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
-from icalendar import Event, vText
 
 from recrutement import services
 from recrutement.filtres import FiltresOffres
@@ -41,7 +40,7 @@ from recrutement.selectors import (
     structures_du_recruteur,
 )
 from recrutement.workflows import OFFRE
-from socle.calendrier import calendrier_vide, uid
+from socle.calendrier import calendrier_vide, evenement_vide, texte, uid
 from socle.courriels import lien_absolu
 from socle.formulaires import erreurs_du_service
 from socle.types import RequetePortail
@@ -135,7 +134,7 @@ def remplacements_ics(request: HttpRequest) -> HttpResponse:
         nom=_("Remplacements proposés dans le Cotentin"),
     )
     for offre in remplacements_en_ligne(timezone.localdate()):
-        evenement = Event()
+        evenement = evenement_vide()
         evenement.add("uid", uid("offre", offre.pk))
         evenement.add("dtstamp", timezone.now())
         evenement.add("dtstart", offre.debut)
@@ -143,7 +142,7 @@ def remplacements_ics(request: HttpRequest) -> HttpResponse:
         evenement.add("summary", f"{offre.titre} — {offre.employeur.nom}")
         communes = [a["addressLocality"] for a in lieux(offre)]
         if communes:
-            evenement.add("location", vText(", ".join(communes)))
+            evenement.add("location", texte(", ".join(communes)))
         evenement.add("url", lien_absolu(offre.url_publique()))
         cal.add_component(evenement)
     reponse = HttpResponse(cal.to_ical(), content_type="text/calendar; charset=utf-8")

@@ -24,7 +24,6 @@ from typing import Any
 from django.db import connection, transaction
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
-from openpyxl import load_workbook
 
 from territoire.importeurs.base import (
     ETAPE_ECRITURE,
@@ -253,6 +252,8 @@ class ImporteurCommunes:
         if not lire_debut(flux, 4).startswith(b"PK\x03\x04"):
             raise FichierRefuse(refus, champ="fichier_epci")
         try:
+            from openpyxl import load_workbook  # import local : voir socle/exports.py
+
             classeur = load_workbook(flux, read_only=True, data_only=True)
         except Exception as erreur:  # zip qui n'est pas un classeur, classeur abîmé : même réponse
             flux.seek(0)

@@ -74,3 +74,12 @@ def test_le_classeur_n_a_aucune_formule():
         assert nom.data_type == "s" and nom.value == texte.replace("\r", "\n") and nom.quotePrefix
         assert montant.data_type == "n" and montant.value == -12.5 and montant.number_format == "0.00"
     assert feuille.column_dimensions["A"].width == 30
+
+
+def test_les_caracteres_interdits_sont_ceux_d_openpyxl():
+    """`socle.exports` recopie la liste d'openpyxl pour ne l'importer qu'au premier classeur."""
+    from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+
+    from socle.exports import CARACTERES_INTERDITS
+
+    assert CARACTERES_INTERDITS.pattern == ILLEGAL_CHARACTERS_RE.pattern
