@@ -13,12 +13,18 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+from django.db.models import F
+from django.db.models.functions import Now
+
 from bilan import demo as bilan_demo
 from college import demo as college_demo
 from comptes import demo as comptes_demo
 from conseil import demo as conseil_demo
 from financements import demo as financements_demo
 from recrutement import demo as recrutement_demo
+from socle.models import Notification, TacheDemandee
+from socle.taches import envois_retenus, envoyer_toutes
+from socle.tasks import envoyer_notification
 from territoire import demo as territoire_demo
 
 Afficher = Callable[[str], Any]
@@ -53,11 +59,31 @@ ETAPES: tuple[Etape, ...] = (
 
 
 def charger_etape(etape: Etape, *, afficher: Afficher = print) -> bool:
-    """Une étape : vrai si elle a chargé ses données, faux (et le dit) si elles étaient là."""
-    if etape.charger(afficher=afficher):
+    """Une étape : vrai si elle a chargé ses données, faux (et le dit) si elles étaient là.
+
+    Les tâches que l'étape demande sont retenues puis soldées (`solder_les_taches`)."""
+    with envois_retenus() as retenues:
+        chargee = etape.charger(afficher=afficher)
+    solder_les_taches(retenues)
+    if chargee:
         return True
     afficher(etape.deja_faite)
     return False
+
+
+def solder_les_taches(pks: list[Any]) -> None:
+    """Les notifications de la démonstration racontent un passé (séances tenues, demandes
+    décidées il y a des mois) : leurs courriels sont marqués partis à leur date, sans être
+    écrits — sinon le worker du premier `make run` en imprime des centaines dans la console et
+    occupe un cœur à le faire. Les autres tâches (récépissés, courriers, convocations des
+    séances à venir, procès-verbaux archivés) partent au worker comme d'habitude."""
+    notifications = TacheDemandee.objects.filter(pk__in=pks, nom=envoyer_notification.name)
+    ids = [arguments[0] for arguments in notifications.values_list("arguments", flat=True)]
+    Notification.objects.filter(pk__in=ids, envoyee_le__isnull=True).update(envoyee_le=F("creee_le"))
+    notifications.update(faite_le=Now())
+    envoyer_toutes(
+        list(TacheDemandee.objects.filter(pk__in=pks, faite_le__isnull=True).values_list("pk", flat=True))
+    )
 
 
 def charger(*, afficher: Afficher = print) -> None:

@@ -18,6 +18,9 @@ qui ne se signale pas est en retard).
 """
 
 import logging
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from datetime import timedelta
 from functools import partial
 from typing import Any
@@ -52,11 +55,38 @@ CONSERVATION_DES_FAITES = timedelta(days=30)
 ERREURS_DU_BROKER = (ErreurDuBroker, OSError)
 
 
+# Les demandes écrites sous `envois_retenus` : elles attendent la décision du bloc au lieu de
+# partir au broker à la validation.
+_RETENUES: ContextVar[list[Any] | None] = ContextVar("envois_retenus", default=None)
+
+
+@contextmanager
+def envois_retenus() -> Iterator[list[Any]]:
+    """Les demandes écrites dans le bloc sont enregistrées comme d'habitude mais ne partent pas
+    au broker à la validation : le bloc reçoit leurs identifiants et décide (la démonstration
+    solde les courriels de notifications datées du passé et confie le reste au worker,
+    cotentin_sante/demo.py). Rien n'est perdu : une demande oubliée repart au balayage."""
+    retenues: list[Any] = []
+    jeton = _RETENUES.set(retenues)
+    try:
+        yield retenues
+    finally:
+        _RETENUES.reset(jeton)
+
+
+def _apres_validation(pks: list[Any]) -> None:
+    retenues = _RETENUES.get()
+    if retenues is not None:
+        retenues.extend(pks)
+    else:
+        transaction.on_commit(partial(envoyer_toutes, pks))
+
+
 def demander(tache: Any, *arguments: Any) -> TacheDemandee:
     """Écrit la demande dans la transaction en cours et l'envoie au broker après validation.
     Les arguments sont des identifiants (JSON) : le worker relit la base."""
     demande = TacheDemandee.objects.create(nom=tache.name, arguments=list(arguments))
-    transaction.on_commit(partial(envoyer, demande.pk))
+    _apres_validation([demande.pk])
     return demande
 
 
@@ -67,7 +97,7 @@ def demander_en_lot(tache: Any, lot: list[tuple[Any, ...]]) -> list[TacheDemande
         [TacheDemandee(nom=tache.name, arguments=list(arguments)) for arguments in lot]
     )
     if demandes:
-        transaction.on_commit(partial(envoyer_toutes, [demande.pk for demande in demandes]))
+        _apres_validation([demande.pk for demande in demandes])
     return demandes
 
 

@@ -52,6 +52,19 @@ def test_la_demande_est_ecrite_dans_la_transaction_et_part_apres_validation(
     assert len(mailoutbox) == 1
 
 
+def test_des_envois_retenus_attendent_la_decision_du_bloc(
+    personne, django_capture_on_commit_callbacks, mailoutbox
+):
+    with django_capture_on_commit_callbacks(execute=True) as rappels:
+        with taches.envois_retenus() as retenues:
+            _notifier([personne, UtilisateurFactory(frequence_notifications="immediate")])
+    assert rappels == [] and mailoutbox == []
+    assert sorted(retenues) == sorted(TacheDemandee.objects.values_list("pk", flat=True))
+    # Hors du bloc, l'envoi redevient immédiat ; les retenues partent quand on les envoie.
+    assert len(taches.envoyer_toutes(retenues)) == 2
+    assert len(mailoutbox) == 2
+
+
 def test_une_transaction_annulee_n_envoie_rien(personne, django_capture_on_commit_callbacks, mailoutbox):
     with django_capture_on_commit_callbacks(execute=True) as rappels:
         try:
