@@ -18,6 +18,7 @@ EDITEUR = "Communauté d'agglomération du Cotentin"
 
 def calendrier_vide(*, produit: str, nom: str) -> "Calendar":
     """Un calendrier publié, à remplir d'événements : « -//éditeur//produit//FR », son nom."""
+    # Import local : module lourd chargé à la demande (en-tête du module).
     from icalendar import Calendar
 
     cal = Calendar()
@@ -31,6 +32,7 @@ def calendrier_vide(*, produit: str, nom: str) -> "Calendar":
 
 def evenement_vide() -> "Event":
     """Un événement (VEVENT) à remplir et à ajouter au calendrier."""
+    # Import local : module lourd chargé à la demande (en-tête du module).
     from icalendar import Event
 
     return Event()
@@ -38,6 +40,7 @@ def evenement_vide() -> "Event":
 
 def texte(valeur: str) -> Any:
     """Une valeur de texte iCalendar (LOCATION, DESCRIPTION…), échappée comme le veut la RFC."""
+    # Import local : module lourd chargé à la demande (en-tête du module).
     from icalendar import vText
 
     return vText(valeur)

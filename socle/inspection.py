@@ -145,6 +145,7 @@ def _hors_des_flux(contenu: bytes) -> bytes:
 def verifier_pdf_structure(lecteur: "PdfReader") -> None:
     """Parcourt tout ce qui est atteignable depuis le trailer (catalogue, pages, annotations,
     champs de formulaire, arbres de noms) et refuse le contenu actif et les fichiers joints."""
+    # Import local : module lourd chargé à la demande (en-tête du module).
     from pypdf.generic import ArrayObject, DictionaryObject, IndirectObject
 
     a_voir: list[Any] = [lecteur.trailer]
@@ -173,6 +174,7 @@ def verifier_pdf_structure(lecteur: "PdfReader") -> None:
 
 
 def _valeur(dictionnaire: "DictionaryObject", cle: str) -> Any:
+    # Import local : module lourd chargé à la demande (en-tête du module).
     from pypdf.generic import IndirectObject
 
     valeur = dictionnaire.get(cle)
@@ -188,6 +190,7 @@ def _pdf_actif(ce_qu_il_contient: Any) -> ValidationError:
 
 
 def _examiner_dictionnaire_pdf(dictionnaire: "DictionaryObject") -> None:
+    # Import local : module lourd chargé à la demande (en-tête du module).
     from pypdf.generic import DictionaryObject
 
     action = _valeur(dictionnaire, "/S")
