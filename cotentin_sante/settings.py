@@ -65,6 +65,8 @@ MIDDLEWARE = [
     "socle.journalisation.IdentifiantDeRequeteMiddleware",
     # Un octet nul dans l'adresse ou un formulaire répond 400 (PostgreSQL ne le lirait pas).
     "socle.middleware.OctetNulMiddleware",
+    # Compresse en dernier ce que les suivants ont écrit (pages, CSV, calendriers, cartes SVG).
+    "socle.middleware.CompressionMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "django_permissions_policy.PermissionsPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",

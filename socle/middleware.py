@@ -1,9 +1,12 @@
-"""Les requêtes que le portail ne peut pas lire, refusées avant d'aller plus loin."""
+"""Les requêtes que le portail ne peut pas lire, refusées avant d'aller plus loin ; les
+réponses en texte, compressées."""
 
 from collections.abc import Callable
 
 from django.core.exceptions import BadRequest
 from django.http import HttpRequest, HttpResponse, QueryDict
+from django.http.response import HttpResponseBase
+from django.middleware.gzip import GZipMiddleware
 
 
 def _contient_un_nul(donnees: QueryDict) -> bool:
@@ -31,3 +34,32 @@ class OctetNulMiddleware:
         if request.method == "POST" and _contient_un_nul(request.POST):
             raise BadRequest("Octet nul dans un champ du formulaire.")
         return self.get_response(request)
+
+
+# Les réponses qui gagnent à être compressées : des pages et des données en texte. Les PDF,
+# images et documents déposés le sont déjà (ou ne gagnent rien) ; les fichiers statiques sont
+# servis précompressés par whitenoise (développement) ou nginx (production).
+TYPES_COMPRESSES = frozenset(
+    {
+        "text/html",
+        "text/plain",
+        "text/csv",
+        "text/calendar",
+        "application/json",
+        "application/ld+json",
+        "application/atom+xml",
+        "image/svg+xml",
+    }
+)
+
+
+class CompressionMiddleware(GZipMiddleware):
+    """gzip pour les pages : une page d'indicateurs et ses trois cartes SVG pèse environ
+    370 Ko, une dizaine de fois moins compressée. Celui de Django, qui brouille la longueur des
+    réponses (« Heal The Breach », contre BREACH) ; réservé aux types de `TYPES_COMPRESSES`."""
+
+    def process_response(self, request: HttpRequest, response: HttpResponseBase) -> HttpResponseBase:
+        type_mime = response.get("Content-Type", "").split(";", 1)[0].strip().lower()
+        if type_mime not in TYPES_COMPRESSES:
+            return response
+        return super().process_response(request, response)

@@ -5,11 +5,6 @@ import django.db.models.functions.datetime
 import django.db.models.functions.text
 import recrutement.models
 import territoire.validateurs
-import django.db.models.deletion
-import django.db.models.functions.datetime
-import django.db.models.functions.text
-import recrutement.models
-import territoire.validateurs
 from django.conf import settings
 from django.db import migrations, models
 
