@@ -8,6 +8,743 @@ import territoire.validateurs
 from django.conf import settings
 from django.db import migrations, models
 
+
 class Migration(migrations.Migration):
-    dependencies = [('recrutement', '0002_droits_des_roles'), ('socle', '0003_notifications_en_texte_brut'), ('territoire', '0004_commune_contour'), migrations.swappable_dependency(settings.AUTH_USER_MODEL)]
-    operations = [migrations.CreateModel(name='Alerte', fields=[('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')), ('email', models.EmailField(max_length=254, verbose_name='adresse électronique')), ('cle', models.CharField(default=recrutement.models._cle, max_length=64, unique=True, verbose_name='clé')), ('cree_le', models.DateTimeField(db_default=django.db.models.functions.datetime.Now(), verbose_name='créée le')), ('confirmee_le', models.DateTimeField(blank=True, null=True, verbose_name='confirmée le')), ('compte', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='alertes_recrutement', to=settings.AUTH_USER_MODEL, verbose_name='compte')), ('pole', models.ForeignKey(blank=True, help_text='Aucun : tout le Cotentin.', null=True, on_delete=django.db.models.deletion.CASCADE, related_name='alertes', to='territoire.poledeproximite', verbose_name='pôle de proximité')), ('profession', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='alertes', to='territoire.profession', verbose_name='profession'))], options={'verbose_name': 'alerte', 'verbose_name_plural': 'alertes', 'ordering': ['email', 'profession', 'id'], 'constraints': [models.UniqueConstraint(django.db.models.functions.text.Lower('email'), models.F('profession'), models.F('pole'), name='alerte_unique', nulls_distinct=False)]}), migrations.CreateModel(name='Candidat', fields=[('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')), ('nom', models.CharField(max_length=150, verbose_name='nom')), ('prenom', models.CharField(max_length=150, verbose_name='prénom')), ('email', models.EmailField(max_length=254, verbose_name='adresse électronique')), ('telephone', models.CharField(blank=True, max_length=30, verbose_name='téléphone')), ('rpps', models.CharField(blank=True, max_length=11, validators=[territoire.validateurs.valider_rpps], verbose_name='numéro RPPS')), ('cle', models.CharField(default=recrutement.models._cle, max_length=64, verbose_name='clé des liens envoyés')), ('cree_le', models.DateTimeField(db_default=django.db.models.functions.datetime.Now(), verbose_name='créé le')), ('dernier_contact_le', models.DateTimeField(db_default=django.db.models.functions.datetime.Now(), verbose_name='dernier contact le')), ('anonymise_le', models.DateTimeField(blank=True, null=True, verbose_name='anonymisé le')), ('demo', models.BooleanField(default=False, verbose_name='donnée de démonstration')), ('compte', models.OneToOneField(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='candidat', to=settings.AUTH_USER_MODEL, verbose_name='compte')), ('fusionne_dans', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='doublons_absorbes', to='recrutement.candidat', verbose_name='fusionné dans')), ('poles_souhaites', models.ManyToManyField(blank=True, related_name='candidats', to='territoire.poledeproximite', verbose_name='pôles souhaités')), ('profession', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='candidats', to='territoire.profession', verbose_name='profession')), ('specialite', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='candidats', to='territoire.specialite', verbose_name='spécialité'))], options={'verbose_name': 'candidat', 'verbose_name_plural': 'candidats', 'ordering': ['nom', 'prenom', 'id'], 'indexes': [models.Index(django.db.models.functions.text.Lower('email'), name='candidat_email'), models.Index(fields=['telephone'], name='candidat_telephone'), models.Index(fields=['rpps'], name='candidat_rpps')], 'constraints': [models.CheckConstraint(condition=models.Q(('rpps', ''), ('rpps__regex', '^\\d{11}$'), _connector='OR'), name='candidat_rpps_11_chiffres'), models.CheckConstraint(condition=models.Q(('fusionne_dans', models.F('pk')), _negated=True), name='candidat_pas_fusionne_en_lui_meme')]}), migrations.CreateModel(name='Candidature', fields=[('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')), ('message', models.TextField(blank=True, verbose_name='message aux recruteurs')), ('source', models.CharField(choices=[('portail', 'Le site du portail'), ('alerte', 'Une alerte reçue par courriel'), ('vivier', 'Une offre proposée par le vivier'), ('reseau', 'Un collègue, le bouche-à-oreille'), ('evenement', 'Un événement (Les Paradis du Cotentin, soirée des internes…)'), ('faculte', "La faculté, l'internat ou l'école"), ('annonce', "Une autre annonce (presse, site d'emploi, réseaux sociaux)"), ('autre', 'Autre')], default='portail', max_length=20, verbose_name="comment avez-vous connu l'offre ?")), ('etape', models.CharField(choices=[('recue', 'Reçue'), ('en_etude', 'En étude'), ('entretien', 'Entretien'), ('retenue', 'Retenue'), ('non_retenue', 'Non retenue'), ('retiree', 'Retirée par le candidat')], default='recue', max_length=20, verbose_name='étape')), ('deposee_le', models.DateTimeField(db_default=django.db.models.functions.datetime.Now(), verbose_name='déposée le')), ('etape_le', models.DateTimeField(db_default=django.db.models.functions.datetime.Now(), verbose_name='étape depuis le')), ('close_le', models.DateTimeField(blank=True, null=True, verbose_name='close le')), ('aide_emploi_conjoint', models.BooleanField(default=False, verbose_name="aide pour l'emploi du conjoint")), ('aide_logement', models.BooleanField(default=False, verbose_name='aide pour le logement')), ('aide_precisions', models.TextField(blank=True, verbose_name="précisions sur l'aide demandée")), ('aide_prise_en_charge_le', models.DateTimeField(blank=True, null=True, verbose_name='aide prise en charge le')), ('anonymisee_le', models.DateTimeField(blank=True, null=True, verbose_name='anonymisée le')), ('demo', models.BooleanField(default=False, verbose_name='donnée de démonstration')), ('aide_prise_en_charge_par', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='aides_recrutement_suivies', to=settings.AUTH_USER_MODEL, verbose_name='aide prise en charge par')), ('candidat', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='candidatures', to='recrutement.candidat', verbose_name='candidat')), ('offre', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='candidatures', to='recrutement.offre', verbose_name='offre'))], options={'verbose_name': 'candidature', 'verbose_name_plural': 'candidatures', 'ordering': ['-deposee_le', '-id'], 'permissions': [('suivre_recrutement', "Suivre le recrutement : tableau de bord, demandes d'aide des candidats")], 'indexes': [models.Index(fields=['offre', 'etape'], name='candidature_offre_etape'), models.Index(fields=['etape', 'close_le'], name='candidature_etape_close')], 'constraints': [models.UniqueConstraint(fields=('candidat', 'offre'), name='candidature_une_par_offre'), models.CheckConstraint(condition=models.Q(('etape__in', ['recue', 'en_etude', 'entretien', 'retenue', 'non_retenue', 'retiree'])), name='candidature_etape_valide'), models.CheckConstraint(condition=models.Q(('source__in', ['portail', 'alerte', 'vivier', 'reseau', 'evenement', 'faculte', 'annonce', 'autre'])), name='candidature_source_valide'), models.CheckConstraint(condition=models.Q(models.Q(('etape__in', ('retenue', 'non_retenue', 'retiree')), _negated=True), ('close_le__isnull', False), _connector='OR'), name='candidature_close_datee')]}), migrations.CreateModel(name='Consentement', fields=[('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')), ('objet', models.CharField(choices=[('employeur', 'Candidature confiée à un employeur'), ('vivier', 'Inscription au vivier')], max_length=10, verbose_name='objet')), ('texte', models.TextField(verbose_name='texte accepté')), ('donne_le', models.DateTimeField(db_default=django.db.models.functions.datetime.Now(), verbose_name='donné le')), ('retire_le', models.DateTimeField(blank=True, null=True, verbose_name='retiré le')), ('echeance', models.DateTimeField(blank=True, null=True, verbose_name='échéance')), ('renouvellement_demande_le', models.DateTimeField(blank=True, null=True, verbose_name='renouvellement demandé le')), ('candidat', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='consentements', to='recrutement.candidat', verbose_name='candidat')), ('candidature', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='consentements', to='recrutement.candidature', verbose_name='candidature')), ('employeur', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='consentements_recrutement', to='territoire.structure', verbose_name='employeur'))], options={'verbose_name': 'consentement', 'verbose_name_plural': 'consentements', 'ordering': ['candidat', '-donne_le', 'id'], 'indexes': [models.Index(condition=models.Q(('retire_le__isnull', True)), fields=['employeur', 'candidature'], name='consentement_actif_employeur')], 'constraints': [models.CheckConstraint(condition=models.Q(('objet__in', ['employeur', 'vivier'])), name='consentement_objet_valide'), models.CheckConstraint(condition=models.Q(models.Q(('candidature__isnull', False), ('echeance__isnull', True), ('employeur__isnull', False), ('objet', 'employeur')), models.Q(('candidature__isnull', True), ('echeance__isnull', False), ('employeur__isnull', True), ('objet', 'vivier')), _connector='OR'), name='consentement_forme'), models.UniqueConstraint(condition=models.Q(('objet', 'employeur'), ('retire_le__isnull', True)), fields=('candidature', 'employeur'), name='consentement_employeur_un_actif'), models.UniqueConstraint(condition=models.Q(('objet', 'vivier'), ('retire_le__isnull', True)), fields=('candidat',), name='consentement_vivier_un_actif')]}), migrations.CreateModel(name='EnvoiAlerte', fields=[('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')), ('envoye_le', models.DateTimeField(db_default=django.db.models.functions.datetime.Now(), verbose_name='envoyé le')), ('alerte', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='envois', to='recrutement.alerte', verbose_name='alerte')), ('offre', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='envois_alertes', to='recrutement.offre', verbose_name='offre'))], options={'verbose_name': 'offre envoyée à une alerte', 'verbose_name_plural': 'offres envoyées aux alertes', 'constraints': [models.UniqueConstraint(fields=('alerte', 'offre'), name='envoi_alerte_unique')]}), migrations.CreateModel(name='NoteCandidature', fields=[('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')), ('portee', models.CharField(choices=[('employeur', 'Réservée aux recruteurs de ma structure'), ('partagee', 'Partagée avec les employeurs à qui la candidature est confiée')], default='employeur', max_length=10, verbose_name='visible de')), ('texte', models.TextField(verbose_name='note')), ('ecrite_le', models.DateTimeField(db_default=django.db.models.functions.datetime.Now(), verbose_name='écrite le')), ('auteur', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='notes_de_candidature', to=settings.AUTH_USER_MODEL, verbose_name='auteur')), ('candidature', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='notes', to='recrutement.candidature', verbose_name='candidature')), ('structure', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='territoire.structure', verbose_name="structure de l'auteur"))], options={'verbose_name': 'note sur une candidature', 'verbose_name_plural': 'notes sur les candidatures', 'ordering': ['candidature', 'ecrite_le', 'id'], 'constraints': [models.CheckConstraint(condition=models.Q(('portee__in', ['employeur', 'partagee'])), name='note_portee_valide')]}), migrations.CreateModel(name='PieceCandidature', fields=[('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')), ('nature', models.CharField(choices=[('cv', 'Curriculum vitæ'), ('lettre', 'Lettre de motivation'), ('diplome', 'Diplôme'), ('autre', 'Autre document')], max_length=10, verbose_name='nature')), ('candidature', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='pieces', to='recrutement.candidature', verbose_name='candidature')), ('document', models.OneToOneField(on_delete=django.db.models.deletion.CASCADE, related_name='piece_candidature', to='socle.document', verbose_name='document'))], options={'verbose_name': "pièce d'une candidature", 'verbose_name_plural': "pièces d'une candidature", 'ordering': ['candidature', 'nature', 'id'], 'constraints': [models.CheckConstraint(condition=models.Q(('nature__in', ['cv', 'lettre', 'diplome', 'autre'])), name='piece_nature_valide'), models.UniqueConstraint(condition=models.Q(('nature', 'cv')), fields=('candidature',), name='piece_un_cv_par_candidature')]}), migrations.CreateModel(name='ConsultationPiece', fields=[('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')), ('le', models.DateTimeField(db_default=django.db.models.functions.datetime.Now(), verbose_name='le')), ('compte', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='ouverte par')), ('structure', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='territoire.structure', verbose_name='pour la structure')), ('piece', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='consultations', to='recrutement.piececandidature', verbose_name='pièce'))], options={'verbose_name': "consultation d'une pièce", 'verbose_name_plural': 'consultations des pièces', 'ordering': ['piece', '-le', '-id']}), migrations.CreateModel(name='PropositionVivier', fields=[('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')), ('proposee_le', models.DateTimeField(db_default=django.db.models.functions.datetime.Now(), verbose_name='proposée le')), ('candidat', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='propositions', to='recrutement.candidat', verbose_name='candidat')), ('offre', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='propositions', to='recrutement.offre', verbose_name='offre')), ('proposee_par', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='proposée par'))], options={'verbose_name': 'offre proposée au vivier', 'verbose_name_plural': 'offres proposées au vivier', 'constraints': [models.UniqueConstraint(fields=('offre', 'candidat'), name='proposition_une_par_offre')]})]
+    dependencies = [
+        ("recrutement", "0002_droits_des_roles"),
+        ("socle", "0003_notifications_en_texte_brut"),
+        ("territoire", "0004_commune_contour"),
+        migrations.swappable_dependency(settings.AUTH_USER_MODEL),
+    ]
+
+    operations = [
+        migrations.CreateModel(
+            name="Alerte",
+            fields=[
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("email", models.EmailField(max_length=254, verbose_name="adresse électronique")),
+                (
+                    "cle",
+                    models.CharField(
+                        default=recrutement.models._cle, max_length=64, unique=True, verbose_name="clé"
+                    ),
+                ),
+                (
+                    "cree_le",
+                    models.DateTimeField(
+                        db_default=django.db.models.functions.datetime.Now(), verbose_name="créée le"
+                    ),
+                ),
+                ("confirmee_le", models.DateTimeField(blank=True, null=True, verbose_name="confirmée le")),
+                (
+                    "compte",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="alertes_recrutement",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="compte",
+                    ),
+                ),
+                (
+                    "pole",
+                    models.ForeignKey(
+                        blank=True,
+                        help_text="Aucun : tout le Cotentin.",
+                        null=True,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="alertes",
+                        to="territoire.poledeproximite",
+                        verbose_name="pôle de proximité",
+                    ),
+                ),
+                (
+                    "profession",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="alertes",
+                        to="territoire.profession",
+                        verbose_name="profession",
+                    ),
+                ),
+            ],
+            options={
+                "verbose_name": "alerte",
+                "verbose_name_plural": "alertes",
+                "ordering": ["email", "profession", "id"],
+                "constraints": [
+                    models.UniqueConstraint(
+                        django.db.models.functions.text.Lower("email"),
+                        models.F("profession"),
+                        models.F("pole"),
+                        name="alerte_unique",
+                        nulls_distinct=False,
+                    )
+                ],
+            },
+        ),
+        migrations.CreateModel(
+            name="Candidat",
+            fields=[
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("nom", models.CharField(max_length=150, verbose_name="nom")),
+                ("prenom", models.CharField(max_length=150, verbose_name="prénom")),
+                ("email", models.EmailField(max_length=254, verbose_name="adresse électronique")),
+                ("telephone", models.CharField(blank=True, max_length=30, verbose_name="téléphone")),
+                (
+                    "rpps",
+                    models.CharField(
+                        blank=True,
+                        max_length=11,
+                        validators=[territoire.validateurs.valider_rpps],
+                        verbose_name="numéro RPPS",
+                    ),
+                ),
+                (
+                    "cle",
+                    models.CharField(
+                        default=recrutement.models._cle, max_length=64, verbose_name="clé des liens envoyés"
+                    ),
+                ),
+                (
+                    "cree_le",
+                    models.DateTimeField(
+                        db_default=django.db.models.functions.datetime.Now(), verbose_name="créé le"
+                    ),
+                ),
+                (
+                    "dernier_contact_le",
+                    models.DateTimeField(
+                        db_default=django.db.models.functions.datetime.Now(),
+                        verbose_name="dernier contact le",
+                    ),
+                ),
+                ("anonymise_le", models.DateTimeField(blank=True, null=True, verbose_name="anonymisé le")),
+                ("demo", models.BooleanField(default=False, verbose_name="donnée de démonstration")),
+                (
+                    "compte",
+                    models.OneToOneField(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="candidat",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="compte",
+                    ),
+                ),
+                (
+                    "fusionne_dans",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="doublons_absorbes",
+                        to="recrutement.candidat",
+                        verbose_name="fusionné dans",
+                    ),
+                ),
+                (
+                    "poles_souhaites",
+                    models.ManyToManyField(
+                        blank=True,
+                        related_name="candidats",
+                        to="territoire.poledeproximite",
+                        verbose_name="pôles souhaités",
+                    ),
+                ),
+                (
+                    "profession",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="candidats",
+                        to="territoire.profession",
+                        verbose_name="profession",
+                    ),
+                ),
+                (
+                    "specialite",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="candidats",
+                        to="territoire.specialite",
+                        verbose_name="spécialité",
+                    ),
+                ),
+            ],
+            options={
+                "verbose_name": "candidat",
+                "verbose_name_plural": "candidats",
+                "ordering": ["nom", "prenom", "id"],
+                "indexes": [
+                    models.Index(django.db.models.functions.text.Lower("email"), name="candidat_email"),
+                    models.Index(fields=["telephone"], name="candidat_telephone"),
+                    models.Index(fields=["rpps"], name="candidat_rpps"),
+                ],
+                "constraints": [
+                    models.CheckConstraint(
+                        condition=models.Q(("rpps", ""), ("rpps__regex", "^\\d{11}$"), _connector="OR"),
+                        name="candidat_rpps_11_chiffres",
+                    ),
+                    models.CheckConstraint(
+                        condition=models.Q(("fusionne_dans", models.F("pk")), _negated=True),
+                        name="candidat_pas_fusionne_en_lui_meme",
+                    ),
+                ],
+            },
+        ),
+        migrations.CreateModel(
+            name="Candidature",
+            fields=[
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("message", models.TextField(blank=True, verbose_name="message aux recruteurs")),
+                (
+                    "source",
+                    models.CharField(
+                        choices=[
+                            ("portail", "Le site du portail"),
+                            ("alerte", "Une alerte reçue par courriel"),
+                            ("vivier", "Une offre proposée par le vivier"),
+                            ("reseau", "Un collègue, le bouche-à-oreille"),
+                            ("evenement", "Un événement (Les Paradis du Cotentin, soirée des internes…)"),
+                            ("faculte", "La faculté, l'internat ou l'école"),
+                            ("annonce", "Une autre annonce (presse, site d'emploi, réseaux sociaux)"),
+                            ("autre", "Autre"),
+                        ],
+                        default="portail",
+                        max_length=20,
+                        verbose_name="comment avez-vous connu l'offre ?",
+                    ),
+                ),
+                (
+                    "etape",
+                    models.CharField(
+                        choices=[
+                            ("recue", "Reçue"),
+                            ("en_etude", "En étude"),
+                            ("entretien", "Entretien"),
+                            ("retenue", "Retenue"),
+                            ("non_retenue", "Non retenue"),
+                            ("retiree", "Retirée par le candidat"),
+                        ],
+                        default="recue",
+                        max_length=20,
+                        verbose_name="étape",
+                    ),
+                ),
+                (
+                    "deposee_le",
+                    models.DateTimeField(
+                        db_default=django.db.models.functions.datetime.Now(), verbose_name="déposée le"
+                    ),
+                ),
+                (
+                    "etape_le",
+                    models.DateTimeField(
+                        db_default=django.db.models.functions.datetime.Now(), verbose_name="étape depuis le"
+                    ),
+                ),
+                ("close_le", models.DateTimeField(blank=True, null=True, verbose_name="close le")),
+                (
+                    "aide_emploi_conjoint",
+                    models.BooleanField(default=False, verbose_name="aide pour l'emploi du conjoint"),
+                ),
+                ("aide_logement", models.BooleanField(default=False, verbose_name="aide pour le logement")),
+                (
+                    "aide_precisions",
+                    models.TextField(blank=True, verbose_name="précisions sur l'aide demandée"),
+                ),
+                (
+                    "aide_prise_en_charge_le",
+                    models.DateTimeField(blank=True, null=True, verbose_name="aide prise en charge le"),
+                ),
+                ("anonymisee_le", models.DateTimeField(blank=True, null=True, verbose_name="anonymisée le")),
+                ("demo", models.BooleanField(default=False, verbose_name="donnée de démonstration")),
+                (
+                    "aide_prise_en_charge_par",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="aides_recrutement_suivies",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="aide prise en charge par",
+                    ),
+                ),
+                (
+                    "candidat",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="candidatures",
+                        to="recrutement.candidat",
+                        verbose_name="candidat",
+                    ),
+                ),
+                (
+                    "offre",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="candidatures",
+                        to="recrutement.offre",
+                        verbose_name="offre",
+                    ),
+                ),
+            ],
+            options={
+                "verbose_name": "candidature",
+                "verbose_name_plural": "candidatures",
+                "ordering": ["-deposee_le", "-id"],
+                "permissions": [
+                    (
+                        "suivre_recrutement",
+                        "Suivre le recrutement : tableau de bord, demandes d'aide des candidats",
+                    )
+                ],
+                "indexes": [
+                    models.Index(fields=["offre", "etape"], name="candidature_offre_etape"),
+                    models.Index(fields=["etape", "close_le"], name="candidature_etape_close"),
+                ],
+                "constraints": [
+                    models.UniqueConstraint(fields=("candidat", "offre"), name="candidature_une_par_offre"),
+                    models.CheckConstraint(
+                        condition=models.Q(
+                            (
+                                "etape__in",
+                                ["recue", "en_etude", "entretien", "retenue", "non_retenue", "retiree"],
+                            )
+                        ),
+                        name="candidature_etape_valide",
+                    ),
+                    models.CheckConstraint(
+                        condition=models.Q(
+                            (
+                                "source__in",
+                                [
+                                    "portail",
+                                    "alerte",
+                                    "vivier",
+                                    "reseau",
+                                    "evenement",
+                                    "faculte",
+                                    "annonce",
+                                    "autre",
+                                ],
+                            )
+                        ),
+                        name="candidature_source_valide",
+                    ),
+                    models.CheckConstraint(
+                        condition=models.Q(
+                            models.Q(("etape__in", ("retenue", "non_retenue", "retiree")), _negated=True),
+                            ("close_le__isnull", False),
+                            _connector="OR",
+                        ),
+                        name="candidature_close_datee",
+                    ),
+                ],
+            },
+        ),
+        migrations.CreateModel(
+            name="Consentement",
+            fields=[
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "objet",
+                    models.CharField(
+                        choices=[
+                            ("employeur", "Candidature confiée à un employeur"),
+                            ("vivier", "Inscription au vivier"),
+                        ],
+                        max_length=10,
+                        verbose_name="objet",
+                    ),
+                ),
+                ("texte", models.TextField(verbose_name="texte accepté")),
+                (
+                    "donne_le",
+                    models.DateTimeField(
+                        db_default=django.db.models.functions.datetime.Now(), verbose_name="donné le"
+                    ),
+                ),
+                ("retire_le", models.DateTimeField(blank=True, null=True, verbose_name="retiré le")),
+                ("echeance", models.DateTimeField(blank=True, null=True, verbose_name="échéance")),
+                (
+                    "renouvellement_demande_le",
+                    models.DateTimeField(blank=True, null=True, verbose_name="renouvellement demandé le"),
+                ),
+                (
+                    "candidat",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="consentements",
+                        to="recrutement.candidat",
+                        verbose_name="candidat",
+                    ),
+                ),
+                (
+                    "candidature",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="consentements",
+                        to="recrutement.candidature",
+                        verbose_name="candidature",
+                    ),
+                ),
+                (
+                    "employeur",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="consentements_recrutement",
+                        to="territoire.structure",
+                        verbose_name="employeur",
+                    ),
+                ),
+            ],
+            options={
+                "verbose_name": "consentement",
+                "verbose_name_plural": "consentements",
+                "ordering": ["candidat", "-donne_le", "id"],
+                "indexes": [
+                    models.Index(
+                        condition=models.Q(("retire_le__isnull", True)),
+                        fields=["employeur", "candidature"],
+                        name="consentement_actif_employeur",
+                    )
+                ],
+                "constraints": [
+                    models.CheckConstraint(
+                        condition=models.Q(("objet__in", ["employeur", "vivier"])),
+                        name="consentement_objet_valide",
+                    ),
+                    models.CheckConstraint(
+                        condition=models.Q(
+                            models.Q(
+                                ("candidature__isnull", False),
+                                ("echeance__isnull", True),
+                                ("employeur__isnull", False),
+                                ("objet", "employeur"),
+                            ),
+                            models.Q(
+                                ("candidature__isnull", True),
+                                ("echeance__isnull", False),
+                                ("employeur__isnull", True),
+                                ("objet", "vivier"),
+                            ),
+                            _connector="OR",
+                        ),
+                        name="consentement_forme",
+                    ),
+                    models.UniqueConstraint(
+                        condition=models.Q(("objet", "employeur"), ("retire_le__isnull", True)),
+                        fields=("candidature", "employeur"),
+                        name="consentement_employeur_un_actif",
+                    ),
+                    models.UniqueConstraint(
+                        condition=models.Q(("objet", "vivier"), ("retire_le__isnull", True)),
+                        fields=("candidat",),
+                        name="consentement_vivier_un_actif",
+                    ),
+                ],
+            },
+        ),
+        migrations.CreateModel(
+            name="EnvoiAlerte",
+            fields=[
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "envoye_le",
+                    models.DateTimeField(
+                        db_default=django.db.models.functions.datetime.Now(), verbose_name="envoyé le"
+                    ),
+                ),
+                (
+                    "alerte",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="envois",
+                        to="recrutement.alerte",
+                        verbose_name="alerte",
+                    ),
+                ),
+                (
+                    "offre",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="envois_alertes",
+                        to="recrutement.offre",
+                        verbose_name="offre",
+                    ),
+                ),
+            ],
+            options={
+                "verbose_name": "offre envoyée à une alerte",
+                "verbose_name_plural": "offres envoyées aux alertes",
+                "constraints": [
+                    models.UniqueConstraint(fields=("alerte", "offre"), name="envoi_alerte_unique")
+                ],
+            },
+        ),
+        migrations.CreateModel(
+            name="NoteCandidature",
+            fields=[
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "portee",
+                    models.CharField(
+                        choices=[
+                            ("employeur", "Réservée aux recruteurs de ma structure"),
+                            ("partagee", "Partagée avec les employeurs à qui la candidature est confiée"),
+                        ],
+                        default="employeur",
+                        max_length=10,
+                        verbose_name="visible de",
+                    ),
+                ),
+                ("texte", models.TextField(verbose_name="note")),
+                (
+                    "ecrite_le",
+                    models.DateTimeField(
+                        db_default=django.db.models.functions.datetime.Now(), verbose_name="écrite le"
+                    ),
+                ),
+                (
+                    "auteur",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="notes_de_candidature",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="auteur",
+                    ),
+                ),
+                (
+                    "candidature",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="notes",
+                        to="recrutement.candidature",
+                        verbose_name="candidature",
+                    ),
+                ),
+                (
+                    "structure",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="territoire.structure",
+                        verbose_name="structure de l'auteur",
+                    ),
+                ),
+            ],
+            options={
+                "verbose_name": "note sur une candidature",
+                "verbose_name_plural": "notes sur les candidatures",
+                "ordering": ["candidature", "ecrite_le", "id"],
+                "constraints": [
+                    models.CheckConstraint(
+                        condition=models.Q(("portee__in", ["employeur", "partagee"])),
+                        name="note_portee_valide",
+                    )
+                ],
+            },
+        ),
+        migrations.CreateModel(
+            name="PieceCandidature",
+            fields=[
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "nature",
+                    models.CharField(
+                        choices=[
+                            ("cv", "Curriculum vitæ"),
+                            ("lettre", "Lettre de motivation"),
+                            ("diplome", "Diplôme"),
+                            ("autre", "Autre document"),
+                        ],
+                        max_length=10,
+                        verbose_name="nature",
+                    ),
+                ),
+                (
+                    "candidature",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="pieces",
+                        to="recrutement.candidature",
+                        verbose_name="candidature",
+                    ),
+                ),
+                (
+                    "document",
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="piece_candidature",
+                        to="socle.document",
+                        verbose_name="document",
+                    ),
+                ),
+            ],
+            options={
+                "verbose_name": "pièce d'une candidature",
+                "verbose_name_plural": "pièces d'une candidature",
+                "ordering": ["candidature", "nature", "id"],
+                "constraints": [
+                    models.CheckConstraint(
+                        condition=models.Q(("nature__in", ["cv", "lettre", "diplome", "autre"])),
+                        name="piece_nature_valide",
+                    ),
+                    models.UniqueConstraint(
+                        condition=models.Q(("nature", "cv")),
+                        fields=("candidature",),
+                        name="piece_un_cv_par_candidature",
+                    ),
+                ],
+            },
+        ),
+        migrations.CreateModel(
+            name="ConsultationPiece",
+            fields=[
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "le",
+                    models.DateTimeField(
+                        db_default=django.db.models.functions.datetime.Now(), verbose_name="le"
+                    ),
+                ),
+                (
+                    "compte",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="ouverte par",
+                    ),
+                ),
+                (
+                    "structure",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to="territoire.structure",
+                        verbose_name="pour la structure",
+                    ),
+                ),
+                (
+                    "piece",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="consultations",
+                        to="recrutement.piececandidature",
+                        verbose_name="pièce",
+                    ),
+                ),
+            ],
+            options={
+                "verbose_name": "consultation d'une pièce",
+                "verbose_name_plural": "consultations des pièces",
+                "ordering": ["piece", "-le", "-id"],
+            },
+        ),
+        migrations.CreateModel(
+            name="PropositionVivier",
+            fields=[
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "proposee_le",
+                    models.DateTimeField(
+                        db_default=django.db.models.functions.datetime.Now(), verbose_name="proposée le"
+                    ),
+                ),
+                (
+                    "candidat",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="propositions",
+                        to="recrutement.candidat",
+                        verbose_name="candidat",
+                    ),
+                ),
+                (
+                    "offre",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="propositions",
+                        to="recrutement.offre",
+                        verbose_name="offre",
+                    ),
+                ),
+                (
+                    "proposee_par",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="proposée par",
+                    ),
+                ),
+            ],
+            options={
+                "verbose_name": "offre proposée au vivier",
+                "verbose_name_plural": "offres proposées au vivier",
+                "constraints": [
+                    models.UniqueConstraint(fields=("offre", "candidat"), name="proposition_une_par_offre")
+                ],
+            },
+        ),
+    ]
