@@ -11,23 +11,45 @@ les alertes à son adresse ; les consentements encore actifs sont retirés et le
 (preuve de ce qui a été accepté, sans la personne). Gardés, sans personne derrière : la
 profession et la spécialité, l'offre, la source, l'étape et les dates de chaque candidature,
 les consultations des pièces (qui, quand), pour le tableau de bord et le bilan (docs/rgpd.md §12).
+Le journal d'audit garde les actions (qui a fait quoi, quand) mais plus le nom de la personne
+ni celui de ses fichiers.
 """
 
 from datetime import datetime
 from typing import Any
 
+from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy
 
 from recrutement.models import Alerte, Candidat, Candidature, Consentement, NoteCandidature, PieceCandidature
-from socle.models import Document
+from socle.models import Document, Evenement
 from socle.services import evenement_enregistrer
 from socle.verbes import Verbe
 
 CANDIDAT_ANONYMISE = Verbe(
     "recrutement.candidat.anonymise", gettext_lazy("Données du candidat effacées"), precision="motif"
 )
+
+
+def _journal_sans_la_personne(candidat: Candidat, candidatures: list[int]) -> None:
+    """Le journal d'audit survit à l'effacement, mais pas ce qu'il disait de la personne : le
+    libellé de ses lignes (« Candidature de Camille Lefèvre — … ») devient celui de la fiche
+    anonymisée, et le nom des fichiers déposés (« CV_Camille_Lefevre.pdf ») disparaît de leurs
+    données. Les actions, leurs dates et leurs auteurs restent."""
+    lignes = Evenement.objects.filter(
+        Q(cible_type=ContentType.objects.get_for_model(Candidat), cible_id=str(candidat.pk))
+        | Q(
+            cible_type=ContentType.objects.get_for_model(Candidature),
+            cible_id__in=[str(pk) for pk in candidatures],
+        )
+    )
+    lignes.update(cible_libelle=str(candidat), motif="")
+    for ligne in lignes.filter(donnees__has_key="nom"):
+        ligne.donnees = {cle: valeur for cle, valeur in ligne.donnees.items() if cle != "nom"}
+        ligne.save(update_fields=["donnees"])
 
 
 class Motif:
@@ -75,6 +97,7 @@ def candidat_anonymiser(
         candidat.cle = Candidat._meta.get_field("cle").get_default()
         candidat.anonymise_le = maintenant
         candidat.save()
+        _journal_sans_la_personne(candidat, list(candidatures.values_list("pk", flat=True)))
         evenement_enregistrer(
             verbe=CANDIDAT_ANONYMISE, acteur=acteur, cible=candidat, donnees={"motif": motif}
         )

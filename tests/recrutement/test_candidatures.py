@@ -19,7 +19,7 @@ from recrutement.models import (
     StatutOffre,
 )
 from recrutement.selectors import candidatures_visibles_par, employeurs_a_choisir, get_candidature_pour
-from socle.models import Document, Notification
+from socle.models import Document, Evenement, Notification
 from tests.recrutement.factories import (
     candidature,
     cv,
@@ -141,7 +141,9 @@ def test_la_visiteuse_retrouve_sa_fiche(g):
 
 def test_anonymiser_efface_la_personne_et_garde_les_chiffres(g):
     o = offre(g, StatutOffre.PUBLIEE)
-    c = candidature(o, vivier=True, aide_logement=True, aide_precisions="Un T3 près de Valognes")
+    c = candidature(
+        o, vivier=True, aide_logement=True, aide_precisions="Un T3 près de Valognes", cv=cv("CV_Lefèvre.pdf")
+    )
     document = c.pieces.get().document
     chemin = document.fichier.path
     services.candidat_anonymiser(candidat=c.candidat, motif=services.Motif.DEMANDE)
@@ -158,5 +160,10 @@ def test_anonymiser_efface_la_personne_et_garde_les_chiffres(g):
     assert list(candidatures_visibles_par(g.recruteur_chpc)) == []
     # Gardé pour les statistiques : l'offre, la source, l'étape, les dates.
     assert (c.offre_id, c.source, c.etape) == (o.pk, "portail", "recue")
+    # Le journal garde les actions, sans la personne ni le nom de ses fichiers.
+    journal = Evenement.objects.filter(cible_id__in=[str(c.pk), str(candidat.pk)])
+    assert journal.filter(verbe="recrutement.candidature.deposee").exists()
+    assert journal.filter(verbe="socle.document.depose").exists()
+    assert not any("Lefèvre" in str(e.cible_libelle) + str(e.donnees) for e in Evenement.objects.all())
     # Rejouée : rien de plus.
     services.candidat_anonymiser(candidat=candidat, motif=services.Motif.DEMANDE)
