@@ -45,6 +45,7 @@ APPLICATIONS = (
     "college",
     "financements",
     "recrutement",
+    "rencontres",
     "bilan",
     "cotentin_sante",
 )

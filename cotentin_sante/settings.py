@@ -54,6 +54,7 @@ INSTALLED_APPS = [
     "college",
     "financements",
     "recrutement",
+    "rencontres",
     "bilan",
     # Le projet lui-même, pour la commande `demo` qui enchaîne les démonstrations de toutes
     # les applications (cotentin_sante/demo.py).
@@ -370,6 +371,15 @@ CELERY_BEAT_SCHEDULE = {
     "offres-a-reconfirmer": {
         "task": "recrutement.tasks.demander_les_confirmations",
         "schedule": crontab(hour=6, minute=45),
+    },
+    # Une place libérée et pas confirmée à temps passe au suivant de la liste d'attente.
+    "rencontres-places-proposees": {
+        "task": "rencontres.tasks.expirer_les_places",
+        "schedule": crontab(minute="*/10"),
+    },
+    "rencontres-rappels": {
+        "task": "rencontres.tasks.envoyer_les_rappels",
+        "schedule": crontab(minute=10),
     },
 }
 # Les électeurs qui n'ont pas voté sont rappelés quand il reste moins de tant d'heures.

@@ -41,6 +41,7 @@ urlpatterns = [
     path("", include("college.urls")),
     path("", include("financements.urls")),
     path("", include("recrutement.urls")),
+    path("", include("rencontres.urls")),
     path("", include("bilan.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -20,6 +20,8 @@ def test_chaque_tache_planifiee_existe():
         "recrutement.tasks.expirer_les_offres",
         "recrutement.tasks.demander_les_confirmations",
         "socle.tasks.relancer_les_taches",
+        "rencontres.tasks.expirer_les_places",
+        "rencontres.tasks.envoyer_les_rappels",
     }
 
 

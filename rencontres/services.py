@@ -1,0 +1,449 @@
+"""Les écritures des rencontres : s'inscrire avec son foyer (tout ou rien), la liste d'attente
+et ses promotions, annuler, valider une inscription modérée, pointer à l'accueil.
+
+Les places : une décision sur la capacité d'une rencontre (inscrire, annuler, promouvoir,
+expirer une place proposée) se prend sous le verrou de la ligne de la rencontre
+(`SELECT … FOR UPDATE`) : deux personnes qui prennent la dernière place au même instant
+passent l'une après l'autre, et la seconde trouve l'activité complète. Un seul verrou par
+rencontre, pris toujours de la même façon : pas d'interblocage entre activités.
+
+Chaque service est typé, à arguments nommés, tient dans une transaction et écrit au journal ;
+les refus sont des `ValidationError` en français rangées par champ. Les courriels (confirmation
+avec son fichier d'agenda, place proposée, annulation) partent par la boîte d'envoi.
+"""
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import Count
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from rencontres.models import (
+    ETATS_ACTIFS,
+    ETATS_QUI_TIENNENT_DES_PLACES,
+    Activite,
+    EtatInscription,
+    Inscription,
+    LienFoyer,
+    Participant,
+    Place,
+    Question,
+    Rencontre,
+    Reponse,
+    StatutRencontre,
+    TypeQuestion,
+)
+from socle.francais import date_et_heure, heure
+from socle.services import apres_validation, evenement_enregistrer
+from socle.verbes import Verbe
+
+INSCRIPTION_CREEE = Verbe("rencontres.inscription.creee", gettext_lazy("Inscription à une rencontre"))
+INSCRIPTION_ANNULEE = Verbe("rencontres.inscription.annulee", gettext_lazy("Inscription annulée"))
+INSCRIPTION_VALIDEE = Verbe("rencontres.inscription.validee", gettext_lazy("Inscription validée"))
+PLACE_PROPOSEE = Verbe("rencontres.inscription.place_proposee", gettext_lazy("Place libérée proposée"))
+PLACE_CONFIRMEE = Verbe("rencontres.inscription.place_confirmee", gettext_lazy("Place confirmée"))
+PLACE_EXPIREE = Verbe(
+    "rencontres.inscription.place_expiree", gettext_lazy("Place proposée non confirmée à temps")
+)
+ARRIVEE_POINTEE = Verbe("rencontres.inscription.arrivee", gettext_lazy("Arrivée pointée à l'accueil"))
+
+
+@dataclass(frozen=True)
+class Membre:
+    """Un membre du foyer inscrit avec la personne."""
+
+    nom: str
+    prenom: str
+    lien: str = LienFoyer.AUTRE
+
+
+@dataclass(frozen=True)
+class SaisieInscription:
+    nom: str
+    prenom: str
+    email: str
+    activites: Sequence[Activite]
+    telephone: str = ""
+    foyer: Sequence[Membre] = ()
+    reponses: Mapping[int, str] = field(default_factory=dict)
+    # Si une activité est complète : la liste d'attente (vrai) ou un refus (faux).
+    liste_d_attente_acceptee: bool = True
+
+
+def _verrouiller(rencontre: Rencontre) -> Rencontre:
+    return Rencontre.objects.select_for_update().get(pk=rencontre.pk)
+
+
+def places_occupees(activites: Sequence[int]) -> dict[int, int]:
+    """Les places tenues de chaque activité (celles des inscriptions qui en tiennent)."""
+    lignes = (
+        Place.objects.filter(activite__in=activites, inscription__etat__in=ETATS_QUI_TIENNENT_DES_PLACES)
+        .values("activite")
+        .annotate(n=Count("id"))
+    )
+    occupees = {activite: 0 for activite in activites}
+    occupees.update({ligne["activite"]: ligne["n"] for ligne in lignes})
+    return occupees
+
+
+def _completes(activites: Sequence[Activite], personnes: int) -> list[Activite]:
+    """Les activités où `personnes` places de plus ne tiennent pas."""
+    occupees = places_occupees([a.pk for a in activites])
+    return [a for a in activites if a.capacite is not None and occupees[a.pk] + personnes > a.capacite]
+
+
+def _verifier_reponses(
+    rencontre: Rencontre, reponses: Mapping[int, str], refus: Any
+) -> list[tuple[Question, str]]:
+    retenues = []
+    for question in Question.objects.filter(rencontre=rencontre):
+        valeur = str(reponses.get(question.pk, "")).strip()
+        if not valeur:
+            if question.obligatoire:
+                refus(
+                    f"question_{question.pk}",
+                    _("Répondez à cette question : « %(q)s ».") % {"q": question.libelle},
+                )
+            continue
+        if question.type == TypeQuestion.CHOIX and valeur not in question.choix:
+            refus(f"question_{question.pk}", _("Choisissez une réponse de la liste."))
+        elif question.type == TypeQuestion.OUI_NON and valeur not in ("oui", "non"):
+            refus(f"question_{question.pk}", _("Répondez par oui ou par non."))
+        elif question.type == TypeQuestion.NOMBRE and not valeur.isdigit():
+            refus(f"question_{question.pk}", _("Répondez par un nombre entier."))
+        retenues.append((question, valeur))
+    return retenues
+
+
+def inscrire(
+    *, rencontre: Rencontre, saisie: SaisieInscription, compte: Any = None, maintenant: datetime | None = None
+) -> Inscription:
+    """Inscrit la personne et son foyer aux activités choisies, tout ou rien : toutes les places
+    sont données, ou aucune (liste d'attente si la personne l'accepte, sinon refus)."""
+    maintenant = maintenant or timezone.now()
+    erreurs: dict[str, list[str]] = {}
+
+    def refus(champ: str, message: str) -> None:
+        erreurs.setdefault(champ, []).append(message)
+
+    with transaction.atomic():
+        rencontre = _verrouiller(rencontre)
+        if rencontre.statut != StatutRencontre.PUBLIEE:
+            raise ValidationError(_("Cette rencontre n'est pas ouverte aux inscriptions."), code="fermee")
+        if not rencontre.inscriptions_du <= maintenant <= rencontre.inscriptions_au:
+            raise ValidationError(
+                _("Les inscriptions sont closes depuis le %(date)s.")
+                % {"date": date_et_heure(rencontre.inscriptions_au)}
+                if maintenant > rencontre.inscriptions_au
+                else _("Les inscriptions ouvriront le %(date)s.")
+                % {"date": date_et_heure(rencontre.inscriptions_du)},
+                code="hors_periode",
+            )
+        if not saisie.nom.strip():
+            refus("nom", _("Indiquez votre nom."))
+        if not saisie.prenom.strip():
+            refus("prenom", _("Indiquez votre prénom."))
+        if not saisie.email.strip():
+            refus("email", _("Indiquez votre adresse électronique."))
+        personnes = 1 + len(saisie.foyer)
+        if personnes > rencontre.foyer_max:
+            refus(
+                "foyer",
+                _(
+                    "Une inscription compte au plus %(n)s personnes pour cette rencontre ; "
+                    "vous en inscrivez %(p)s."
+                )
+                % {"n": rencontre.foyer_max, "p": personnes},
+            )
+        for membre in saisie.foyer:
+            if not (membre.nom.strip() and membre.prenom.strip()):
+                refus("foyer", _("Indiquez le nom et le prénom de chaque membre du foyer."))
+                break
+        activites = list(dict.fromkeys(saisie.activites))
+        if not activites:
+            refus("activites", _("Choisissez au moins une activité."))
+        elif any(a.rencontre_id != rencontre.pk for a in activites):
+            refus("activites", _("Ces activités ne sont pas celles de cette rencontre."))
+        reponses = _verifier_reponses(rencontre, saisie.reponses, refus)
+        if Inscription.objects.filter(
+            rencontre=rencontre, email__iexact=saisie.email.strip(), etat__in=ETATS_ACTIFS
+        ).exists():
+            refus("email", _("Une inscription à cette adresse existe déjà pour cette rencontre."))
+        if erreurs:
+            raise ValidationError(erreurs)
+        completes = _completes(activites, personnes)
+        if completes and not saisie.liste_d_attente_acceptee:
+            raise ValidationError(
+                {
+                    "activites": [
+                        _("Complet : il ne reste pas %(p)s places pour « %(a)s ».")
+                        % {"p": personnes, "a": ", ".join(a.titre for a in completes)}
+                    ]
+                }
+            )
+        if completes:
+            etat = EtatInscription.LISTE_D_ATTENTE
+        elif rencontre.moderee:
+            etat = EtatInscription.EN_ATTENTE_DE_VALIDATION
+        else:
+            etat = EtatInscription.CONFIRMEE
+        inscription = Inscription.objects.create(
+            rencontre=rencontre,
+            compte=compte,
+            nom=saisie.nom.strip(),
+            prenom=saisie.prenom.strip(),
+            email=saisie.email.strip(),
+            telephone=saisie.telephone.strip(),
+            etat=etat,
+            cree_le=maintenant,
+            etat_le=maintenant,
+        )
+        participants = Participant.objects.bulk_create(
+            [
+                Participant(
+                    inscription=inscription,
+                    nom=inscription.nom,
+                    prenom=inscription.prenom,
+                    lien=LienFoyer.TITULAIRE,
+                    ordre=0,
+                ),
+                *(
+                    Participant(
+                        inscription=inscription,
+                        nom=m.nom.strip(),
+                        prenom=m.prenom.strip(),
+                        lien=m.lien if m.lien != LienFoyer.TITULAIRE else LienFoyer.AUTRE,
+                        ordre=rang,
+                    )
+                    for rang, m in enumerate(saisie.foyer, start=1)
+                ),
+            ]
+        )
+        Place.objects.bulk_create(
+            Place(participant=p, activite=a, inscription=inscription) for p in participants for a in activites
+        )
+        Reponse.objects.bulk_create(
+            Reponse(inscription=inscription, question=q, valeur=v) for q, v in reponses
+        )
+        evenement_enregistrer(
+            verbe=INSCRIPTION_CREEE,
+            acteur=compte,
+            cible=inscription,
+            etat_apres=etat,
+            donnees={"personnes": personnes, "activites": [a.pk for a in activites]},
+        )
+        from rencontres.tasks import envoyer_courriel_inscription  # import local : tasks importe ce module
+
+        apres_validation(envoyer_courriel_inscription, inscription.pk, inscription.etat)
+    return inscription
+
+
+def _changer(inscription: Inscription, etat: str, maintenant: datetime, **champs: Any) -> None:
+    inscription.etat = etat
+    inscription.etat_le = maintenant
+    for nom, valeur in champs.items():
+        setattr(inscription, nom, valeur)
+    inscription.save(update_fields=["etat", "etat_le", *champs])
+
+
+def promouvoir(*, rencontre: Rencontre, maintenant: datetime | None = None) -> list[Inscription]:
+    """Propose les places libérées à la liste d'attente, dans l'ordre d'inscription : chaque
+    foyer dont toutes les places tiennent reçoit une place à confirmer avant l'échéance ; un
+    foyer qui ne tient pas encore garde son rang, et le suivant, plus petit ou qui demande
+    d'autres activités, peut passer. Rend les inscriptions promues."""
+    maintenant = maintenant or timezone.now()
+    promues = []
+    with transaction.atomic():
+        rencontre = _verrouiller(rencontre)
+        if rencontre.statut != StatutRencontre.PUBLIEE or rencontre.debut <= maintenant:
+            return []
+        attente = (
+            Inscription.objects.filter(rencontre=rencontre, etat=EtatInscription.LISTE_D_ATTENTE)
+            .order_by("cree_le", "pk")
+            .prefetch_related("places__activite")
+        )
+        for inscription in attente:
+            places = list(inscription.places.all())
+            personnes = len({p.participant_id for p in places})
+            activites = list({p.activite_id: p.activite for p in places}.values())
+            if _completes(activites, personnes):
+                continue
+            _changer(
+                inscription,
+                EtatInscription.PLACE_PROPOSEE,
+                maintenant,
+                place_a_confirmer_avant=maintenant + rencontre.delai_de_confirmation,
+            )
+            evenement_enregistrer(
+                verbe=PLACE_PROPOSEE,
+                cible=inscription,
+                etat_avant=EtatInscription.LISTE_D_ATTENTE,
+                etat_apres=EtatInscription.PLACE_PROPOSEE,
+            )
+            from rencontres.tasks import (
+                envoyer_courriel_inscription,
+            )  # import local : cercle tasks ↔ services
+
+            apres_validation(envoyer_courriel_inscription, inscription.pk, inscription.etat)
+            promues.append(inscription)
+    return promues
+
+
+def annuler(
+    *, inscription: Inscription, acteur: Any = None, motif: str = "", maintenant: datetime | None = None
+) -> Inscription:
+    """Annule une inscription (la personne elle-même, qui quitte aussi ainsi la liste
+    d'attente, ou l'organisation) ; les places libérées vont à la liste d'attente."""
+    maintenant = maintenant or timezone.now()
+    with transaction.atomic():
+        _verrouiller(inscription.rencontre)
+        inscription = Inscription.objects.select_for_update().get(pk=inscription.pk)
+        if inscription.etat == EtatInscription.ANNULEE:
+            return inscription
+        avant = inscription.etat
+        _changer(inscription, EtatInscription.ANNULEE, maintenant, sequence=inscription.sequence + 1)
+        evenement_enregistrer(
+            verbe=INSCRIPTION_ANNULEE,
+            acteur=acteur,
+            cible=inscription,
+            etat_avant=avant,
+            etat_apres=EtatInscription.ANNULEE,
+            motif=motif,
+        )
+        from rencontres.tasks import envoyer_courriel_inscription  # import local : cercle tasks ↔ services
+
+        apres_validation(envoyer_courriel_inscription, inscription.pk, inscription.etat)
+        if avant in ETATS_QUI_TIENNENT_DES_PLACES:
+            promouvoir(rencontre=inscription.rencontre, maintenant=maintenant)
+    return inscription
+
+
+def confirmer_place(*, inscription: Inscription, maintenant: datetime | None = None) -> Inscription:
+    """La personne accepte la place libérée qu'on lui propose, avant l'échéance."""
+    maintenant = maintenant or timezone.now()
+    with transaction.atomic():
+        _verrouiller(inscription.rencontre)
+        inscription = Inscription.objects.select_for_update().get(pk=inscription.pk)
+        if inscription.etat != EtatInscription.PLACE_PROPOSEE:
+            raise ValidationError(
+                _("Aucune place ne vous est proposée pour cette rencontre."), code="pas_de_place"
+            )
+        if inscription.place_a_confirmer_avant is None or inscription.place_a_confirmer_avant < maintenant:
+            raise ValidationError(
+                _(
+                    "Le délai pour confirmer cette place est passé : "
+                    "elle a été proposée à la personne suivante."
+                ),
+                code="trop_tard",
+            )
+        etat = (
+            EtatInscription.EN_ATTENTE_DE_VALIDATION
+            if inscription.rencontre.moderee
+            else EtatInscription.CONFIRMEE
+        )
+        _changer(inscription, etat, maintenant, place_a_confirmer_avant=None)
+        evenement_enregistrer(
+            verbe=PLACE_CONFIRMEE,
+            acteur=inscription.compte,
+            cible=inscription,
+            etat_avant=EtatInscription.PLACE_PROPOSEE,
+            etat_apres=etat,
+        )
+        from rencontres.tasks import envoyer_courriel_inscription  # import local : cercle tasks ↔ services
+
+        apres_validation(envoyer_courriel_inscription, inscription.pk, inscription.etat)
+    return inscription
+
+
+def expirer_les_places_proposees(*, maintenant: datetime | None = None) -> int:
+    """Les places proposées et pas confirmées à l'échéance : l'inscription est annulée et la
+    place passe au suivant. Rejouée, ne fait rien de plus."""
+    maintenant = maintenant or timezone.now()
+    echues = Inscription.objects.filter(
+        etat=EtatInscription.PLACE_PROPOSEE, place_a_confirmer_avant__lt=maintenant
+    ).select_related("rencontre")
+    nombre = 0
+    for inscription in echues:
+        with transaction.atomic():
+            _verrouiller(inscription.rencontre)
+            relue = Inscription.objects.select_for_update().get(pk=inscription.pk)
+            if (
+                relue.etat != EtatInscription.PLACE_PROPOSEE
+                or (relue.place_a_confirmer_avant or maintenant) >= maintenant
+            ):
+                continue
+            _changer(relue, EtatInscription.ANNULEE, maintenant, sequence=relue.sequence + 1)
+            evenement_enregistrer(
+                verbe=PLACE_EXPIREE,
+                cible=relue,
+                etat_avant=EtatInscription.PLACE_PROPOSEE,
+                etat_apres=EtatInscription.ANNULEE,
+            )
+            nombre += 1
+            promouvoir(rencontre=inscription.rencontre, maintenant=maintenant)
+    return nombre
+
+
+def valider(*, inscription: Inscription, acteur: Any, maintenant: datetime | None = None) -> Inscription:
+    """L'organisation valide une inscription modérée (elle tenait déjà ses places)."""
+    maintenant = maintenant or timezone.now()
+    with transaction.atomic():
+        inscription = Inscription.objects.select_for_update().get(pk=inscription.pk)
+        if inscription.etat != EtatInscription.EN_ATTENTE_DE_VALIDATION:
+            raise ValidationError(_("Cette inscription n'attend pas de validation."), code="etat")
+        _changer(inscription, EtatInscription.CONFIRMEE, maintenant)
+        evenement_enregistrer(
+            verbe=INSCRIPTION_VALIDEE,
+            acteur=acteur,
+            cible=inscription,
+            etat_avant=EtatInscription.EN_ATTENTE_DE_VALIDATION,
+            etat_apres=EtatInscription.CONFIRMEE,
+        )
+        from rencontres.tasks import envoyer_courriel_inscription  # import local : cercle tasks ↔ services
+
+        apres_validation(envoyer_courriel_inscription, inscription.pk, inscription.etat)
+    return inscription
+
+
+def pointer(
+    *, rencontre: Rencontre, code: str, acteur: Any, maintenant: datetime | None = None
+) -> Inscription:
+    """Pointe l'arrivée d'une inscription confirmée par son code (QR de la confirmation, ou
+    saisi à la main). Un code déjà pointé est refusé, et le message dit quand."""
+    maintenant = maintenant or timezone.now()
+    code = code.strip().upper().replace(" ", "")
+    with transaction.atomic():
+        inscription = Inscription.objects.select_for_update().filter(rencontre=rencontre, code=code).first()
+        if inscription is None:
+            raise ValidationError({"code": [_("Aucune inscription à cette rencontre ne porte ce code.")]})
+        if inscription.arrivee_le is not None:
+            raise ValidationError(
+                {
+                    "code": [
+                        _("Ce code a déjà été pointé à %(heure)s : %(personne)s est déjà arrivée.")
+                        % {
+                            "heure": heure(inscription.arrivee_le),
+                            "personne": f"{inscription.prenom} {inscription.nom}",
+                        }
+                    ]
+                }
+            )
+        if inscription.etat != EtatInscription.CONFIRMEE:
+            raise ValidationError(
+                {
+                    "code": [
+                        _("Cette inscription n'est pas confirmée (%(etat)s).")
+                        % {"etat": inscription.get_etat_display()}
+                    ]
+                }
+            )
+        inscription.arrivee_le = maintenant
+        inscription.save(update_fields=["arrivee_le"])
+        evenement_enregistrer(verbe=ARRIVEE_POINTEE, acteur=acteur, cible=inscription)
+    return inscription

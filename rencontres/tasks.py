@@ -1,0 +1,105 @@
+"""Tâches des rencontres : elles prennent des identifiants (ou rien) et sont idempotentes.
+
+- `envoyer_courriel_inscription` : le courriel d'un changement d'état d'une inscription, avec
+  son fichier d'agenda ;
+- `expirer_les_places` (toutes les dix minutes) : une place libérée proposée et pas confirmée à
+  temps passe au suivant de la liste d'attente ;
+- `envoyer_les_rappels` (chaque heure) : J-7 et la veille, aux seules personnes inscrites avant
+  que le rappel ne soit dû (une personne inscrite à J-5 n'a pas le rappel de J-7).
+"""
+
+from datetime import datetime, timedelta
+
+from celery import shared_task
+from django.core.mail import EmailMultiAlternatives
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from rencontres.calendrier import ics_inscription
+from rencontres.models import EtatInscription, GenreRappel, Inscription, RappelEnvoye, StatutRencontre
+from rencontres.services import expirer_les_places_proposees
+from socle.courriels import courriel_construire, lien_absolu
+from socle.francais import date_longue
+
+RAPPELS = {GenreRappel.J_MOINS_7: timedelta(days=7), GenreRappel.J_MOINS_1: timedelta(days=1)}
+
+SUJETS = {
+    EtatInscription.CONFIRMEE: "Inscription confirmée : %(r)s",
+    EtatInscription.EN_ATTENTE_DE_VALIDATION: "Inscription reçue, en attente de validation : %(r)s",
+    EtatInscription.LISTE_D_ATTENTE: "Liste d'attente : %(r)s",
+    EtatInscription.PLACE_PROPOSEE: "Une place s'est libérée : %(r)s",
+    EtatInscription.ANNULEE: "Inscription annulée : %(r)s",
+}
+
+
+def _courriel(inscription: Inscription, gabarit: str, sujet: str) -> EmailMultiAlternatives:
+    message = courriel_construire(
+        gabarit=gabarit,
+        sujet=sujet,
+        destinataire=inscription.email,
+        contexte={
+            "inscription": inscription,
+            "rencontre": inscription.rencontre,
+            "lien": lien_absolu(inscription.rencontre.get_absolute_url()),
+        },
+    )
+    methode = "CANCEL" if inscription.etat == EtatInscription.ANNULEE else "PUBLISH"
+    message.attach(
+        "rencontre.ics", ics_inscription(inscription), f"text/calendar; method={methode}; charset=utf-8"
+    )
+    return message
+
+
+@shared_task(autoretry_for=(OSError,), retry_backoff=True, max_retries=5)
+def envoyer_courriel_inscription(inscription_id: int, etat: str) -> None:
+    """Le courriel de l'état `etat` d'une inscription, s'il est encore le sien (une annulation
+    arrivée entre-temps rend caduc le courriel de confirmation)."""
+    inscription = Inscription.objects.select_related("rencontre__commune").filter(pk=inscription_id).first()
+    if inscription is None or inscription.etat != etat:
+        return
+    sujet = _(SUJETS[EtatInscription(etat)]) % {"r": inscription.rencontre.titre}
+    _courriel(inscription, "rencontres/courriels/inscription", sujet).send()
+
+
+@shared_task
+def expirer_les_places() -> int:
+    return expirer_les_places_proposees()
+
+
+def rappels_dus(maintenant: datetime) -> list[tuple[int, str]]:
+    """(inscription, genre) des rappels dus maintenant et pas encore partis : la rencontre
+    commence dans moins que le délai du rappel, et l'inscription est antérieure au moment où
+    le rappel était dû."""
+    dus: list[tuple[int, str]] = []
+    for genre, avance in RAPPELS.items():
+        inscriptions = Inscription.objects.filter(
+            etat=EtatInscription.CONFIRMEE,
+            rencontre__statut=StatutRencontre.PUBLIEE,
+            rencontre__debut__gt=maintenant,
+            rencontre__debut__lte=maintenant + avance,
+        ).exclude(rappels__genre=genre)
+        for pk, debut, inscrite_le in inscriptions.values_list("pk", "rencontre__debut", "cree_le"):
+            if inscrite_le <= debut - avance:
+                dus.append((pk, genre))
+    return dus
+
+
+@shared_task
+def envoyer_les_rappels(maintenant: datetime | None = None) -> int:
+    maintenant = maintenant or timezone.now()
+    envoyes = 0
+    for pk, genre in rappels_dus(maintenant):
+        inscription = Inscription.objects.select_related("rencontre__commune").get(pk=pk)
+        try:
+            with transaction.atomic():
+                RappelEnvoye.objects.create(inscription=inscription, genre=genre)
+                sujet = _("Rappel : %(r)s, le %(d)s") % {
+                    "r": inscription.rencontre.titre,
+                    "d": date_longue(inscription.rencontre.debut),
+                }
+                _courriel(inscription, "rencontres/courriels/rappel", sujet).send()
+        except IntegrityError:
+            continue  # déjà parti (tâche rejouée en même temps)
+        envoyes += 1
+    return envoyes
