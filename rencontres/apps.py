@@ -1,5 +1,11 @@
+from typing import Any
+
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
+
+
+def _pour_tous(utilisateur: Any) -> bool:
+    return True
 
 
 class RencontresConfig(AppConfig):
@@ -9,3 +15,6 @@ class RencontresConfig(AppConfig):
     def ready(self) -> None:
         # Déclarent les verbes du journal et les tâches.
         from rencontres import services, tasks  # noqa: F401
+        from socle.navigation import Entree, ajouter
+
+        ajouter(Entree(_("Rencontres"), "rencontres:liste", _pour_tous, ordre=75))

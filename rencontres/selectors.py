@@ -43,3 +43,12 @@ def peut_organiser(utilisateur: Any) -> bool:
         and utilisateur.is_active
         and utilisateur.has_perm("rencontres.organiser_rencontre")
     )
+
+
+def rencontres_a_venir(maintenant: Any) -> QuerySet[Rencontre]:
+    """Les rencontres publiées qui ne sont pas finies, les plus proches d'abord."""
+    return (
+        rencontres_publiques()
+        .filter(statut=StatutRencontre.PUBLIEE, fin__gte=maintenant)
+        .order_by("debut", "pk")
+    )

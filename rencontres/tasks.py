@@ -13,10 +13,12 @@ from datetime import datetime, timedelta
 from celery import shared_task
 from django.core.mail import EmailMultiAlternatives
 from django.db import IntegrityError, transaction
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from rencontres.calendrier import ics_inscription
+from rencontres.jetons import jeton_de
 from rencontres.models import EtatInscription, GenreRappel, Inscription, RappelEnvoye, StatutRencontre
 from rencontres.services import expirer_les_places_proposees
 from socle.courriels import courriel_construire, lien_absolu
@@ -41,7 +43,7 @@ def _courriel(inscription: Inscription, gabarit: str, sujet: str) -> EmailMultiA
         contexte={
             "inscription": inscription,
             "rencontre": inscription.rencontre,
-            "lien": lien_absolu(inscription.rencontre.get_absolute_url()),
+            "lien": lien_absolu(reverse("rencontres:inscription", kwargs={"jeton": jeton_de(inscription)})),
         },
     )
     methode = "CANCEL" if inscription.etat == EtatInscription.ANNULEE else "PUBLISH"

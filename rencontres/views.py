@@ -1,13 +1,42 @@
-"""Les pages des rencontres. Pour l'instant la page publique d'une rencontre (programme et
-places restantes), vers laquelle mènent les courriels et les fichiers d'agenda ; l'inscription
-en ligne, l'accueil et les listes de l'organisation suivent (issue 19)."""
+"""Les pages publiques des rencontres : la liste, la page d'une rencontre (programme et places
+restantes), le formulaire d'inscription (la personne et son foyer), la page de son inscription
+(lien signé des courriels : état, code d'accueil et son QR, agenda, annuler, confirmer une place
+libérée). Les pages de l'organisation (accueil, listes, badges) suivent (issue 19)."""
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
-from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
-from django.views.decorators.http import require_safe
+from django.core.exceptions import ValidationError
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
-from rencontres.selectors import places_restantes, rencontre_publique
+from rencontres import services
+from rencontres.calendrier import ics_inscription
+from rencontres.forms import InscriptionForm, foyer_formset
+from rencontres.jetons import inscription_du_jeton, jeton_de
+from rencontres.models import EtatInscription, Inscription, StatutRencontre
+from rencontres.qr import qr_svg
+from rencontres.selectors import places_restantes, rencontre_publique, rencontres_a_venir
+from socle.courriels import lien_absolu
+from socle.formulaires import erreurs_du_service
+
+
+@login_not_required
+@require_safe
+def rencontre_liste(request: HttpRequest) -> HttpResponse:
+    return render(
+        request, "rencontres/rencontre_liste.html", {"rencontres": rencontres_a_venir(timezone.now())}
+    )
+
+
+def _inscriptions_ouvertes(rencontre: object) -> bool:
+    maintenant = timezone.now()
+    return bool(
+        getattr(rencontre, "statut", None) == StatutRencontre.PUBLIEE
+        and rencontre.inscriptions_du <= maintenant <= rencontre.inscriptions_au  # type: ignore[attr-defined]
+    )
 
 
 @login_not_required
@@ -17,5 +46,117 @@ def rencontre_detail(request: HttpRequest, pk: int) -> HttpResponse:
     restantes = places_restantes(rencontre)
     activites = [(a, restantes[a.pk]) for a in rencontre.activites.all()]
     return render(
-        request, "rencontres/rencontre_detail.html", {"rencontre": rencontre, "activites": activites}
+        request,
+        "rencontres/rencontre_detail.html",
+        {"rencontre": rencontre, "activites": activites, "ouvertes": _inscriptions_ouvertes(rencontre)},
     )
+
+
+@login_not_required
+@require_http_methods(["GET", "HEAD", "POST"])
+def inscription_creer(request: HttpRequest, pk: int) -> HttpResponse:
+    rencontre = rencontre_publique(pk)
+    restantes = places_restantes(rencontre)
+    initial = {}
+    if request.user.is_authenticated:
+        initial = {"nom": request.user.nom, "prenom": request.user.prenom, "email": request.user.email}
+    form = InscriptionForm(request.POST or None, rencontre=rencontre, restantes=restantes, initial=initial)
+    foyer = foyer_formset(rencontre, request.POST or None)
+    if request.method == "POST" and form.is_valid() and foyer.is_valid():
+        membres = [m for m in (f.membre() for f in foyer.forms) if m is not None]
+        try:
+            inscription = services.inscrire(
+                rencontre=rencontre,
+                saisie=form.saisie(membres),
+                compte=request.user if request.user.is_authenticated else None,
+            )
+        except ValidationError as erreur:
+            erreurs_du_service(form, erreur)
+        else:
+            messages.success(request, _message(inscription))
+            return redirect("rencontres:inscription", jeton=jeton_de(inscription))
+    return render(
+        request,
+        "rencontres/inscription_form.html",
+        {"rencontre": rencontre, "form": form, "foyer": foyer, "ouvertes": _inscriptions_ouvertes(rencontre)},
+    )
+
+
+def _message(inscription: Inscription) -> str:
+    return {
+        EtatInscription.CONFIRMEE: _("Votre inscription est confirmée. Un courriel vous en donne le détail."),
+        EtatInscription.EN_ATTENTE_DE_VALIDATION: _(
+            "Votre inscription est reçue ; l'organisation la valide et vous écrira. Votre place est gardée."
+        ),
+        EtatInscription.LISTE_D_ATTENTE: _(
+            "C'est complet : vous êtes sur la liste d'attente. Nous vous écrirons si une place se libère."
+        ),
+    }.get(EtatInscription(inscription.etat), "")
+
+
+def _inscription(jeton: str) -> Inscription:
+    inscription = inscription_du_jeton(jeton)
+    if inscription is None:
+        raise Http404
+    return inscription
+
+
+@login_not_required
+@require_safe
+def inscription_detail(request: HttpRequest, jeton: str) -> HttpResponse:
+    inscription = _inscription(jeton)
+    rang = None
+    if inscription.etat == EtatInscription.LISTE_D_ATTENTE:
+        rang = Inscription.objects.filter(
+            rencontre=inscription.rencontre_id,
+            etat=EtatInscription.LISTE_D_ATTENTE,
+            cree_le__lte=inscription.cree_le,
+        ).count()
+    lien_accueil = lien_absolu(f"{inscription.rencontre.get_absolute_url()}accueil/?code={inscription.code}")
+    return render(
+        request,
+        "rencontres/inscription_detail.html",
+        {
+            "inscription": inscription,
+            "rencontre": inscription.rencontre,
+            "participants": list(inscription.participants.all()),
+            "activites": sorted(
+                {p.activite for p in inscription.places.select_related("activite")}, key=lambda a: a.debut
+            ),
+            "jeton": jeton,
+            "rang": rang,
+            "qr": qr_svg(lien_accueil) if inscription.etat == EtatInscription.CONFIRMEE else "",
+        },
+    )
+
+
+@login_not_required
+@require_safe
+def inscription_ics(request: HttpRequest, jeton: str) -> HttpResponse:
+    inscription = _inscription(jeton)
+    reponse = HttpResponse(ics_inscription(inscription), content_type="text/calendar; charset=utf-8")
+    reponse["Content-Disposition"] = 'attachment; filename="rencontre.ics"'
+    reponse["Cache-Control"] = "private, no-store"
+    return reponse
+
+
+@login_not_required
+@require_POST
+def inscription_annuler(request: HttpRequest, jeton: str) -> HttpResponse:
+    inscription = _inscription(jeton)
+    services.annuler(inscription=inscription, acteur=request.user if request.user.is_authenticated else None)
+    messages.success(request, _("Votre inscription est annulée ; vos places vont à la liste d'attente."))
+    return redirect("rencontres:inscription", jeton=jeton)
+
+
+@login_not_required
+@require_POST
+def inscription_confirmer(request: HttpRequest, jeton: str) -> HttpResponse:
+    inscription = _inscription(jeton)
+    try:
+        services.confirmer_place(inscription=inscription)
+    except ValidationError as erreur:
+        messages.error(request, " ".join(erreur.messages))
+    else:
+        messages.success(request, _("La place est à vous : votre inscription est confirmée."))
+    return redirect("rencontres:inscription", jeton=jeton)

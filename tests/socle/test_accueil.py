@@ -382,6 +382,7 @@ def test_le_public_trouve_les_pages_publiques_dans_le_menu(client):
         ("Séances", "/calendrier/"),
         ("Programmes de travail", "/programmes/"),
         ("Offres d'emploi", "/offres/"),
+        ("Rencontres", "/rencontres/"),
         ("Carte de l'offre de soins", "/carte-de-l-offre-de-soins/"),
         ("Bilans annuels", "/bilans/"),
     ]

@@ -1,0 +1,107 @@
+"""Formulaires des rencontres. Les règles (places, foyer, fenêtre d'inscription, réponses) sont
+dans `rencontres.services` ; leurs refus reviennent sur les champs, la saisie reste."""
+
+from typing import Any
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from rencontres.models import LienFoyer, Question, Rencontre, TypeQuestion
+from rencontres.services import Membre, SaisieInscription
+from socle.francais import nombre
+
+
+def _libelle_activite(activite: Any, restantes: int | None) -> str:
+    if restantes is None:
+        return str(activite.titre)
+    if restantes == 0:
+        return str(_("%(a)s — complet, liste d'attente") % {"a": activite.titre})
+    return str(_("%(a)s — %(n)s places restantes") % {"a": activite.titre, "n": nombre(restantes)})
+
+
+class InscriptionForm(forms.Form):
+    nom = forms.CharField(label=_("Nom"), max_length=150)
+    prenom = forms.CharField(label=_("Prénom"), max_length=150)
+    email = forms.EmailField(
+        label=_("Adresse électronique"), help_text=_("La confirmation et son code y arrivent.")
+    )
+    telephone = forms.CharField(label=_("Téléphone"), max_length=30, required=False)
+    activites = forms.MultipleChoiceField(
+        label=_("Activités"), widget=forms.CheckboxSelectMultiple, required=False
+    )
+    liste_d_attente_acceptee = forms.BooleanField(
+        label=_("Si une activité est complète, m'inscrire sur la liste d'attente (tout mon foyer ensemble)"),
+        required=False,
+        initial=True,
+    )
+
+    def __init__(
+        self, *args: Any, rencontre: Rencontre, restantes: dict[int, int | None], **kwargs: Any
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        self.rencontre = rencontre
+        self.activites_par_pk = {str(a.pk): a for a in rencontre.activites.all()}
+        self.fields["activites"].choices = [  # type: ignore[attr-defined]
+            (pk, _libelle_activite(a, restantes.get(a.pk))) for pk, a in self.activites_par_pk.items()
+        ]
+        if not self.is_bound:
+            self.initial.setdefault("activites", list(self.activites_par_pk))
+        self.questions = list(Question.objects.filter(rencontre=rencontre))
+        for question in self.questions:
+            self.fields[f"question_{question.pk}"] = self._champ(question)
+
+    @staticmethod
+    def _champ(question: Question) -> forms.Field:
+        commun: dict[str, Any] = {"label": question.libelle, "required": False}
+        if question.type == TypeQuestion.CHOIX:
+            return forms.ChoiceField(choices=[("", "—"), *((c, c) for c in question.choix)], **commun)
+        if question.type == TypeQuestion.OUI_NON:
+            return forms.ChoiceField(choices=[("", "—"), ("oui", _("Oui")), ("non", _("Non"))], **commun)
+        if question.type == TypeQuestion.NOMBRE:
+            return forms.CharField(
+                max_length=6, widget=forms.TextInput(attrs={"inputmode": "numeric"}), **commun
+            )
+        return forms.CharField(max_length=500, **commun)
+
+    def saisie(self, foyer: list[Membre]) -> SaisieInscription:
+        donnees = self.cleaned_data
+        return SaisieInscription(
+            nom=donnees["nom"],
+            prenom=donnees["prenom"],
+            email=donnees["email"],
+            telephone=donnees.get("telephone", ""),
+            activites=[
+                self.activites_par_pk[pk] for pk in donnees["activites"] if pk in self.activites_par_pk
+            ],
+            foyer=foyer,
+            reponses={q.pk: donnees.get(f"question_{q.pk}", "") for q in self.questions},
+            liste_d_attente_acceptee=donnees.get("liste_d_attente_acceptee", False),
+        )
+
+
+class MembreForm(forms.Form):
+    prenom = forms.CharField(label=_("Prénom"), max_length=150, required=False)
+    nom = forms.CharField(label=_("Nom"), max_length=150, required=False)
+    lien = forms.ChoiceField(
+        label=_("Lien"),
+        choices=[(v, label) for v, label in LienFoyer.choices if v != LienFoyer.TITULAIRE],
+        initial=LienFoyer.CONJOINT,
+    )
+
+    def membre(self) -> Membre | None:
+        donnees = self.cleaned_data
+        if not (donnees.get("prenom") or donnees.get("nom")):
+            return None  # ligne laissée vide
+        return Membre(nom=donnees.get("nom", ""), prenom=donnees.get("prenom", ""), lien=donnees["lien"])
+
+
+def foyer_formset(rencontre: Rencontre, data: Any = None) -> Any:
+    """Autant de lignes que de membres possibles du foyer (sans script : les lignes vides sont
+    ignorées)."""
+    places = max(rencontre.foyer_max - 1, 0)
+    classe = forms.formset_factory(MembreForm, extra=places, max_num=places, validate_max=True)
+    return classe(data, prefix="foyer")
+
+
+class CodeForm(forms.Form):
+    code = forms.CharField(label=_("Code d'accueil"), max_length=20)

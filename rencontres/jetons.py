@@ -1,0 +1,29 @@
+"""Le lien qui mène une personne à son inscription (courriels) : signé, il ne se devine pas
+ni ne se fabrique à partir du code d'accueil imprimé sur un badge."""
+
+from django.core import signing
+from django.utils.crypto import constant_time_compare
+
+from rencontres.models import Inscription
+
+SEL = "rencontres.inscription"
+
+
+def jeton_de(inscription: Inscription) -> str:
+    return signing.dumps({"i": inscription.pk, "c": inscription.code}, salt=SEL)
+
+
+def inscription_du_jeton(jeton: str) -> Inscription | None:
+    try:
+        contenu = signing.loads(jeton, salt=SEL)
+    except signing.BadSignature:
+        return None
+    inscription = (
+        Inscription.objects.select_related("rencontre__commune")
+        .defer("rencontre__commune__contour")
+        .filter(pk=contenu.get("i"))
+        .first()
+    )
+    if inscription is None or not constant_time_compare(inscription.code, str(contenu.get("c"))):
+        return None
+    return inscription
