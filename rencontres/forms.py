@@ -100,7 +100,13 @@ def foyer_formset(rencontre: Rencontre, data: Any = None) -> Any:
     ignorées)."""
     places = max(rencontre.foyer_max - 1, 0)
     classe = forms.formset_factory(MembreForm, extra=places, max_num=places, validate_max=True)
-    return classe(data, prefix="foyer")
+    formset = classe(data, prefix="foyer")
+    # Des étiquettes qui disent de quelle ligne il s'agit (lecteurs d'écran, messages d'erreur).
+    for rang, formulaire in enumerate(formset.forms, start=2):
+        formulaire.fields["prenom"].label = _("Prénom de la personne %(n)s") % {"n": rang}
+        formulaire.fields["nom"].label = _("Nom de la personne %(n)s") % {"n": rang}
+        formulaire.fields["lien"].label = _("Lien de la personne %(n)s avec vous") % {"n": rang}
+    return formset
 
 
 class CodeForm(forms.Form):
