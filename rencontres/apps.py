@@ -15,6 +15,8 @@ class RencontresConfig(AppConfig):
     def ready(self) -> None:
         # Déclarent les verbes du journal et les tâches.
         from rencontres import services, tasks  # noqa: F401
+        from rencontres.selectors import peut_organiser
         from socle.navigation import Entree, ajouter
 
         ajouter(Entree(_("Rencontres"), "rencontres:liste", _pour_tous, ordre=75))
+        ajouter(Entree(_("Organiser les rencontres"), "rencontres:organisation", peut_organiser, ordre=76))

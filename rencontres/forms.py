@@ -111,3 +111,29 @@ def foyer_formset(rencontre: Rencontre, data: Any = None) -> Any:
 
 class CodeForm(forms.Form):
     code = forms.CharField(label=_("Code d'accueil"), max_length=20)
+
+
+class SurPlaceForm(forms.Form):
+    """Une personne venue sans inscription, inscrite à l'entrée (toutes les activités)."""
+
+    prenom = forms.CharField(label=_("Prénom"), max_length=150)
+    nom = forms.CharField(label=_("Nom"), max_length=150)
+    email = forms.EmailField(label=_("Adresse électronique"), required=False)
+    accompagnants = forms.IntegerField(
+        label=_("Personnes qui l'accompagnent"), min_value=0, max_value=20, initial=0, required=False
+    )
+
+    def saisie(self, rencontre: Rencontre) -> SaisieInscription:
+        donnees = self.cleaned_data
+        nom, prenom = donnees["nom"], donnees["prenom"]
+        return SaisieInscription(
+            nom=nom,
+            prenom=prenom,
+            email=donnees.get("email") or "",
+            activites=list(rencontre.activites.all()),
+            foyer=[
+                Membre(nom=nom, prenom=str(_("Accompagnant %(n)s") % {"n": rang}))
+                for rang in range(1, (donnees.get("accompagnants") or 0) + 1)
+            ],
+            liste_d_attente_acceptee=False,
+        )

@@ -242,7 +242,8 @@ class Inscription(models.Model):
     )
     nom = models.CharField(_("nom"), max_length=150)
     prenom = models.CharField(_("prénom"), max_length=150)
-    email = models.EmailField(_("adresse électronique"))
+    # Vide pour une personne venue sans inscription, inscrite à l'entrée.
+    email = models.EmailField(_("adresse électronique"), blank=True)
     telephone = models.CharField(_("téléphone"), max_length=30, blank=True)
     etat = models.CharField(_("état"), max_length=20, choices=EtatInscription)
     cree_le = models.DateTimeField(_("inscrite le"))
@@ -267,7 +268,7 @@ class Inscription(models.Model):
             models.UniqueConstraint(
                 "rencontre",
                 Lower("email"),
-                condition=~models.Q(etat="annulee"),
+                condition=~models.Q(etat="annulee") & ~models.Q(email=""),
                 name="inscription_une_active_par_adresse",
             ),
             models.CheckConstraint(

@@ -2,10 +2,10 @@
 
 from typing import Any
 
-from django.db.models import Prefetch, QuerySet
+from django.db.models import Count, Prefetch, Q, QuerySet
 from django.http import Http404
 
-from rencontres.models import Activite, Rencontre, StatutRencontre
+from rencontres.models import Activite, EtatInscription, Inscription, Rencontre, StatutRencontre
 from rencontres.services import places_occupees
 
 
@@ -52,3 +52,58 @@ def rencontres_a_venir(maintenant: Any) -> QuerySet[Rencontre]:
         .filter(statut=StatutRencontre.PUBLIEE, fin__gte=maintenant)
         .order_by("debut", "pk")
     )
+
+
+def get_rencontre_a_organiser(utilisateur: Any, pk: int) -> Rencontre:
+    """Une rencontre, pour qui l'organise ; 404 pour les autres, comme si elle n'existait pas."""
+    if not peut_organiser(utilisateur):
+        raise Http404
+    rencontre = (
+        Rencontre.objects.select_related("commune")
+        .defer("commune__contour")
+        .prefetch_related(Prefetch("activites", queryset=Activite.objects.order_by("debut", "ordre", "pk")))
+        .filter(pk=pk)
+        .first()
+    )
+    if rencontre is None:
+        raise Http404
+    return rencontre
+
+
+def rencontres_a_organiser(utilisateur: Any) -> QuerySet[Rencontre]:
+    if not peut_organiser(utilisateur):
+        return Rencontre.objects.none()
+    return (
+        Rencontre.objects.select_related("commune")
+        .defer("commune__contour")
+        .annotate(
+            confirmees=Count("inscriptions", filter=Q(inscriptions__etat=EtatInscription.CONFIRMEE)),
+            en_attente=Count("inscriptions", filter=Q(inscriptions__etat=EtatInscription.LISTE_D_ATTENTE)),
+            a_valider=Count(
+                "inscriptions", filter=Q(inscriptions__etat=EtatInscription.EN_ATTENTE_DE_VALIDATION)
+            ),
+        )
+        .order_by("-debut", "-pk")
+    )
+
+
+def inscriptions_de(
+    rencontre: Rencontre, *, etat: str = "", activite: int | None = None, q: str = ""
+) -> QuerySet[Inscription]:
+    """Les inscriptions d'une rencontre, filtrées ; leurs participants préchargés."""
+    inscriptions = Inscription.objects.filter(rencontre=rencontre)
+    if etat:
+        inscriptions = inscriptions.filter(etat=etat)
+    if activite:
+        inscriptions = inscriptions.filter(places__activite=activite).distinct()
+    if q.strip():
+        mots = q.strip()
+        inscriptions = inscriptions.filter(
+            Q(nom__unaccent__icontains=mots)
+            | Q(prenom__unaccent__icontains=mots)
+            | Q(email__icontains=mots)
+            | Q(code__iexact=mots.replace(" ", ""))
+            | Q(participants__nom__unaccent__icontains=mots)
+            | Q(participants__prenom__unaccent__icontains=mots)
+        ).distinct()
+    return inscriptions.prefetch_related("participants").order_by("nom", "prenom", "pk")

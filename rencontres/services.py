@@ -122,10 +122,19 @@ def _verifier_reponses(
 
 
 def inscrire(
-    *, rencontre: Rencontre, saisie: SaisieInscription, compte: Any = None, maintenant: datetime | None = None
+    *,
+    rencontre: Rencontre,
+    saisie: SaisieInscription,
+    compte: Any = None,
+    maintenant: datetime | None = None,
+    sur_place: bool = False,
+    acteur: Any = None,
 ) -> Inscription:
     """Inscrit la personne et son foyer aux activités choisies, tout ou rien : toutes les places
-    sont données, ou aucune (liste d'attente si la personne l'accepte, sinon refus)."""
+    sont données, ou aucune (liste d'attente si la personne l'accepte, sinon refus).
+
+    `sur_place` : à l'entrée, par l'accueil (`inscrire_sur_place`) ; ni fenêtre d'inscription,
+    ni limite de foyer, ni adresse obligatoire, ni modération."""
     maintenant = maintenant or timezone.now()
     erreurs: dict[str, list[str]] = {}
 
@@ -136,7 +145,7 @@ def inscrire(
         rencontre = _verrouiller(rencontre)
         if rencontre.statut != StatutRencontre.PUBLIEE:
             raise ValidationError(_("Cette rencontre n'est pas ouverte aux inscriptions."), code="fermee")
-        if not rencontre.inscriptions_du <= maintenant <= rencontre.inscriptions_au:
+        if not sur_place and not rencontre.inscriptions_du <= maintenant <= rencontre.inscriptions_au:
             raise ValidationError(
                 _("Les inscriptions sont closes depuis le %(date)s.")
                 % {"date": date_et_heure(rencontre.inscriptions_au)}
@@ -149,10 +158,10 @@ def inscrire(
             refus("nom", _("Indiquez votre nom."))
         if not saisie.prenom.strip():
             refus("prenom", _("Indiquez votre prénom."))
-        if not saisie.email.strip():
+        if not saisie.email.strip() and not sur_place:
             refus("email", _("Indiquez votre adresse électronique."))
         personnes = 1 + len(saisie.foyer)
-        if personnes > rencontre.foyer_max:
+        if personnes > rencontre.foyer_max and not sur_place:
             refus(
                 "foyer",
                 _(
@@ -171,9 +180,12 @@ def inscrire(
         elif any(a.rencontre_id != rencontre.pk for a in activites):
             refus("activites", _("Ces activités ne sont pas celles de cette rencontre."))
         reponses = _verifier_reponses(rencontre, saisie.reponses, refus)
-        if Inscription.objects.filter(
-            rencontre=rencontre, email__iexact=saisie.email.strip(), etat__in=ETATS_ACTIFS
-        ).exists():
+        if (
+            saisie.email.strip()
+            and Inscription.objects.filter(
+                rencontre=rencontre, email__iexact=saisie.email.strip(), etat__in=ETATS_ACTIFS
+            ).exists()
+        ):
             refus("email", _("Une inscription à cette adresse existe déjà pour cette rencontre."))
         if erreurs:
             raise ValidationError(erreurs)
@@ -189,7 +201,7 @@ def inscrire(
             )
         if completes:
             etat = EtatInscription.LISTE_D_ATTENTE
-        elif rencontre.moderee:
+        elif rencontre.moderee and not sur_place:
             etat = EtatInscription.EN_ATTENTE_DE_VALIDATION
         else:
             etat = EtatInscription.CONFIRMEE
@@ -203,6 +215,7 @@ def inscrire(
             etat=etat,
             cree_le=maintenant,
             etat_le=maintenant,
+            arrivee_le=maintenant if sur_place else None,
         )
         participants = Participant.objects.bulk_create(
             [
@@ -233,15 +246,25 @@ def inscrire(
         )
         evenement_enregistrer(
             verbe=INSCRIPTION_CREEE,
-            acteur=compte,
+            acteur=acteur or compte,
             cible=inscription,
             etat_apres=etat,
-            donnees={"personnes": personnes, "activites": [a.pk for a in activites]},
+            donnees={"personnes": personnes, "activites": [a.pk for a in activites], "sur_place": sur_place},
         )
-        from rencontres.tasks import envoyer_courriel_inscription  # import local : tasks importe ce module
+        if inscription.email:
+            from rencontres.tasks import (
+                envoyer_courriel_inscription,
+            )  # import local : tasks importe ce module
 
-        apres_validation(envoyer_courriel_inscription, inscription.pk, inscription.etat)
+            apres_validation(envoyer_courriel_inscription, inscription.pk, inscription.etat)
     return inscription
+
+
+def inscrire_sur_place(*, rencontre: Rencontre, saisie: SaisieInscription, acteur: Any) -> Inscription:
+    """Une personne venue sans inscription, inscrite et pointée à l'entrée d'un seul geste, si
+    les activités ont de la place pour elle et ses accompagnants (sinon refus : pas de liste
+    d'attente à la porte)."""
+    return inscrire(rencontre=rencontre, saisie=saisie, compte=None, sur_place=True, acteur=acteur)
 
 
 def _changer(inscription: Inscription, etat: str, maintenant: datetime, **champs: Any) -> None:

@@ -1,15 +1,30 @@
 from django.urls import path
 
-from rencontres import views
+from rencontres.views import organisation, public
 
 app_name = "rencontres"
 
 urlpatterns = [
-    path("rencontres/", views.rencontre_liste, name="liste"),
-    path("rencontres/<int:pk>/", views.rencontre_detail, name="rencontre"),
-    path("rencontres/<int:pk>/inscription/", views.inscription_creer, name="inscrire"),
-    path("rencontres/inscription/<str:jeton>/", views.inscription_detail, name="inscription"),
-    path("rencontres/inscription/<str:jeton>/agenda.ics", views.inscription_ics, name="inscription_ics"),
-    path("rencontres/inscription/<str:jeton>/annuler/", views.inscription_annuler, name="annuler"),
-    path("rencontres/inscription/<str:jeton>/confirmer/", views.inscription_confirmer, name="confirmer"),
+    path("rencontres/", public.rencontre_liste, name="liste"),
+    path("rencontres/<int:pk>/", public.rencontre_detail, name="rencontre"),
+    path("rencontres/<int:pk>/inscription/", public.inscription_creer, name="inscrire"),
+    path("rencontres/inscription/<str:jeton>/", public.inscription_detail, name="inscription"),
+    path("rencontres/inscription/<str:jeton>/agenda.ics", public.inscription_ics, name="inscription_ics"),
+    path("rencontres/inscription/<str:jeton>/annuler/", public.inscription_annuler, name="annuler"),
+    path("rencontres/inscription/<str:jeton>/confirmer/", public.inscription_confirmer, name="confirmer"),
+    # L'organisation (rencontres/views/organisation.py)
+    path("rencontres/organisation/", organisation.organisation, name="organisation"),
+    path("rencontres/<int:pk>/inscriptions/", organisation.inscriptions, name="inscriptions"),
+    path(
+        "rencontres/<int:pk>/inscriptions/<int:inscription>/valider/",
+        organisation.inscription_valider,
+        name="valider",
+    ),
+    path(
+        "rencontres/<int:pk>/inscriptions/<int:inscription>/annuler/",
+        organisation.inscription_annuler,
+        name="annuler_inscription",
+    ),
+    path("rencontres/<int:pk>/accueil/", organisation.accueil, name="accueil"),
+    path("rencontres/<int:pk>/accueil/sur-place/", organisation.accueil_sur_place, name="sur_place"),
 ]

@@ -1,0 +1,166 @@
+"""Les pages de l'organisation (droit `rencontres.organiser_rencontre`, donné aux agents) : ses
+rencontres, les inscriptions d'une rencontre (filtres, validation des inscriptions modérées,
+annulation), l'accueil à l'entrée depuis un téléphone (code du QR, recherche par nom, venue sur
+place). Toute rencontre se lit par `get_rencontre_a_organiser` (404 pour les autres)."""
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+from django.views.decorators.http import require_POST, require_safe
+
+from rencontres import services
+from rencontres.forms import CodeForm, SurPlaceForm
+from rencontres.models import EtatInscription, Inscription
+from rencontres.selectors import (
+    get_rencontre_a_organiser,
+    inscriptions_de,
+    peut_organiser,
+    places_restantes,
+    rencontres_a_organiser,
+)
+from socle.types import RequetePortail
+
+PAR_PAGE = 50
+
+
+@require_safe
+def organisation(request: RequetePortail) -> HttpResponse:
+    if not peut_organiser(request.user):
+        raise Http404
+    return render(
+        request, "rencontres/organisation.html", {"rencontres": rencontres_a_organiser(request.user)}
+    )
+
+
+@require_safe
+def inscriptions(request: RequetePortail, pk: int) -> HttpResponse:
+    rencontre = get_rencontre_a_organiser(request.user, pk)
+    etat = request.GET.get("etat", "")
+    etat = etat if etat in EtatInscription.values else ""
+    try:
+        activite = int(request.GET.get("activite") or 0) or None
+    except ValueError:
+        activite = None
+    q = request.GET.get("q", "")[:100]
+    page = Paginator(inscriptions_de(rencontre, etat=etat, activite=activite, q=q), PAR_PAGE).get_page(
+        request.GET.get("page")
+    )
+    restantes = places_restantes(rencontre)
+    return render(
+        request,
+        "rencontres/inscriptions.html",
+        {
+            "rencontre": rencontre,
+            "page": page,
+            "etats": EtatInscription.choices,
+            "filtre": {"etat": etat, "activite": activite, "q": q},
+            "activites": [(a, restantes[a.pk]) for a in rencontre.activites.all()],
+        },
+    )
+
+
+def _inscription_de(rencontre_pk: int, pk: int) -> Inscription:
+    inscription = (
+        Inscription.objects.filter(rencontre=rencontre_pk, pk=pk).select_related("rencontre").first()
+    )
+    if inscription is None:
+        raise Http404
+    return inscription
+
+
+@require_POST
+def inscription_valider(request: RequetePortail, pk: int, inscription: int) -> HttpResponse:
+    rencontre = get_rencontre_a_organiser(request.user, pk)
+    try:
+        services.valider(inscription=_inscription_de(rencontre.pk, inscription), acteur=request.user)
+    except ValidationError as erreur:
+        messages.error(request, " ".join(erreur.messages))
+    else:
+        messages.success(request, _("Inscription validée ; la personne en est prévenue."))
+    return redirect("rencontres:inscriptions", pk=rencontre.pk)
+
+
+@require_POST
+def inscription_annuler(request: RequetePortail, pk: int, inscription: int) -> HttpResponse:
+    rencontre = get_rencontre_a_organiser(request.user, pk)
+    services.annuler(
+        inscription=_inscription_de(rencontre.pk, inscription),
+        acteur=request.user,
+        motif=request.POST.get("motif", "")[:500],
+    )
+    messages.success(request, _("Inscription annulée ; ses places vont à la liste d'attente."))
+    return redirect("rencontres:inscriptions", pk=rencontre.pk)
+
+
+def accueil(request: RequetePortail, pk: int) -> HttpResponse:
+    """L'accueil à l'entrée : le QR de la confirmation ouvre cette page avec `?code=` ; sinon
+    on cherche par nom. Pointer est un POST (confirmation d'un geste), la recherche un GET."""
+    rencontre = get_rencontre_a_organiser(request.user, pk)
+    form = CodeForm(request.POST or None, initial={"code": request.GET.get("code", "")})
+    sur_place = SurPlaceForm(prefix="sur_place")
+    if request.method == "POST":
+        if form.is_valid():
+            try:
+                inscription = services.pointer(
+                    rencontre=rencontre, code=form.cleaned_data["code"], acteur=request.user
+                )
+            except ValidationError as erreur:
+                form.add_error("code", erreur.message_dict.get("code", erreur.messages))
+            else:
+                personnes = inscription.participants.count()
+                messages.success(
+                    request,
+                    ngettext(
+                        "Arrivée pointée : %(nom)s (%(n)s personne).",
+                        "Arrivée pointée : %(nom)s (%(n)s personnes).",
+                        personnes,
+                    )
+                    % {"nom": f"{inscription.prenom} {inscription.nom}", "n": personnes},
+                )
+                return redirect("rencontres:accueil", pk=rencontre.pk)
+    q = request.GET.get("q", "")[:100]
+    trouvees = list(inscriptions_de(rencontre, q=q)[:20]) if q.strip() else []
+    code = request.GET.get("code", "").strip()
+    par_code = list(inscriptions_de(rencontre, q=code)[:1]) if code and not q else []
+    compteur = rencontre.inscriptions.filter(etat=EtatInscription.CONFIRMEE)
+    return render(
+        request,
+        "rencontres/accueil.html",
+        {
+            "rencontre": rencontre,
+            "form": form,
+            "sur_place": sur_place,
+            "q": q,
+            "trouvees": trouvees or par_code,
+            "arrivees": compteur.filter(arrivee_le__isnull=False).count(),
+            "confirmees": compteur.count(),
+        },
+    )
+
+
+@require_POST
+def accueil_sur_place(request: RequetePortail, pk: int) -> HttpResponse:
+    """Une personne venue sans inscription : inscrite et pointée d'un geste, si les activités
+    ont de la place (la fenêtre d'inscription ne s'applique pas à l'entrée)."""
+    rencontre = get_rencontre_a_organiser(request.user, pk)
+    form = SurPlaceForm(request.POST, prefix="sur_place")
+    if form.is_valid():
+        try:
+            inscription = services.inscrire_sur_place(
+                rencontre=rencontre, saisie=form.saisie(rencontre), acteur=request.user
+            )
+        except ValidationError as erreur:
+            messages.error(request, " ".join(erreur.messages))
+        else:
+            messages.success(
+                request,
+                _("Inscription sur place et arrivée pointées : %(nom)s.")
+                % {"nom": f"{inscription.prenom} {inscription.nom}"},
+            )
+    else:
+        messages.error(request, _("Indiquez le nom et le prénom de la personne venue sur place."))
+    return redirect("rencontres:accueil", pk=rencontre.pk)

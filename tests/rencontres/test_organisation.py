@@ -1,0 +1,85 @@
+"""Les pages de l'organisation : réservées aux agents (404 pour les autres), inscriptions
+filtrées, validation, accueil à l'entrée (code, code déjà pointé, recherche par nom, venue sur
+place), requêtes constantes."""
+
+import pytest
+from django.urls import reverse
+
+from rencontres.models import EtatInscription, Inscription
+from tests.conftest import PERSONAS
+from tests.outils import compter_requetes
+from tests.rencontres.factories import inscrire, rencontre
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.mark.parametrize("persona", PERSONAS)
+def test_matrice_des_droits(client_de, persona):
+    r = rencontre()
+    inscription = inscrire(r)
+    client = client_de(persona)
+    organise = persona in ("agent", "superutilisateur")
+    for url in (
+        reverse("rencontres:organisation"),
+        reverse("rencontres:inscriptions", args=[r.pk]),
+        reverse("rencontres:accueil", args=[r.pk]),
+    ):
+        statut = client.get(url).status_code
+        attendu = 200 if organise else (302 if persona == "anonyme" else 404)
+        assert statut == attendu, (persona, url, statut)
+    reponse = client.post(reverse("rencontres:accueil", args=[r.pk]), {"code": inscription.code})
+    inscription.refresh_from_db()
+    assert (inscription.arrivee_le is not None) == organise
+    assert reponse.status_code in ((302,) if organise else (302, 404))
+    # Les pages publiques restent ouvertes à tous.
+    assert client.get(r.get_absolute_url()).status_code == 200
+
+
+def test_filtres_et_validation(client_de):
+    r = rencontre(moderee=True)
+    lea = inscrire(r, 1, nom="Martin", prenom="Léa")
+    inscrire(r, 2, nom="Durand")
+    agent = client_de("agent")
+    html = agent.get(reverse("rencontres:inscriptions", args=[r.pk]), {"q": "lea"}).content.decode()
+    assert "Martin" in html and "Durand" not in html
+    html = agent.get(reverse("rencontres:inscriptions", args=[r.pk]), {"etat": "a_valider"}).content.decode()
+    assert "2 inscriptions" in html
+    agent.post(reverse("rencontres:valider", args=[r.pk, lea.pk]))
+    lea.refresh_from_db()
+    assert lea.etat == EtatInscription.CONFIRMEE
+
+
+def test_accueil_code_deja_pointe_recherche_et_sur_place(client_de):
+    r = rencontre(capacites=(3,))
+    lea = inscrire(r, 1, nom="Martin", prenom="Léa", foyer=1)
+    agent = client_de("agent")
+    page = agent.get(reverse("rencontres:accueil", args=[r.pk]), {"code": lea.code}).content.decode()
+    assert f'value="{lea.code}"' in page and "Martin" in page
+    agent.post(reverse("rencontres:accueil", args=[r.pk]), {"code": lea.code})
+    deuxieme = agent.post(reverse("rencontres:accueil", args=[r.pk]), {"code": lea.code})
+    assert deuxieme.status_code == 200 and "déjà été pointé" in deuxieme.content.decode()
+    # Venue sur place : une place reste (3 - 2) ; deux personnes ne tiennent plus.
+    refus = agent.post(
+        reverse("rencontres:sur_place", args=[r.pk]),
+        {"sur_place-prenom": "Jo", "sur_place-nom": "Lenoir", "sur_place-accompagnants": "1"},
+        follow=True,
+    )
+    assert "Complet" in refus.content.decode()
+    agent.post(
+        reverse("rencontres:sur_place", args=[r.pk]),
+        {"sur_place-prenom": "Jo", "sur_place-nom": "Lenoir", "sur_place-accompagnants": "0"},
+    )
+    venue = Inscription.objects.get(nom="Lenoir")
+    assert venue.etat == EtatInscription.CONFIRMEE and venue.arrivee_le is not None and venue.email == ""
+
+
+def test_requetes_constantes(client_de):
+    r = rencontre(capacites=(50, None))
+    inscrire(r, 100, foyer=1)
+    agent = client_de("agent")
+    urls = [reverse("rencontres:inscriptions", args=[r.pk]), reverse("rencontres:organisation")]
+    avant = [compter_requetes(agent, url) for url in urls]
+    for numero in range(8):
+        inscrire(r, numero, foyer=1)
+    assert [compter_requetes(agent, url) for url in urls] == avant == [14, 9]
+    assert compter_requetes(agent, reverse("rencontres:accueil", args=[r.pk]) + "?q=interne") <= avant[0]
