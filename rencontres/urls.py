@@ -12,6 +12,8 @@ urlpatterns = [
     path("rencontres/inscription/<str:jeton>/agenda.ics", public.inscription_ics, name="inscription_ics"),
     path("rencontres/inscription/<str:jeton>/annuler/", public.inscription_annuler, name="annuler"),
     path("rencontres/inscription/<str:jeton>/confirmer/", public.inscription_confirmer, name="confirmer"),
+    path("rencontres/inscription/<str:jeton>/attestation.pdf", public.attestation, name="attestation"),
+    path("rencontres/attestations/verifier/", public.verifier, name="verifier"),
     # L'organisation (rencontres/views/organisation.py)
     path("rencontres/organisation/", organisation.organisation, name="organisation"),
     path("rencontres/<int:pk>/inscriptions/", organisation.inscriptions, name="inscriptions"),

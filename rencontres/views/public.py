@@ -13,8 +13,9 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from rencontres import services
+from rencontres.attestations import attestation_pdf, attestation_possible
 from rencontres.calendrier import ics_inscription
-from rencontres.forms import InscriptionForm, foyer_formset
+from rencontres.forms import CodeForm, InscriptionForm, foyer_formset
 from rencontres.jetons import inscription_du_jeton, jeton_de
 from rencontres.models import EtatInscription, Inscription, StatutRencontre
 from rencontres.qr import qr_svg
@@ -126,6 +127,7 @@ def inscription_detail(request: HttpRequest, jeton: str) -> HttpResponse:
             "jeton": jeton,
             "rang": rang,
             "qr": qr_svg(lien_accueil) if inscription.etat == EtatInscription.CONFIRMEE else "",
+            "attestation": attestation_possible(inscription),
         },
     )
 
@@ -160,3 +162,29 @@ def inscription_confirmer(request: HttpRequest, jeton: str) -> HttpResponse:
     else:
         messages.success(request, _("La place est à vous : votre inscription est confirmée."))
     return redirect("rencontres:inscription", jeton=jeton)
+
+
+@login_not_required
+@require_safe
+def attestation(request: HttpRequest, jeton: str) -> HttpResponse:
+    inscription = _inscription(jeton)
+    if not attestation_possible(inscription):
+        raise Http404
+    reponse = HttpResponse(attestation_pdf(inscription), content_type="application/pdf")
+    reponse["Content-Disposition"] = f'attachment; filename="attestation-{inscription.code}.pdf"'
+    reponse["Cache-Control"] = "private, no-store"
+    return reponse
+
+
+@login_not_required
+@require_safe
+def verifier(request: HttpRequest) -> HttpResponse:
+    """Vérifier une attestation par son code : qui, quelle rencontre, quand ; rien d'autre."""
+    form = CodeForm(request.GET or None)
+    trouvee = None
+    if form.is_valid():
+        code = form.cleaned_data["code"].strip().upper().replace(" ", "")
+        candidate = Inscription.objects.select_related("rencontre").filter(code=code).first()
+        if candidate is not None and attestation_possible(candidate):
+            trouvee = candidate
+    return render(request, "rencontres/verifier.html", {"form": form, "trouvee": trouvee})
