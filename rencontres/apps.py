@@ -14,9 +14,20 @@ class RencontresConfig(AppConfig):
 
     def ready(self) -> None:
         # Déclarent les verbes du journal et les tâches.
-        from rencontres import services, tasks  # noqa: F401
+        from rencontres import bilan, services, tasks  # noqa: F401
         from rencontres.selectors import peut_organiser
+        from socle.bilan import Section, ajouter_section
         from socle.navigation import Entree, ajouter
+
+        ajouter_section(
+            Section(
+                cle="rencontres",
+                titre=_("Les rencontres : promotion du territoire, congrès, formations"),
+                ordre=45,
+                gabarit="rencontres/bilan_section.html",
+                donnees=bilan.donnees_rencontres,
+            )
+        )
 
         ajouter(Entree(_("Rencontres"), "rencontres:liste", _pour_tous, ordre=75))
         ajouter(Entree(_("Organiser les rencontres"), "rencontres:organisation", peut_organiser, ordre=76))

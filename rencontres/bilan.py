@@ -1,0 +1,116 @@
+"""La section « Les rencontres » du bilan annuel : rencontres tenues dans l'année, par genre,
+inscriptions confirmées, présences, foyers venus ensemble, heures de formation, attestations.
+Deux requêtes, quel que soit le nombre de rencontres et d'inscriptions."""
+
+from dataclasses import dataclass
+
+from django.db.models import Count, Exists, OuterRef, Q
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+
+from rencontres.models import EtatInscription, Participant, Rencontre, StatutRencontre, TypeRencontre
+from socle.bilan import ChiffreCle, ContenuSection, bornes_de_l_annee
+from socle.francais import nombre
+
+FORMATIONS = (TypeRencontre.FORMATION, TypeRencontre.FORMATION_TELESANTE, TypeRencontre.SERVICE_SANITAIRE)
+
+
+@dataclass(frozen=True)
+class LigneRencontre:
+    titre: str
+    genre: str
+    genre_libelle: str
+    debut: object
+    confirmees: int
+    presentes: int
+    personnes_presentes: int
+    heures: float
+
+
+@dataclass(frozen=True)
+class DonneesRencontres:
+    annee: int
+    lignes: list[LigneRencontre]
+    foyers: int
+    demo: bool
+
+    @property
+    def tenues(self) -> int:
+        return len(self.lignes)
+
+    @property
+    def presentes(self) -> int:
+        return sum(ligne.presentes for ligne in self.lignes)
+
+    @property
+    def personnes(self) -> int:
+        return sum(ligne.personnes_presentes for ligne in self.lignes)
+
+    @property
+    def heures_de_formation(self) -> float:
+        return sum(ligne.heures for ligne in self.lignes if ligne.genre in FORMATIONS)
+
+    @property
+    def attestations(self) -> int:
+        # Une attestation par inscription pointée (seules celles-là en obtiennent une).
+        return self.presentes
+
+
+def lire_rencontres(annee: int) -> DonneesRencontres:
+    debut, fin = bornes_de_l_annee(annee)
+    confirmee = Q(inscriptions__etat=EtatInscription.CONFIRMEE)
+    presente = confirmee & Q(inscriptions__arrivee_le__isnull=False)
+    rencontres = (
+        Rencontre.objects.filter(debut__gte=debut, debut__lt=fin, statut=StatutRencontre.PUBLIEE)
+        .annotate(
+            confirmees=Count("inscriptions", filter=confirmee, distinct=True),
+            presentes=Count("inscriptions", filter=presente, distinct=True),
+            personnes_presentes=Count("inscriptions__participants", filter=presente, distinct=True),
+        )
+        .order_by("debut", "pk")
+    )
+    lignes = [
+        LigneRencontre(
+            titre=r.titre,
+            genre=r.type,
+            genre_libelle=r.get_type_display(),
+            debut=r.debut,
+            confirmees=r.confirmees,
+            presentes=r.presentes,
+            personnes_presentes=r.personnes_presentes,
+            heures=round((r.fin - r.debut).total_seconds() / 3600, 1),
+        )
+        for r in rencontres
+    ]
+    accompagnee = Participant.objects.filter(
+        inscription=OuterRef("inscriptions__pk"), lien__in=["conjoint", "enfant", "autre"]
+    )
+    foyers = (
+        Rencontre.objects.filter(debut__gte=debut, debut__lt=fin, statut=StatutRencontre.PUBLIEE)
+        .filter(inscriptions__etat=EtatInscription.CONFIRMEE, inscriptions__arrivee_le__isnull=False)
+        .filter(Exists(accompagnee))
+        .values("inscriptions__pk")
+        .distinct()
+        .count()
+    )
+    return DonneesRencontres(
+        annee=annee,
+        lignes=lignes,
+        foyers=foyers,
+        demo=any(r.demo for r in rencontres),
+    )
+
+
+def donnees_rencontres(annee: int) -> ContenuSection:
+    donnees = lire_rencontres(annee)
+    return ContenuSection(
+        contexte={"rencontres": donnees},
+        chiffres_cles=[
+            ChiffreCle(
+                _("Rencontres tenues"),
+                nombre(donnees.tenues),
+                ngettext("%(n)s personne présente", "%(n)s personnes présentes", donnees.personnes)
+                % {"n": nombre(donnees.personnes)},
+            ),
+        ],
+    )
