@@ -21,6 +21,11 @@ SEL_ESPACE = "recrutement.espace"
 VALIDITE = timedelta(hours=48)
 
 
+def cle_de_l_adresse(cle: str) -> str:
+    """La clé du cache où l'adresse d'une visiteuse attend la tâche qui lui envoie son lien."""
+    return f"recrutement:lien-de-candidature:{cle}"
+
+
 def candidature_jeton(offre_id: int, email: str) -> str:
     return signing.dumps({"o": offre_id, "e": email.strip()}, salt=SEL_CANDIDATURE)
 

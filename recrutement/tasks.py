@@ -11,12 +11,13 @@ les listes (les sélecteurs filtrent par date) et sa page répondait déjà 410.
 from datetime import datetime, timedelta
 
 from celery import shared_task
+from django.core.cache import cache
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from recrutement.jetons import VALIDITE, candidature_jeton, espace_jeton
+from recrutement.jetons import VALIDITE, candidature_jeton, cle_de_l_adresse, espace_jeton
 from recrutement.models import Alerte, Candidat, Candidature, Offre, StatutOffre
 from socle.courriels import courriel_construire, lien_absolu
 from socle.workflows import TransitionRefusee, transition
@@ -88,10 +89,13 @@ def demander_les_confirmations() -> int:
 
 
 @shared_task(autoretry_for=(OSError,), retry_backoff=True, max_retries=5)
-def envoyer_lien_de_candidature(offre_id: int, email: str) -> None:
-    """Le lien signé qui ouvre le formulaire de candidature à une adresse confirmée."""
+def envoyer_lien_de_candidature(offre_id: int, cle: str) -> None:
+    """Le lien signé qui ouvre le formulaire de candidature, à l'adresse que le service a
+    laissée dans le cache sous `cle` ; effacée une fois le courriel parti (rejouée, la tâche
+    n'envoie rien de plus)."""
+    email = cache.get(cle_de_l_adresse(cle))
     offre = Offre.objects.filter(pk=offre_id).first()
-    if offre is None:
+    if offre is None or not email:
         return
     chemin = reverse(
         "recrutement:postuler_lien", kwargs={"pk": offre.pk, "jeton": candidature_jeton(offre.pk, email)}
@@ -106,6 +110,7 @@ def envoyer_lien_de_candidature(offre_id: int, email: str) -> None:
             "heures": int(VALIDITE.total_seconds() // 3600),
         },
     ).send()
+    cache.delete(cle_de_l_adresse(cle))
 
 
 @shared_task(autoretry_for=(OSError,), retry_backoff=True, max_retries=5)

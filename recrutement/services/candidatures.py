@@ -7,11 +7,13 @@ manquant, fichier refusé, déjà candidat à cette offre) sont des `ValidationE
 champ, que la vue replace sur le formulaire.
 """
 
+import secrets
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from typing import Any
 
+from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
@@ -19,6 +21,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from recrutement.jetons import VALIDITE, cle_de_l_adresse
 from recrutement.models import (
     TYPES_PIECES,
     Candidat,
@@ -341,12 +344,19 @@ def candidature_deposer(
 def candidature_lien_demander(*, offre: Offre, email: str, maintenant: datetime | None = None) -> None:
     """Envoie à `email` le lien signé qui ouvre le formulaire de candidature à `offre` (une
     visiteuse sans compte prouve ainsi qu'elle lit ce courrier). Refuse une offre close ou
-    échue. Le journal ne garde pas l'adresse."""
+    échue.
+
+    L'adresse ne va ni au journal ni dans la boîte d'envoi des tâches (qui ne garde que des
+    identifiants, docs/rgpd.md §14) : elle attend la tâche dans le cache, sous une clé
+    aléatoire, le temps de validité du lien. Perdue (cache vidé), le courriel ne part pas et la
+    visiteuse redemande le lien, comme la page le lui dit."""
     maintenant = maintenant or timezone.now()
     _refuser_si_close(offre, timezone.localdate(maintenant))
+    cle = secrets.token_urlsafe(24)
     with transaction.atomic():
         evenement_enregistrer(verbe=LIEN_DE_CANDIDATURE_DEMANDE, cible=offre)
-        apres_validation(envoyer_lien_de_candidature, offre.pk, email.strip())
+        cache.set(cle_de_l_adresse(cle), email.strip(), timeout=int(VALIDITE.total_seconds()))
+        apres_validation(envoyer_lien_de_candidature, offre.pk, cle)
 
 
 def espace_lien_demander(*, email: str) -> int:

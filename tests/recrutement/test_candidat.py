@@ -34,7 +34,8 @@ from recrutement.models import (
     StatutOffre,
 )
 from recrutement.selectors import get_candidature_pour
-from socle.models import Evenement
+from recrutement.tasks import envoyer_lien_de_candidature
+from socle.models import Evenement, TacheDemandee
 from tests.comptes.factories import UtilisateurFactory
 from tests.conftest import client_connecte
 from tests.recrutement import factories as f
@@ -416,3 +417,16 @@ def test_effacer_mes_donnees(g):
     )
     # La session ne mène plus à rien.
     assert client.get("/recrutement/mon-espace/")["Location"] == "/recrutement/mon-espace/acces/"
+
+
+def test_l_adresse_n_entre_ni_au_journal_ni_dans_la_boite_d_envoi(g, django_capture_on_commit_callbacks):
+    o = f.offre(g, StatutOffre.PUBLIEE)
+    with django_capture_on_commit_callbacks(execute=True):
+        services.candidature_lien_demander(offre=o, email=EMAIL)
+    demande = TacheDemandee.objects.get(nom="recrutement.tasks.envoyer_lien_de_candidature")
+    assert EMAIL not in json.dumps(demande.arguments)
+    assert not Evenement.objects.filter(donnees__icontains="lefevre").exists()
+    assert [m.to for m in mail.outbox] == [[EMAIL]]
+    # Rejouée, la tâche n'envoie rien de plus : l'adresse a quitté le cache.
+    envoyer_lien_de_candidature(*demande.arguments)
+    assert len(mail.outbox) == 1
