@@ -13,7 +13,8 @@ from playwright.sync_api import Locator, Page, expect
 
 from recrutement.models import Candidature, StatutOffre
 from recrutement.selectors import get_candidature_pour
-from tests.e2e.conftest import Onglet
+from tests.comptes.factories import UtilisateurFactory
+from tests.e2e.conftest import Onglet, connecter
 from tests.recrutement import factories as f
 from tests.socle import fichiers
 from tests.territoire.factories import ProfessionFactory
@@ -136,3 +137,50 @@ def test_les_pages_des_alertes(onglet: Onglet) -> None:
     page.get_by_role("button", name="Supprimer mon alerte").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Alerte supprimée")
     onglet.verifier_accessibilite()
+
+
+def test_une_candidate_avec_compte_postule_puis_efface_ses_donnees(nouvel_onglet) -> None:
+    """Connectée, le formulaire vient tout de suite ; une offre pourvue répond 410 même par
+    l'adresse du formulaire ; un lien altéré dit comment en redemander un ; l'effacement. Les
+    pages tiennent dans un écran de téléphone."""
+    g = f.gcs_et_recruteurs()
+    compte = UtilisateurFactory(email="ines@exemple.fr", prenom="Inès", nom="Martin")
+    offre = f.offre(g, StatutOffre.PUBLIEE, titre="Anesthésiste")
+    pourvue = f.offre(g, StatutOffre.POURVUE, titre="Urgentiste de nuit")
+    onglet: Onglet = nouvel_onglet()
+    connecter(onglet, compte)
+    page = onglet.page
+    page.set_viewport_size({"width": 375, "height": 900})
+
+    onglet.aller(f"/offres/{offre.pk}/postuler/")
+    expect(champ(page, "Prénom")).to_have_value("Inès")
+    onglet.verifier_accessibilite()
+    assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
+    champ(page, "Votre CV").set_input_files(cv())
+    page.get_by_role("button", name="Envoyer ma candidature").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Votre candidature est envoyée")
+    page.get_by_role("link", name="Ouvrir mon espace candidat").click()
+    onglet.verifier_accessibilite()
+    assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
+
+    onglet.aller(f"/offres/{pourvue.pk}/postuler/", statut=410)
+    expect(page.get_by_role("heading", level=1)).to_have_text("Cette offre n'est plus en ligne")
+    onglet.verifier_accessibilite()
+
+    visiteuse: Onglet = nouvel_onglet()
+    visiteuse.aller(f"/offres/{offre.pk}/postuler/lien-coupe/", statut=400)
+    expect(visiteuse.page.get_by_role("heading", level=1)).to_have_text("Ce lien n'est plus valable")
+    visiteuse.verifier_accessibilite()
+    visiteuse.page.get_by_role("link", name="Recevoir un nouveau lien pour postuler").click()
+    expect(visiteuse.page.get_by_role("button", name="Recevoir le lien par courriel")).to_be_visible()
+    visiteuse.aller("/recrutement/mon-espace/acces/")
+    champ(visiteuse.page, "Votre adresse électronique").fill("personne@exemple.fr")
+    visiteuse.page.get_by_role("button", name="Recevoir le lien par courriel").click()
+    expect(visiteuse.page.get_by_role("heading", level=1)).to_have_text("Consultez votre messagerie")
+    visiteuse.verifier_accessibilite()
+
+    onglet.aller("/recrutement/mon-espace/effacer/")
+    page.get_by_role("button", name="Effacer définitivement mes données").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Vos données sont effacées")
+    onglet.verifier_accessibilite()
+    assert Candidature.objects.get().candidat.est_anonymise
