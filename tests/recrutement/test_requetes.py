@@ -2,7 +2,7 @@
 
 import pytest
 
-from recrutement.jetons import candidature_jeton
+from recrutement.jetons import candidature_jeton, espace_jeton
 from recrutement.models import ConsultationPiece, StatutOffre
 from tests.comptes.factories import UtilisateurFactory
 from tests.conftest import client_connecte
@@ -105,6 +105,7 @@ def test_la_page_de_gestion(g):
 FORMULAIRE_VISITEUSE = 9
 FORMULAIRE_CONNECTE = 16
 ESPACE = 13
+ESPACE_PAR_LE_LIEN = 7
 
 
 def test_le_formulaire_de_candidature(g):
@@ -133,3 +134,17 @@ def test_l_espace_candidat_ne_grandit_pas(g):
         ConsultationPiece.objects.create(piece=c.pieces.get(), compte=g.recruteur_chpc, structure=g.chpc)
     ConsultationPiece.objects.create(piece=premiere.pieces.get(), compte=g.recruteur_pcc, structure=g.pcc)
     assert compter_requetes(client, "/recrutement/mon-espace/") == ESPACE
+
+
+def test_l_espace_par_le_lien_ne_grandit_pas(g):
+    """Une visiteuse, par le lien reçu : la session, la fiche (clé comparée), ses candidatures,
+    leurs consentements, le vivier, ses pôles, les ouvertures de ses pièces ; rien pour un
+    compte. Ses candidatures suivantes (même adresse) rejoignent la même fiche."""
+    c = f.candidature(f.offre(g, StatutOffre.PUBLIEE), [g.chpc, g.pcc])
+    client = client_connecte(None)
+    client.get(f"/recrutement/mon-espace/{espace_jeton(c.candidat)}/")
+    assert compter_requetes(client, "/recrutement/mon-espace/") == ESPACE_PAR_LE_LIEN
+    for rang in range(3):
+        autre = f.candidature(f.offre(g, StatutOffre.PUBLIEE, titre=f"Poste {rang}"), [g.chpc, g.gcs])
+        ConsultationPiece.objects.create(piece=autre.pieces.get(), compte=g.recruteur_chpc, structure=g.chpc)
+    assert compter_requetes(client, "/recrutement/mon-espace/") == ESPACE_PAR_LE_LIEN
