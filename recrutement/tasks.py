@@ -1,4 +1,6 @@
 """Tâches du recrutement : elles prennent des identifiants (ou rien) et sont idempotentes.
+Les offres échues et leur reconfirmation ; les courriels des candidats (liens signés,
+accusé de réception) et des alertes aux nouvelles offres, demandés par les services.
 
 Délais choisis (constantes, à revoir avec le GCS) :
 - `RECONFIRMATION` : quatre semaines après sa publication ou sa dernière confirmation, les
