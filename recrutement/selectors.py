@@ -6,10 +6,14 @@ from typing import Any
 from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
 from django.http import Http404
 
+from recrutement.jetons import candidat_si_cle
 from recrutement.models import (
     STATUTS_CLOS,
+    Alerte,
+    Candidat,
     Candidature,
     Consentement,
+    ConsultationPiece,
     ObjetConsentement,
     Offre,
     PartOffre,
@@ -172,3 +176,102 @@ def employeurs_a_choisir(offre: Offre, jour: date) -> tuple[list[Structure], lis
         key=lambda s: s.nom,
     )
     return obligatoires, facultatifs
+
+
+# --- L'espace candidat -------------------------------------------------------------------
+#
+# Un candidat y entre connecté (la fiche de son compte) ou par le lien signé reçu par courriel,
+# que la session retient (la fiche et sa clé : effacer ses données change la clé, et la session
+# n'ouvre plus rien). Tout ce que montre l'espace se lit à partir de cette fiche, jamais d'un
+# identifiant reçu seul.
+
+SESSION_CANDIDAT = "recrutement_candidat"
+
+
+def candidat_retenir(request: Any, candidat: Candidat) -> None:
+    """La session ouvre désormais l'espace de ce candidat (lien reçu par courriel)."""
+    request.session[SESSION_CANDIDAT] = {"c": candidat.pk, "k": candidat.cle}
+    request.session.cycle_key()
+
+
+def candidat_oublier(request: Any) -> None:
+    request.session.pop(SESSION_CANDIDAT, None)
+
+
+def candidat_de_la_requete(request: Any) -> Candidat | None:
+    """Le candidat dont la requête ouvre l'espace : celui du compte connecté, sinon celui que la
+    session retient ; rien si ni l'un ni l'autre (ou la fiche effacée, fusionnée, la clé changée)."""
+    if hasattr(request, "_candidat"):
+        return request._candidat
+    candidat = None
+    utilisateur = getattr(request, "user", None)
+    if utilisateur is not None and utilisateur.is_authenticated:
+        candidat = Candidat.objects.filter(
+            compte=utilisateur, anonymise_le__isnull=True, fusionne_dans__isnull=True
+        ).first()
+    if candidat is None:
+        retenu = request.session.get(SESSION_CANDIDAT)
+        if isinstance(retenu, dict):
+            candidat = candidat_si_cle(retenu.get("c"), retenu.get("k"))
+    request._candidat = candidat
+    return candidat
+
+
+def candidatures_du_candidat(candidat: Candidat) -> list[Candidature]:
+    """Ses candidatures, chacune avec son offre, son employeur et ses consentements (les
+    employeurs à qui elle est confiée) : trois requêtes, quel qu'en soit le nombre."""
+    return list(
+        Candidature.objects.filter(candidat=candidat)
+        .select_related("offre__employeur")
+        .defer("offre__employeur__commune__contour")
+        .prefetch_related(
+            Prefetch(
+                "consentements",
+                queryset=Consentement.objects.filter(objet=ObjetConsentement.EMPLOYEUR)
+                .select_related("employeur")
+                .order_by("employeur__nom", "-donne_le"),
+            )
+        )
+        .order_by("-deposee_le", "-id")
+    )
+
+
+def vivier_du_candidat(candidat: Candidat) -> Consentement | None:
+    return Consentement.objects.filter(
+        candidat=candidat, objet=ObjetConsentement.VIVIER, retire_le__isnull=True
+    ).first()
+
+
+def consultations_du_candidat(candidat: Candidat) -> list[ConsultationPiece]:
+    """Qui a ouvert ses pièces : la structure et la date (jamais le nom du recruteur)."""
+    return list(
+        ConsultationPiece.objects.filter(piece__candidature__candidat=candidat)
+        .select_related("structure", "piece__document", "piece__candidature__offre")
+        .order_by("-le", "-id")[:200]
+    )
+
+
+def get_consentement_du_candidat(candidat: Candidat, pk: int) -> Consentement:
+    consentement = (
+        Consentement.objects.filter(candidat=candidat, pk=pk, objet=ObjetConsentement.EMPLOYEUR)
+        .select_related("employeur")
+        .first()
+    )
+    if consentement is None:
+        raise Http404
+    return consentement
+
+
+def get_candidature_du_candidat(candidat: Candidat, pk: int) -> Candidature:
+    candidature = Candidature.objects.filter(candidat=candidat, pk=pk).select_related("offre").first()
+    if candidature is None:
+        raise Http404
+    return candidature
+
+
+def get_alerte_par_cle(cle: str) -> Alerte:
+    """L'alerte dont le courriel porte cette clé (qui la tient la gère) ; 404 sinon."""
+    alerte = Alerte.objects.select_related("profession", "pole").filter(cle=cle).first()
+    if alerte is None:
+        raise Http404
+    return alerte

@@ -1,4 +1,6 @@
 """Tâches du recrutement : elles prennent des identifiants (ou rien) et sont idempotentes.
+Les offres échues et leur reconfirmation ; les courriels des candidats (liens signés,
+accusé de réception) et des alertes aux nouvelles offres, demandés par les services.
 
 Délais choisis (constantes, à revoir avec le GCS) :
 - `RECONFIRMATION` : quatre semaines après sa publication ou sa dernière confirmation, les
@@ -11,12 +13,15 @@ les listes (les sélecteurs filtrent par date) et sa page répondait déjà 410.
 from datetime import datetime, timedelta
 
 from celery import shared_task
+from django.core.cache import cache
 from django.db.models import Q
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from recrutement.models import Offre, StatutOffre
-from recrutement.services import offre_demander_confirmation
+from recrutement.jetons import VALIDITE, candidature_jeton, cle_de_l_adresse, espace_jeton
+from recrutement.models import Alerte, Candidat, Candidature, Offre, StatutOffre
+from socle.courriels import courriel_construire, lien_absolu
 from socle.workflows import TransitionRefusee, transition
 
 RECONFIRMATION = timedelta(weeks=4)
@@ -58,6 +63,9 @@ def expirer(*, maintenant: datetime | None = None) -> int:
 def demander_confirmations(*, maintenant: datetime | None = None) -> int:
     """Demande aux recruteurs des offres publiées depuis `RECONFIRMATION` sans confirmation si
     le poste est toujours ouvert ; rend le nombre de demandes faites."""
+    # Import local : les services demandent les tâches de ce module (import circulaire).
+    from recrutement.services import offre_demander_confirmation
+
     maintenant = maintenant or timezone.now()
     ids = Offre.objects.filter(
         statut=StatutOffre.PUBLIEE,
@@ -75,3 +83,114 @@ def expirer_les_offres() -> int:
 @shared_task
 def demander_les_confirmations() -> int:
     return demander_confirmations()
+
+
+# --- Courriels des candidats et des alertes -----------------------------------------------
+#
+# Rejouées, elles renvoient le même courriel : sans dommage (un lien de plus, valable 48 h).
+
+
+@shared_task(autoretry_for=(OSError,), retry_backoff=True, max_retries=5)
+def envoyer_lien_de_candidature(offre_id: int, cle: str) -> None:
+    """Le lien signé qui ouvre le formulaire de candidature, à l'adresse que le service a
+    laissée dans le cache sous `cle` ; effacée une fois le courriel parti (rejouée, la tâche
+    n'envoie rien de plus)."""
+    email = cache.get(cle_de_l_adresse(cle))
+    offre = Offre.objects.filter(pk=offre_id).first()
+    if offre is None or not email:
+        return
+    chemin = reverse(
+        "recrutement:postuler_lien", kwargs={"pk": offre.pk, "jeton": candidature_jeton(offre.pk, email)}
+    )
+    courriel_construire(
+        gabarit="recrutement/courriels/lien_de_candidature",
+        sujet=_("Votre candidature : %(o)s") % {"o": offre.titre},
+        destinataire=email,
+        contexte={
+            "offre": offre,
+            "lien": lien_absolu(chemin),
+            "heures": int(VALIDITE.total_seconds() // 3600),
+        },
+    ).send()
+    cache.delete(cle_de_l_adresse(cle))
+
+
+@shared_task(autoretry_for=(OSError,), retry_backoff=True, max_retries=5)
+def envoyer_lien_de_l_espace(candidat_id: int) -> None:
+    """Le lien signé de l'espace candidat (fiche ni effacée ni fusionnée)."""
+    candidat = Candidat.objects.filter(
+        pk=candidat_id, anonymise_le__isnull=True, fusionne_dans__isnull=True
+    ).first()
+    if candidat is None:
+        return
+    chemin = reverse("recrutement:espace_lien", kwargs={"jeton": espace_jeton(candidat)})
+    courriel_construire(
+        gabarit="recrutement/courriels/lien_de_l_espace",
+        sujet=_("Votre espace candidat"),
+        destinataire=candidat.email,
+        contexte={
+            "candidat": candidat,
+            "lien": lien_absolu(chemin),
+            "heures": int(VALIDITE.total_seconds() // 3600),
+        },
+    ).send()
+
+
+@shared_task(autoretry_for=(OSError,), retry_backoff=True, max_retries=5)
+def envoyer_confirmation_de_candidature(candidature_id: int) -> None:
+    """L'accusé de réception d'une candidature, avec le lien de l'espace candidat."""
+    candidature = (
+        Candidature.objects.select_related("offre__employeur", "candidat")
+        .filter(pk=candidature_id, anonymisee_le__isnull=True)
+        .first()
+    )
+    if candidature is None or candidature.candidat.anonymise_le is not None:
+        return
+    candidat = candidature.candidat
+    if candidat.compte_id is not None:
+        chemin = reverse("recrutement:espace")
+    else:
+        chemin = reverse("recrutement:espace_lien", kwargs={"jeton": espace_jeton(candidat)})
+    courriel_construire(
+        gabarit="recrutement/courriels/candidature_recue",
+        sujet=_("Candidature reçue : %(o)s") % {"o": candidature.offre.titre},
+        destinataire=candidat.email,
+        contexte={
+            "candidature": candidature,
+            "lien": lien_absolu(chemin),
+            "avec_compte": candidat.compte_id is not None,
+            "acces": lien_absolu(reverse("recrutement:espace_acces")),
+            "heures": int(VALIDITE.total_seconds() // 3600),
+        },
+    ).send()
+
+
+@shared_task(autoretry_for=(OSError,), retry_backoff=True, max_retries=5)
+def envoyer_confirmation_d_alerte(alerte_id: int) -> None:
+    """Le lien qui confirme une alerte (pas encore confirmée)."""
+    alerte = (
+        Alerte.objects.select_related("profession", "pole")
+        .filter(pk=alerte_id, confirmee_le__isnull=True)
+        .first()
+    )
+    if alerte is None:
+        return
+    courriel_construire(
+        gabarit="recrutement/courriels/alerte_a_confirmer",
+        sujet=_("Confirmez votre alerte : %(p)s") % {"p": alerte.profession.libelle},
+        destinataire=alerte.email,
+        contexte={
+            "alerte": alerte,
+            "lien": lien_absolu(reverse("recrutement:alerte_confirmer", kwargs={"cle": alerte.cle})),
+            "suppression": lien_absolu(reverse("recrutement:alerte_supprimer", kwargs={"cle": alerte.cle})),
+        },
+    ).send()
+
+
+@shared_task(autoretry_for=(OSError,), retry_backoff=True, max_retries=5)
+def envoyer_les_alertes(offre_id: int) -> int:
+    """Envoie une offre qui vient d'être publiée aux alertes qui la demandent (une fois chacune)."""
+    # Import local : les services demandent les tâches de ce module (import circulaire).
+    from recrutement.services import offre_envoyer_aux_alertes
+
+    return offre_envoyer_aux_alertes(offre_id=offre_id)

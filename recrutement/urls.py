@@ -1,6 +1,6 @@
 from django.urls import path
 
-from recrutement.views import candidatures, offres
+from recrutement.views import alertes, candidat, candidatures, offres
 
 app_name = "recrutement"
 
@@ -10,6 +10,14 @@ urlpatterns = [
     path("offres/flux.atom", offres.flux_des_offres, name="flux"),
     path("offres/remplacements.ics", offres.remplacements_ics, name="remplacements_ics"),
     path("offres/<int:pk>/", offres.offre_detail, name="offre"),
+    # Postuler (recrutement/views/candidat.py)
+    path("offres/<int:pk>/postuler/", candidat.postuler, name="postuler"),
+    path("offres/<int:pk>/postuler/envoyee/", candidat.postuler_envoyee, name="postuler_envoyee"),
+    path("offres/<int:pk>/postuler/<str:jeton>/", candidat.postuler_lien, name="postuler_lien"),
+    # Alertes aux nouvelles offres (recrutement/views/alertes.py)
+    path("offres/alertes/", alertes.alerte_creer, name="alerte_creer"),
+    path("offres/alertes/<str:cle>/confirmer/", alertes.alerte_confirmer, name="alerte_confirmer"),
+    path("offres/alertes/<str:cle>/supprimer/", alertes.alerte_supprimer, name="alerte_supprimer"),
     path("recrutement/mes-offres/", offres.mes_offres, name="mes_offres"),
     path("recrutement/offres/nouvelle/", offres.offre_creer, name="offre_creer"),
     path("recrutement/offres/<int:pk>/", offres.gestion, name="gestion"),
@@ -19,4 +27,25 @@ urlpatterns = [
     path("recrutement/moderation/", offres.moderation, name="moderation"),
     # Candidatures : le tableau partagé des recruteurs (recrutement/views/candidatures.py)
     path("recrutement/candidatures/<int:pk>/", candidatures.candidature_detail, name="candidature"),
+    # L'espace candidat (recrutement/views/candidat.py) ; le lien signé en dernier.
+    path("recrutement/mon-espace/", candidat.espace, name="espace"),
+    path("recrutement/mon-espace/acces/", candidat.espace_acces, name="espace_acces"),
+    path("recrutement/mon-espace/fermer/", candidat.espace_fermer, name="espace_fermer"),
+    path("recrutement/mon-espace/mes-donnees/", candidat.mes_donnees, name="espace_mes_donnees"),
+    path("recrutement/mon-espace/effacer/", candidat.effacer, name="espace_effacer"),
+    path(
+        "recrutement/mon-espace/vivier/prolonger/", candidat.vivier_prolonger, name="espace_vivier_prolonger"
+    ),
+    path("recrutement/mon-espace/vivier/quitter/", candidat.vivier_quitter, name="espace_vivier_quitter"),
+    path(
+        "recrutement/mon-espace/consentements/<int:pk>/retirer/",
+        candidat.consentement_retirer,
+        name="espace_consentement_retirer",
+    ),
+    path(
+        "recrutement/mon-espace/candidatures/<int:pk>/retirer/",
+        candidat.candidature_retirer,
+        name="espace_candidature_retirer",
+    ),
+    path("recrutement/mon-espace/<str:jeton>/", candidat.espace_lien, name="espace_lien"),
 ]

@@ -18,6 +18,8 @@ from django.utils.translation import gettext_lazy as _
 
 from recrutement.models import Offre, RoleRecruteur, StatutOffre, TypeContrat
 from recrutement.permissions import est_moderateur, gere_l_offre
+from recrutement.tasks import envoyer_les_alertes
+from socle.services import apres_validation
 from socle.verbes import Verbe
 from socle.workflows import Transition, Workflow, systeme
 
@@ -128,6 +130,9 @@ def _publiee_le(offre: Offre, acteur: Any) -> list[str]:
     offre.publiee_le = offre.confirmee_le = timezone.now()
     offre.confirmation_demandee_le = None
     offre.motif_refus = ""
+    # Les alertes aux nouvelles offres : demandées dans la transaction de la publication, la
+    # tâche part après validation (boîte d'envoi).
+    apres_validation(envoyer_les_alertes, offre.pk)
     return ["publiee_le", "confirmee_le", "confirmation_demandee_le", "motif_refus"]
 
 

@@ -65,6 +65,10 @@ MATRICE = [
     ("get", "/offres/", TOUS),
     ("get", "/offres/flux.atom", TOUS),
     ("get", "/offres/remplacements.ics", TOUS),
+    ("get", "/offres/alertes/", TOUS),
+    ("get", "/recrutement/mon-espace/acces/", TOUS),
+    # Sans fiche de candidat, l'espace mène à la demande de son lien.
+    ("get", "/recrutement/mon-espace/", dict.fromkeys(PERSONAS, 302)),
     ("get", "/recrutement/mes-offres/", {A: 302} | dict.fromkeys(PERSONAS[1:], 404)),
     ("get", "/recrutement/moderation/", {A: 302, P: 404, M: 404, C: 404, S: 404, G: 200, SU: 200}),
     ("get", "/admin/", ADMIN),

@@ -1,20 +1,48 @@
-"""Les écritures du recrutement : recruteurs et offres (`offres`), candidatures, consentements,
-vivier et alertes (`candidatures`), conservation des données (`conservation`).
+"""Les écritures du recrutement : recruteurs et offres (`offres`), candidatures, consentements et
+vivier (`candidatures`), alertes aux nouvelles offres (`alertes`), conservation et export des
+données d'un candidat (`conservation`).
 
 Le paquet suit les sections de ces écritures ; ses noms publics se lisent d'ici
 (`from recrutement import services` puis `services.<nom>`)."""
 
+from recrutement.services.alertes import (
+    ALERTE_CONFIRMEE,
+    ALERTE_CREEE,
+    ALERTE_SUPPRIMEE,
+    OFFRE_ENVOYEE_AUX_ALERTES,
+    alerte_confirmer,
+    alerte_creer,
+    alerte_supprimer,
+    offre_envoyer_aux_alertes,
+)
 from recrutement.services.candidatures import (
     CANDIDATURE_DEPOSEE,
+    CANDIDATURE_RETIREE,
+    CONSENTEMENT_RETIRE,
     DUREE_VIVIER,
+    LIEN_DE_CANDIDATURE_DEMANDE,
+    LIEN_DE_L_ESPACE_DEMANDE,
+    VIVIER_QUITTE,
     VIVIER_REJOINT,
     SaisieCandidature,
     candidature_deposer,
+    candidature_lien_demander,
+    candidature_retirer,
+    consentement_retirer,
+    employeurs_et_textes,
+    espace_lien_demander,
     texte_consentement_employeur,
     texte_consentement_vivier,
     vivier_consentir,
+    vivier_quitter,
 )
-from recrutement.services.conservation import CANDIDAT_ANONYMISE, Motif, candidat_anonymiser
+from recrutement.services.conservation import (
+    CANDIDAT_ANONYMISE,
+    DONNEES_DU_CANDIDAT_EXPORTEES,
+    Motif,
+    candidat_anonymiser,
+    candidat_donnees_exporter,
+)
 from recrutement.services.offres import (
     OFFRE_CONFIRMATION_DEMANDEE,
     OFFRE_CONFIRMEE,
@@ -32,17 +60,38 @@ from recrutement.services.offres import (
 )
 
 __all__ = [
+    "ALERTE_CONFIRMEE",
+    "ALERTE_CREEE",
+    "ALERTE_SUPPRIMEE",
+    "OFFRE_ENVOYEE_AUX_ALERTES",
+    "alerte_confirmer",
+    "alerte_creer",
+    "alerte_supprimer",
+    "offre_envoyer_aux_alertes",
     "CANDIDAT_ANONYMISE",
+    "DONNEES_DU_CANDIDAT_EXPORTEES",
     "Motif",
     "candidat_anonymiser",
+    "candidat_donnees_exporter",
     "CANDIDATURE_DEPOSEE",
+    "CANDIDATURE_RETIREE",
+    "CONSENTEMENT_RETIRE",
     "DUREE_VIVIER",
+    "LIEN_DE_CANDIDATURE_DEMANDE",
+    "LIEN_DE_L_ESPACE_DEMANDE",
+    "VIVIER_QUITTE",
     "VIVIER_REJOINT",
     "SaisieCandidature",
     "candidature_deposer",
+    "candidature_lien_demander",
+    "candidature_retirer",
+    "consentement_retirer",
+    "employeurs_et_textes",
+    "espace_lien_demander",
     "texte_consentement_employeur",
     "texte_consentement_vivier",
     "vivier_consentir",
+    "vivier_quitter",
     "OFFRE_CONFIRMATION_DEMANDEE",
     "OFFRE_CONFIRMEE",
     "OFFRE_CREEE",

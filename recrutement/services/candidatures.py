@@ -7,11 +7,13 @@ manquant, fichier refusé, déjà candidat à cette offre) sont des `ValidationE
 champ, que la vue replace sur le formulaire.
 """
 
+import secrets
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from typing import Any
 
+from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
@@ -19,11 +21,13 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from recrutement.jetons import VALIDITE, cle_de_l_adresse
 from recrutement.models import (
     TYPES_PIECES,
     Candidat,
     Candidature,
     Consentement,
+    EtapeCandidature,
     NaturePiece,
     ObjetConsentement,
     Offre,
@@ -31,14 +35,34 @@ from recrutement.models import (
     SourceCandidature,
 )
 from recrutement.selectors import employeurs_a_choisir
+from recrutement.tasks import (
+    envoyer_confirmation_de_candidature,
+    envoyer_lien_de_candidature,
+    envoyer_lien_de_l_espace,
+)
 from recrutement.workflows import recruteurs_des_employeurs
 from socle.documents import verifier_fichier
-from socle.services import document_deposer, evenement_enregistrer, notifier
+from socle.services import apres_validation, document_deposer, evenement_enregistrer, notifier
 from socle.verbes import Verbe
 from territoire.models import PoleDeProximite, Structure
 
 CANDIDATURE_DEPOSEE = Verbe("recrutement.candidature.deposee", gettext_lazy("Candidature déposée"))
 VIVIER_REJOINT = Verbe("recrutement.vivier.rejoint", gettext_lazy("Inscription au vivier"))
+VIVIER_QUITTE = Verbe("recrutement.vivier.quitte", gettext_lazy("Sortie du vivier"))
+LIEN_DE_CANDIDATURE_DEMANDE = Verbe(
+    "recrutement.candidature.lien_demande", gettext_lazy("Lien de candidature demandé par courriel")
+)
+LIEN_DE_L_ESPACE_DEMANDE = Verbe(
+    "recrutement.candidat.lien_demande", gettext_lazy("Lien de l'espace candidat demandé par courriel")
+)
+CANDIDATURE_RETIREE = Verbe(
+    "recrutement.candidature.retiree", gettext_lazy("Candidature retirée par le candidat")
+)
+CONSENTEMENT_RETIRE = Verbe(
+    "recrutement.consentement.retire",
+    gettext_lazy("Candidature retirée à un employeur par le candidat"),
+    precision="employeur",
+)
 
 # Le vivier garde un candidat deux ans au plus après son dernier contact (CNIL).
 DUREE_VIVIER = timedelta(days=2 * 365)
@@ -88,6 +112,29 @@ class SaisieCandidature:
     aide_precisions: str = ""
 
 
+def _refuser_si_close(offre: Offre, jour: date) -> None:
+    if not offre.est_en_ligne(jour):
+        raise ValidationError(
+            _(
+                "Cette offre n'accepte plus de candidatures : elle est close ou sa date limite "
+                "est passée. Les offres semblables restent ouvertes."
+            ),
+            code="offre_close",
+        )
+
+
+def employeurs_et_textes(offre: Offre, jour: date) -> list[tuple[Structure, bool, str]]:
+    """Les employeurs proposés au candidat, chacun avec « obligatoire » et le texte exact de
+    son consentement (celui que `candidature_deposer` garde) : le formulaire les montre."""
+    obligatoires, facultatifs = employeurs_a_choisir(offre, jour)
+    tous = [*obligatoires, *facultatifs]
+    membres = [e for e in tous if not e.est_groupement]
+    return [
+        (e, e in obligatoires, texte_consentement_employeur(e, membres if e.est_groupement else []))
+        for e in tous
+    ]
+
+
 def _verifier(
     offre: Offre, saisie: SaisieCandidature, *, candidat: Candidat | None, maintenant: datetime
 ) -> dict[int, list[Structure]]:
@@ -99,14 +146,7 @@ def _verifier(
     def refus(champ: str, message: str) -> None:
         erreurs.setdefault(champ, []).append(message)
 
-    if not offre.est_en_ligne(jour):
-        raise ValidationError(
-            _(
-                "Cette offre n'accepte plus de candidatures : elle est close ou sa date limite "
-                "est passée. Les offres semblables restent ouvertes."
-            ),
-            code="offre_close",
-        )
+    _refuser_si_close(offre, jour)
     if candidat is not None and Candidature.objects.filter(candidat=candidat, offre=offre).exists():
         raise ValidationError(
             _("Vous avez déjà postulé à cette offre : votre candidature est dans votre espace candidat."),
@@ -297,4 +337,111 @@ def candidature_deposer(
             contexte={"offre": offre},
             url=candidature.get_absolute_url(),
         )
+        apres_validation(envoyer_confirmation_de_candidature, candidature.pk)
     return candidature
+
+
+def candidature_lien_demander(*, offre: Offre, email: str, maintenant: datetime | None = None) -> None:
+    """Envoie à `email` le lien signé qui ouvre le formulaire de candidature à `offre` (une
+    visiteuse sans compte prouve ainsi qu'elle lit ce courrier). Refuse une offre close ou
+    échue.
+
+    L'adresse ne va ni au journal ni dans la boîte d'envoi des tâches (qui ne garde que des
+    identifiants, docs/rgpd.md §14) : elle attend la tâche dans le cache, sous une clé
+    aléatoire, le temps de validité du lien. Perdue (cache vidé), le courriel ne part pas et la
+    visiteuse redemande le lien, comme la page le lui dit."""
+    maintenant = maintenant or timezone.now()
+    _refuser_si_close(offre, timezone.localdate(maintenant))
+    cle = secrets.token_urlsafe(24)
+    with transaction.atomic():
+        evenement_enregistrer(verbe=LIEN_DE_CANDIDATURE_DEMANDE, cible=offre)
+        cache.set(cle_de_l_adresse(cle), email.strip(), timeout=int(VALIDITE.total_seconds()))
+        apres_validation(envoyer_lien_de_candidature, offre.pk, cle)
+
+
+def espace_lien_demander(*, email: str) -> int:
+    """Envoie le lien de son espace à chaque fiche (ni effacée ni fusionnée) à cette adresse ;
+    rend leur nombre, que la page ne dit pas (même réponse pour une adresse inconnue)."""
+    with transaction.atomic():
+        fiches = list(
+            Candidat.objects.filter(
+                email__iexact=email.strip(), anonymise_le__isnull=True, fusionne_dans__isnull=True
+            )
+        )
+        for candidat in fiches:
+            evenement_enregistrer(verbe=LIEN_DE_L_ESPACE_DEMANDE, acteur=candidat.compte, cible=candidat)
+            apres_validation(envoyer_lien_de_l_espace, candidat.pk)
+    return len(fiches)
+
+
+def candidature_retirer(
+    *, candidature: Candidature, acteur: Any = None, maintenant: datetime | None = None
+) -> Candidature:
+    """Le candidat retire sa candidature : elle est close (le délai de conservation court) ;
+    les recruteurs qui la voient en sont prévenus."""
+    maintenant = maintenant or timezone.now()
+    with transaction.atomic():
+        verrouillee = (
+            Candidature.objects.select_for_update(of=("self",)).select_related("offre").get(pk=candidature.pk)
+        )
+        if verrouillee.est_close:
+            raise ValidationError(_("Cette candidature est déjà close."), code="close")
+        avant = verrouillee.etape
+        verrouillee.etape = EtapeCandidature.RETIREE
+        verrouillee.etape_le = verrouillee.close_le = maintenant
+        verrouillee.save(update_fields=["etape", "etape_le", "close_le"])
+        evenement_enregistrer(
+            verbe=CANDIDATURE_RETIREE,
+            acteur=acteur,
+            cible=verrouillee,
+            etat_avant=avant,
+            etat_apres=EtapeCandidature.RETIREE,
+        )
+        employeurs = list(
+            verrouillee.consentements.filter(retire_le__isnull=True).values_list("employeur_id", flat=True)
+        )
+        notifier(
+            destinataires=recruteurs_des_employeurs(employeurs),
+            verbe=CANDIDATURE_RETIREE,
+            titre=_("Candidature retirée : %(o)s") % {"o": verrouillee.offre.titre},
+            gabarit="recrutement/notifications/candidature_retiree.txt",
+            contexte={"offre": verrouillee.offre},
+            url=verrouillee.get_absolute_url(),
+        )
+    return verrouillee
+
+
+def consentement_retirer(
+    *, consentement: Consentement, acteur: Any = None, maintenant: datetime | None = None
+) -> Consentement:
+    """Le candidat retire sa candidature à un employeur : ses recruteurs (et, pour un
+    groupement, ceux de ses membres) ne la voient plus, dès maintenant. Le texte accepté reste,
+    daté du retrait. Rejoué sur un consentement déjà retiré, ne fait rien."""
+    maintenant = maintenant or timezone.now()
+    with transaction.atomic():
+        verrouille = Consentement.objects.select_for_update().get(pk=consentement.pk)
+        if verrouille.objet != ObjetConsentement.EMPLOYEUR:
+            raise ValidationError(_("Pour quitter le vivier, utilisez le bouton du vivier."), code="objet")
+        if verrouille.retire_le is not None:
+            return verrouille
+        verrouille.retire_le = maintenant
+        verrouille.save(update_fields=["retire_le"])
+        evenement_enregistrer(
+            verbe=CONSENTEMENT_RETIRE,
+            acteur=acteur,
+            cible=verrouille.candidature,
+            donnees={"employeur": consentement.employeur.nom if consentement.employeur else ""},
+        )
+    return verrouille
+
+
+def vivier_quitter(*, candidat: Candidat, acteur: Any = None, maintenant: datetime | None = None) -> bool:
+    """Sort du vivier (le consentement est retiré, son texte gardé) ; faux s'il n'y était pas."""
+    maintenant = maintenant or timezone.now()
+    with transaction.atomic():
+        retires = Consentement.objects.filter(
+            candidat=candidat, objet=ObjetConsentement.VIVIER, retire_le__isnull=True
+        ).update(retire_le=maintenant)
+        if retires:
+            evenement_enregistrer(verbe=VIVIER_QUITTE, acteur=acteur, cible=candidat)
+    return bool(retires)

@@ -15,6 +15,9 @@ Le journal d'audit garde les actions (qui a fait quoi, quand) mais plus le nom d
 ni celui de ses fichiers.
 """
 
+import io
+import json
+import zipfile
 from datetime import datetime
 from typing import Any
 
@@ -24,11 +27,15 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy
 
+from recrutement.donnees import donnees_du_candidat
 from recrutement.models import Alerte, Candidat, Candidature, Consentement, NoteCandidature, PieceCandidature
 from socle.models import Document, Evenement
 from socle.services import evenement_enregistrer
 from socle.verbes import Verbe
 
+DONNEES_DU_CANDIDAT_EXPORTEES = Verbe(
+    "recrutement.candidat.donnees_exportees", gettext_lazy("Données du candidat téléchargées")
+)
 CANDIDAT_ANONYMISE = Verbe(
     "recrutement.candidat.anonymise", gettext_lazy("Données du candidat effacées"), precision="motif"
 )
@@ -102,3 +109,22 @@ def candidat_anonymiser(
             verbe=CANDIDAT_ANONYMISE, acteur=acteur, cible=candidat, donnees={"motif": motif}
         )
     return candidat
+
+
+def candidat_donnees_exporter(*, candidat: Candidat, acteur: Any = None) -> bytes:
+    """Tout ce que le recrutement garde sur le candidat, en ZIP : `mes-donnees.json` et ses
+    pièces (`pieces/…`), telles qu'il les a déposées. Le téléchargement va au journal."""
+    tampon = io.BytesIO()
+    with zipfile.ZipFile(tampon, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr(
+            "mes-donnees.json", json.dumps(donnees_du_candidat(candidat), ensure_ascii=False, indent=2)
+        )
+        pieces = PieceCandidature.objects.filter(candidature__candidat=candidat).select_related("document")
+        for piece in pieces:
+            with piece.document.fichier.open("rb") as fichier:
+                archive.writestr(
+                    f"pieces/{piece.pk}-{piece.nature}-{piece.document.nom_fichier}", fichier.read()
+                )
+    with transaction.atomic():
+        evenement_enregistrer(verbe=DONNEES_DU_CANDIDAT_EXPORTEES, acteur=acteur, cible=candidat)
+    return tampon.getvalue()

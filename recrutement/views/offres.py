@@ -71,18 +71,24 @@ def offre_liste(request: HttpRequest) -> HttpResponse:
     )
 
 
+def offre_partie(request: HttpRequest, offre: Offre, jour: Any) -> HttpResponse:
+    """410 (« Gone ») pour une offre close ou échue, avec les offres semblables : sa page, et
+    les pages pour y postuler (recrutement/views/candidat.py)."""
+    return render(
+        request,
+        "recrutement/offre_partie.html",
+        {"offre": offre, "similaires": offres_similaires(offre, jour)},
+        status=410,
+    )
+
+
 @login_not_required
 @require_safe
 def offre_detail(request: HttpRequest, pk: int) -> HttpResponse:
     jour = timezone.localdate()
     offre = offre_publique(pk)
     if est_close_ou_echue(offre, jour):
-        return render(
-            request,
-            "recrutement/offre_partie.html",
-            {"offre": offre, "similaires": offres_similaires(offre, jour)},
-            status=410,
-        )
+        return offre_partie(request, offre, jour)
     donnees = job_posting(offre)
     return render(
         request,

@@ -2,7 +2,9 @@
 
 import pytest
 
-from recrutement.models import StatutOffre
+from recrutement.jetons import candidature_jeton, espace_jeton
+from recrutement.models import ConsultationPiece, StatutOffre
+from tests.comptes.factories import UtilisateurFactory
 from tests.conftest import client_connecte
 from tests.outils import compter_requetes
 from tests.recrutement import factories as f
@@ -89,3 +91,60 @@ def test_la_page_de_gestion(g):
     avant = compter_requetes(client, f"/recrutement/offres/{offre.pk}/")
     autre = f.offre(g, StatutOffre.SOUMISE, communes=[g.msp.commune, g.chpc.commune], **_mixte(g))
     assert compter_requetes(client, f"/recrutement/offres/{autre.pk}/") == avant
+
+
+# --- Le côté candidat ---------------------------------------------------------------------
+#
+# Le formulaire de candidature d'une visiteuse (par son lien) : l'offre et ses trois
+# préchargements, les employeurs à choisir (l'employeur, ses groupements, leurs membres, leurs
+# fiches), les pôles. Connecté : les sept lectures de toute page d'un compte en plus (session,
+# compte, groupes, mandats, deux pour les droits, notifications non lues). L'espace candidat
+# (connectée) : ces sept, la fiche, ses candidatures (offre et employeur joints), leurs
+# consentements, le vivier, ses pôles, les ouvertures de ses pièces ; constant avec le nombre
+# de candidatures, d'employeurs et d'ouvertures.
+FORMULAIRE_VISITEUSE = 9
+FORMULAIRE_CONNECTE = 16
+ESPACE = 13
+ESPACE_PAR_LE_LIEN = 7
+
+
+def test_le_formulaire_de_candidature(g):
+    offre = f.offre(g, StatutOffre.PUBLIEE)
+    visiteuse = client_connecte(None)
+    url = f"/offres/{offre.pk}/postuler/{candidature_jeton(offre.pk, 'camille@exemple.fr')}/"
+    assert compter_requetes(visiteuse, url) == FORMULAIRE_VISITEUSE
+    mixte = f.offre(g, StatutOffre.PUBLIEE, **_mixte(g))
+    url = f"/offres/{mixte.pk}/postuler/{candidature_jeton(mixte.pk, 'camille@exemple.fr')}/"
+    assert compter_requetes(visiteuse, url) == FORMULAIRE_VISITEUSE
+    connecte = client_connecte(UtilisateurFactory())
+    assert compter_requetes(connecte, f"/offres/{mixte.pk}/postuler/") == FORMULAIRE_CONNECTE
+
+
+def test_l_espace_candidat_ne_grandit_pas(g):
+    compte = UtilisateurFactory(email="camille@exemple.fr")
+    premiere = f.candidature(f.offre(g, StatutOffre.PUBLIEE), [g.chpc, g.pcc], compte=compte, vivier=True)
+    client = client_connecte(compte)
+    assert compter_requetes(client, "/recrutement/mon-espace/") == ESPACE
+    for rang in range(4):
+        c = f.candidature(
+            f.offre(g, StatutOffre.PUBLIEE, titre=f"Poste {rang}", **_mixte(g)),
+            [g.chpc, g.msp, g.gcs],
+            compte=compte,
+        )
+        ConsultationPiece.objects.create(piece=c.pieces.get(), compte=g.recruteur_chpc, structure=g.chpc)
+    ConsultationPiece.objects.create(piece=premiere.pieces.get(), compte=g.recruteur_pcc, structure=g.pcc)
+    assert compter_requetes(client, "/recrutement/mon-espace/") == ESPACE
+
+
+def test_l_espace_par_le_lien_ne_grandit_pas(g):
+    """Une visiteuse, par le lien reçu : la session, la fiche (clé comparée), ses candidatures,
+    leurs consentements, le vivier, ses pôles, les ouvertures de ses pièces ; rien pour un
+    compte. Ses candidatures suivantes (même adresse) rejoignent la même fiche."""
+    c = f.candidature(f.offre(g, StatutOffre.PUBLIEE), [g.chpc, g.pcc])
+    client = client_connecte(None)
+    client.get(f"/recrutement/mon-espace/{espace_jeton(c.candidat)}/")
+    assert compter_requetes(client, "/recrutement/mon-espace/") == ESPACE_PAR_LE_LIEN
+    for rang in range(3):
+        autre = f.candidature(f.offre(g, StatutOffre.PUBLIEE, titre=f"Poste {rang}"), [g.chpc, g.gcs])
+        ConsultationPiece.objects.create(piece=autre.pieces.get(), compte=g.recruteur_chpc, structure=g.chpc)
+    assert compter_requetes(client, "/recrutement/mon-espace/") == ESPACE_PAR_LE_LIEN
