@@ -22,6 +22,7 @@ from comptes import demo as comptes_demo
 from conseil import demo as conseil_demo
 from financements import demo as financements_demo
 from recrutement import demo as recrutement_demo
+from rencontres import demo as rencontres_demo
 from socle.models import Notification, TacheDemandee
 from socle.taches import envois_retenus, envoyer_toutes
 from socle.tasks import envoyer_notification
@@ -53,6 +54,8 @@ ETAPES: tuple[Etape, ...] = (
     ),
     # Le recrutement du GCS : ses recruteurs et des offres à chaque état, par les services.
     Etape("recrutement", recrutement_demo.charger, "Offres d'emploi de démonstration déjà présentes."),
+    # Les rencontres : inscriptions, liste d'attente, promotion, validation, accueil, par les services.
+    Etape("rencontres", rencontres_demo.charger, "Rencontres de démonstration déjà présentes."),
     # Le bilan de l'année passée, généré ici (pas de worker), adopté en séance et transmis.
     Etape("bilan", bilan_demo.charger, "Bilan annuel de démonstration déjà présent."),
 )
