@@ -381,6 +381,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "rencontres.tasks.envoyer_les_rappels",
         "schedule": crontab(minute=10),
     },
+    "rencontres-conservation": {
+        "task": "rencontres.tasks.appliquer_la_conservation",
+        "schedule": crontab(hour=3, minute=50),
+    },
 }
 # Les électeurs qui n'ont pas voté sont rappelés quand il reste moins de tant d'heures.
 COLLEGE_RAPPEL_HEURES = env.entier("COLLEGE_RAPPEL_HEURES", 24)

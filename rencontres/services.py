@@ -14,12 +14,12 @@ avec son fichier d'agenda, place proposée, annulation) partent par la boîte d'
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Count
+from django.db.models import Count, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -470,3 +470,33 @@ def pointer(
         inscription.save(update_fields=["arrivee_le"])
         evenement_enregistrer(verbe=ARRIVEE_POINTEE, acteur=acteur, cible=inscription)
     return inscription
+
+
+# --- Conservation ----------------------------------------------------------------------------
+
+INSCRITS_NON_VENUS = timedelta(days=365)
+PRESENTS = timedelta(days=3 * 365)
+INSCRIPTIONS_ANONYMISEES = Verbe(
+    "rencontres.inscriptions.anonymisees", gettext_lazy("Inscriptions anonymisées (durée de conservation)")
+)
+
+
+def anonymiser_les_inscriptions(*, maintenant: datetime | None = None) -> int:
+    """Efface les personnes des inscriptions dont la durée de conservation est passée (un an
+    après la fin de la rencontre ; trois ans pour qui était présent, dont l'attestation reste
+    vérifiable jusque-là) : noms, adresses, téléphones, membres du foyer, réponses. Les nombres
+    (inscriptions, présences, foyers) restent pour le bilan. Rejouée, ne fait rien de plus."""
+    maintenant = maintenant or timezone.now()
+    echues = Inscription.objects.filter(
+        Q(arrivee_le__isnull=True, rencontre__fin__lt=maintenant - INSCRITS_NON_VENUS)
+        | Q(arrivee_le__isnull=False, rencontre__fin__lt=maintenant - PRESENTS)
+    ).exclude(nom="", prenom="", email="")
+    with transaction.atomic():
+        pks = list(echues.select_for_update().values_list("pk", flat=True))
+        if not pks:
+            return 0
+        Participant.objects.filter(inscription__in=pks).update(nom="", prenom="")
+        Reponse.objects.filter(inscription__in=pks).delete()
+        Inscription.objects.filter(pk__in=pks).update(nom="", prenom="", email="", telephone="", compte=None)
+        evenement_enregistrer(verbe=INSCRIPTIONS_ANONYMISEES, donnees={"inscriptions": len(pks)})
+    return len(pks)

@@ -4,6 +4,8 @@
   son fichier d'agenda ;
 - `expirer_les_places` (toutes les dix minutes) : une place libérée proposée et pas confirmée à
   temps passe au suivant de la liste d'attente ;
+- `appliquer_la_conservation` (chaque nuit) : les personnes des inscriptions anciennes sont
+  effacées, les nombres restent ;
 - `envoyer_les_rappels` (chaque heure) : J-7 et la veille, aux seules personnes inscrites avant
   que le rappel ne soit dû (une personne inscrite à J-5 n'a pas le rappel de J-7).
 """
@@ -20,7 +22,7 @@ from django.utils.translation import gettext as _
 from rencontres.calendrier import ics_inscription
 from rencontres.jetons import jeton_de
 from rencontres.models import EtatInscription, GenreRappel, Inscription, RappelEnvoye, StatutRencontre
-from rencontres.services import expirer_les_places_proposees
+from rencontres.services import anonymiser_les_inscriptions, expirer_les_places_proposees
 from socle.courriels import courriel_construire, lien_absolu
 from socle.francais import date_longue
 
@@ -67,6 +69,12 @@ def envoyer_courriel_inscription(inscription_id: int, etat: str) -> None:
 @shared_task
 def expirer_les_places() -> int:
     return expirer_les_places_proposees()
+
+
+@shared_task
+def appliquer_la_conservation() -> int:
+    """Chaque nuit : les inscriptions dont la durée de conservation est passée (docs/rgpd.md)."""
+    return anonymiser_les_inscriptions()
 
 
 def rappels_dus(maintenant: datetime) -> list[tuple[int, str]]:

@@ -22,6 +22,7 @@ def test_chaque_tache_planifiee_existe():
         "socle.tasks.relancer_les_taches",
         "rencontres.tasks.expirer_les_places",
         "rencontres.tasks.envoyer_les_rappels",
+        "rencontres.tasks.appliquer_la_conservation",
     }
 
 
