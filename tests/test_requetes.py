@@ -34,7 +34,8 @@ PAGES = [
     # application (socle/a_faire.py, une requête par sorte de tâche, celles d'un rôle qu'on n'a
     # pas en moins), les notifications, la visite retenue et la session réécrite (« depuis ») ;
     # le recrutement lit une fois les rôles de recruteur de chacun, et l'agent, modérateur des
-    # offres, les offres soumises (recrutement/a_faire.py).
+    # offres, les offres soumises (recrutement/a_faire.py) ; l'agent, qui organise les
+    # rencontres, leurs inscriptions à valider (rencontres/a_faire.py).
     ("professionnel", "/", 17),
     ("membre_college", "/", 17),
     ("copresident", "/", 26),
@@ -48,7 +49,7 @@ PAGES = [
     ("professionnel", "/comptes/2fa/", 9),
     ("professionnel", "/comptes/email/", 9),
     ("professionnel", "/comptes/password/change/", 7),
-    ("agent", "/", 29),
+    ("agent", "/", 30),
     ("agent", "/mon-compte/invitations/", 11),
     ("agent", "/mon-compte/invitations/nouvelle/", 9),
     ("agent", "/mon-compte/invitations/{invitation}/", 12),

@@ -56,7 +56,7 @@ def _nouveautes(client: Client) -> str:
 
 def test_les_applications_s_inscrivent_au_registre_de_l_accueil():
     taches, nouveautes = a_faire.cles_inscrites()
-    assert taches == ["bilan", "college", "conseil", "financements", "recrutement"]
+    assert taches == ["bilan", "college", "conseil", "financements", "recrutement", "rencontres"]
     assert nouveautes == ["bilan", "college", "conseil", "financements", "recrutement"]
 
 
@@ -420,7 +420,7 @@ def test_a_faire_dans_la_demonstration(demonstration):
 
 @pytest.mark.parametrize(
     ("nom", "attendu"),
-    [("membre.college", 21), ("professionnel", 21), ("agent", 26), ("secretariat", 24), ("copresident", 23)],
+    [("membre.college", 21), ("professionnel", 21), ("agent", 27), ("secretariat", 24), ("copresident", 23)],
 )
 def test_requetes_de_l_accueil_dans_la_demonstration(demonstration, nom, attendu):
     """Hors première visite de la session ; autant qu'avec une seule tâche (une requête par sorte
