@@ -17,6 +17,8 @@ urlpatterns = [
     # L'organisation (rencontres/views/organisation.py)
     path("rencontres/organisation/", organisation.organisation, name="organisation"),
     path("rencontres/<int:pk>/inscriptions/", organisation.inscriptions, name="inscriptions"),
+    path("rencontres/<int:pk>/inscriptions.csv", organisation.inscriptions_csv, name="inscriptions_csv"),
+    path("rencontres/<int:pk>/inscriptions.xlsx", organisation.inscriptions_xlsx, name="inscriptions_xlsx"),
     path(
         "rencontres/<int:pk>/inscriptions/<int:inscription>/valider/",
         organisation.inscription_valider,

@@ -23,6 +23,7 @@ from college.models import Scrutin, StatutScrutin
 from comptes.models import Utilisateur
 from conseil.models import Instance
 from financements.models import DemandeFinancement
+from rencontres.models import Activite, Inscription, Participant, Rencontre, Reponse
 from socle.exports import DEBUTS_DE_FORMULE, TYPE_CSV, TYPE_XLSX, est_un_export, reponse_csv
 from territoire.indicateurs import TABLEAUX
 from territoire.models import Commune, Fuite, PoleDeProximite, Profession
@@ -52,6 +53,10 @@ def _resultats() -> list[str]:
     return [reverse("college:resultat_csv", kwargs={"pk": pk}) for pk in clos.values_list("pk", flat=True)]
 
 
+def _rencontres(vue: str) -> list[str]:
+    return [reverse(vue, args=[pk]) for pk in Rencontre.objects.order_by("pk").values_list("pk", flat=True)]
+
+
 EXPORTS: dict[str, Export] = {
     "college:resultat_csv": Export(SECRETARIAT, _resultats),
     "territoire:indicateurs_csv": Export(
@@ -59,6 +64,8 @@ EXPORTS: dict[str, Export] = {
     ),
     "financements:demande_export_csv": Export(AGENT, lambda: [reverse("financements:demande_export_csv")]),
     "financements:demande_export_xlsx": Export(AGENT, lambda: [reverse("financements:demande_export_xlsx")]),
+    "rencontres:inscriptions_csv": Export(AGENT, lambda: _rencontres("rencontres:inscriptions_csv")),
+    "rencontres:inscriptions_xlsx": Export(AGENT, lambda: _rencontres("rencontres:inscriptions_xlsx")),
 }
 
 
@@ -83,14 +90,31 @@ def test_chaque_export_est_couvert():
 # (qui écrit les fichiers qu'elle importe) n'envoient rien à un navigateur.
 ECRIRE_UN_EXPORT = re.compile(r"text/csv|spreadsheetml|csv\.writer\(|Workbook\(")
 # Ceux qui citent ces formats sans rien exporter : l'écrivain lui-même, le contrôle des dépôts
-# (types acceptés, inspection des classeurs déposés), les fichiers d'entrée de la démonstration.
-HORS_DU_NAVIGATEUR = {"socle/exports.py", "socle/documents.py", "socle/inspection.py", "territoire/demo.py"}
+# (types acceptés, inspection des classeurs déposés), les fichiers d'entrée de la démonstration,
+# la compression des réponses (qui nomme les types qu'elle compresse).
+HORS_DU_NAVIGATEUR = {
+    "socle/exports.py",
+    "socle/documents.py",
+    "socle/inspection.py",
+    "socle/middleware.py",
+    "territoire/demo.py",
+}
 
 
 def test_aucun_export_hors_de_l_ecrivain():
     fautifs = [
         chemin.relative_to(RACINE).as_posix()
-        for application in ("socle", "comptes", "territoire", "conseil", "college", "financements", "bilan")
+        for application in (
+            "socle",
+            "comptes",
+            "territoire",
+            "conseil",
+            "college",
+            "financements",
+            "recrutement",
+            "rencontres",
+            "bilan",
+        )
         for chemin in (RACINE / application).rglob("*.py")
         if "migrations" not in chemin.parts
         and chemin.relative_to(RACINE).as_posix() not in HORS_DU_NAVIGATEUR
@@ -120,6 +144,10 @@ def _semer_des_formules() -> None:
         demande.intitule = formule(rang)
         demande.save(update_fields=["intitule"])
     for modele, champs in [
+        (Inscription, ["nom", "prenom"]),
+        (Participant, ["prenom"]),
+        (Activite, ["titre"]),
+        (Reponse, ["valeur"]),
         (Commune, ["nom"]),
         (PoleDeProximite, ["nom"]),
         (Profession, ["libelle"]),

@@ -3,18 +3,22 @@ rencontres, les inscriptions d'une rencontre (filtres, validation des inscriptio
 annulation), l'accueil à l'entrée depuis un téléphone (code du QR, recherche par nom, venue sur
 place). Toute rencontre se lit par `get_rencontre_a_organiser` (404 pour les autres)."""
 
+from typing import Any
+
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST, require_safe
 
-from rencontres import services
+from rencontres import exports, services
 from rencontres.forms import CodeForm, SurPlaceForm
-from rencontres.models import EtatInscription, Inscription
+from rencontres.models import EtatInscription, Inscription, Rencontre
 from rencontres.selectors import (
     get_rencontre_a_organiser,
     inscriptions_de,
@@ -22,6 +26,7 @@ from rencontres.selectors import (
     places_restantes,
     rencontres_a_organiser,
 )
+from socle.exports import export, reponse_csv, reponse_xlsx
 from socle.types import RequetePortail
 
 PAR_PAGE = 50
@@ -39,16 +44,8 @@ def organisation(request: RequetePortail) -> HttpResponse:
 @require_safe
 def inscriptions(request: RequetePortail, pk: int) -> HttpResponse:
     rencontre = get_rencontre_a_organiser(request.user, pk)
-    etat = request.GET.get("etat", "")
-    etat = etat if etat in EtatInscription.values else ""
-    try:
-        activite = int(request.GET.get("activite") or 0) or None
-    except ValueError:
-        activite = None
-    q = request.GET.get("q", "")[:100]
-    page = Paginator(inscriptions_de(rencontre, etat=etat, activite=activite, q=q), PAR_PAGE).get_page(
-        request.GET.get("page")
-    )
+    filtre = _filtres(request)
+    page = Paginator(inscriptions_de(rencontre, **filtre), PAR_PAGE).get_page(request.GET.get("page"))
     restantes = places_restantes(rencontre)
     return render(
         request,
@@ -57,7 +54,7 @@ def inscriptions(request: RequetePortail, pk: int) -> HttpResponse:
             "rencontre": rencontre,
             "page": page,
             "etats": EtatInscription.choices,
-            "filtre": {"etat": etat, "activite": activite, "q": q},
+            "filtre": filtre,
             "activites": [(a, restantes[a.pk]) for a in rencontre.activites.all()],
         },
     )
@@ -164,3 +161,47 @@ def accueil_sur_place(request: RequetePortail, pk: int) -> HttpResponse:
     else:
         messages.error(request, _("Indiquez le nom et le prénom de la personne venue sur place."))
     return redirect("rencontres:accueil", pk=rencontre.pk)
+
+
+def _filtres(request: RequetePortail) -> dict[str, Any]:
+    etat = request.GET.get("etat", "")
+    try:
+        activite = int(request.GET.get("activite") or 0) or None
+    except ValueError:
+        activite = None
+    return {
+        "etat": etat if etat in EtatInscription.values else "",
+        "activite": activite,
+        "q": request.GET.get("q", "")[:100],
+    }
+
+
+def _nom_de_fichier(rencontre: Rencontre, extension: str) -> str:
+    return f"inscriptions-{slugify(rencontre.titre)[:40]}-{timezone.localdate():%Y-%m-%d}.{extension}"
+
+
+@require_safe
+@export
+def inscriptions_csv(request: RequetePortail, pk: int) -> HttpResponse:
+    rencontre = get_rencontre_a_organiser(request.user, pk)
+    questions = list(rencontre.questions.all())
+    return reponse_csv(
+        request,
+        _nom_de_fichier(rencontre, "csv"),
+        exports.colonnes(questions),
+        exports.lignes(rencontre, inscriptions_de(rencontre, **_filtres(request)), questions),
+    )
+
+
+@require_safe
+@export
+def inscriptions_xlsx(request: RequetePortail, pk: int) -> HttpResponse:
+    rencontre = get_rencontre_a_organiser(request.user, pk)
+    questions = list(rencontre.questions.all())
+    return reponse_xlsx(
+        request,
+        _nom_de_fichier(rencontre, "xlsx"),
+        exports.colonnes(questions),
+        exports.lignes(rencontre, inscriptions_de(rencontre, **_filtres(request)), questions),
+        feuille=_("Inscriptions"),
+    )

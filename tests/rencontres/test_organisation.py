@@ -83,3 +83,24 @@ def test_requetes_constantes(client_de):
         inscrire(r, numero, foyer=1)
     assert [compter_requetes(agent, url) for url in urls] == avant == [14, 9]
     assert compter_requetes(agent, reverse("rencontres:accueil", args=[r.pk]) + "?q=interne") <= avant[0]
+
+
+def test_export_des_inscriptions_filtre(client_de):
+    from rencontres.models import Question, TypeQuestion
+
+    r = rencontre(capacites=(1,))
+    question = Question.objects.create(
+        rencontre=r, libelle="Faculté", type=TypeQuestion.TEXTE, obligatoire=False
+    )
+    inscrire(r, 1, nom="Martin", prenom="Léa", reponses={question.pk: "=HYPERLINK(1)"})
+    inscrire(r, 2, nom="Durand")
+    agent = client_de("agent")
+    csv = agent.get(reverse("rencontres:inscriptions_csv", args=[r.pk]), {"etat": "liste_attente"})
+    texte = csv.content.decode("utf-8-sig")
+    assert csv.status_code == 200 and "Durand" in texte and "Martin" not in texte
+    tout = agent.get(reverse("rencontres:inscriptions_csv", args=[r.pk])).content.decode("utf-8-sig")
+    assert "Faculté" in tout and "'=HYPERLINK(1)" in tout
+    assert agent.get(reverse("rencontres:inscriptions_xlsx", args=[r.pk])).status_code == 200
+    assert (
+        client_de("professionnel").get(reverse("rencontres:inscriptions_csv", args=[r.pk])).status_code == 404
+    )

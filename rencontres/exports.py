@@ -1,0 +1,63 @@
+"""Les inscriptions d'une rencontre en CSV et en classeur, par l'écrivain commun du socle
+(séparateurs français, formules neutralisées) : une ligne par inscription, une colonne par
+question de la rencontre."""
+
+from collections.abc import Iterator, Sequence
+from typing import Any
+
+from django.db.models import Prefetch, QuerySet
+from django.utils.translation import gettext as _
+
+from rencontres.models import Inscription, Place, Question, Rencontre
+from socle.exports import Colonne, Valeur
+from socle.francais import date_et_heure
+
+
+def colonnes(questions: Sequence[Question]) -> list[str | Colonne]:
+    return [
+        Colonne(_("Nom"), 20),
+        Colonne(_("Prénom"), 18),
+        Colonne(_("Adresse électronique"), 30),
+        Colonne(_("Téléphone"), 16),
+        Colonne(_("État"), 22),
+        Colonne(_("Inscrite le"), 22),
+        Colonne(_("Personnes"), 10),
+        Colonne(_("Membres du foyer"), 36),
+        Colonne(_("Activités"), 40),
+        *(Colonne(q.libelle, 24) for q in questions),
+        Colonne(_("Arrivée pointée"), 22),
+        Colonne(_("Code d'accueil"), 14),
+    ]
+
+
+def avec_tout(inscriptions: QuerySet[Inscription]) -> QuerySet[Inscription]:
+    return inscriptions.prefetch_related(
+        "participants",
+        "reponses",
+        Prefetch("places", queryset=Place.objects.select_related("activite").order_by("activite__debut")),
+    )
+
+
+def lignes(
+    rencontre: Rencontre, inscriptions: QuerySet[Inscription], questions: Sequence[Question]
+) -> Iterator[list[Valeur]]:
+    for inscription in avec_tout(inscriptions):
+        participants = list(inscription.participants.all())
+        reponses: dict[Any, str] = {r.question_id: r.valeur for r in inscription.reponses.all()}
+        activites = list(dict.fromkeys(p.activite.titre for p in inscription.places.all()))
+        yield [
+            inscription.nom,
+            inscription.prenom,
+            inscription.email,
+            inscription.telephone,
+            inscription.get_etat_display(),
+            date_et_heure(inscription.cree_le),
+            len(participants),
+            ", ".join(
+                f"{p.prenom} {p.nom} ({p.get_lien_display()})" for p in participants if p.lien != "titulaire"
+            ),
+            ", ".join(activites),
+            *(reponses.get(q.pk, "") for q in questions),
+            date_et_heure(inscription.arrivee_le) if inscription.arrivee_le else "",
+            inscription.code,
+        ]
