@@ -26,6 +26,13 @@ class InscriptionForm(forms.Form):
         label=_("Adresse électronique"), help_text=_("La confirmation et son code y arrivent.")
     )
     telephone = forms.CharField(label=_("Téléphone"), max_length=30, required=False)
+    profession = forms.CharField(
+        label=_("Profession ou année d'études"),
+        max_length=150,
+        required=False,
+        help_text=_("Elle figure sur votre badge : « Interne en médecine générale », « Infirmière »…"),
+    )
+    structure = forms.CharField(label=_("Structure, faculté ou école"), max_length=150, required=False)
     activites = forms.MultipleChoiceField(
         label=_("Activités"), widget=forms.CheckboxSelectMultiple, required=False
     )
@@ -70,6 +77,8 @@ class InscriptionForm(forms.Form):
             prenom=donnees["prenom"],
             email=donnees["email"],
             telephone=donnees.get("telephone", ""),
+            profession=donnees.get("profession", ""),
+            structure=donnees.get("structure", ""),
             activites=[
                 self.activites_par_pk[pk] for pk in donnees["activites"] if pk in self.activites_par_pk
             ],

@@ -245,6 +245,9 @@ class Inscription(models.Model):
     # Vide pour une personne venue sans inscription, inscrite à l'entrée.
     email = models.EmailField(_("adresse électronique"), blank=True)
     telephone = models.CharField(_("téléphone"), max_length=30, blank=True)
+    # Pour le badge : « Interne en médecine générale », « CHPC ».
+    profession = models.CharField(_("profession ou année d'études"), max_length=150, blank=True)
+    structure = models.CharField(_("structure, faculté ou école"), max_length=150, blank=True)
     etat = models.CharField(_("état"), max_length=20, choices=EtatInscription)
     cree_le = models.DateTimeField(_("inscrite le"))
     etat_le = models.DateTimeField(_("état depuis le"))

@@ -70,6 +70,8 @@ class SaisieInscription:
     email: str
     activites: Sequence[Activite]
     telephone: str = ""
+    profession: str = ""
+    structure: str = ""
     foyer: Sequence[Membre] = ()
     reponses: Mapping[int, str] = field(default_factory=dict)
     # Si une activité est complète : la liste d'attente (vrai) ou un refus (faux).
@@ -212,6 +214,8 @@ def inscrire(
             prenom=saisie.prenom.strip(),
             email=saisie.email.strip(),
             telephone=saisie.telephone.strip(),
+            profession=saisie.profession.strip(),
+            structure=saisie.structure.strip(),
             etat=etat,
             cree_le=maintenant,
             etat_le=maintenant,
@@ -497,6 +501,8 @@ def anonymiser_les_inscriptions(*, maintenant: datetime | None = None) -> int:
             return 0
         Participant.objects.filter(inscription__in=pks).update(nom="", prenom="")
         Reponse.objects.filter(inscription__in=pks).delete()
-        Inscription.objects.filter(pk__in=pks).update(nom="", prenom="", email="", telephone="", compte=None)
+        Inscription.objects.filter(pk__in=pks).update(
+            nom="", prenom="", email="", telephone="", profession="", structure="", compte=None
+        )
         evenement_enregistrer(verbe=INSCRIPTIONS_ANONYMISEES, donnees={"inscriptions": len(pks)})
     return len(pks)

@@ -29,6 +29,8 @@ urlpatterns = [
         organisation.inscription_annuler,
         name="annuler_inscription",
     ),
+    path("rencontres/<int:pk>/badges.pdf", organisation.badges, name="badges"),
+    path("rencontres/<int:pk>/emargement.pdf", organisation.emargement, name="emargement"),
     path("rencontres/<int:pk>/accueil/", organisation.accueil, name="accueil"),
     path("rencontres/<int:pk>/accueil/sur-place/", organisation.accueil_sur_place, name="sur_place"),
 ]

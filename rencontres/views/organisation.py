@@ -18,6 +18,7 @@ from django.views.decorators.http import require_POST, require_safe
 
 from rencontres import exports, services
 from rencontres.forms import CodeForm, SurPlaceForm
+from rencontres.impressions import badges_pdf, emargement_pdf
 from rencontres.models import EtatInscription, Inscription, Rencontre
 from rencontres.selectors import (
     get_rencontre_a_organiser,
@@ -205,3 +206,22 @@ def inscriptions_xlsx(request: RequetePortail, pk: int) -> HttpResponse:
         exports.lignes(rencontre, inscriptions_de(rencontre, **_filtres(request)), questions),
         feuille=_("Inscriptions"),
     )
+
+
+def _pdf(contenu: bytes, nom: str) -> HttpResponse:
+    reponse = HttpResponse(contenu, content_type="application/pdf")
+    reponse["Content-Disposition"] = f'attachment; filename="{nom}"'
+    reponse["Cache-Control"] = "private, no-store"
+    return reponse
+
+
+@require_safe
+def badges(request: RequetePortail, pk: int) -> HttpResponse:
+    rencontre = get_rencontre_a_organiser(request.user, pk)
+    return _pdf(badges_pdf(rencontre), f"badges-{slugify(rencontre.titre)[:40]}.pdf")
+
+
+@require_safe
+def emargement(request: RequetePortail, pk: int) -> HttpResponse:
+    rencontre = get_rencontre_a_organiser(request.user, pk)
+    return _pdf(emargement_pdf(rencontre), f"emargement-{slugify(rencontre.titre)[:40]}.pdf")

@@ -104,3 +104,32 @@ def test_export_des_inscriptions_filtre(client_de):
     assert (
         client_de("professionnel").get(reverse("rencontres:inscriptions_csv", args=[r.pk])).status_code == 404
     )
+
+
+def test_badges_et_emargement_relus(client_de):
+    import io
+
+    from pypdf import PdfReader
+
+    r = rencontre(capacites=(10, 10))
+    inscrire(
+        r,
+        1,
+        nom="Martin",
+        prenom="Léa",
+        profession="Interne en médecine générale",
+        structure="CHU de Caen",
+        foyer=1,
+    )
+    inscrire(r, 2, nom="Durand", prenom="Alix")
+    agent = client_de("agent")
+    badges = agent.get(reverse("rencontres:badges", args=[r.pk]))
+    texte = " ".join(p.extract_text() for p in PdfReader(io.BytesIO(badges.content)).pages)
+    assert "Léa Martin" in texte and "Interne en médecine générale" in texte and "CHU de Caen" in texte
+    assert "Foyer de 2 personnes" in texte and "Alix Durand" in texte
+    feuilles = PdfReader(io.BytesIO(agent.get(reverse("rencontres:emargement", args=[r.pk])).content))
+    assert len(feuilles.pages) == 2  # une feuille par activité
+    assert (
+        "Martin Léa" in feuilles.pages[0].extract_text() and "Signature" in feuilles.pages[1].extract_text()
+    )
+    assert client_de("professionnel").get(reverse("rencontres:badges", args=[r.pk])).status_code == 404

@@ -1,0 +1,78 @@
+"""Ce que l'organisation imprime : les badges (nom, profession, structure, taille du foyer, code
+d'accueil) et les feuilles d'émargement de chaque activité (une ligne par personne, une case
+pour signer). PDF de WeasyPrint, par `socle.pdf`."""
+
+from django.db.models import Prefetch
+from django.template.loader import render_to_string
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from rencontres.models import Activite, EtatInscription, Inscription, Place, Rencontre
+from socle.pdf import pdf_simple
+
+BADGES_PAR_PAGE = 8
+
+
+def badges_pdf(rencontre: Rencontre) -> bytes:
+    inscriptions = list(
+        Inscription.objects.filter(rencontre=rencontre, etat=EtatInscription.CONFIRMEE)
+        .prefetch_related("participants")
+        .order_by("nom", "prenom", "pk")
+    )
+    badges = [
+        {
+            "nom": f"{p.prenom} {p.nom}",
+            "profession": i.profession if p.lien == "titulaire" else p.get_lien_display(),
+            "structure": i.structure if p.lien == "titulaire" else f"{i.prenom} {i.nom}",
+            "foyer": len(i.participants.all()),
+            "code": i.code if p.lien == "titulaire" else "",
+        }
+        for i in inscriptions
+        for p in i.participants.all()
+    ]
+    pages = [badges[k : k + BADGES_PAR_PAGE] for k in range(0, len(badges), BADGES_PAR_PAGE)]
+    html = render_to_string(
+        "rencontres/badges_pdf.html",
+        {"rencontre": rencontre, "pages": pages, "titre": _("Badges — %(r)s") % {"r": rencontre.titre}},
+    )
+    return pdf_simple(html)
+
+
+def emargement_pdf(rencontre: Rencontre) -> bytes:
+    """Une feuille par activité : les personnes confirmées qui y ont une place, par ordre
+    alphabétique, une case pour signer."""
+    activites = list(
+        Activite.objects.filter(rencontre=rencontre)
+        .order_by("debut", "ordre", "pk")
+        .prefetch_related(
+            Prefetch(
+                "places",
+                queryset=Place.objects.filter(inscription__etat=EtatInscription.CONFIRMEE)
+                .select_related("participant", "inscription")
+                .order_by("participant__nom", "participant__prenom", "pk"),
+            )
+        )
+    )
+    feuilles = [
+        {
+            "activite": a,
+            "lignes": [
+                {
+                    "nom": f"{p.participant.nom} {p.participant.prenom}",
+                    "structure": p.inscription.structure if p.participant.lien == "titulaire" else "",
+                }
+                for p in a.places.all()
+            ],
+        }
+        for a in activites
+    ]
+    html = render_to_string(
+        "rencontres/emargement_pdf.html",
+        {
+            "rencontre": rencontre,
+            "feuilles": feuilles,
+            "imprime_le": timezone.localtime(),
+            "titre": _("Feuilles d'émargement — %(r)s") % {"r": rencontre.titre},
+        },
+    )
+    return pdf_simple(html)
