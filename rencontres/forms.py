@@ -6,7 +6,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from rencontres.models import LienFoyer, Question, Rencontre, TypeQuestion
+from rencontres.models import Activite, EtatInscription, LienFoyer, Question, Rencontre, TypeQuestion
 from rencontres.services import Membre, SaisieInscription
 from socle.francais import nombre
 
@@ -146,3 +146,20 @@ class SurPlaceForm(forms.Form):
             ],
             liste_d_attente_acceptee=False,
         )
+
+
+class MessageForm(forms.Form):
+    etat = forms.ChoiceField(label=_("À qui"), required=False)
+    activite = forms.ModelChoiceField(
+        label=_("Seulement les inscrits de l'activité"), queryset=Activite.objects.none(), required=False
+    )
+    sujet = forms.CharField(label=_("Sujet"), max_length=200)
+    texte = forms.CharField(label=_("Message"), widget=forms.Textarea(attrs={"rows": 6}))
+
+    def __init__(self, *args: Any, rencontre: Rencontre, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["etat"].choices = [  # type: ignore[attr-defined]
+            ("", _("Toutes les inscriptions non annulées")),
+            *((v, label) for v, label in EtatInscription.choices if v != EtatInscription.ANNULEE),
+        ]
+        self.fields["activite"].queryset = rencontre.activites.all()  # type: ignore[attr-defined]

@@ -392,3 +392,42 @@ class RappelEnvoye(models.Model):
 
     def __str__(self) -> str:
         return f"{self.inscription} — {self.get_genre_display()}"
+
+
+class MessageAuxInscrits(models.Model):
+    """Un message de l'organisation à toutes les personnes inscrites, ou à une partie (un état,
+    une activité) : gardé avec son filtre et le nombre de destinataires."""
+
+    rencontre = models.ForeignKey(
+        Rencontre, verbose_name=_("rencontre"), on_delete=models.CASCADE, related_name="messages"
+    )
+    sujet = models.CharField(_("sujet"), max_length=200)
+    texte = models.TextField(_("message"))
+    etat = models.CharField(
+        _("aux inscriptions à l'état"), max_length=20, choices=EtatInscription, blank=True
+    )
+    activite = models.ForeignKey(
+        Activite,
+        verbose_name=_("aux inscrits de l'activité"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    destinataires = models.PositiveIntegerField(_("destinataires"), default=0)
+    envoye_par = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("envoyé par"),
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    envoye_le = models.DateTimeField(_("envoyé le"), db_default=Now())
+
+    class Meta:
+        verbose_name = _("message aux inscrits")
+        verbose_name_plural = _("messages aux inscrits")
+        ordering = ["rencontre", "-envoye_le", "-id"]
+
+    def __str__(self) -> str:
+        return self.sujet

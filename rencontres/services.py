@@ -31,6 +31,7 @@ from rencontres.models import (
     EtatInscription,
     Inscription,
     LienFoyer,
+    MessageAuxInscrits,
     Participant,
     Place,
     Question,
@@ -506,3 +507,69 @@ def anonymiser_les_inscriptions(*, maintenant: datetime | None = None) -> int:
         )
         evenement_enregistrer(verbe=INSCRIPTIONS_ANONYMISEES, donnees={"inscriptions": len(pks)})
     return len(pks)
+
+
+# --- Messages aux inscrits -------------------------------------------------------------------
+
+MESSAGE_ENVOYE = Verbe("rencontres.message.envoye", gettext_lazy("Message aux inscrits"), precision="sujet")
+
+
+def destinataires_du_message(
+    rencontre: Rencontre, *, etat: str = "", activite: Activite | None = None
+) -> Any:
+    """Les inscriptions visées : toutes celles qui ne sont pas annulées, ou celles d'un état,
+    ou celles qui ont une place à une activité ; seulement celles qui ont une adresse."""
+    inscriptions = Inscription.objects.filter(rencontre=rencontre).exclude(email="")
+    inscriptions = (
+        inscriptions.filter(etat=etat) if etat else inscriptions.exclude(etat=EtatInscription.ANNULEE)
+    )
+    if activite is not None:
+        inscriptions = inscriptions.filter(places__activite=activite).distinct()
+    return inscriptions
+
+
+def message_envoyer(
+    *,
+    rencontre: Rencontre,
+    sujet: str,
+    texte: str,
+    acteur: Any,
+    etat: str = "",
+    activite: Activite | None = None,
+) -> MessageAuxInscrits:
+    """Écrit le message et le confie au worker (un courriel par inscription visée, à la date
+    de l'envoi : une personne inscrite ensuite ne le reçoit pas)."""
+    erreurs: dict[str, list[str]] = {}
+    if not sujet.strip():
+        erreurs["sujet"] = [_("Donnez un sujet au message.")]
+    if not texte.strip():
+        erreurs["texte"] = [_("Écrivez le message.")]
+    if activite is not None and activite.rencontre_id != rencontre.pk:
+        erreurs["activite"] = [_("Cette activité n'est pas celle de cette rencontre.")]
+    if erreurs:
+        raise ValidationError(erreurs)
+    with transaction.atomic():
+        nombre = destinataires_du_message(rencontre, etat=etat, activite=activite).count()
+        if nombre == 0:
+            raise ValidationError(
+                _("Aucune inscription ne correspond : le message n'est pas envoyé."), code="personne"
+            )
+        message = MessageAuxInscrits.objects.create(
+            rencontre=rencontre,
+            sujet=sujet.strip(),
+            texte=texte.strip(),
+            etat=etat,
+            activite=activite,
+            destinataires=nombre,
+            envoye_par=acteur,
+        )
+        evenement_enregistrer(
+            verbe=MESSAGE_ENVOYE,
+            acteur=acteur,
+            cible=rencontre,
+            donnees={"sujet": message.sujet, "destinataires": nombre},
+        )
+        from rencontres.tasks import envoyer_message_aux_inscrits  # import local : cercle tasks ↔ services
+
+        apres_validation(envoyer_message_aux_inscrits, message.pk)
+    return message

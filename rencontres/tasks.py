@@ -21,8 +21,19 @@ from django.utils.translation import gettext as _
 
 from rencontres.calendrier import ics_inscription
 from rencontres.jetons import jeton_de
-from rencontres.models import EtatInscription, GenreRappel, Inscription, RappelEnvoye, StatutRencontre
-from rencontres.services import anonymiser_les_inscriptions, expirer_les_places_proposees
+from rencontres.models import (
+    EtatInscription,
+    GenreRappel,
+    Inscription,
+    MessageAuxInscrits,
+    RappelEnvoye,
+    StatutRencontre,
+)
+from rencontres.services import (
+    anonymiser_les_inscriptions,
+    destinataires_du_message,
+    expirer_les_places_proposees,
+)
 from socle.courriels import courriel_construire, lien_absolu
 from socle.francais import date_longue
 
@@ -113,3 +124,34 @@ def envoyer_les_rappels(maintenant: datetime | None = None) -> int:
             continue  # déjà parti (tâche rejouée en même temps)
         envoyes += 1
     return envoyes
+
+
+@shared_task(autoretry_for=(OSError,), retry_backoff=True, max_retries=5)
+def envoyer_message_aux_inscrits(message_id: int) -> int:
+    """Un courriel par inscription visée et inscrite avant l'envoi du message. Une reprise après
+    une erreur SMTP renvoie le lot : un destinataire peut, au pire, le recevoir deux fois."""
+    message = MessageAuxInscrits.objects.select_related("rencontre", "activite").filter(pk=message_id).first()
+    if message is None:
+        return 0
+    inscriptions = destinataires_du_message(
+        message.rencontre, etat=message.etat, activite=message.activite
+    ).filter(cree_le__lte=message.envoye_le)
+    courriels = [
+        courriel_construire(
+            gabarit="rencontres/courriels/message",
+            sujet=message.sujet,
+            destinataire=inscription.email,
+            contexte={
+                "message": message,
+                "inscription": inscription,
+                "rencontre": message.rencontre,
+                "lien": lien_absolu(
+                    reverse("rencontres:inscription", kwargs={"jeton": jeton_de(inscription)})
+                ),
+            },
+        )
+        for inscription in inscriptions
+    ]
+    for courriel in courriels:
+        courriel.send()
+    return len(courriels)

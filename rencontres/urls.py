@@ -29,6 +29,7 @@ urlpatterns = [
         organisation.inscription_annuler,
         name="annuler_inscription",
     ),
+    path("rencontres/<int:pk>/messages/", organisation.messages_aux_inscrits, name="messages"),
     path("rencontres/<int:pk>/badges.pdf", organisation.badges, name="badges"),
     path("rencontres/<int:pk>/emargement.pdf", organisation.emargement, name="emargement"),
     path("rencontres/<int:pk>/accueil/", organisation.accueil, name="accueil"),

@@ -17,7 +17,7 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST, require_safe
 
 from rencontres import exports, services
-from rencontres.forms import CodeForm, SurPlaceForm
+from rencontres.forms import CodeForm, MessageForm, SurPlaceForm
 from rencontres.impressions import badges_pdf, emargement_pdf
 from rencontres.models import EtatInscription, Inscription, Rencontre
 from rencontres.selectors import (
@@ -28,6 +28,7 @@ from rencontres.selectors import (
     rencontres_a_organiser,
 )
 from socle.exports import export, reponse_csv, reponse_xlsx
+from socle.formulaires import erreurs_du_service
 from socle.types import RequetePortail
 
 PAR_PAGE = 50
@@ -225,3 +226,35 @@ def badges(request: RequetePortail, pk: int) -> HttpResponse:
 def emargement(request: RequetePortail, pk: int) -> HttpResponse:
     rencontre = get_rencontre_a_organiser(request.user, pk)
     return _pdf(emargement_pdf(rencontre), f"emargement-{slugify(rencontre.titre)[:40]}.pdf")
+
+
+def messages_aux_inscrits(request: RequetePortail, pk: int) -> HttpResponse:
+    rencontre = get_rencontre_a_organiser(request.user, pk)
+    form = MessageForm(request.POST or None, rencontre=rencontre)
+    if request.method == "POST" and form.is_valid():
+        try:
+            message = services.message_envoyer(
+                rencontre=rencontre,
+                sujet=form.cleaned_data["sujet"],
+                texte=form.cleaned_data["texte"],
+                etat=form.cleaned_data["etat"],
+                activite=form.cleaned_data["activite"],
+                acteur=request.user,
+            )
+        except ValidationError as erreur:
+            erreurs_du_service(form, erreur)
+        else:
+            messages.success(
+                request,
+                ngettext(
+                    "Le message part à %(n)s inscription.",
+                    "Le message part à %(n)s inscriptions.",
+                    message.destinataires,
+                )
+                % {"n": message.destinataires},
+            )
+            return redirect("rencontres:messages", pk=rencontre.pk)
+    envoyes = rencontre.messages.select_related("envoye_par", "activite")
+    return render(
+        request, "rencontres/messages.html", {"rencontre": rencontre, "form": form, "envoyes": envoyes}
+    )

@@ -133,3 +133,28 @@ def test_badges_et_emargement_relus(client_de):
         "Martin Léa" in feuilles.pages[0].extract_text() and "Signature" in feuilles.pages[1].extract_text()
     )
     assert client_de("professionnel").get(reverse("rencontres:badges", args=[r.pk])).status_code == 404
+
+
+def test_un_message_aux_inscrits_d_une_activite(client_de, mailoutbox, django_capture_on_commit_callbacks):
+    r = rencontre(capacites=(10, 10))
+    diner, mer = r.activites.order_by("ordre")
+    inscrire(r, 1, activites=[diner])
+    inscrire(r, 2, activites=[diner, mer], foyer=1)
+    agent = client_de("agent")
+    mailoutbox.clear()
+    vide = agent.post(reverse("rencontres:messages", args=[r.pk]), {"sujet": "", "texte": "x", "etat": ""})
+    assert "Donnez un sujet" in vide.content.decode() or "obligatoire" in vide.content.decode()
+    with django_capture_on_commit_callbacks(execute=True):
+        agent.post(
+            reverse("rencontres:messages", args=[r.pk]),
+            {
+                "sujet": "Gilets et bottes",
+                "texte": "Prévoyez des vêtements chauds.",
+                "etat": "",
+                "activite": mer.pk,
+            },
+        )
+    assert [m.to for m in mailoutbox] == [["interne2@exemple.fr"]]
+    assert "vêtements chauds" in mailoutbox[0].body
+    assert "Gilets et bottes" in agent.get(reverse("rencontres:messages", args=[r.pk])).content.decode()
+    assert client_de("professionnel").get(reverse("rencontres:messages", args=[r.pk])).status_code == 404
