@@ -8,6 +8,7 @@ from django.http import Http404
 
 from recrutement.models import (
     STATUTS_CLOS,
+    Candidat,
     Candidature,
     Consentement,
     ObjetConsentement,
@@ -172,3 +173,11 @@ def employeurs_a_choisir(offre: Offre, jour: date) -> tuple[list[Structure], lis
         key=lambda s: s.nom,
     )
     return obligatoires, facultatifs
+
+
+def vivier_actif_de(candidat: Candidat) -> Consentement | None:
+    """Le consentement au vivier en cours du candidat, s'il en a un (la page du renouvellement,
+    ouverte par son lien signé)."""
+    return Consentement.objects.filter(
+        candidat=candidat, objet=ObjetConsentement.VIVIER, retire_le__isnull=True
+    ).first()

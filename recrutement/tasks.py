@@ -6,17 +6,24 @@ Délais choisis (constantes, à revoir avec le GCS) :
 - `DELAI_DE_REPONSE` : deux semaines sans réponse, et l'offre expire.
 Une offre dont la date limite est passée expire à la première tâche ; elle avait déjà quitté
 les listes (les sélecteurs filtrent par date) et sa page répondait déjà 410.
+
+La conservation des candidatures (CNIL, docs/rgpd.md §14), chaque nuit : les règles et leurs
+délais sont dans `recrutement.services.conservation`.
 """
 
 from datetime import datetime, timedelta
 
 from celery import shared_task
 from django.db.models import Q
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from recrutement.models import Offre, StatutOffre
-from recrutement.services import offre_demander_confirmation
+# Le paquet, non ses noms : `services.conservation` demande une tâche de ce module.
+from recrutement import services
+from recrutement.jetons import vivier_jeton
+from recrutement.models import Consentement, ObjetConsentement, Offre, StatutOffre
+from socle.courriels import courriel_construire, lien_absolu
 from socle.workflows import TransitionRefusee, transition
 
 RECONFIRMATION = timedelta(weeks=4)
@@ -64,7 +71,7 @@ def demander_confirmations(*, maintenant: datetime | None = None) -> int:
         confirmation_demandee_le__isnull=True,
         confirmee_le__lte=maintenant - RECONFIRMATION,
     ).values_list("pk", flat=True)
-    return sum(offre_demander_confirmation(offre_id=pk, maintenant=maintenant) for pk in list(ids))
+    return sum(services.offre_demander_confirmation(offre_id=pk, maintenant=maintenant) for pk in list(ids))
 
 
 @shared_task
@@ -75,3 +82,61 @@ def expirer_les_offres() -> int:
 @shared_task
 def demander_les_confirmations() -> int:
     return demander_confirmations()
+
+
+def conserver(*, maintenant: datetime | None = None) -> dict[str, int]:
+    """Applique les durées de conservation des candidatures : les viviers échus d'abord, puis
+    les demandes de renouvellement, puis les fiches que rien ne retient plus. Rend ce qui a été
+    fait ; rejouée, ne fait rien de plus."""
+    maintenant = maintenant or timezone.now()
+    conservation = services.conservation
+    return {
+        "viviers_echus": sum(
+            conservation.vivier_echoir(consentement_id=pk, maintenant=maintenant)
+            for pk in conservation.viviers_echus(maintenant)
+        ),
+        "renouvellements_demandes": sum(
+            conservation.vivier_demander_renouvellement(consentement_id=pk, maintenant=maintenant)
+            for pk in conservation.viviers_a_renouveler(maintenant)
+        ),
+        "anonymises": sum(
+            conservation.candidat_conserver(candidat_id=pk, maintenant=maintenant)
+            for pk in conservation.candidats_a_anonymiser(maintenant)
+        ),
+    }
+
+
+@shared_task
+def appliquer_la_conservation() -> dict[str, int]:
+    return conserver()
+
+
+@shared_task(autoretry_for=(OSError,), retry_backoff=True, max_retries=5)
+def envoyer_renouvellement_vivier(consentement_id: int) -> bool:
+    """Le courriel du renouvellement : rien si le candidat a quitté le vivier ou été effacé
+    entre-temps."""
+    consentement = (
+        Consentement.objects.select_related("candidat")
+        .filter(
+            pk=consentement_id,
+            objet=ObjetConsentement.VIVIER,
+            retire_le__isnull=True,
+            renouvellement_demande_le__isnull=False,
+            candidat__anonymise_le__isnull=True,
+        )
+        .first()
+    )
+    if consentement is None:
+        return False
+    candidat = consentement.candidat
+    courriel_construire(
+        gabarit="recrutement/courriels/renouvellement_vivier",
+        sujet=_("Rester dans le vivier du GCS Partenaires Santé du Cotentin ?"),
+        destinataire=candidat.email,
+        contexte={
+            "candidat": candidat,
+            "echeance": timezone.localdate(consentement.echeance),
+            "lien": lien_absolu(reverse("recrutement:vivier", kwargs={"jeton": vivier_jeton(candidat)})),
+        },
+    ).send()
+    return True

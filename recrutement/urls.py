@@ -1,6 +1,6 @@
 from django.urls import path
 
-from recrutement.views import candidatures, offres
+from recrutement.views import candidatures, offres, vivier
 
 app_name = "recrutement"
 
@@ -19,4 +19,6 @@ urlpatterns = [
     path("recrutement/moderation/", offres.moderation, name="moderation"),
     # Candidatures : le tableau partagé des recruteurs (recrutement/views/candidatures.py)
     path("recrutement/candidatures/<int:pk>/", candidatures.candidature_detail, name="candidature"),
+    # Le renouvellement au vivier, par le lien signé du courriel (recrutement/views/vivier.py)
+    path("recrutement/vivier/<str:jeton>/", vivier.vivier_renouveler, name="vivier"),
 ]

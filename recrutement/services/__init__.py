@@ -14,7 +14,18 @@ from recrutement.services.candidatures import (
     texte_consentement_vivier,
     vivier_consentir,
 )
-from recrutement.services.conservation import CANDIDAT_ANONYMISE, Motif, candidat_anonymiser
+from recrutement.services.conservation import (
+    CANDIDAT_ANONYMISE,
+    VIVIER_ECHU,
+    VIVIER_QUITTE,
+    VIVIER_RENOUVELLEMENT_DEMANDE,
+    Motif,
+    candidat_anonymiser,
+    candidat_conserver,
+    vivier_demander_renouvellement,
+    vivier_echoir,
+    vivier_quitter,
+)
 from recrutement.services.offres import (
     OFFRE_CONFIRMATION_DEMANDEE,
     OFFRE_CONFIRMEE,
@@ -35,6 +46,13 @@ __all__ = [
     "CANDIDAT_ANONYMISE",
     "Motif",
     "candidat_anonymiser",
+    "VIVIER_ECHU",
+    "VIVIER_QUITTE",
+    "VIVIER_RENOUVELLEMENT_DEMANDE",
+    "candidat_conserver",
+    "vivier_demander_renouvellement",
+    "vivier_echoir",
+    "vivier_quitter",
     "CANDIDATURE_DEPOSEE",
     "DUREE_VIVIER",
     "VIVIER_REJOINT",
