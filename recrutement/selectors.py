@@ -16,7 +16,12 @@ from recrutement.models import (
     PartOffre,
     StatutOffre,
 )
-from recrutement.permissions import est_moderateur, peut_voir_l_offre_en_gestion, recrutements_de
+from recrutement.permissions import (
+    est_moderateur,
+    peut_voir_l_offre_en_gestion,
+    recrutements_de,
+    suit_le_recrutement,
+)
 from territoire.models import Appartenance, Commune, Structure
 
 
@@ -181,3 +186,48 @@ def vivier_actif_de(candidat: Candidat) -> Consentement | None:
     return Consentement.objects.filter(
         candidat=candidat, objet=ObjetConsentement.VIVIER, retire_le__isnull=True
     ).first()
+
+
+# --- Les demandes d'aide à l'installation (agents de l'agglomération) ----------------------
+
+
+def demandes_d_aide_pour(utilisateur: Any, *, prises_en_charge: bool = False) -> QuerySet[Candidature]:
+    """Les candidatures dont le candidat demande une aide (emploi du conjoint, logement), à
+    traiter ou déjà prises en charge ; aucune pour qui ne suit pas le recrutement. Ni le CV ni
+    le message aux recruteurs : la page ne montre que la personne, l'offre et la demande."""
+    if not suit_le_recrutement(utilisateur):
+        return Candidature.objects.none()
+    demandes = (
+        Candidature.objects.filter(Q(aide_emploi_conjoint=True) | Q(aide_logement=True))
+        .filter(anonymisee_le__isnull=True, aide_prise_en_charge_le__isnull=not prises_en_charge)
+        .select_related("candidat", "offre__employeur", "aide_prise_en_charge_par")
+        .only(
+            "pk",
+            "deposee_le",
+            "aide_emploi_conjoint",
+            "aide_logement",
+            "aide_precisions",
+            "aide_prise_en_charge_le",
+            "candidat__nom",
+            "candidat__prenom",
+            "candidat__email",
+            "candidat__telephone",
+            "candidat__anonymise_le",
+            "offre__titre",
+            "offre__employeur__nom",
+            "aide_prise_en_charge_par__prenom",
+            "aide_prise_en_charge_par__nom",
+            "aide_prise_en_charge_par__email",
+        )
+    )
+    if prises_en_charge:
+        return demandes.order_by("-aide_prise_en_charge_le", "-pk")
+    return demandes.order_by("deposee_le", "pk")
+
+
+def get_demande_d_aide_pour(utilisateur: Any, pk: int) -> Candidature:
+    """La demande d'aide à traiter, pour un agent qui suit le recrutement ; 404 sinon."""
+    candidature = demandes_d_aide_pour(utilisateur).filter(pk=pk).first()
+    if candidature is None:
+        raise Http404
+    return candidature

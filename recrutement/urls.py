@@ -1,6 +1,6 @@
 from django.urls import path
 
-from recrutement.views import candidatures, offres, vivier
+from recrutement.views import agglomeration, candidatures, offres, vivier
 
 app_name = "recrutement"
 
@@ -21,4 +21,17 @@ urlpatterns = [
     path("recrutement/candidatures/<int:pk>/", candidatures.candidature_detail, name="candidature"),
     # Le renouvellement au vivier, par le lien signé du courriel (recrutement/views/vivier.py)
     path("recrutement/vivier/<str:jeton>/", vivier.vivier_renouveler, name="vivier"),
+    # L'agglomération : tableau de bord et demandes d'aide (recrutement/views/agglomeration.py)
+    path("recrutement/tableau-de-bord/", agglomeration.tableau_de_bord, name="tableau_de_bord"),
+    path(
+        "recrutement/tableau-de-bord/<slug:tableau>.<slug:format>",
+        agglomeration.tableau_export,
+        name="tableau_export",
+    ),
+    path("recrutement/demandes-d-aide/", agglomeration.demandes_d_aide, name="demandes_d_aide"),
+    path(
+        "recrutement/demandes-d-aide/<int:pk>/prise-en-charge/",
+        agglomeration.aide_prendre_en_charge,
+        name="aide_prendre_en_charge",
+    ),
 ]

@@ -59,6 +59,16 @@ EXPORTS: dict[str, Export] = {
     ),
     "financements:demande_export_csv": Export(AGENT, lambda: [reverse("financements:demande_export_csv")]),
     "financements:demande_export_xlsx": Export(AGENT, lambda: [reverse("financements:demande_export_xlsx")]),
+    # Les tableaux du recrutement qui écrivent un texte libre (profession, pôle, spécialité des
+    # fuites) ; les sources et les offres mixtes n'ont que des libellés du code.
+    "recrutement:tableau_export": Export(
+        AGENT,
+        lambda: [
+            reverse("recrutement:tableau_export", kwargs={"tableau": tableau, "format": format})
+            for tableau in ("professions", "poles", "delais", "fuites")
+            for format in ("csv", "xlsx")
+        ],
+    ),
 }
 
 

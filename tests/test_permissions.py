@@ -67,6 +67,9 @@ MATRICE = [
     ("get", "/offres/remplacements.ics", TOUS),
     ("get", "/recrutement/mes-offres/", {A: 302} | dict.fromkeys(PERSONAS[1:], 404)),
     ("get", "/recrutement/moderation/", {A: 302, P: 404, M: 404, C: 404, S: 404, G: 200, SU: 200}),
+    # Le suivi du recrutement par l'agglomération : chiffres et demandes d'aide, aux agents seuls.
+    ("get", "/recrutement/tableau-de-bord/", {A: 302, P: 404, M: 404, C: 404, S: 404, G: 200, SU: 200}),
+    ("get", "/recrutement/demandes-d-aide/", {A: 302, P: 404, M: 404, C: 404, S: 404, G: 200, SU: 200}),
     ("get", "/admin/", ADMIN),
     ("get", "/admin/login/", {A: 302, P: 403, M: 403, C: 403, S: 302, G: 302, SU: 302}),
     ("get", "/admin/comptes/utilisateur/", ADMIN),

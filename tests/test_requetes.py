@@ -48,7 +48,8 @@ PAGES = [
     ("professionnel", "/comptes/2fa/", 9),
     ("professionnel", "/comptes/email/", 9),
     ("professionnel", "/comptes/password/change/", 7),
-    ("agent", "/", 29),
+    # L'agent compte aussi les demandes d'aide à l'installation à traiter (recrutement/a_faire.py).
+    ("agent", "/", 30),
     ("agent", "/mon-compte/invitations/", 11),
     ("agent", "/mon-compte/invitations/nouvelle/", 9),
     ("agent", "/mon-compte/invitations/{invitation}/", 12),

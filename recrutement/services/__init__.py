@@ -4,6 +4,7 @@ vivier et alertes (`candidatures`), conservation des données (`conservation`).
 Le paquet suit les sections de ces écritures ; ses noms publics se lisent d'ici
 (`from recrutement import services` puis `services.<nom>`)."""
 
+from recrutement.services.aides import AIDE_PRISE_EN_CHARGE, aide_prendre_en_charge
 from recrutement.services.candidatures import (
     CANDIDATURE_DEPOSEE,
     DUREE_VIVIER,
@@ -43,6 +44,8 @@ from recrutement.services.offres import (
 )
 
 __all__ = [
+    "AIDE_PRISE_EN_CHARGE",
+    "aide_prendre_en_charge",
     "CANDIDAT_ANONYMISE",
     "Motif",
     "candidat_anonymiser",
