@@ -231,3 +231,31 @@ def get_demande_d_aide_pour(utilisateur: Any, pk: int) -> Candidature:
     if candidature is None:
         raise Http404
     return candidature
+
+
+# --- La carte de la liste publique ----------------------------------------------------------
+
+
+def offres_en_ligne_par_commune(jour: date) -> dict[int, int]:
+    """Le nombre d'offres en ligne dans chaque commune (pk) où elles font exercer : leurs
+    communes et celles de leurs établissements, la règle du filtre par commune
+    (recrutement/filtres.py ; une offre n'est publiée qu'avec au moins un lieu). Une offre compte
+    une fois par commune."""
+    lieux: dict[int, set[int]] = {}
+    for pk, commune, commune_structure in (
+        Offre.objects.en_ligne(jour).values_list("pk", "communes", "structures__commune").order_by()
+    ):
+        lieux.setdefault(pk, set()).update(c for c in (commune, commune_structure) if c is not None)
+    compte: dict[int, int] = {}
+    for communes in lieux.values():
+        for commune in communes:
+            compte[commune] = compte.get(commune, 0) + 1
+    return compte
+
+
+def communes_pour_la_carte() -> list[dict[str, Any]]:
+    """Les communes, leur contour et leur pôle : la seule lecture des contours de la liste."""
+    return [
+        dict(c)
+        for c in Commune.objects.order_by("nom").values("pk", "code_insee", "nom", "contour", "pole__nom")
+    ]

@@ -24,6 +24,7 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 from icalendar import Event, vText
 
 from recrutement import services
+from recrutement.cartes import carte_des_offres
 from recrutement.filtres import FiltresOffres
 from recrutement.forms import MotifForm, OffreForm, PartsFormSet, saisie_de
 from recrutement.jsonld import balise, identifiant, job_posting, lieux
@@ -45,6 +46,7 @@ from socle.calendrier import calendrier_vide, uid
 from socle.courriels import lien_absolu
 from socle.formulaires import erreurs_du_service
 from socle.types import RequetePortail
+from territoire.indicateurs import sources_des_cartes
 from territoire.selectors import page_de
 
 PAR_PAGE = 20
@@ -68,6 +70,8 @@ def offre_liste(request: HttpRequest) -> HttpResponse:
             "page": page,
             "recruteur": est_recruteur(request.user),
             "moderateur": est_moderateur(request.user),
+            "carte": carte_des_offres(jour),
+            "sources_carte": sources_des_cartes(),
         },
     )
 

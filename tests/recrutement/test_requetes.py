@@ -12,8 +12,9 @@ pytestmark = pytest.mark.django_db
 # Anonyme, liste : la page des offres dans sa transaction (point de sauvegarde, seuil des
 # trigrammes, compte, offres avec employeur et profession jointes, trois préchargements :
 # établissements, communes, parts ; libération), puis les cinq listes des filtres (professions,
-# spécialités, pôles, communes, employeurs). Page d'une offre : l'offre et ses trois préchargements.
-LISTE_PUBLIQUE = 13
+# spécialités, pôles, communes, employeurs), enfin la carte (les offres en ligne par commune, les
+# contours des communes). Page d'une offre : l'offre et ses trois préchargements.
+LISTE_PUBLIQUE = 15
 PAGE_PUBLIQUE = 4
 
 
