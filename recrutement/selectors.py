@@ -3,6 +3,7 @@
 from datetime import date
 from typing import Any
 
+from django.db import connection
 from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
 from django.http import Http404
 
@@ -240,17 +241,28 @@ def offres_en_ligne_par_commune(jour: date) -> dict[int, int]:
     """Le nombre d'offres en ligne dans chaque commune (pk) où elles font exercer : leurs
     communes et celles de leurs établissements, la règle du filtre par commune
     (recrutement/filtres.py ; une offre n'est publiée qu'avec au moins un lieu). Une offre compte
-    une fois par commune."""
-    lieux: dict[int, set[int]] = {}
-    for pk, commune, commune_structure in (
-        Offre.objects.en_ligne(jour).values_list("pk", "communes", "structures__commune").order_by()
-    ):
-        lieux.setdefault(pk, set()).update(c for c in (commune, commune_structure) if c is not None)
-    compte: dict[int, int] = {}
-    for communes in lieux.values():
-        for commune in communes:
-            compte[commune] = compte.get(commune, 0) + 1
-    return compte
+    une fois par commune. Une requête qui rend une ligne par commune, quel que soit le nombre
+    d'offres : l'union des deux sortes de lieux n'a pas d'équivalent dans l'ORM."""
+    communes = Offre.communes.through._meta
+    structures = Offre.structures.through._meta
+    sql = f"""
+        SELECT lieu.commune_id, COUNT(DISTINCT lieu.offre_id)
+        FROM (
+            SELECT {communes.get_field("offre").column} AS offre_id,
+                   {communes.get_field("commune").column} AS commune_id
+            FROM {communes.db_table}
+            UNION ALL
+            SELECT os.{structures.get_field("offre").column}, s.{Structure._meta.get_field("commune").column}
+            FROM {structures.db_table} os
+            JOIN {Structure._meta.db_table} s ON s.id = os.{structures.get_field("structure").column}
+        ) lieu
+        JOIN {Offre._meta.db_table} o ON o.id = lieu.offre_id
+        WHERE o.statut = %s AND o.date_limite >= %s AND lieu.commune_id IS NOT NULL
+        GROUP BY lieu.commune_id
+    """  # noqa: S608 — noms de tables et de colonnes lus des modèles ; les valeurs sont des paramètres
+    with connection.cursor() as curseur:
+        curseur.execute(sql, [StatutOffre.PUBLIEE, jour])
+        return {commune: nombre for commune, nombre in curseur.fetchall()}
 
 
 def communes_pour_la_carte() -> list[dict[str, Any]]:

@@ -7,6 +7,7 @@ app_name = "recrutement"
 urlpatterns = [
     # Offres : pages publiques, recruteurs et modération (recrutement/views/offres.py)
     path("offres/", offres.offre_liste, name="offre_liste"),
+    path("offres/carte/", offres.offres_carte, name="offres_carte"),
     path("offres/flux.atom", offres.flux_des_offres, name="flux"),
     path("offres/remplacements.ics", offres.remplacements_ics, name="remplacements_ics"),
     path("offres/<int:pk>/", offres.offre_detail, name="offre"),

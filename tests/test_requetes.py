@@ -27,9 +27,10 @@ PAGES = [
     ("anonyme", "/comptes/signup/", 0),
     ("anonyme", "/comptes/password/reset/", 0),
     # La liste des offres d'emploi, vide : la pagination dans sa transaction (point de
-    # sauvegarde, seuil, compte, libération), les cinq listes des filtres et la carte (offres par
-    # commune, contours) ; avec des offres, tests/recrutement/test_requetes.py.
-    ("anonyme", "/offres/", 11),
+    # sauvegarde, seuil, compte, libération) et les cinq listes des filtres ; avec des offres,
+    # tests/recrutement/test_requetes.py. La carte qu'elle charge : offres par commune, contours.
+    ("anonyme", "/offres/", 9),
+    ("anonyme", "/offres/carte/", 2),
     # L'accueil, première visite de la session : les tâches et les nouveautés de chaque
     # application (socle/a_faire.py, une requête par sorte de tâche, celles d'un rôle qu'on n'a
     # pas en moins), les notifications, la visite retenue et la session réécrite (« depuis ») ;

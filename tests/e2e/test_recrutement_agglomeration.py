@@ -4,6 +4,7 @@ charge, puis lit le tableau de bord (aucun nom de candidat) ; un candidat du viv
 lien de son courriel et reste deux ans de plus. axe sur chaque page ; ni la page des demandes
 ni le tableau de bord ne défilent de côté, sur un téléphone comme sur un portable."""
 
+import re
 from datetime import timedelta
 
 import pytest
@@ -12,7 +13,7 @@ from playwright.sync_api import expect
 
 from recrutement.jetons import vivier_jeton
 from recrutement.models import Candidat, Consentement, ObjetConsentement, StatutOffre
-from territoire.models import Fuite
+from territoire.models import Commune, Fuite
 from tests.e2e.conftest import Onglet, connecter
 from tests.e2e.test_recrutement import DEPASSENT
 from tests.recrutement import factories as f
@@ -86,3 +87,29 @@ def test_le_candidat_reste_au_vivier_par_le_lien_du_courriel(nouvel_onglet) -> N
     page.get_by_role("button", name="Quitter le vivier").click()
     expect(page.get_by_text("Vous n'êtes plus dans le vivier")).to_be_visible()
     public.verifier_accessibilite()
+
+
+def test_la_liste_charge_la_carte_des_offres(nouvel_onglet) -> None:
+    """La liste publique charge la carte après elle (htmx) ; une commune mène à la liste filtrée.
+    La page de la carte seule (sans script) aussi ; ni l'une ni l'autre ne défile de côté."""
+    g = f.gcs_et_recruteurs()
+    carre = [[-1.6, 49.6], [-1.5, 49.6], [-1.5, 49.65], [-1.6, 49.65], [-1.6, 49.6]]
+    Commune.objects.filter(pk=g.chpc.commune_id).update(contour={"type": "Polygon", "coordinates": [carre]})
+    f.offre(g, StatutOffre.PUBLIEE, titre="Médecin urgentiste")
+    public: Onglet = nouvel_onglet()
+    page = public.aller("/offres/")
+    expect(page.get_by_role("heading", name="Les offres sur la carte du Cotentin")).to_be_visible()
+    public.verifier_accessibilite()
+    page.locator(f'svg a[href="/offres/?commune={g.chpc.commune_id}"]').click()
+    expect(page).to_have_url(re.compile(rf"/offres/\?commune={g.chpc.commune_id}$"))
+    expect(page.get_by_role("link", name="Médecin urgentiste")).to_be_visible()
+    page = public.aller("/offres/carte/")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Les offres d'emploi sur la carte du Cotentin")
+    public.verifier_accessibilite()
+    for chemin in ("/offres/", "/offres/carte/"):
+        for largeur in (375, 1280):
+            page.set_viewport_size({"width": largeur, "height": 900})
+            public.aller(chemin)
+            expect(page.get_by_role("heading", name="Les offres sur la carte du Cotentin")).to_be_visible()
+            largeurs = page.evaluate("[document.documentElement.scrollWidth, window.innerWidth]")
+            assert largeurs[0] <= largeurs[1], (chemin, largeur, largeurs, page.evaluate(DEPASSENT))

@@ -264,8 +264,13 @@ def test_la_carte_des_offres(client, g):
     a_cote = [[x + 0.2, y] for x, y in carre]
     Commune.objects.filter(pk=g.msp.commune_id).update(contour={"type": "Polygon", "coordinates": [a_cote]})
     publier(g, f.saisie(g.chpc, titre="Urgentiste"))
-    page = client.get("/offres/").content.decode()
-    assert "Les offres sur la carte du Cotentin" in page
+    # La liste la charge après elle (htmx) ; sans script, un lien y mène.
+    liste = client.get("/offres/").content.decode()
+    assert 'hx-get="/offres/carte/"' in liste and 'href="/offres/carte/"' in liste
+    fragment = client.get("/offres/carte/", headers={"HX-Request": "true"}).content.decode()
+    assert "<html" not in fragment and 'id="carte-offres-tableau"' in fragment
+    page = client.get("/offres/carte/").content.decode()
+    assert "<h1>Les offres d'emploi sur la carte du Cotentin</h1>" in page
     assert 'id="carte-offres-tableau"' in page
     # Cherbourg mène à la liste filtrée sur elle ; la Hague, sans offre, ne mène nulle part.
     assert f'href="/offres/?commune={g.chpc.commune_id}"' in page

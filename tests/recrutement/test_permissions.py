@@ -33,6 +33,7 @@ AGGLOMERATION = regle(302, 404, 404, 404, 200)
 MATRICE = [
     ("get", "/offres/", PUBLIC),
     ("get", "/offres/?type_contrat=mixte&page=1", PUBLIC),
+    ("get", "/offres/carte/", PUBLIC),
     ("get", "/offres/flux.atom", PUBLIC),
     ("get", "/offres/remplacements.ics", PUBLIC),
     ("get", "/offres/{publiee}/", PUBLIC),

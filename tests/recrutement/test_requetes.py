@@ -12,9 +12,10 @@ pytestmark = pytest.mark.django_db
 # Anonyme, liste : la page des offres dans sa transaction (point de sauvegarde, seuil des
 # trigrammes, compte, offres avec employeur et profession jointes, trois préchargements :
 # établissements, communes, parts ; libération), puis les cinq listes des filtres (professions,
-# spécialités, pôles, communes, employeurs), enfin la carte (les offres en ligne par commune, les
-# contours des communes). Page d'une offre : l'offre et ses trois préchargements.
-LISTE_PUBLIQUE = 15
+# spécialités, pôles, communes, employeurs). Page d'une offre : l'offre et ses trois préchargements.
+# La carte des offres (chargée par la liste) : les offres par commune, les contours des communes.
+LISTE_PUBLIQUE = 13
+CARTE_DES_OFFRES = 2
 PAGE_PUBLIQUE = 4
 
 
@@ -48,6 +49,14 @@ def test_la_liste_publique_ne_grandit_pas(client, g):
     semer(g, 24)
     assert compter_requetes(client, "/offres/") == LISTE_PUBLIQUE
     assert compter_requetes(client, "/offres/?type_contrat=mixte&page=1") == LISTE_PUBLIQUE
+
+
+def test_la_carte_des_offres_ne_grandit_pas(client, g):
+    semer(g, 1)
+    assert compter_requetes(client, "/offres/carte/") == CARTE_DES_OFFRES
+    semer(g, 24)
+    assert compter_requetes(client, "/offres/carte/") == CARTE_DES_OFFRES
+    assert compter_requetes(client, "/offres/carte/", headers={"HX-Request": "true"}) == CARTE_DES_OFFRES
 
 
 def test_la_page_d_une_offre(client, g):
