@@ -385,6 +385,12 @@ CELERY_BEAT_SCHEDULE = {
         "task": "rencontres.tasks.appliquer_la_conservation",
         "schedule": crontab(hour=3, minute=50),
     },
+    # Les durées de conservation des candidatures (CNIL) : viviers échus, demandes de
+    # renouvellement, fiches anonymisées trois mois après la fin de leurs recrutements.
+    "candidatures-conservation": {
+        "task": "recrutement.tasks.appliquer_la_conservation",
+        "schedule": crontab(hour=3, minute=40),
+    },
 }
 # Les électeurs qui n'ont pas voté sont rappelés quand il reste moins de tant d'heures.
 COLLEGE_RAPPEL_HEURES = env.entier("COLLEGE_RAPPEL_HEURES", 24)

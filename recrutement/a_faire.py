@@ -3,8 +3,10 @@
 À faire : pour les recruteurs, les offres de leurs structures dont le poste est à confirmer
 (demande restée sans réponse : l'offre expire à l'échéance), celles revenues de la modération
 avec un motif, les brouillons à soumettre ; pour les modérateurs (GCS, agglomération), les
-offres soumises. Nouveautés : les offres des structures du recruteur publiées depuis la visite
-précédente. Une requête de plus par sorte, aucune pour qui n'est ni recruteur ni modérateur
+offres soumises ; pour les agents qui suivent le recrutement, les demandes d'aide à
+l'installation des candidats à prendre en charge (une tâche, avec leur nombre).
+Nouveautés : les offres des structures du recruteur publiées depuis la visite précédente.
+Une requête de plus par sorte, aucune pour qui n'est ni recruteur, ni modérateur, ni agent
 (`recrutements_de` lit ses rôles une fois par requête).
 """
 
@@ -12,11 +14,12 @@ from datetime import datetime
 from typing import Any
 
 from django.db.models import Q
+from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 
-from recrutement.models import Offre, StatutOffre
-from recrutement.permissions import est_moderateur, recrutements_de
+from recrutement.models import Candidature, Offre, StatutOffre
+from recrutement.permissions import est_moderateur, recrutements_de, suit_le_recrutement
 from recrutement.tasks import DELAI_DE_REPONSE
 from socle.a_faire import NOUVEAUTES_PAR_APPLICATION, Nouveaute, Tache, fournisseur, nouveautes
 
@@ -78,6 +81,28 @@ def offres_a_traiter(utilisateur: Any, maintenant: datetime) -> list[Tache]:
                     lien=offre.get_absolute_url(),
                     echeance=offre.date_limite,
                     detail=_("Proposée par %(employeur)s.") % {"employeur": offre.employeur.nom},
+                    categorie=CATEGORIE,
+                )
+            )
+    if suit_le_recrutement(utilisateur):
+        demandes = Candidature.objects.filter(
+            Q(aide_emploi_conjoint=True) | Q(aide_logement=True),
+            anonymisee_le__isnull=True,
+            aide_prise_en_charge_le__isnull=True,
+        ).count()
+        if demandes:
+            taches.append(
+                Tache(
+                    titre=ngettext(
+                        "%(n)s demande d'aide à l'installation à traiter",
+                        "%(n)s demandes d'aide à l'installation à traiter",
+                        demandes,
+                    )
+                    % {"n": demandes},
+                    lien=reverse("recrutement:demandes_d_aide"),
+                    detail=_(
+                        "Des candidats demandent de l'aide pour l'emploi de leur conjoint ou pour se loger."
+                    ),
                     categorie=CATEGORIE,
                 )
             )

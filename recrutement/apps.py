@@ -19,7 +19,7 @@ class RecrutementConfig(AppConfig):
     def ready(self) -> None:
         # Enregistrent workflow et données personnelles ; déclarent les verbes du journal.
         from recrutement import a_faire, bilan, donnees, services, tasks, workflows  # noqa: F401
-        from recrutement.permissions import est_agent_moderateur
+        from recrutement.permissions import est_agent_moderateur, suit_le_recrutement
         from socle.bilan import Section, ajouter_section
         from socle.navigation import Entree, ajouter
         from socle.permissions import regle_acces_documents
@@ -34,6 +34,14 @@ class RecrutementConfig(AppConfig):
         # sur cette seule page), non sur toutes les pages.
         ajouter(Entree(_("Offres d'emploi"), "recrutement:offre_liste", _pour_tous, ordre=70))
         ajouter(Entree(_("Offres à modérer"), "recrutement:moderation", est_agent_moderateur, ordre=72))
+        ajouter(
+            Entree(
+                _("Recrutement : tableau de bord"),
+                "recrutement:tableau_de_bord",
+                suit_le_recrutement,
+                ordre=74,
+            )
+        )
         ajouter_section(
             Section(
                 cle="recrutement",

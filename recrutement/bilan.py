@@ -1,6 +1,8 @@
 """La section « Le recrutement commun du GCS » du bilan annuel : offres publiées et pourvues
-dans l'année, dont les offres d'exercice mixte, par profession. Deux requêtes, quel que soit le
-nombre d'offres. (Candidatures et vivier viendront avec la seconde partie de l'issue 18.)"""
+dans l'année, dont les offres d'exercice mixte, par profession ; candidatures reçues dans
+l'année (anonymisées comprises : les chiffres survivent à l'effacement des personnes), dont
+les demandes d'aide à l'installation ; candidats au vivier à la fin de l'année. Quatre
+requêtes, quel que soit le nombre d'offres et de candidatures."""
 
 from dataclasses import dataclass
 
@@ -8,7 +10,7 @@ from django.db.models import Count, Q
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from recrutement.models import Offre, StatutOffre, TypeContrat
+from recrutement.models import Candidature, Consentement, ObjetConsentement, Offre, StatutOffre, TypeContrat
 from socle.bilan import ChiffreCle, ContenuSection, bornes_de_l_annee
 from socle.francais import nombre
 
@@ -29,10 +31,17 @@ class DonneesRecrutement:
     remplacements: int
     par_profession: list[LigneProfession]
     demo: bool
+    candidatures: int = 0
+    demandes_d_aide: int = 0
+    vivier: int = 0  # candidats au vivier le dernier jour de l'année
 
     @property
     def vide(self) -> bool:
         return not (self.publiees or self.pourvues)
+
+    @property
+    def sans_candidature(self) -> bool:
+        return not (self.candidatures or self.vivier)
 
 
 def lire_recrutement(annee: int) -> DonneesRecrutement:
@@ -52,6 +61,18 @@ def lire_recrutement(annee: int) -> DonneesRecrutement:
         .annotate(publiees=Count("pk", filter=publiee), pourvues=Count("pk", filter=pourvue))
         .order_by("-publiees", "profession__libelle")
     )
+    deposee = Q(deposee_le__gte=debut, deposee_le__lt=fin)
+    candidatures = Candidature.objects.filter(deposee).aggregate(
+        recues=Count("pk"),
+        aides=Count("pk", filter=Q(aide_emploi_conjoint=True) | Q(aide_logement=True)),
+        demo=Count("pk", filter=Q(demo=True)),
+    )
+    # Au vivier le dernier jour de l'année : entré avant la fin, pas encore sorti.
+    vivier = Consentement.objects.filter(
+        Q(retire_le__isnull=True) | Q(retire_le__gte=fin),
+        objet=ObjetConsentement.VIVIER,
+        donne_le__lt=fin,
+    ).count()
     return DonneesRecrutement(
         annee=annee,
         publiees=totaux["publiees"],
@@ -62,7 +83,10 @@ def lire_recrutement(annee: int) -> DonneesRecrutement:
             LigneProfession(ligne["profession__libelle"], ligne["publiees"], ligne["pourvues"])
             for ligne in lignes
         ],
-        demo=bool(totaux["demo"]),
+        demo=bool(totaux["demo"] or candidatures["demo"]),
+        candidatures=candidatures["recues"],
+        demandes_d_aide=candidatures["aides"],
+        vivier=vivier,
     )
 
 
@@ -78,5 +102,10 @@ def donnees_recrutement(annee: int) -> ContenuSection:
                 % {"n": nombre(donnees.mixtes)},
             ),
             ChiffreCle(_("Postes pourvus"), nombre(donnees.pourvues), _("par les offres du portail")),
+            ChiffreCle(
+                _("Candidatures reçues"),
+                nombre(donnees.candidatures),
+                _("vivier au 31 décembre : %(n)s") % {"n": nombre(donnees.vivier)},
+            ),
         ],
     )

@@ -11,21 +11,46 @@ Quatorze offres, à chaque état : publiées (dont une d'exercice mixte CHPC + M
 partagée entre ses deux membres, un remplacement daté, une succession), une soumise qui attend
 la modération, une retirée, un brouillon, un brouillon renvoyé par la modération avec son motif, une pourvue,
 une expirée par la tâche après sa date limite, une dont la reconfirmation est demandée.
+
+Vingt-cinq candidatures de candidats inventés, déposées par le vrai service avec un CV en PDF
+(et parfois une lettre) pendant que leur offre est en ligne : confiées à l'employeur de l'offre
+seulement ou aussi au GCS (ses membres les voient alors), des candidats au vivier, deux
+demandes d'aide à l'installation (emploi du conjoint, logement), un doublon (la même personne,
+deux adresses, le même téléphone) à fusionner, des recrutements finis par la clôture de leur
+offre (pourvue, expirée), une candidate qui a effacé ses données (ses chiffres restent). Les
+étapes restent à « reçue » : le service qui les change (le tableau partagé des recruteurs)
+n'existe pas encore.
 """
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, timedelta
+from functools import cache
+from html import escape
 from typing import Any
 
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
 from django.utils import timezone
 
 from comptes.models import Utilisateur
 from recrutement import services, tasks
-from recrutement.models import ModePart, Offre, RoleRecruteur, StatutOffre, TypeContrat
-from recrutement.services import Part, SaisieOffre
+from recrutement.models import (
+    Candidat,
+    Candidature,
+    ModePart,
+    NaturePiece,
+    Offre,
+    RoleRecruteur,
+    SourceCandidature,
+    StatutOffre,
+    TypeContrat,
+)
+from recrutement.selectors import employeurs_a_choisir
+from recrutement.services import Motif, Part, SaisieCandidature, SaisieOffre
+from socle.pdf import pdf_simple
 from territoire.demo import finess
-from territoire.models import Commune, Profession, Specialite, Structure
+from territoire.models import Commune, PoleDeProximite, Profession, Specialite, Structure
 
 CHPC, CHPC_VALOGNES, POLYCLINIQUE, GCS, MSP_HAGUE, PSLA_PIEUX = 1, 2, 3, 4, 5, 6
 RECRUTEUSE_MSP = "recrutement.msp-hague@demo.cotentin.fr"
@@ -234,6 +259,133 @@ OFFRES: tuple[OffreDemo, ...] = (
 )
 
 
+# --- Candidats et candidatures --------------------------------------------------------------
+
+# Des personnes inventées : prénom, nom, adresse, téléphone. Julien Marchand écrit de deux
+# adresses avec le même téléphone : un doublon que les recruteurs fusionneront.
+PERSONNES: dict[str, tuple[str, str, str, str]] = {
+    "camille": ("Camille", "Lefèvre", "camille.lefevre@exemple.fr", "06 12 34 56 78"),
+    "julien": ("Julien", "Marchand", "julien.marchand@exemple.fr", "06 71 22 33 44"),
+    "julien-bis": ("Julien", "Marchand", "j.marchand.med@exemple.fr", "06 71 22 33 44"),
+    "amina": ("Amina", "Benali", "amina.benali@exemple.fr", "06 45 18 72 90"),
+    "pierre": ("Pierre", "Hamel", "pierre.hamel@exemple.fr", "07 61 03 44 12"),
+    "lea": ("Léa", "Quesnel", "lea.quesnel@exemple.fr", "06 22 87 15 40"),
+    "thomas": ("Thomas", "Guérin", "thomas.guerin@exemple.fr", ""),
+    "sophie": ("Sophie", "Lecoeur", "sophie.lecoeur@exemple.fr", "06 09 55 21 67"),
+    "hugo": ("Hugo", "Delacour", "hugo.delacour@exemple.fr", "06 84 40 12 33"),
+    "ines": ("Inès", "Moreau", "ines.moreau@exemple.fr", "07 52 98 61 04"),
+    "marc": ("Marc", "Lebrun", "marc.lebrun@exemple.fr", "06 33 71 08 26"),
+    "claire": ("Claire", "Vautier", "claire.vautier@exemple.fr", "06 58 13 90 47"),
+    "yann": ("Yann", "Le Gall", "yann.legall@exemple.fr", "06 27 64 39 85"),
+    "nora": ("Nora", "Fontaine", "nora.fontaine@exemple.fr", "07 81 45 26 90"),
+    "olivier": ("Olivier", "Leroux", "olivier.leroux@exemple.fr", "06 90 17 52 38"),
+    "manon": ("Manon", "Picot", "manon.picot@exemple.fr", "06 14 82 67 03"),
+    "antoine": ("Antoine", "Roger", "antoine.roger@exemple.fr", "06 75 30 48 16"),
+    "elise": ("Élise", "Gosselin", "elise.gosselin@exemple.fr", "07 43 62 17 95"),
+}
+
+
+@dataclass(frozen=True)
+class CandidatureDemo:
+    offre: str  # début de l'intitulé de l'offre
+    personne: str
+    au_gcs: bool = False  # confiée aussi au GCS (ses membres la voient)
+    source: str = SourceCandidature.PORTAIL
+    vivier: bool = False
+    poles: tuple[str, ...] = ()
+    lettre: bool = False
+    aide_conjoint: bool = False
+    aide_logement: bool = False
+    aide: str = ""
+    message: str = ""
+
+
+C = CandidatureDemo
+CANDIDATURES: tuple[CandidatureDemo, ...] = (
+    C("Médecin urgentiste", "camille", au_gcs=True, source=SourceCandidature.EVENEMENT, vivier=True,
+      poles=("Cherbourg-en-Cotentin", "La Hague"), lettre=True,
+      message="Interne en fin de cursus à Caen, je souhaite m'installer dans le Cotentin."),
+    C("Médecin urgentiste", "julien", source=SourceCandidature.ANNONCE),
+    C("Médecin urgentiste", "pierre", au_gcs=True, source=SourceCandidature.RESEAU),
+    C("Médecin urgentiste", "amina", source=SourceCandidature.FACULTE, aide_conjoint=True,
+      aide="Mon conjoint est ingénieur en informatique et cherche un poste dans le Nord-Cotentin."),
+    C("Anesthésiste-réanimateur", "julien-bis", au_gcs=True, source=SourceCandidature.PORTAIL),
+    C("Anesthésiste-réanimateur", "lea", source=SourceCandidature.EVENEMENT, vivier=True,
+      poles=("Cœur du Cotentin",)),
+    C("Anesthésiste-réanimateur", "hugo", au_gcs=True, source=SourceCandidature.ALERTE, lettre=True),
+    C("Médecin généraliste — exercice mixte", "sophie", source=SourceCandidature.EVENEMENT, vivier=True,
+      poles=("La Hague", "Les Pieux"), aide_logement=True,
+      aide="Un logement pour nous quatre près de Beaumont-Hague, le temps de trouver une maison."),
+    C("Médecin généraliste — exercice mixte", "thomas", source=SourceCandidature.FACULTE),
+    C("Médecin généraliste — exercice mixte", "ines", au_gcs=True, source=SourceCandidature.RESEAU),
+    C("Psychiatre", "marc", au_gcs=True, source=SourceCandidature.ANNONCE),
+    C("Psychiatre", "claire", source=SourceCandidature.PORTAIL),
+    C("Psychiatre", "camille", source=SourceCandidature.PORTAIL),
+    C("Gynécologue-obstétricien", "nora", source=SourceCandidature.RESEAU),
+    C("Gynécologue-obstétricien", "elise", au_gcs=True, source=SourceCandidature.PORTAIL),
+    C("Chirurgien orthopédiste", "yann", source=SourceCandidature.ANNONCE, lettre=True),
+    C("Chirurgien orthopédiste", "olivier", au_gcs=True, source=SourceCandidature.RESEAU, vivier=True),
+    C("Chirurgien orthopédiste", "pierre", source=SourceCandidature.PORTAIL),
+    C("Ophtalmologue", "manon", source=SourceCandidature.EVENEMENT),
+    C("Ophtalmologue", "antoine", au_gcs=True, source=SourceCandidature.ALERTE),
+    C("Radiologue", "hugo", source=SourceCandidature.ALERTE),
+    C("Radiologue", "elise", source=SourceCandidature.VIVIER),
+    C("Remplacement en médecine générale", "thomas", source=SourceCandidature.FACULTE),
+    C("Remplacement en médecine générale", "ines", source=SourceCandidature.RESEAU, vivier=True,
+      poles=("La Hague",)),
+    C("Masseur-kinésithérapeute", "lea", source=SourceCandidature.AUTRE),
+)  # fmt: skip
+# Elle efface ses données depuis son espace : ses candidatures restent comptées, sans elle.
+EFFACEE = "claire"
+
+
+@cache
+def _pdf_de_la_piece(nature: str) -> bytes:
+    """Un PDF par nature de pièce, mis en page une fois (WeasyPrint est lent)."""
+    return pdf_simple(
+        f"<h1>{escape(str(NaturePiece(nature).label))}</h1>"
+        "<p>Document de démonstration du portail du Conseil de santé du Cotentin.</p>"
+    )
+
+
+def _piece(nature: str, personne: str) -> SimpleUploadedFile:
+    return SimpleUploadedFile(
+        f"{nature}-{personne}.pdf", _pdf_de_la_piece(nature), content_type="application/pdf"
+    )
+
+
+def _candidater(offre: Offre, etablissements: dict[int, Any], poles: dict[str, Any]) -> int:
+    """Dépose les candidatures de démonstration de `offre` (en ligne), par le service."""
+    deposees = 0
+    obligatoires, facultatifs = employeurs_a_choisir(offre, timezone.localdate())
+    gcs = [s for s in facultatifs if s.pk == etablissements[GCS].pk]
+    for modele in CANDIDATURES:
+        if not offre.titre.startswith(modele.offre):
+            continue
+        prenom, nom, email, telephone = PERSONNES[modele.personne]
+        saisie = SaisieCandidature(
+            nom=nom,
+            prenom=prenom,
+            email=email,
+            telephone=telephone,
+            cv=_piece(NaturePiece.CV, modele.personne),
+            employeurs=[*obligatoires, *(gcs if modele.au_gcs else [])],
+            message=modele.message,
+            source=modele.source,
+            autres_pieces=[(NaturePiece.LETTRE, _piece(NaturePiece.LETTRE, modele.personne))]
+            if modele.lettre
+            else (),
+            vivier=modele.vivier,
+            poles_souhaites=[poles[p] for p in modele.poles if p in poles],
+            aide_emploi_conjoint=modele.aide_conjoint,
+            aide_logement=modele.aide_logement,
+            aide_precisions=modele.aide,
+        )
+        services.candidature_deposer(offre=offre, saisie=saisie, email_confirme=email)
+        deposees += 1
+    return deposees
+
+
 def _compte_figurant(email: str, prenom: str, nom: str) -> Utilisateur:
     compte, _cree = Utilisateur.objects.get_or_create(email=email, defaults={"prenom": prenom, "nom": nom})
     if _cree:
@@ -270,16 +422,28 @@ def charger(*, afficher: Any = print) -> bool:
                 structure=etablissements[rang], compte=comptes[email], role=role, acteur=None
             )
         moderatrice = comptes[N]
+        poles = {p.nom: p for p in PoleDeProximite.objects.all()}
+
+        def candidater(offre: Offre) -> None:
+            _candidater(offre, etablissements, poles)
+
         for modele in OFFRES:
             offre = _offre(modele, etablissements, comptes, professions, specialites, communes, aujourd_hui)
-            _mener(offre, modele, comptes[modele.recruteur], moderatrice)
+            _mener(offre, modele, comptes[modele.recruteur], moderatrice, candidater)
         Offre.objects.update(demo=True)
+        Candidat.objects.update(demo=True)
+        Candidature.objects.update(demo=True)
+        effacee = Candidat.objects.get(email=PERSONNES[EFFACEE][2])
+        services.candidat_anonymiser(candidat=effacee, motif=Motif.DEMANDE)
         # La reconfirmation de l'urgentiste, publiée il y a cinq semaines, est demandée.
         urgentiste = Offre.objects.get(titre=OFFRES[0].titre)
         il_y_a = timezone.now() - timedelta(weeks=5)
         Offre.objects.filter(pk=urgentiste.pk).update(cree_le=il_y_a, publiee_le=il_y_a, confirmee_le=il_y_a)
         tasks.demander_confirmations()
-    afficher(f"Recrutement de démonstration chargé : {Offre.objects.count()} offres, 5 recruteurs.")
+    afficher(
+        f"Recrutement de démonstration chargé : {Offre.objects.count()} offres, 5 recruteurs, "
+        f"{Candidature.objects.count()} candidatures de {Candidat.objects.count()} candidats."
+    )
     return True
 
 
@@ -314,8 +478,11 @@ def _offre(
     return services.offre_creer(acteur=comptes[modele.recruteur], saisie=saisie)
 
 
-def _mener(offre: Offre, modele: OffreDemo, recruteur: Any, moderatrice: Any) -> None:
-    """Mène l'offre à son état par les transitions du workflow, comme sur le portail."""
+def _mener(
+    offre: Offre, modele: OffreDemo, recruteur: Any, moderatrice: Any, candidater: Callable[[Offre], None]
+) -> None:
+    """Mène l'offre à son état par les transitions du workflow, comme sur le portail ; les
+    candidatures arrivent pendant qu'elle est en ligne, avant qu'elle ne soit close."""
     if modele.statut == StatutOffre.BROUILLON and not modele.motif:
         return
     services.offre_transition(offre=offre, vers=StatutOffre.SOUMISE, acteur=recruteur)
@@ -327,6 +494,7 @@ def _mener(offre: Offre, modele: OffreDemo, recruteur: Any, moderatrice: Any) ->
         )
         return
     services.offre_transition(offre=offre, vers=StatutOffre.PUBLIEE, acteur=moderatrice)
+    candidater(offre)
     if modele.statut in (StatutOffre.POURVUE, StatutOffre.RETIREE):
         services.offre_transition(offre=offre, vers=modele.statut, acteur=recruteur)
     elif modele.extra.get("passee"):

@@ -3,7 +3,10 @@
 - le lien de candidature d'une visiteuse : il prouve qu'elle lit le courrier de cette adresse
   (l'offre et l'adresse y sont signées) ;
 - le lien de l'espace candidat : la fiche et sa `cle`, qui change quand le candidat efface ses
-  données, ce qui rend caducs les liens déjà envoyés.
+  données, ce qui rend caducs les liens déjà envoyés ;
+- le lien du renouvellement au vivier (un mois avant son échéance) : la fiche et sa `cle`,
+  valable soixante jours (un candidat qui répond en retard retrouve la page, qui dit où il en
+  est).
 
 Un jeton ne se devine ni ne se fabrique (signé avec SECRET_KEY et un sel propre à son usage) ;
 un jeton altéré, expiré ou d'un autre usage ne donne rien.
@@ -18,6 +21,8 @@ from recrutement.models import Candidat
 
 SEL_CANDIDATURE = "recrutement.candidature.email"
 SEL_ESPACE = "recrutement.espace"
+SEL_VIVIER = "recrutement.vivier.renouvellement"
+DUREE_DU_LIEN_VIVIER = 60 * 24 * 3600
 VALIDITE = timedelta(hours=48)
 
 
@@ -66,3 +71,18 @@ def candidat_si_cle(pk: object, cle: object) -> Candidat | None:
     if candidat is None or not constant_time_compare(candidat.cle, cle):
         return None
     return candidat
+
+
+def vivier_jeton(candidat: Candidat) -> str:
+    return signing.dumps({"c": candidat.pk, "k": candidat.cle}, salt=SEL_VIVIER)
+
+
+def candidat_du_jeton_vivier(jeton: str) -> Candidat | None:
+    """Le candidat du lien, s'il est intact, pas trop ancien et que la clé n'a pas changé."""
+    try:
+        contenu = signing.loads(jeton, salt=SEL_VIVIER, max_age=DUREE_DU_LIEN_VIVIER)
+    except signing.BadSignature:
+        return None
+    if not isinstance(contenu, dict):
+        return None
+    return candidat_si_cle(contenu.get("c"), contenu.get("k"))

@@ -4,7 +4,7 @@ candidatures et leurs pièces, les consentements (par employeur, au vivier), les
 consultations du tableau partagé des recruteurs, les alertes.
 
 Ce que la conservation (`recrutement.services.conservation`) efface d'un candidat et ce qu'elle
-garde pour les statistiques est écrit dans docs/rgpd.md §12.
+garde pour les statistiques est écrit dans docs/rgpd.md §14.
 """
 
 import secrets

@@ -3,6 +3,7 @@
 from datetime import date
 from typing import Any
 
+from django.db import connection
 from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
 from django.http import Http404
 
@@ -19,7 +20,12 @@ from recrutement.models import (
     PartOffre,
     StatutOffre,
 )
-from recrutement.permissions import est_moderateur, peut_voir_l_offre_en_gestion, recrutements_de
+from recrutement.permissions import (
+    est_moderateur,
+    peut_voir_l_offre_en_gestion,
+    recrutements_de,
+    suit_le_recrutement,
+)
 from territoire.models import Appartenance, Commune, Structure
 
 
@@ -237,6 +243,8 @@ def candidatures_du_candidat(candidat: Candidat) -> list[Candidature]:
 
 
 def vivier_du_candidat(candidat: Candidat) -> Consentement | None:
+    """Le consentement au vivier en cours du candidat, s'il en a un (son espace, et la page du
+    renouvellement ouverte par son lien signé)."""
     return Consentement.objects.filter(
         candidat=candidat, objet=ObjetConsentement.VIVIER, retire_le__isnull=True
     ).first()
@@ -269,9 +277,93 @@ def get_candidature_du_candidat(candidat: Candidat, pk: int) -> Candidature:
     return candidature
 
 
+# --- Les demandes d'aide à l'installation (agents de l'agglomération) ----------------------
+
+
+def demandes_d_aide_pour(utilisateur: Any, *, prises_en_charge: bool = False) -> QuerySet[Candidature]:
+    """Les candidatures dont le candidat demande une aide (emploi du conjoint, logement), à
+    traiter ou déjà prises en charge ; aucune pour qui ne suit pas le recrutement. Ni le CV ni
+    le message aux recruteurs : la page ne montre que la personne, l'offre et la demande."""
+    if not suit_le_recrutement(utilisateur):
+        return Candidature.objects.none()
+    demandes = (
+        Candidature.objects.filter(Q(aide_emploi_conjoint=True) | Q(aide_logement=True))
+        .filter(anonymisee_le__isnull=True, aide_prise_en_charge_le__isnull=not prises_en_charge)
+        .select_related("candidat", "offre__employeur", "aide_prise_en_charge_par")
+        .only(
+            "pk",
+            "deposee_le",
+            "aide_emploi_conjoint",
+            "aide_logement",
+            "aide_precisions",
+            "aide_prise_en_charge_le",
+            "candidat__nom",
+            "candidat__prenom",
+            "candidat__email",
+            "candidat__telephone",
+            "candidat__anonymise_le",
+            "offre__titre",
+            "offre__employeur__nom",
+            "aide_prise_en_charge_par__prenom",
+            "aide_prise_en_charge_par__nom",
+            "aide_prise_en_charge_par__email",
+        )
+    )
+    if prises_en_charge:
+        return demandes.order_by("-aide_prise_en_charge_le", "-pk")
+    return demandes.order_by("deposee_le", "pk")
+
+
+def get_demande_d_aide_pour(utilisateur: Any, pk: int) -> Candidature:
+    """La demande d'aide à traiter, pour un agent qui suit le recrutement ; 404 sinon."""
+    candidature = demandes_d_aide_pour(utilisateur).filter(pk=pk).first()
+    if candidature is None:
+        raise Http404
+    return candidature
+
+
 def get_alerte_par_cle(cle: str) -> Alerte:
     """L'alerte dont le courriel porte cette clé (qui la tient la gère) ; 404 sinon."""
     alerte = Alerte.objects.select_related("profession", "pole").filter(cle=cle).first()
     if alerte is None:
         raise Http404
     return alerte
+
+
+# --- La carte de la liste publique ----------------------------------------------------------
+
+
+def offres_en_ligne_par_commune(jour: date) -> dict[int, int]:
+    """Le nombre d'offres en ligne dans chaque commune (pk) où elles font exercer : leurs
+    communes et celles de leurs établissements, la règle du filtre par commune
+    (recrutement/filtres.py ; une offre n'est publiée qu'avec au moins un lieu). Une offre compte
+    une fois par commune. Une requête qui rend une ligne par commune, quel que soit le nombre
+    d'offres : l'union des deux sortes de lieux n'a pas d'équivalent dans l'ORM."""
+    communes = Offre.communes.through._meta
+    structures = Offre.structures.through._meta
+    sql = f"""
+        SELECT lieu.commune_id, COUNT(DISTINCT lieu.offre_id)
+        FROM (
+            SELECT {communes.get_field("offre").column} AS offre_id,
+                   {communes.get_field("commune").column} AS commune_id
+            FROM {communes.db_table}
+            UNION ALL
+            SELECT os.{structures.get_field("offre").column}, s.{Structure._meta.get_field("commune").column}
+            FROM {structures.db_table} os
+            JOIN {Structure._meta.db_table} s ON s.id = os.{structures.get_field("structure").column}
+        ) lieu
+        JOIN {Offre._meta.db_table} o ON o.id = lieu.offre_id
+        WHERE o.statut = %s AND o.date_limite >= %s AND lieu.commune_id IS NOT NULL
+        GROUP BY lieu.commune_id
+    """  # noqa: S608 — noms de tables et de colonnes lus des modèles ; les valeurs sont des paramètres
+    with connection.cursor() as curseur:
+        curseur.execute(sql, [StatutOffre.PUBLIEE, jour])
+        return {commune: nombre for commune, nombre in curseur.fetchall()}
+
+
+def communes_pour_la_carte() -> list[dict[str, Any]]:
+    """Les communes, leur contour et leur pôle : la seule lecture des contours de la liste."""
+    return [
+        dict(c)
+        for c in Commune.objects.order_by("nom").values("pk", "code_insee", "nom", "contour", "pole__nom")
+    ]

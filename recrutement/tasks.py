@@ -8,6 +8,9 @@ Délais choisis (constantes, à revoir avec le GCS) :
 - `DELAI_DE_REPONSE` : deux semaines sans réponse, et l'offre expire.
 Une offre dont la date limite est passée expire à la première tâche ; elle avait déjà quitté
 les listes (les sélecteurs filtrent par date) et sa page répondait déjà 410.
+
+La conservation des candidatures (CNIL, docs/rgpd.md §14), chaque nuit : les règles et leurs
+délais sont dans `recrutement.services.conservation`.
 """
 
 from datetime import datetime, timedelta
@@ -19,8 +22,16 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from recrutement.jetons import VALIDITE, candidature_jeton, cle_de_l_adresse, espace_jeton
-from recrutement.models import Alerte, Candidat, Candidature, Offre, StatutOffre
+from recrutement.jetons import VALIDITE, candidature_jeton, cle_de_l_adresse, espace_jeton, vivier_jeton
+from recrutement.models import (
+    Alerte,
+    Candidat,
+    Candidature,
+    Consentement,
+    ObjetConsentement,
+    Offre,
+    StatutOffre,
+)
 from socle.courriels import courriel_construire, lien_absolu
 from socle.workflows import TransitionRefusee, transition
 
@@ -194,3 +205,66 @@ def envoyer_les_alertes(offre_id: int) -> int:
     from recrutement.services import offre_envoyer_aux_alertes
 
     return offre_envoyer_aux_alertes(offre_id=offre_id)
+
+
+# --- Conservation des candidatures (chaque nuit) ------------------------------------------
+
+
+def conserver(*, maintenant: datetime | None = None) -> dict[str, int]:
+    """Applique les durées de conservation des candidatures : les viviers échus d'abord, puis
+    les demandes de renouvellement, puis les fiches que rien ne retient plus. Rend ce qui a été
+    fait ; rejouée, ne fait rien de plus."""
+    # Import local : les services demandent les tâches de ce module (cercle services ↔ tasks).
+    from recrutement.services import conservation
+
+    maintenant = maintenant or timezone.now()
+    return {
+        "viviers_echus": sum(
+            conservation.vivier_echoir(consentement_id=pk, maintenant=maintenant)
+            for pk in conservation.viviers_echus(maintenant)
+        ),
+        "renouvellements_demandes": sum(
+            conservation.vivier_demander_renouvellement(consentement_id=pk, maintenant=maintenant)
+            for pk in conservation.viviers_a_renouveler(maintenant)
+        ),
+        "anonymises": sum(
+            conservation.candidat_conserver(candidat_id=pk, maintenant=maintenant)
+            for pk in conservation.candidats_a_anonymiser(maintenant)
+        ),
+    }
+
+
+@shared_task
+def appliquer_la_conservation() -> dict[str, int]:
+    return conserver()
+
+
+@shared_task(autoretry_for=(OSError,), retry_backoff=True, max_retries=5)
+def envoyer_renouvellement_vivier(consentement_id: int) -> bool:
+    """Le courriel du renouvellement : rien si le candidat a quitté le vivier ou été effacé
+    entre-temps."""
+    consentement = (
+        Consentement.objects.select_related("candidat")
+        .filter(
+            pk=consentement_id,
+            objet=ObjetConsentement.VIVIER,
+            retire_le__isnull=True,
+            renouvellement_demande_le__isnull=False,
+            candidat__anonymise_le__isnull=True,
+        )
+        .first()
+    )
+    if consentement is None:
+        return False
+    candidat = consentement.candidat
+    courriel_construire(
+        gabarit="recrutement/courriels/renouvellement_vivier",
+        sujet=_("Rester dans le vivier du GCS Partenaires Santé du Cotentin ?"),
+        destinataire=candidat.email,
+        contexte={
+            "candidat": candidat,
+            "echeance": timezone.localdate(consentement.echeance),
+            "lien": lien_absolu(reverse("recrutement:vivier", kwargs={"jeton": vivier_jeton(candidat)})),
+        },
+    ).send()
+    return True

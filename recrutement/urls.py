@@ -1,12 +1,13 @@
 from django.urls import path
 
-from recrutement.views import alertes, candidat, candidatures, offres
+from recrutement.views import agglomeration, alertes, candidat, candidatures, offres, vivier
 
 app_name = "recrutement"
 
 urlpatterns = [
     # Offres : pages publiques, recruteurs et modération (recrutement/views/offres.py)
     path("offres/", offres.offre_liste, name="offre_liste"),
+    path("offres/carte/", offres.offres_carte, name="offres_carte"),
     path("offres/flux.atom", offres.flux_des_offres, name="flux"),
     path("offres/remplacements.ics", offres.remplacements_ics, name="remplacements_ics"),
     path("offres/<int:pk>/", offres.offre_detail, name="offre"),
@@ -48,4 +49,19 @@ urlpatterns = [
         name="espace_candidature_retirer",
     ),
     path("recrutement/mon-espace/<str:jeton>/", candidat.espace_lien, name="espace_lien"),
+    # Le renouvellement au vivier, par le lien signé du courriel (recrutement/views/vivier.py)
+    path("recrutement/vivier/<str:jeton>/", vivier.vivier_renouveler, name="vivier"),
+    # L'agglomération : tableau de bord et demandes d'aide (recrutement/views/agglomeration.py)
+    path("recrutement/tableau-de-bord/", agglomeration.tableau_de_bord, name="tableau_de_bord"),
+    path(
+        "recrutement/tableau-de-bord/<slug:tableau>.<slug:format>",
+        agglomeration.tableau_export,
+        name="tableau_export",
+    ),
+    path("recrutement/demandes-d-aide/", agglomeration.demandes_d_aide, name="demandes_d_aide"),
+    path(
+        "recrutement/demandes-d-aide/<int:pk>/prise-en-charge/",
+        agglomeration.aide_prendre_en_charge,
+        name="aide_prendre_en_charge",
+    ),
 ]

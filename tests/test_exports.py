@@ -66,6 +66,16 @@ EXPORTS: dict[str, Export] = {
     "financements:demande_export_xlsx": Export(AGENT, lambda: [reverse("financements:demande_export_xlsx")]),
     "rencontres:inscriptions_csv": Export(AGENT, lambda: _rencontres("rencontres:inscriptions_csv")),
     "rencontres:inscriptions_xlsx": Export(AGENT, lambda: _rencontres("rencontres:inscriptions_xlsx")),
+    # Les tableaux du recrutement qui écrivent un texte libre (profession, pôle, spécialité des
+    # fuites) ; les sources et les offres mixtes n'ont que des libellés du code.
+    "recrutement:tableau_export": Export(
+        AGENT,
+        lambda: [
+            reverse("recrutement:tableau_export", kwargs={"tableau": tableau, "format": format})
+            for tableau in ("professions", "poles", "delais", "fuites")
+            for format in ("csv", "xlsx")
+        ],
+    ),
 }
 
 

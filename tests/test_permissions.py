@@ -63,6 +63,7 @@ MATRICE = [
     ("get", "/documents/{document}/", {A: 302, P: 200, M: 404, C: 404, S: 200, G: 200, SU: 200}),
     # Les offres d'emploi publiques (les pages des recruteurs : tests/recrutement/test_permissions.py).
     ("get", "/offres/", TOUS),
+    ("get", "/offres/carte/", TOUS),
     ("get", "/offres/flux.atom", TOUS),
     ("get", "/offres/remplacements.ics", TOUS),
     ("get", "/offres/alertes/", TOUS),
@@ -71,6 +72,11 @@ MATRICE = [
     ("get", "/recrutement/mon-espace/", dict.fromkeys(PERSONAS, 302)),
     ("get", "/recrutement/mes-offres/", {A: 302} | dict.fromkeys(PERSONAS[1:], 404)),
     ("get", "/recrutement/moderation/", {A: 302, P: 404, M: 404, C: 404, S: 404, G: 200, SU: 200}),
+    # Le suivi du recrutement par l'agglomération : chiffres et demandes d'aide, aux agents seuls.
+    ("get", "/recrutement/tableau-de-bord/", {A: 302, P: 404, M: 404, C: 404, S: 404, G: 200, SU: 200}),
+    ("get", "/recrutement/demandes-d-aide/", {A: 302, P: 404, M: 404, C: 404, S: 404, G: 200, SU: 200}),
+    # Le renouvellement au vivier : par le lien signé du courriel seulement (404 sans lui).
+    ("get", "/recrutement/vivier/faux/", dict.fromkeys(PERSONAS, 404)),
     ("get", "/admin/", ADMIN),
     ("get", "/admin/login/", {A: 302, P: 403, M: 403, C: 403, S: 302, G: 302, SU: 302}),
     ("get", "/admin/comptes/utilisateur/", ADMIN),

@@ -28,8 +28,9 @@ PAGES = [
     ("anonyme", "/comptes/password/reset/", 0),
     # La liste des offres d'emploi, vide : la pagination dans sa transaction (point de
     # sauvegarde, seuil, compte, libération) et les cinq listes des filtres ; avec des offres,
-    # tests/recrutement/test_requetes.py.
+    # tests/recrutement/test_requetes.py. La carte qu'elle charge : offres par commune, contours.
     ("anonyme", "/offres/", 9),
+    ("anonyme", "/offres/carte/", 2),
     # L'accueil, première visite de la session : les tâches et les nouveautés de chaque
     # application (socle/a_faire.py, une requête par sorte de tâche, celles d'un rôle qu'on n'a
     # pas en moins), les notifications, la visite retenue et la session réécrite (« depuis ») ;
@@ -49,7 +50,8 @@ PAGES = [
     ("professionnel", "/comptes/2fa/", 9),
     ("professionnel", "/comptes/email/", 9),
     ("professionnel", "/comptes/password/change/", 7),
-    ("agent", "/", 30),
+    # L'agent compte aussi les demandes d'aide à l'installation à traiter (recrutement/a_faire.py).
+    ("agent", "/", 31),
     ("agent", "/mon-compte/invitations/", 11),
     ("agent", "/mon-compte/invitations/nouvelle/", 9),
     ("agent", "/mon-compte/invitations/{invitation}/", 12),

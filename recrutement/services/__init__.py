@@ -5,6 +5,7 @@ données d'un candidat (`conservation`).
 Le paquet suit les sections de ces écritures ; ses noms publics se lisent d'ici
 (`from recrutement import services` puis `services.<nom>`)."""
 
+from recrutement.services.aides import AIDE_PRISE_EN_CHARGE, aide_prendre_en_charge
 from recrutement.services.alertes import (
     ALERTE_CONFIRMEE,
     ALERTE_CREEE,
@@ -39,9 +40,14 @@ from recrutement.services.candidatures import (
 from recrutement.services.conservation import (
     CANDIDAT_ANONYMISE,
     DONNEES_DU_CANDIDAT_EXPORTEES,
+    VIVIER_ECHU,
+    VIVIER_RENOUVELLEMENT_DEMANDE,
     Motif,
     candidat_anonymiser,
+    candidat_conserver,
     candidat_donnees_exporter,
+    vivier_demander_renouvellement,
+    vivier_echoir,
 )
 from recrutement.services.offres import (
     OFFRE_CONFIRMATION_DEMANDEE,
@@ -60,6 +66,8 @@ from recrutement.services.offres import (
 )
 
 __all__ = [
+    "AIDE_PRISE_EN_CHARGE",
+    "aide_prendre_en_charge",
     "ALERTE_CONFIRMEE",
     "ALERTE_CREEE",
     "ALERTE_SUPPRIMEE",
@@ -73,6 +81,11 @@ __all__ = [
     "Motif",
     "candidat_anonymiser",
     "candidat_donnees_exporter",
+    "VIVIER_ECHU",
+    "VIVIER_RENOUVELLEMENT_DEMANDE",
+    "candidat_conserver",
+    "vivier_demander_renouvellement",
+    "vivier_echoir",
     "CANDIDATURE_DEPOSEE",
     "CANDIDATURE_RETIREE",
     "CONSENTEMENT_RETIRE",

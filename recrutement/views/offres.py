@@ -17,12 +17,14 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse_lazy
 from django.utils import timezone
+from django.utils.cache import patch_vary_headers
 from django.utils.feedgenerator import Atom1Feed
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from recrutement import services
+from recrutement.cartes import carte_des_offres
 from recrutement.filtres import FiltresOffres
 from recrutement.forms import MotifForm, OffreForm, PartsFormSet, saisie_de
 from recrutement.jsonld import balise, identifiant, job_posting, lieux
@@ -44,6 +46,7 @@ from socle.calendrier import calendrier_vide, evenement_vide, texte, uid
 from socle.courriels import lien_absolu
 from socle.formulaires import erreurs_du_service
 from socle.types import RequetePortail
+from territoire.indicateurs import sources_des_cartes
 from territoire.selectors import page_de
 
 PAR_PAGE = 20
@@ -80,6 +83,21 @@ def offre_partie(request: HttpRequest, offre: Offre, jour: Any) -> HttpResponse:
         {"offre": offre, "similaires": offres_similaires(offre, jour)},
         status=410,
     )
+
+
+@login_not_required
+@require_safe
+def offres_carte(request: RequetePortail) -> HttpResponse:
+    """La carte des offres en ligne par commune : une page à elle (sans script), que la liste
+    charge en place par htmx. La liste garde ainsi son temps de réponse (issue 18 : 1,5 × la
+    liste de l'administration) : dessiner 129 communes coûte plus que la liste elle-même."""
+    contexte = {"carte": carte_des_offres(timezone.localdate()), "sources_carte": sources_des_cartes()}
+    if request.htmx:
+        reponse = render(request, "recrutement/offre_carte.html#carte", contexte)
+    else:
+        reponse = render(request, "recrutement/offre_carte.html", contexte)
+    patch_vary_headers(reponse, ("HX-Request",))
+    return reponse
 
 
 @login_not_required

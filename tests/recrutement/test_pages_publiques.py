@@ -13,8 +13,11 @@ from django.utils.html import strip_tags
 from icalendar import Calendar
 
 from recrutement import services
+from recrutement.cartes import carte_des_offres
 from recrutement.models import StatutOffre, TypeContrat
+from recrutement.selectors import offres_en_ligne_par_commune
 from socle.francais import date_longue
+from territoire.models import Commune
 from tests.recrutement import factories as f
 from tests.territoire.factories import ProfessionFactory
 
@@ -235,3 +238,44 @@ def test_le_calendrier_des_remplacements(client, g):
     assert evenement.decoded("dtend") == debut + timedelta(days=14)  # fin incluse : jour entier
     assert str(evenement["url"]).endswith(f"/offres/{remplacement.pk}/")
     assert "Cherbourg-en-Cotentin" in str(evenement["location"])
+
+
+def test_la_carte_compte_les_offres_a_leurs_lieux(client, g):
+    """Une offre compte dans chaque commune où elle fait exercer (ses communes, celles de ses
+    établissements), une fois par commune ; la commune de l'employeur n'y est pour rien."""
+    a_cherbourg = publier(g, f.saisie(g.chpc, titre="Urgentiste"))
+    a_la_hague = publier(g, f.saisie(g.chpc, titre="Consultations avancées", structures=[g.msp]))
+    partout = publier(
+        g, f.saisie(g.chpc, titre="Deux sites", structures=[g.chpc, g.msp], communes=[g.msp.commune])
+    )
+
+    def titres(requete: str) -> set[str]:
+        page = client.get("/offres/" + requete).content.decode()
+        return {o.titre for o in (a_cherbourg, a_la_hague, partout) if f'href="/offres/{o.pk}/"' in page}
+
+    assert titres(f"?commune={g.msp.commune_id}") == {a_la_hague.titre, partout.titre}
+    assert titres(f"?commune={g.chpc.commune_id}") == {a_cherbourg.titre, partout.titre}
+    assert offres_en_ligne_par_commune(timezone.localdate()) == {g.msp.commune_id: 2, g.chpc.commune_id: 2}
+
+
+def test_la_carte_des_offres(client, g):
+    carre = [[-1.6, 49.6], [-1.5, 49.6], [-1.5, 49.65], [-1.6, 49.65], [-1.6, 49.6]]
+    Commune.objects.filter(pk=g.chpc.commune_id).update(contour={"type": "Polygon", "coordinates": [carre]})
+    a_cote = [[x + 0.2, y] for x, y in carre]
+    Commune.objects.filter(pk=g.msp.commune_id).update(contour={"type": "Polygon", "coordinates": [a_cote]})
+    publier(g, f.saisie(g.chpc, titre="Urgentiste"))
+    # La liste la charge après elle (htmx) ; sans script, un lien y mène.
+    liste = client.get("/offres/").content.decode()
+    assert 'hx-get="/offres/carte/"' in liste and 'href="/offres/carte/"' in liste
+    fragment = client.get("/offres/carte/", headers={"HX-Request": "true"}).content.decode()
+    assert "<html" not in fragment and 'id="carte-offres-tableau"' in fragment
+    page = client.get("/offres/carte/").content.decode()
+    assert "<h1>Les offres d'emploi sur la carte du Cotentin</h1>" in page
+    assert 'id="carte-offres-tableau"' in page
+    # Cherbourg mène à la liste filtrée sur elle ; la Hague, sans offre, ne mène nulle part.
+    assert f'href="/offres/?commune={g.chpc.commune_id}"' in page
+    assert f'href="/offres/?commune={g.msp.commune_id}"' not in page
+    carte = carte_des_offres(timezone.localdate())
+    tableau = {ligne.cellules[0].texte: ligne.cellules[-1].texte for ligne in carte.tableau.lignes}
+    assert tableau["Cherbourg-en-Cotentin"] == "1 offre en ligne"
+    assert tableau["La Hague"].startswith("0 offre")

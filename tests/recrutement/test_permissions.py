@@ -27,10 +27,13 @@ SOUMISE_CHPC = regle(302, 200, 404, 200, 200)
 # Une action refusée par le workflow revient sur la page avec son message (302).
 POST_SOUMISE = regle(302, 302, 404, 302, 302)
 ADMIN = regle(302, 302, 302, 302, 200)
+# Le suivi de l'agglomération : ni les recruteurs ni les modérateurs du GCS.
+AGGLOMERATION = regle(302, 404, 404, 404, 200)
 
 MATRICE = [
     ("get", "/offres/", PUBLIC),
     ("get", "/offres/?type_contrat=mixte&page=1", PUBLIC),
+    ("get", "/offres/carte/", PUBLIC),
     ("get", "/offres/flux.atom", PUBLIC),
     ("get", "/offres/remplacements.ics", PUBLIC),
     ("get", "/offres/{publiee}/", PUBLIC),
@@ -56,6 +59,19 @@ MATRICE = [
     ("post", "/recrutement/offres/{publiee}/pourvue/", regle(302, 302, 404, 302, 302)),
     ("post", "/recrutement/offres/{publiee}/inconnu/", regle(302, 404, 404, 404, 404)),
     ("get", "/recrutement/moderation/", MODERATION),
+    ("get", "/recrutement/tableau-de-bord/", AGGLOMERATION),
+    ("get", "/recrutement/tableau-de-bord/sources.csv", AGGLOMERATION),
+    ("get", "/recrutement/tableau-de-bord/fuites.xlsx", AGGLOMERATION),
+    ("get", "/recrutement/tableau-de-bord/inconnu.csv", regle(302, 404, 404, 404, 404)),
+    ("post", "/recrutement/tableau-de-bord/", regle(302, 405, 405, 405, 405)),
+    ("get", "/recrutement/demandes-d-aide/", AGGLOMERATION),
+    ("get", "/recrutement/demandes-d-aide/?etat=prises", AGGLOMERATION),
+    ("post", "/recrutement/demandes-d-aide/{aide}/prise-en-charge/", regle(302, 404, 404, 404, 302)),
+    ("get", "/recrutement/demandes-d-aide/{aide}/prise-en-charge/", regle(302, 405, 405, 405, 405)),
+    ("post", "/recrutement/demandes-d-aide/987654/prise-en-charge/", regle(302, 404, 404, 404, 404)),
+    # Le renouvellement au vivier : un lien signé, sans connexion ; faux, 404 pour tous.
+    ("get", "/recrutement/vivier/faux/", regle(404, 404, 404, 404, 404)),
+    ("post", "/recrutement/vivier/faux/", regle(404, 404, 404, 404, 404)),
     ("get", "/admin/recrutement/offre/", ADMIN),
     ("get", "/admin/recrutement/offre/{publiee}/change/", ADMIN),
     ("get", "/admin/recrutement/recruteur/", ADMIN),
@@ -67,6 +83,7 @@ def monde() -> tuple[dict, dict]:
     g = f.gcs_et_recruteurs()
     comptes = {CH: g.recruteur_chpc, PC: g.recruteur_pcc, MO: g.moderateur, AG: g.agent}
     cles = {statut: f.offre(g, statut).pk for statut in ("brouillon", "soumise", "publiee", "pourvue")}
+    cles["aide"] = f.candidature(Offre.objects.get(pk=cles["publiee"]), aide_logement=True).pk
     return comptes, cles
 
 

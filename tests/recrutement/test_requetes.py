@@ -15,7 +15,9 @@ pytestmark = pytest.mark.django_db
 # trigrammes, compte, offres avec employeur et profession jointes, trois préchargements :
 # établissements, communes, parts ; libération), puis les cinq listes des filtres (professions,
 # spécialités, pôles, communes, employeurs). Page d'une offre : l'offre et ses trois préchargements.
+# La carte des offres (chargée par la liste) : les offres par commune, les contours des communes.
 LISTE_PUBLIQUE = 13
+CARTE_DES_OFFRES = 2
 PAGE_PUBLIQUE = 4
 
 
@@ -49,6 +51,14 @@ def test_la_liste_publique_ne_grandit_pas(client, g):
     semer(g, 24)
     assert compter_requetes(client, "/offres/") == LISTE_PUBLIQUE
     assert compter_requetes(client, "/offres/?type_contrat=mixte&page=1") == LISTE_PUBLIQUE
+
+
+def test_la_carte_des_offres_ne_grandit_pas(client, g):
+    semer(g, 1)
+    assert compter_requetes(client, "/offres/carte/") == CARTE_DES_OFFRES
+    semer(g, 24)
+    assert compter_requetes(client, "/offres/carte/") == CARTE_DES_OFFRES
+    assert compter_requetes(client, "/offres/carte/", headers={"HX-Request": "true"}) == CARTE_DES_OFFRES
 
 
 def test_la_page_d_une_offre(client, g):

@@ -19,6 +19,7 @@ def test_chaque_tache_planifiee_existe():
         "college.tasks.rappeler_les_non_votants",
         "recrutement.tasks.expirer_les_offres",
         "recrutement.tasks.demander_les_confirmations",
+        "recrutement.tasks.appliquer_la_conservation",
         "socle.tasks.relancer_les_taches",
         "rencontres.tasks.expirer_les_places",
         "rencontres.tasks.envoyer_les_rappels",
