@@ -1,5 +1,6 @@
 """Les écritures du recrutement : recruteurs et offres (`offres`), candidatures, consentements,
-vivier et alertes (`candidatures`), conservation des données (`conservation`).
+vivier et alertes (`candidatures`), conservation des données (`conservation`), tableau
+partagé des recruteurs, doublons et offres proposées au vivier (`tableau`).
 
 Le paquet suit les sections de ces écritures ; ses noms publics se lisent d'ici
 (`from recrutement import services` puis `services.<nom>`)."""
@@ -30,6 +31,18 @@ from recrutement.services.offres import (
     offre_transition,
     recruteur_ajouter,
 )
+from recrutement.services.tableau import (
+    CANDIDATS_FUSIONNES,
+    CLOTURE_ANNONCEE,
+    NOTE_ECRITE,
+    PROPOSITION_ENVOYEE,
+    VIVIER_PROPOSE,
+    candidats_fusionner,
+    candidature_etape_changer,
+    note_ecrire,
+    piece_consulter,
+    vivier_proposer,
+)
 
 __all__ = [
     "CANDIDAT_ANONYMISE",
@@ -56,4 +69,14 @@ __all__ = [
     "offre_modifier",
     "offre_transition",
     "recruteur_ajouter",
+    "CANDIDATS_FUSIONNES",
+    "CLOTURE_ANNONCEE",
+    "NOTE_ECRITE",
+    "PROPOSITION_ENVOYEE",
+    "VIVIER_PROPOSE",
+    "candidats_fusionner",
+    "candidature_etape_changer",
+    "note_ecrire",
+    "piece_consulter",
+    "vivier_proposer",
 ]
