@@ -24,6 +24,7 @@ from django.db.models import (
 )
 from django.db.models.functions import Concat, Substr
 from django.http import Http404
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from recrutement.models import (
@@ -279,26 +280,31 @@ def nombre_par_etape(candidatures: QuerySet[Candidature]) -> dict[str, int]:
     return {etape: comptes.get(etape, 0) for etape in ORDRE_DES_ETAPES}
 
 
-def offres_du_tableau(utilisateur: Any) -> QuerySet[Offre]:
-    """Les offres auxquelles se rapporte au moins une candidature du tableau de `utilisateur`."""
-    return (
-        Offre.objects.filter(pk__in=candidatures_visibles_par(utilisateur).values("offre_id"))
-        .only("pk", "titre")
-        .order_by("titre", "pk")
+def offres_du_tableau(utilisateur: Any, choisie: int | None = None) -> QuerySet[Offre]:
+    """Les offres que propose le filtre du tableau : celles des structures de `utilisateur`
+    (sorties de la modération), et l'offre choisie si l'une de ses candidatures lui est confiée
+    (une offre d'un autre employeur, atteinte par un lien). Jamais toutes les offres des
+    candidatures visibles : à 5 000 offres, la liste coûtait plus que le tableau lui-même."""
+    a_lui = Q(employeur__in=recrutements_de(utilisateur).au_nom_de) & ~Q(
+        statut__in=[StatutOffre.BROUILLON, StatutOffre.SOUMISE]
     )
+    if choisie is not None:
+        a_lui |= Q(Exists(candidatures_visibles_par(utilisateur).filter(offre=OuterRef("pk"))), pk=choisie)
+    return Offre.objects.filter(a_lui).only("pk", "titre").order_by("titre", "pk")
 
 
-def employeurs_du_tableau(utilisateur: Any) -> QuerySet[Structure]:
-    """Les employeurs de ces offres."""
-    return (
-        Structure.objects.filter(
-            pk__in=Offre.objects.filter(
-                pk__in=candidatures_visibles_par(utilisateur).values("offre_id")
-            ).values("employeur_id")
-        )
-        .only("pk", "nom")
-        .order_by("nom", "pk")
+def employeurs_du_tableau(utilisateur: Any, choisi: int | None = None) -> QuerySet[Structure]:
+    """Les employeurs que propose le filtre du tableau : les structures au nom desquelles
+    `utilisateur` recrute, les membres d'aujourd'hui de ses groupements, et celui choisi."""
+    au_nom_de = recrutements_de(utilisateur).au_nom_de
+    jour = timezone.localdate()
+    membres = Appartenance.objects.filter(groupement__in=au_nom_de, debut__lte=jour).filter(
+        Q(fin__isnull=True) | Q(fin__gte=jour)
     )
+    condition = Q(pk__in=au_nom_de) | Q(pk__in=membres.values("membre_id"))
+    if choisi is not None:
+        condition |= Q(pk=choisi)
+    return Structure.objects.filter(condition).only("pk", "nom").order_by("nom", "pk")
 
 
 def nombre_de_candidatures_par_offre(utilisateur: Any, offres: list[int]) -> dict[int, int]:

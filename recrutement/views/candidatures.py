@@ -57,6 +57,10 @@ class _PageDuTableau(Paginator):
 # --- Le tableau partagé ----------------------------------------------------------------------
 
 
+def _entier(valeur: str | None) -> int | None:
+    return int(valeur) if valeur and valeur.isdigit() and len(valeur) < 10 else None
+
+
 @require_safe
 def tableau(request: RequetePortail) -> HttpResponse:
     if not est_recruteur(request.user):
@@ -66,8 +70,8 @@ def tableau(request: RequetePortail) -> HttpResponse:
     utilisateur = request.user
     filtres = FiltresTableau(
         request.GET or None,
-        offres=offres_du_tableau(utilisateur),
-        employeurs=employeurs_du_tableau(utilisateur),
+        offres=offres_du_tableau(utilisateur, _entier(request.GET.get("offre"))),
+        employeurs=employeurs_du_tableau(utilisateur, _entier(request.GET.get("employeur"))),
     )
     candidatures = tableau_des_candidatures(utilisateur)
     etape = ""

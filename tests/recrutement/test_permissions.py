@@ -159,6 +159,9 @@ MATRICE_TABLEAU = [
     ),
     # La Polyclinique voit la candidature partagée, mais pas la fiche du doublon (confiée au CHPC).
     ("get", "/recrutement/candidatures/{partagee}/fusionner/{doublon}/", {}, CHPC_SEUL),
+    # L'administration des candidatures : aux seuls superutilisateurs (l'agent non plus).
+    ("get", "/admin/recrutement/candidature/", {}, voit(302, 302, 302, 302, 302, 403)),
+    ("get", "/admin/recrutement/candidature/{chpc_seul}/change/", {}, voit(302, 302, 302, 302, 302, 403)),
     ("get", "/recrutement/offres/{offre}/vivier/", {}, CHPC_SEUL),
     ("post", "/recrutement/offres/{offre}/vivier/", {}, CHPC_SEUL_POST),
 ]
@@ -250,3 +253,11 @@ def test_les_pages_du_tableau_exigent_la_double_authentification(monde):
     reponse = client.post(f"/recrutement/candidatures/{cles['chpc_seul']}/etape/", {"vers": "en_etude"})
     assert reponse.status_code == 302 and "2fa" in reponse["Location"]
     assert Candidature.objects.get(pk=cles["chpc_seul"]).etape == "recue"
+
+
+@pytest.mark.django_db
+def test_le_superutilisateur_lit_les_candidatures_dans_l_administration(monde, superutilisateur):
+    _comptes, cles = monde
+    client = client_connecte(superutilisateur)
+    assert client.get("/admin/recrutement/candidature/").status_code == 200
+    assert client.get(f"/admin/recrutement/candidature/{cles['chpc_seul']}/change/").status_code == 200

@@ -363,3 +363,32 @@ def test_seuls_les_recruteurs_de_l_offre_la_proposent(g):
     brouillon = f.offre(g)
     with pytest.raises(ValidationError):
         services.vivier_proposer(offre=brouillon, acteur=g.recruteur_chpc)
+
+
+# --- Le tableau (vue) -----------------------------------------------------------------------
+
+
+def test_le_tableau_par_etape_et_ses_filtres(g):
+    from tests.conftest import client_connecte
+
+    offre_chpc = f.offre(g, StatutOffre.PUBLIEE, titre="Urgentiste au CHPC")
+    secrete = f.offre(g, StatutOffre.PUBLIEE, titre="Offre que la PCC ne voit pas")
+    c = f.candidature(offre_chpc, [g.chpc, g.pcc], aide_logement=True)
+    f.candidature(offre_chpc, [g.chpc, g.pcc], email="b@exemple.fr", nom="Bernard")
+    f.candidature(secrete, [g.chpc], email="c@exemple.fr", nom="Chevalier")
+    services.candidature_etape_changer(candidature=c, vers=E.EN_ETUDE, acteur=g.recruteur_chpc)
+    pcc = client_connecte(g.recruteur_pcc)
+
+    page = pcc.get("/recrutement/candidatures/").content.decode()
+    assert "Reçue" in page and "En étude" in page
+    assert page.index("Bernard") < page.index("Lefèvre")  # reçue avant en étude
+    assert "Chevalier" not in page
+
+    # Une offre d'un autre employeur, dont une candidature lui est confiée, atteinte par un lien.
+    page = pcc.get(f"/recrutement/candidatures/?offre={offre_chpc.pk}&aide=on").content.decode()
+    assert "Lefèvre" in page and "Bernard" not in page
+    # Une offre dont il ne voit aucune candidature : refusée, et son intitulé n'apparaît pas.
+    page = pcc.get(f"/recrutement/candidatures/?offre={secrete.pk}").content.decode()
+    assert "Offre que la PCC ne voit pas" not in page and "Chevalier" not in page
+    page = pcc.get("/recrutement/candidatures/?etape=en_etude").content.decode()
+    assert "Lefèvre" in page and "Bernard" not in page
