@@ -13,7 +13,9 @@ fichiers (un document par candidature sur dix, le tableau n'en lit que le nom).
 Imprime, à 5 000 puis 50 000 candidatures, le temps serveur de chaque page en rapport à une
 page statique mesurée en alternance, l'évolution ×10/×1 et, à 50 000, le rapport de chaque
 page du tableau à la liste de l'administration (`<page>_sur_admin`), puis le nombre de requêtes
-de chaque page aux deux échelles (`requetes_<page>_x1`, `requetes_<page>_x10`).
+de chaque page aux deux échelles (`requetes_<page>_x1`, `requetes_<page>_x10`). La page d'une
+candidature, qui cherche ses doublons parmi toutes les fiches que voit la recruteuse, est mise
+en rapport à sa page de l'administration (`candidature_sur_admin`).
 """
 
 import random
@@ -170,6 +172,7 @@ def recruteuse_du_gcs(gcs: int) -> Client:
 
 
 def main() -> None:
+    from recrutement.models import Candidature
     from territoire import demo
     from territoire.models import Structure, TypeStructure
 
@@ -195,14 +198,21 @@ def main() -> None:
             ajouter_candidatures(CANDIDATURES * facteur - deja, deja, offres, gcs)
             deja = CANDIDATURES * facteur
             with connection.cursor() as curseur:
-                curseur.execute("ANALYZE")
+                # Ce que fait l'autovacuum d'une base en service après des écritures en lots
+                # (statistiques, carte de visibilité des index), pour le tableau et l'administration.
+                curseur.execute("VACUUM ANALYZE")
             une_offre = offres[0]
+            une = Candidature.objects.order_by("pk").values_list("pk", flat=True).first()
             pages = {
                 "tableau": (recruteuse, "/recrutement/candidatures/"),
                 "tableau_page_10": (recruteuse, "/recrutement/candidatures/?page=10"),
                 "tableau_filtres": (recruteuse, "/recrutement/candidatures/?etape=recue&aide=on"),
                 "tableau_offre": (recruteuse, f"/recrutement/candidatures/?offre={une_offre}"),
                 "admin": (agent, "/admin/recrutement/candidature/"),
+                # La page d'une candidature (ses doublons cherchés parmi les 50 000 fiches) et sa
+                # page dans l'administration.
+                "candidature": (recruteuse, f"/recrutement/candidatures/{une}/"),
+                "admin_candidature": (agent, f"/admin/recrutement/candidature/{une}/change/"),
             }
             for nom, (client, url) in pages.items():
                 resultats.setdefault(nom, {})[facteur] = rapport(client, url, reference, repetitions=15)
@@ -213,6 +223,9 @@ def main() -> None:
         admin = resultats["admin"][10]
         for nom in ("tableau", "tableau_page_10", "tableau_filtres", "tableau_offre"):
             print(f"{nom}_sur_admin {resultats[nom][10] / admin:.2f}")
+        print(
+            f"candidature_sur_admin {resultats['candidature'][10] / resultats['admin_candidature'][10]:.2f}"
+        )
         for nom, parfacteur in nombres.items():
             print(f"requetes_{nom}_x1 {parfacteur[1]}")
             print(f"requetes_{nom}_x10 {parfacteur[10]}")

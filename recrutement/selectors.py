@@ -154,9 +154,11 @@ def candidatures_visibles_par(utilisateur: Any) -> QuerySet[Candidature]:
     structures = recrutements_de(utilisateur).au_nom_de
     if not structures:
         return Candidature.objects.none()
+    # Sans `objet=employeur` : un consentement qui nomme un employeur l'est (contrainte
+    # `consentement_forme`), et la condition de plus empêchait de lire l'index partiel
+    # `consentement_actif_employeur` seul (la table pour chaque ligne, à 50 000 candidatures).
     confiee = Consentement.objects.filter(
         candidature=OuterRef("pk"),
-        objet=ObjetConsentement.EMPLOYEUR,
         retire_le__isnull=True,
         employeur__in=structures,
     )

@@ -105,6 +105,11 @@ TABLEAU = 16
 # authentification, qui a ouvert les pièces, les notes, les doublons, le menu (trois), la
 # chronologie (type de contenu, événements).
 PAGE_CANDIDATURE = 18
+# La fusion : les six premières, la candidature, la double authentification, l'autre fiche, les
+# candidatures de chacune, le menu. Le vivier : les six premières, l'offre et ses trois
+# préchargements, la double authentification, les trois nombres, le menu.
+FUSION = 14
+VIVIER = 17
 
 
 def candidatures(g: f.Gcs, nombre: int) -> list:
@@ -148,3 +153,18 @@ def test_la_page_d_une_candidature(g):
         )
         services.piece_consulter(piece=autre.pieces.get(), acteur=g.recruteur_chpc)
     assert compter_requetes(client, f"/recrutement/candidatures/{autre.pk}/") == PAGE_CANDIDATURE
+
+
+def test_la_fusion_et_le_vivier_ne_grandissent_pas(g):
+    client = client_connecte(g.recruteur_chpc)
+    premiere = f.candidature(f.offre(g, StatutOffre.PUBLIEE), vivier=True)
+    autre = f.candidature(f.offre(g, StatutOffre.PUBLIEE), email="autre@exemple.fr", vivier=True)
+    offre = f.offre(g, StatutOffre.PUBLIEE)
+    fusion = f"/recrutement/candidatures/{premiere.pk}/fusionner/{autre.candidat_id}/"
+    vivier = f"/recrutement/offres/{offre.pk}/vivier/"
+    avant = compter_requetes(client, fusion), compter_requetes(client, vivier)
+    for rang in range(5):
+        o = f.offre(g, StatutOffre.PUBLIEE)
+        f.candidature(o, email="autre@exemple.fr", vivier=True)  # la même fiche, cinq candidatures
+        f.candidature(o, email=f"vivier{rang}@exemple.fr", vivier=True)
+    assert (compter_requetes(client, fusion), compter_requetes(client, vivier)) == avant == (FUSION, VIVIER)
