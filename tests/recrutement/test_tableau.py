@@ -392,3 +392,19 @@ def test_le_tableau_par_etape_et_ses_filtres(g):
     assert "Offre que la PCC ne voit pas" not in page and "Chevalier" not in page
     page = pcc.get("/recrutement/candidatures/?etape=en_etude").content.decode()
     assert "Lefèvre" in page and "Bernard" not in page
+
+
+def test_la_page_demande_pour_quelle_structure_ecrit_un_recruteur_de_deux(g, partagee):
+    from tests.conftest import client_connecte
+
+    services.recruteur_ajouter(structure=g.pcc, compte=g.recruteur_chpc, acteur=None)
+    client = client_connecte(g.recruteur_chpc)
+    page = client.get(f"/recrutement/candidatures/{partagee.pk}/").content.decode()
+    assert "J&#x27;écris pour" in page or "J'écris pour" in page
+    url = f"/recrutement/candidatures/{partagee.pk}/notes/"
+    reponse = client.post(url, {"texte": "Sans structure", "portee": "employeur"})
+    assert reponse.status_code == 400 and not NoteCandidature.objects.exists()
+    assert "Sans structure" in reponse.content.decode()  # la saisie reste
+    reponse = client.post(url, {"texte": "Pour la PCC", "portee": "employeur", "structure": g.pcc.pk})
+    assert reponse.status_code == 302
+    assert NoteCandidature.objects.get().structure == g.pcc
