@@ -2,9 +2,10 @@
 
 À faire : pour les recruteurs, les offres de leurs structures dont le poste est à confirmer
 (demande restée sans réponse : l'offre expire à l'échéance), celles revenues de la modération
-avec un motif, les brouillons à soumettre ; pour les modérateurs (GCS, agglomération), les
-offres soumises ; pour les agents qui suivent le recrutement, les demandes d'aide à
-l'installation des candidats à prendre en charge (une tâche, avec leur nombre).
+avec un motif, les brouillons à soumettre, et les candidatures reçues qu'ils voient et que
+personne n'a encore mises à l'étude (une requête, un compte) ; pour les modérateurs (GCS,
+agglomération), les offres soumises ; pour les agents qui suivent le recrutement, les demandes
+d'aide à l'installation des candidats à prendre en charge (une tâche, avec leur nombre).
 Nouveautés : les offres des structures du recruteur publiées depuis la visite précédente.
 Une requête de plus par sorte, aucune pour qui n'est ni recruteur, ni modérateur, ni agent
 (`recrutements_de` lit ses rôles une fois par requête).
@@ -18,12 +19,14 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
-from recrutement.models import Candidature, Offre, StatutOffre
+from recrutement.models import Candidature, EtapeCandidature, Offre, StatutOffre
 from recrutement.permissions import est_moderateur, recrutements_de, suit_le_recrutement
+from recrutement.selectors import candidatures_visibles_par
 from recrutement.tasks import DELAI_DE_REPONSE
 from socle.a_faire import NOUVEAUTES_PAR_APPLICATION, Nouveaute, Tache, fournisseur, nouveautes
 
 CATEGORIE = gettext_lazy("Offres d'emploi")
+CATEGORIE_CANDIDATURES = gettext_lazy("Candidatures")
 
 
 @fournisseur("recrutement")
@@ -68,6 +71,19 @@ def offres_a_traiter(utilisateur: Any, maintenant: datetime) -> list[Tache]:
                         categorie=CATEGORIE,
                     )
                 )
+        recues = candidatures_visibles_par(utilisateur).filter(etape=EtapeCandidature.RECUE).count()
+        if recues:
+            taches.append(
+                Tache(
+                    titre=ngettext(
+                        "%(n)s candidature reçue à étudier", "%(n)s candidatures reçues à étudier", recues
+                    )
+                    % {"n": recues},
+                    lien=f"{reverse('recrutement:tableau')}?etape={EtapeCandidature.RECUE.value}",
+                    detail=_("Sur le tableau partagé avec les autres employeurs choisis par les candidats."),
+                    categorie=CATEGORIE_CANDIDATURES,
+                )
+            )
     if est_moderateur(utilisateur):
         for offre in (
             Offre.objects.filter(statut=StatutOffre.SOUMISE)

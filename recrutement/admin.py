@@ -1,6 +1,9 @@
-from django.contrib import admin
+from typing import Any
 
-from recrutement.models import Offre, PartOffre, Recruteur
+from django.contrib import admin
+from django.http import HttpRequest
+
+from recrutement.models import Candidature, Offre, PartOffre, Recruteur
 
 
 @admin.register(Recruteur)
@@ -37,3 +40,30 @@ class OffreAdmin(admin.ModelAdmin):
     ]
     autocomplete_fields = ["employeur", "profession", "specialite", "structures", "communes", "cree_par"]
     inlines = [PartOffreInline]
+
+
+@admin.register(Candidature)
+class CandidatureAdmin(admin.ModelAdmin):
+    """Lecture seule, pour les seuls superutilisateurs : une candidature ne se lit que par les
+    employeurs auxquels le candidat l'a confiée (le tableau partagé) ; ses étapes passent par
+    le portail (le workflow et son journal)."""
+
+    list_display = ["candidat", "offre", "etape", "source", "deposee_le"]
+    list_filter = ["etape", "source"]
+    list_select_related = ["candidat", "offre"]
+    readonly_fields = [f.name for f in Candidature._meta.fields]
+
+    def has_module_permission(self, request: HttpRequest) -> bool:
+        return bool(request.user.is_active and request.user.is_superuser)
+
+    def has_view_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return bool(request.user.is_active and request.user.is_superuser)
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False

@@ -1,11 +1,34 @@
-"""Lectures des offres, toujours à travers le contrôle d'accès (et la date du jour)."""
+"""Lectures du recrutement, toujours à travers le contrôle d'accès (et la date du jour) : les
+offres, les candidatures et le tableau partagé des recruteurs, l'espace candidat, les demandes
+d'aide de l'agglomération, la carte de la liste publique."""
 
-from datetime import date
+import re
+from dataclasses import dataclass
+from datetime import date, datetime
 from typing import Any
 
+from django.contrib.postgres.search import TrigramSimilarity
 from django.db import connection
-from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
+from django.db.models import (
+    Case,
+    CharField,
+    Count,
+    Exists,
+    F,
+    Func,
+    IntegerField,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+    When,
+)
+from django.db.models.functions import Concat, Substr
 from django.http import Http404
+from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from recrutement.jetons import candidat_si_cle
 from recrutement.models import (
@@ -15,9 +38,13 @@ from recrutement.models import (
     Candidature,
     Consentement,
     ConsultationPiece,
+    EtapeCandidature,
+    NoteCandidature,
     ObjetConsentement,
     Offre,
     PartOffre,
+    PieceCandidature,
+    PorteeNote,
     StatutOffre,
 )
 from recrutement.permissions import (
@@ -137,9 +164,11 @@ def candidatures_visibles_par(utilisateur: Any) -> QuerySet[Candidature]:
     structures = recrutements_de(utilisateur).au_nom_de
     if not structures:
         return Candidature.objects.none()
+    # Sans `objet=employeur` : un consentement qui nomme un employeur l'est (contrainte
+    # `consentement_forme`), et la condition de plus empêchait de lire l'index partiel
+    # `consentement_actif_employeur` seul (la table pour chaque ligne, à 50 000 candidatures).
     confiee = Consentement.objects.filter(
         candidature=OuterRef("pk"),
-        objet=ObjetConsentement.EMPLOYEUR,
         retire_le__isnull=True,
         employeur__in=structures,
     )
@@ -367,3 +396,328 @@ def communes_pour_la_carte() -> list[dict[str, Any]]:
         dict(c)
         for c in Commune.objects.order_by("nom").values("pk", "code_insee", "nom", "contour", "pole__nom")
     ]
+
+
+# --- Le tableau partagé des recruteurs -------------------------------------------------------
+
+
+# L'ordre des colonnes du tableau : la vie d'une candidature.
+ORDRE_DES_ETAPES = [
+    EtapeCandidature.RECUE,
+    EtapeCandidature.EN_ETUDE,
+    EtapeCandidature.ENTRETIEN,
+    EtapeCandidature.RETENUE,
+    EtapeCandidature.NON_RETENUE,
+    EtapeCandidature.RETIREE,
+]
+
+RANG_DE_L_ETAPE = Case(
+    *(When(etape=etape, then=Value(rang)) for rang, etape in enumerate(ORDRE_DES_ETAPES)),
+    output_field=IntegerField(),
+)
+
+
+def consentements_employeurs() -> Prefetch:
+    """Les consentements actifs aux employeurs d'une candidature, avec l'employeur : ce que
+    `employeurs_consentis` relit sans requête."""
+    return Prefetch(
+        "consentements",
+        queryset=Consentement.objects.filter(objet=ObjetConsentement.EMPLOYEUR, retire_le__isnull=True)
+        .select_related("employeur")
+        .only("pk", "candidature_id", "employeur_id", "employeur__nom", "donne_le", "retire_le", "objet")
+        .order_by("employeur__nom", "pk"),
+    )
+
+
+def tableau_des_candidatures(utilisateur: Any) -> QuerySet[Candidature]:
+    """Les candidatures du tableau partagé de `utilisateur`, rangées par étape puis de la plus
+    récente à la plus ancienne ; trois requêtes par page quel que soit le nombre de lignes
+    (candidatures jointes à leur candidat et à leur offre, consentements, pièces)."""
+    return (
+        candidatures_visibles_par(utilisateur)
+        .select_related("candidat", "offre__employeur")
+        .only(
+            "pk",
+            "etape",
+            "deposee_le",
+            "etape_le",
+            "source",
+            "aide_emploi_conjoint",
+            "aide_logement",
+            "anonymisee_le",
+            "candidat__id",
+            "candidat__nom",
+            "candidat__prenom",
+            "candidat__anonymise_le",
+            "offre__id",
+            "offre__titre",
+            "offre__employeur__id",
+            "offre__employeur__nom",
+        )
+        .prefetch_related(
+            consentements_employeurs(),
+            Prefetch(
+                "pieces",
+                queryset=PieceCandidature.objects.select_related("document").only(
+                    "pk", "candidature_id", "nature", "document__id", "document__nom_fichier"
+                ),
+            ),
+        )
+        .alias(rang=RANG_DE_L_ETAPE)
+        .order_by("rang", "-deposee_le", "-pk")
+    )
+
+
+def nombre_par_etape(candidatures: QuerySet[Candidature]) -> dict[str, int]:
+    """Combien de candidatures à chaque étape (toutes les étapes, zéro compris), en une requête."""
+    comptes = dict(
+        candidatures.order_by()
+        .values_list("etape")
+        .annotate(nombre=Count("pk"))
+        .values_list("etape", "nombre")
+    )
+    return {etape: comptes.get(etape, 0) for etape in ORDRE_DES_ETAPES}
+
+
+def offres_du_tableau(utilisateur: Any, choisie: int | None = None) -> QuerySet[Offre]:
+    """Les offres que propose le filtre du tableau : celles des structures de `utilisateur`
+    (sorties de la modération), et l'offre choisie si l'une de ses candidatures lui est confiée
+    (une offre d'un autre employeur, atteinte par un lien). Jamais toutes les offres des
+    candidatures visibles : à 5 000 offres, la liste coûtait plus que le tableau lui-même."""
+    a_lui = Q(employeur__in=recrutements_de(utilisateur).au_nom_de) & ~Q(
+        statut__in=[StatutOffre.BROUILLON, StatutOffre.SOUMISE]
+    )
+    if choisie is not None:
+        a_lui |= Q(Exists(candidatures_visibles_par(utilisateur).filter(offre=OuterRef("pk"))), pk=choisie)
+    return Offre.objects.filter(a_lui).only("pk", "titre").order_by("titre", "pk")
+
+
+def employeurs_du_tableau(utilisateur: Any, choisi: int | None = None) -> QuerySet[Structure]:
+    """Les employeurs que propose le filtre du tableau : les structures au nom desquelles
+    `utilisateur` recrute, les membres d'aujourd'hui de ses groupements, et celui choisi."""
+    au_nom_de = recrutements_de(utilisateur).au_nom_de
+    jour = timezone.localdate()
+    membres = Appartenance.objects.filter(groupement__in=au_nom_de, debut__lte=jour).filter(
+        Q(fin__isnull=True) | Q(fin__gte=jour)
+    )
+    condition = Q(pk__in=au_nom_de) | Q(pk__in=membres.values("membre_id"))
+    if choisi is not None:
+        condition |= Q(pk=choisi)
+    return Structure.objects.filter(condition).only("pk", "nom").order_by("nom", "pk")
+
+
+def nombre_de_candidatures_par_offre(utilisateur: Any, offres: list[int]) -> dict[int, int]:
+    """Pour « Mes offres » et la gestion d'une offre : combien de candidatures de chacune
+    `utilisateur` voit, en une requête."""
+    return dict(
+        candidatures_visibles_par(utilisateur)
+        .filter(offre_id__in=offres)
+        .order_by()
+        .values_list("offre_id")
+        .annotate(nombre=Count("pk"))
+        .values_list("offre_id", "nombre")
+    )
+
+
+def get_candidature_detaillee_pour(utilisateur: Any, pk: int) -> Candidature:
+    """La candidature de la page d'une candidature : `get_candidature_pour`, avec ses
+    consentements (actifs ou retirés, datés), ses pièces et qui les a ouvertes."""
+    candidature = (
+        candidatures_visibles_par(utilisateur)
+        .select_related(
+            "candidat__profession", "candidat__specialite", "offre__employeur", "offre__profession"
+        )
+        .defer("offre__employeur__commune__contour")
+        .prefetch_related(
+            Prefetch(
+                "consentements",
+                queryset=Consentement.objects.select_related("employeur")
+                .only(
+                    "pk", "candidature_id", "employeur_id", "employeur__nom", "donne_le", "retire_le", "objet"
+                )
+                .order_by("donne_le", "employeur__nom", "pk"),
+            ),
+            Prefetch(
+                "pieces",
+                queryset=PieceCandidature.objects.select_related("document").order_by("nature", "pk"),
+            ),
+        )
+        .filter(pk=pk)
+        .first()
+    )
+    if candidature is None:
+        raise Http404
+    return candidature
+
+
+def consultations_de(candidature: Candidature) -> QuerySet[ConsultationPiece]:
+    """Qui a ouvert les pièces de la candidature, pour quelle structure, et quand."""
+    return (
+        ConsultationPiece.objects.filter(piece__candidature=candidature)
+        .select_related("piece", "compte", "structure")
+        .only(
+            "pk",
+            "le",
+            "piece__id",
+            "piece__nature",
+            "compte__id",
+            "compte__email",
+            "compte__prenom",
+            "compte__nom",
+            "structure__id",
+            "structure__nom",
+        )
+        .order_by("-le", "-pk")
+    )
+
+
+def notes_visibles(candidature: Candidature, utilisateur: Any) -> QuerySet[NoteCandidature]:
+    """Les notes partagées, et les notes réservées écrites pour une structure à laquelle
+    `utilisateur` est rattaché (pas celles d'un autre employeur, ni d'un groupement)."""
+    structures = recrutements_de(utilisateur).structures
+    return (
+        NoteCandidature.objects.filter(candidature=candidature)
+        .filter(Q(portee=PorteeNote.PARTAGEE) | Q(portee=PorteeNote.EMPLOYEUR, structure__in=structures))
+        .select_related("auteur", "structure")
+        .only(
+            "pk",
+            "texte",
+            "portee",
+            "ecrite_le",
+            "auteur__id",
+            "auteur__email",
+            "auteur__prenom",
+            "auteur__nom",
+            "structure__id",
+            "structure__nom",
+        )
+        .order_by("ecrite_le", "pk")
+    )
+
+
+SEUIL_NOMS_SEMBLABLES = 0.6
+
+
+def chiffres_du_telephone(telephone: str) -> str:
+    """Le numéro réduit à ses chiffres, à la française : « +33 6 12… » et « 0033 6… » → « 06… »."""
+    chiffres = re.sub(r"\D", "", telephone or "")
+    if chiffres.startswith("0033"):
+        chiffres = chiffres[4:]
+        return f"0{chiffres}"
+    if chiffres.startswith("33") and len(chiffres) == 11:
+        return f"0{chiffres[2:]}"
+    return chiffres
+
+
+def _chiffres_du_telephone_en_base() -> Case:
+    """`chiffres_du_telephone` écrit en SQL, pour comparer dans la base."""
+    chiffres = Func(
+        F("telephone"),
+        Value(r"\D"),
+        Value(""),
+        Value("g"),
+        function="regexp_replace",
+        output_field=CharField(),
+    )
+    return Case(
+        When(
+            Q(telephone__regex=r"^\D*0\D*0\D*3\D*3"),
+            then=Concat(Value("0"), Substr(chiffres, 5), output_field=CharField()),
+        ),
+        When(
+            Q(telephone__regex=r"^\D*3\D*3") & Q(telephone__regex=r"^(\D*\d){11}\D*$"),
+            then=Concat(Value("0"), Substr(chiffres, 3), output_field=CharField()),
+        ),
+        default=chiffres,
+        output_field=CharField(),
+    )
+
+
+def candidats_visibles_par(utilisateur: Any) -> QuerySet[Candidat]:
+    """Les candidats dont `utilisateur` voit au moins une candidature (pas les fiches effacées
+    ni celles déjà fusionnées dans une autre)."""
+    return Candidat.objects.filter(
+        pk__in=candidatures_visibles_par(utilisateur).values("candidat_id"),
+        anonymise_le__isnull=True,
+        fusionne_dans__isnull=True,
+    )
+
+
+def get_candidat_pour(utilisateur: Any, pk: int) -> Candidat:
+    candidat = candidats_visibles_par(utilisateur).select_related("profession").filter(pk=pk).first()
+    if candidat is None:
+        raise Http404
+    return candidat
+
+
+@dataclass(frozen=True)
+class Doublon:
+    candidat: Candidat
+    raisons: list[str]
+
+
+def doublons_possibles(candidat: Candidat, utilisateur: Any, nombre: int = 10) -> list[Doublon]:
+    """Les fiches que `utilisateur` voit et qui pourraient désigner la même personne que
+    `candidat` : même adresse (sans la casse), même téléphone (chiffres seuls, +33 → 0), même
+    RPPS, ou nom semblable (trigrammes de « prénom nom » à `SEUIL_NOMS_SEMBLABLES` au moins).
+    Une requête ; chaque doublon dit pourquoi. Rien n'est fusionné ici."""
+    if candidat.est_anonymise:
+        return []
+    telephone = chiffres_du_telephone(candidat.telephone)
+    nom_complet = f"{candidat.prenom} {candidat.nom}"
+    conditions = Q(email__iexact=candidat.email) | Q(similarite__gte=SEUIL_NOMS_SEMBLABLES)
+    if len(telephone) >= 6:
+        conditions |= Q(chiffres=telephone)
+    if candidat.rpps:
+        conditions |= Q(rpps=candidat.rpps)
+    trouves = (
+        candidats_visibles_par(utilisateur)
+        .exclude(pk=candidat.pk)
+        .annotate(
+            chiffres=_chiffres_du_telephone_en_base(),
+            similarite=TrigramSimilarity(
+                Concat("prenom", Value(" "), "nom", output_field=CharField()), nom_complet
+            ),
+        )
+        .filter(conditions)
+        .only("pk", "nom", "prenom", "email", "telephone", "rpps", "cree_le", "anonymise_le")
+        .order_by("-similarite", "pk")[:nombre]
+    )
+    doublons = []
+    for autre in trouves:
+        raisons = []
+        if autre.email.lower() == candidat.email.lower():
+            raisons.append(_("même adresse électronique"))
+        if len(telephone) >= 6 and autre.chiffres == telephone:
+            raisons.append(_("même téléphone"))
+        if candidat.rpps and autre.rpps == candidat.rpps:
+            raisons.append(_("même numéro RPPS"))
+        if autre.similarite >= SEUIL_NOMS_SEMBLABLES:
+            raisons.append(_("nom semblable"))
+        doublons.append(Doublon(autre, raisons))
+    return doublons
+
+
+def candidats_du_vivier_pour(offre: Offre, maintenant: datetime) -> QuerySet[Candidat]:
+    """Les candidats du vivier à qui l'offre peut être proposée : consentement au vivier actif
+    et pas échu, fiche ni effacée ni fusionnée, même profession que l'offre, et aucun pôle
+    souhaité (tout le Cotentin) ou celui de la commune de l'employeur. Ceux qui ont déjà
+    postulé à l'offre n'y sont pas."""
+    au_vivier = Consentement.objects.filter(
+        candidat=OuterRef("pk"),
+        objet=ObjetConsentement.VIVIER,
+        retire_le__isnull=True,
+        echeance__gt=maintenant,
+    )
+    pole = Structure.objects.filter(pk=offre.employeur_id).values("commune__pole")[:1]
+    poles = Candidat.poles_souhaites.through.objects.filter(candidat=OuterRef("pk"))
+    return (
+        Candidat.objects.filter(
+            Exists(au_vivier),
+            anonymise_le__isnull=True,
+            fusionne_dans__isnull=True,
+            profession=offre.profession_id,
+        )
+        .filter(~Exists(poles) | Exists(poles.filter(poledeproximite=Subquery(pole))))
+        .exclude(pk__in=Candidature.objects.filter(offre=offre).values("candidat_id"))
+    )

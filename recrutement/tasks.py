@@ -1,6 +1,8 @@
 """Tâches du recrutement : elles prennent des identifiants (ou rien) et sont idempotentes.
 Les offres échues et leur reconfirmation ; les courriels des candidats (liens signés,
 accusé de réception) et des alertes aux nouvelles offres, demandés par les services.
+Les courriels aux candidats (décision, offre proposée par le vivier) écrivent au journal une
+fois partis : la tâche rejouée trouve la ligne et n'envoie rien de plus.
 
 Délais choisis (constantes, à revoir avec le GCS) :
 - `RECONFIRMATION` : quatre semaines après sa publication ou sa dernière confirmation, les
@@ -14,9 +16,12 @@ délais sont dans `recrutement.services.conservation`.
 """
 
 from datetime import datetime, timedelta
+from typing import Any
 
 from celery import shared_task
+from django.contrib.contenttypes.models import ContentType
 from django.core.cache import cache
+from django.db import transaction
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
@@ -28,11 +33,17 @@ from recrutement.models import (
     Candidat,
     Candidature,
     Consentement,
+    EtapeCandidature,
     ObjetConsentement,
     Offre,
+    PropositionVivier,
+    SourceCandidature,
     StatutOffre,
 )
 from socle.courriels import courriel_construire, lien_absolu
+from socle.models import Evenement
+from socle.services import evenement_enregistrer
+from socle.verbes import Verbe
 from socle.workflows import TransitionRefusee, transition
 
 RECONFIRMATION = timedelta(weeks=4)
@@ -75,7 +86,6 @@ def demander_confirmations(*, maintenant: datetime | None = None) -> int:
     """Demande aux recruteurs des offres publiées depuis `RECONFIRMATION` sans confirmation si
     le poste est toujours ouvert ; rend le nombre de demandes faites."""
     # Import local : les services demandent les tâches de ce module (import circulaire).
-    from recrutement.services import offre_demander_confirmation
 
     maintenant = maintenant or timezone.now()
     ids = Offre.objects.filter(
@@ -83,6 +93,9 @@ def demander_confirmations(*, maintenant: datetime | None = None) -> int:
         confirmation_demandee_le__isnull=True,
         confirmee_le__lte=maintenant - RECONFIRMATION,
     ).values_list("pk", flat=True)
+    # Import local : les services demandent les tâches de ce module (cercle services ↔ tasks).
+    from recrutement.services import offre_demander_confirmation
+
     return sum(offre_demander_confirmation(offre_id=pk, maintenant=maintenant) for pk in list(ids))
 
 
@@ -268,3 +281,74 @@ def envoyer_renouvellement_vivier(consentement_id: int) -> bool:
         },
     ).send()
     return True
+
+
+# --- Courriels aux candidats ----------------------------------------------------------------
+
+
+def _deja_fait(verbe: Verbe, cible: Any) -> bool:
+    return Evenement.objects.filter(
+        verbe=verbe.code, cible_type=ContentType.objects.get_for_model(cible), cible_id=str(cible.pk)
+    ).exists()
+
+
+@shared_task(autoretry_for=(OSError,), retry_backoff=True, max_retries=5)
+def annoncer_la_decision(candidature_id: int) -> None:
+    """Annonce au candidat la décision sur sa candidature (retenue, non retenue), en termes
+    neutres, une seule fois pour une même décision même si la tâche est rejouée."""
+    # Import local : les services demandent les tâches de ce module (cercle services ↔ tasks).
+    from recrutement.services.tableau import CLOTURE_ANNONCEE, ETAPES_ANNONCEES
+
+    with transaction.atomic():
+        candidature = (
+            Candidature.objects.select_for_update(of=("self",))
+            .select_related("candidat", "offre__employeur")
+            .defer("offre__employeur__commune__contour")
+            .filter(pk=candidature_id, anonymisee_le__isnull=True, etape__in=ETAPES_ANNONCEES)
+            .first()
+        )
+        if candidature is None or candidature.candidat.est_anonymise:
+            return
+        deja = Evenement.objects.filter(
+            verbe=CLOTURE_ANNONCEE.code,
+            cible_type=ContentType.objects.get_for_model(candidature),
+            cible_id=str(candidature.pk),
+            etat_apres=candidature.etape,
+        )
+        if deja.exists():
+            return
+        retenue = candidature.etape == EtapeCandidature.RETENUE
+        courriel_construire(
+            gabarit="recrutement/courriels/decision",
+            sujet=_("Votre candidature : %(o)s") % {"o": candidature.offre.titre},
+            destinataire=candidature.candidat.email,
+            contexte={"candidature": candidature, "retenue": retenue},
+        ).send()
+        # L'envoi précède l'écriture (comme socle.tasks.envoyer_notification).
+        evenement_enregistrer(verbe=CLOTURE_ANNONCEE, cible=candidature, etat_apres=candidature.etape)
+
+
+@shared_task(autoretry_for=(OSError,), retry_backoff=True, max_retries=5)
+def envoyer_la_proposition(proposition_id: int) -> None:
+    """Envoie au candidat du vivier l'offre qu'un recruteur lui propose, une seule fois."""
+    # Import local : les services demandent les tâches de ce module (cercle services ↔ tasks).
+    from recrutement.services.tableau import PROPOSITION_ENVOYEE
+
+    with transaction.atomic():
+        proposition = (
+            PropositionVivier.objects.select_for_update(of=("self",))
+            .select_related("candidat", "offre__employeur")
+            .defer("offre__employeur__commune__contour")
+            .filter(pk=proposition_id, candidat__anonymise_le__isnull=True)
+            .first()
+        )
+        if proposition is None or _deja_fait(PROPOSITION_ENVOYEE, proposition):
+            return
+        lien = lien_absolu(f"{proposition.offre.url_publique()}?source={SourceCandidature.VIVIER.value}")
+        courriel_construire(
+            gabarit="recrutement/courriels/proposition_vivier",
+            sujet=_("Une offre pour vous : %(o)s") % {"o": proposition.offre.titre},
+            destinataire=proposition.candidat.email,
+            contexte={"proposition": proposition, "offre": proposition.offre, "lien": lien},
+        ).send()
+        evenement_enregistrer(verbe=PROPOSITION_ENVOYEE, cible=proposition)

@@ -24,9 +24,13 @@ urlpatterns = [
     path("recrutement/offres/<int:pk>/", offres.gestion, name="gestion"),
     path("recrutement/offres/<int:pk>/modifier/", offres.offre_modifier, name="offre_modifier"),
     path("recrutement/offres/<int:pk>/confirmer/", offres.offre_confirmer, name="offre_confirmer"),
+    path("recrutement/offres/<int:pk>/vivier/", candidatures.vivier, name="offre_vivier"),
     path("recrutement/offres/<int:pk>/<str:vers>/", offres.offre_transition, name="offre_transition"),
     path("recrutement/moderation/", offres.moderation, name="moderation"),
-    # Candidatures : le tableau partagé des recruteurs (recrutement/views/candidatures.py)
+    # Candidatures : le tableau partagé des recruteurs, les doublons, le vivier proposé
+    # (recrutement/views/candidatures.py ; l'offre proposée au vivier est plus haut, avant
+    # l'adresse des transitions d'une offre qui prendrait « vivier » pour un état)
+    path("recrutement/candidatures/", candidatures.tableau, name="tableau"),
     path("recrutement/candidatures/<int:pk>/", candidatures.candidature_detail, name="candidature"),
     # L'espace candidat (recrutement/views/candidat.py) ; le lien signé en dernier.
     path("recrutement/mon-espace/", candidat.espace, name="espace"),
@@ -63,5 +67,15 @@ urlpatterns = [
         "recrutement/demandes-d-aide/<int:pk>/prise-en-charge/",
         agglomeration.aide_prendre_en_charge,
         name="aide_prendre_en_charge",
+    ),
+    path("recrutement/candidatures/<int:pk>/pieces/<int:piece_pk>/", candidatures.piece_ouvrir, name="piece"),
+    path(
+        "recrutement/candidatures/<int:pk>/etape/", candidatures.candidature_etape, name="candidature_etape"
+    ),
+    path("recrutement/candidatures/<int:pk>/notes/", candidatures.note_ecrire, name="note_ecrire"),
+    path(
+        "recrutement/candidatures/<int:pk>/fusionner/<int:autre_pk>/",
+        candidatures.fusionner,
+        name="fusionner",
     ),
 ]

@@ -1,5 +1,7 @@
 """La vie d'une offre, transition par transition.
 
+Puis les étapes d'une candidature sur le tableau partagé des recruteurs (`CANDIDATURE`).
+
 brouillon → soumise → publiée (par un modérateur du GCS ou un agent de l'agglomération ; un
 refus motivé la rend au brouillon) → pourvue | expirée | retirée. Une offre qui n'est pas encore
 publiée peut être retirée par ses recruteurs. L'expiration est l'affaire de la tâche
@@ -16,8 +18,15 @@ from django.utils.translation import gettext as _g
 from django.utils.translation import gettext_lazy
 from django.utils.translation import gettext_lazy as _
 
-from recrutement.models import Offre, RoleRecruteur, StatutOffre, TypeContrat
-from recrutement.permissions import est_moderateur, gere_l_offre
+from recrutement.models import (
+    ETAPES_CLOSES,
+    EtapeCandidature,
+    Offre,
+    RoleRecruteur,
+    StatutOffre,
+    TypeContrat,
+)
+from recrutement.permissions import est_moderateur, gere_l_offre, peut_voir_la_candidature
 from recrutement.tasks import envoyer_les_alertes
 from socle.services import apres_validation
 from socle.verbes import Verbe
@@ -205,6 +214,77 @@ OFFRE = Workflow(
             destinataires=recruteurs_de,
             titre_notification=_("Offre expirée : %(objet)s"),
             gabarit_notification="recrutement/notifications/expiree.txt",
+        ),
+    ),
+)
+
+
+# --- Les étapes d'une candidature (tableau partagé) -----------------------------------------
+#
+# reçue → en étude → entretien → retenue | non retenue ; une candidature peut être écartée ou
+# retenue sans entretien, et rouverte (motif requis) après une décision prise par erreur. Le
+# retrait est l'affaire du candidat (son espace), non des recruteurs : aucune transition ici.
+# Décident les recruteurs qui voient la candidature (les employeurs auxquels elle est confiée).
+
+CANDIDATURE_ETAPE = Verbe("recrutement.candidature.etape", gettext_lazy("Étape de la candidature changée"))
+CANDIDATURE_ROUVERTE = Verbe("recrutement.candidature.rouverte", gettext_lazy("Candidature rouverte"))
+
+
+def _recruteur_de_la_candidature(acteur: Any, candidature: Any) -> bool:
+    return peut_voir_la_candidature(acteur, candidature)
+
+
+def _etape_datee(candidature: Any, acteur: Any) -> list[str]:
+    candidature.etape_le = timezone.now()
+    candidature.close_le = candidature.etape_le if candidature.etape in ETAPES_CLOSES else None
+    return ["etape_le", "close_le"]
+
+
+E = EtapeCandidature
+CANDIDATURE = Workflow(
+    modele="recrutement.Candidature",
+    champ="etape",
+    transitions=(
+        Transition(
+            depuis=(E.RECUE,),
+            vers=E.EN_ETUDE,
+            verbe=CANDIDATURE_ETAPE,
+            libelle=_("Mettre à l'étude"),
+            autorise=_recruteur_de_la_candidature,
+            effet=_etape_datee,
+        ),
+        Transition(
+            depuis=(E.RECUE, E.EN_ETUDE),
+            vers=E.ENTRETIEN,
+            verbe=CANDIDATURE_ETAPE,
+            libelle=_("Proposer un entretien"),
+            autorise=_recruteur_de_la_candidature,
+            effet=_etape_datee,
+        ),
+        Transition(
+            depuis=(E.EN_ETUDE, E.ENTRETIEN),
+            vers=E.RETENUE,
+            verbe=CANDIDATURE_ETAPE,
+            libelle=_("Retenir la candidature"),
+            autorise=_recruteur_de_la_candidature,
+            effet=_etape_datee,
+        ),
+        Transition(
+            depuis=(E.RECUE, E.EN_ETUDE, E.ENTRETIEN),
+            vers=E.NON_RETENUE,
+            verbe=CANDIDATURE_ETAPE,
+            libelle=_("Ne pas retenir la candidature"),
+            autorise=_recruteur_de_la_candidature,
+            effet=_etape_datee,
+        ),
+        Transition(
+            depuis=(E.RETENUE, E.NON_RETENUE),
+            vers=E.EN_ETUDE,
+            verbe=CANDIDATURE_ROUVERTE,
+            libelle=_("Rouvrir la candidature"),
+            autorise=_recruteur_de_la_candidature,
+            effet=_etape_datee,
+            motif_requis=True,
         ),
     ),
 )

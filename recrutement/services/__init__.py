@@ -1,6 +1,7 @@
 """Les écritures du recrutement : recruteurs et offres (`offres`), candidatures, consentements et
-vivier (`candidatures`), alertes aux nouvelles offres (`alertes`), conservation et export des
-données d'un candidat (`conservation`).
+vivier (`candidatures`), alertes aux nouvelles offres (`alertes`), demandes d'aide
+(`aides`), conservation et export des données d'un candidat (`conservation`), tableau partagé
+des recruteurs, doublons et offres proposées au vivier (`tableau`).
 
 Le paquet suit les sections de ces écritures ; ses noms publics se lisent d'ici
 (`from recrutement import services` puis `services.<nom>`)."""
@@ -64,6 +65,18 @@ from recrutement.services.offres import (
     offre_transition,
     recruteur_ajouter,
 )
+from recrutement.services.tableau import (
+    CANDIDATS_FUSIONNES,
+    CLOTURE_ANNONCEE,
+    NOTE_ECRITE,
+    PROPOSITION_ENVOYEE,
+    VIVIER_PROPOSE,
+    candidats_fusionner,
+    candidature_etape_changer,
+    note_ecrire,
+    piece_consulter,
+    vivier_proposer,
+)
 
 __all__ = [
     "AIDE_PRISE_EN_CHARGE",
@@ -118,4 +131,14 @@ __all__ = [
     "offre_modifier",
     "offre_transition",
     "recruteur_ajouter",
+    "CANDIDATS_FUSIONNES",
+    "CLOTURE_ANNONCEE",
+    "NOTE_ECRITE",
+    "PROPOSITION_ENVOYEE",
+    "VIVIER_PROPOSE",
+    "candidats_fusionner",
+    "candidature_etape_changer",
+    "note_ecrire",
+    "piece_consulter",
+    "vivier_proposer",
 ]

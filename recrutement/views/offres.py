@@ -29,10 +29,11 @@ from recrutement.filtres import FiltresOffres
 from recrutement.forms import MotifForm, OffreForm, PartsFormSet, saisie_de
 from recrutement.jsonld import balise, identifiant, job_posting, lieux
 from recrutement.models import Offre, StatutOffre
-from recrutement.permissions import est_moderateur, est_recruteur, peut_modifier_l_offre
+from recrutement.permissions import est_moderateur, est_recruteur, gere_l_offre, peut_modifier_l_offre
 from recrutement.selectors import (
     est_close_ou_echue,
     get_offre_pour,
+    nombre_de_candidatures_par_offre,
     offre_publique,
     offres_a_moderer,
     offres_en_ligne,
@@ -201,10 +202,15 @@ def mes_offres(request: RequetePortail) -> HttpResponse:
         raise Http404
     if refus := _sans_double_authentification(request):
         return refus
+    offres = list(offres_gerees_par(request.user))
+    candidatures = nombre_de_candidatures_par_offre(request.user, [o.pk for o in offres])
     return render(
         request,
         "recrutement/mes_offres.html",
-        {"offres": list(offres_gerees_par(request.user)), "aujourd_hui": timezone.localdate()},
+        {
+            "offres": [(offre, candidatures.get(offre.pk, 0)) for offre in offres],
+            "aujourd_hui": timezone.localdate(),
+        },
     )
 
 
@@ -288,6 +294,8 @@ def gestion(request: RequetePortail, pk: int) -> HttpResponse:
             "en_ligne": offre.est_en_ligne(jour),
             "adresses": lieux(offre),
             "identifiant": identifiant(offre.employeur),
+            "gere": gere_l_offre(request.user, offre),
+            "candidatures": nombre_de_candidatures_par_offre(request.user, [offre.pk]).get(offre.pk, 0),
         },
     )
 

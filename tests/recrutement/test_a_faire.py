@@ -97,3 +97,30 @@ def test_l_accueil_du_recruteur_ne_grandit_pas_avec_ses_offres(g):
         f.offre(g, StatutOffre.PUBLIEE, titre=f"Publiée {numero}")
     assert _a_faire(client).count("Soumettre l'offre") == 6
     assert compter_requetes(client, "/") == une
+
+
+def test_les_candidatures_recues_a_etudier(g):
+    offre = f.offre(g, StatutOffre.PUBLIEE)
+    c = f.candidature(offre, [g.chpc, g.pcc])
+    f.candidature(offre, [g.chpc], email="autre@exemple.fr")
+    recruteur_chpc = {str(t.titre): t for t in taches_de(g.recruteur_chpc, timezone.now())}
+    tache = recruteur_chpc["2 candidatures reçues à étudier"]
+    assert tache.lien == "/recrutement/candidatures/?etape=recue"
+    assert "1 candidature reçue à étudier" in {
+        str(t.titre) for t in taches_de(g.recruteur_pcc, timezone.now())
+    }
+    services.candidature_etape_changer(candidature=c, vers="en_etude", acteur=g.recruteur_pcc)
+    assert not any("à étudier" in str(t.titre) for t in taches_de(g.recruteur_pcc, timezone.now()))
+    assert not any("à étudier" in str(t.titre) for t in taches_de(g.agent, timezone.now()))
+
+
+def test_l_accueil_du_recruteur_ne_grandit_pas_avec_les_candidatures(g):
+    client = client_connecte(g.recruteur_chpc)
+    client.get("/")
+    offre = f.offre(g, StatutOffre.PUBLIEE)
+    f.candidature(offre)
+    une = compter_requetes(client, "/")
+    for rang in range(6):
+        f.candidature(f.offre(g, StatutOffre.PUBLIEE), email=f"c{rang}@exemple.fr")
+    assert "7 candidatures reçues à étudier" in _a_faire(client)
+    assert compter_requetes(client, "/") == une

@@ -2,6 +2,7 @@
 
 import pytest
 
+from recrutement import services
 from recrutement.jetons import candidature_jeton, espace_jeton
 from recrutement.models import ConsultationPiece, StatutOffre
 from tests.comptes.factories import UtilisateurFactory
@@ -158,3 +159,81 @@ def test_l_espace_par_le_lien_ne_grandit_pas(g):
         autre = f.candidature(f.offre(g, StatutOffre.PUBLIEE, titre=f"Poste {rang}"), [g.chpc, g.gcs])
         ConsultationPiece.objects.create(piece=autre.pieces.get(), compte=g.recruteur_chpc, structure=g.chpc)
     assert compter_requetes(client, "/recrutement/mon-espace/") == ESPACE_PAR_LE_LIEN
+
+
+# --- Le tableau partagé des candidatures ----------------------------------------------------
+
+# Le tableau : session, utilisateur, rôles du portail (groupes, mandats), rôles du recruteur
+# (rattachements, groupements), double authentification, les nombres par étape (qui font aussi
+# le total de la pagination), les candidatures de la page (candidat et offre joints), leurs
+# consentements, leurs pièces, les droits et les notifications du menu (trois), puis les deux
+# listes des filtres (offres, employeurs).
+TABLEAU = 16
+# La page d'une candidature : les mêmes six premières, la candidature (candidat, offre,
+# employeur joints) et ses deux préchargements (consentements, pièces), la double
+# authentification, qui a ouvert les pièces, les notes, les doublons, le menu (trois), la
+# chronologie (type de contenu, événements).
+PAGE_CANDIDATURE = 18
+# La fusion : les six premières, la candidature, la double authentification, l'autre fiche, les
+# candidatures de chacune, le menu. Le vivier : les six premières, l'offre et ses trois
+# préchargements, la double authentification, les trois nombres, le menu.
+FUSION = 14
+VIVIER = 17
+
+
+def candidatures(g: f.Gcs, nombre: int) -> list:
+    offre = f.offre(g, StatutOffre.PUBLIEE)
+    etapes = ["en_etude", "entretien", "non_retenue"]
+    faites = []
+    for rang in range(nombre):
+        c = f.candidature(
+            offre if rang % 2 else f.offre(g, StatutOffre.PUBLIEE, titre=f"Poste {rang}"),
+            [g.chpc, g.pcc] if rang % 3 else [g.chpc],
+            email=f"candidat{rang}@exemple.fr",
+            nom=f"Nom{rang}",
+            telephone="",
+            aide_logement=rang % 2 == 1,
+        )
+        if rang % 5 == 0:
+            services.candidature_etape_changer(candidature=c, vers=etapes[rang % 3], acteur=g.recruteur_chpc)
+        faites.append(c)
+    return faites
+
+
+def test_le_tableau_ne_grandit_pas(g):
+    client = client_connecte(g.recruteur_chpc)
+    candidatures(g, 3)
+    trois = compter_requetes(client, "/recrutement/candidatures/")
+    filtre = compter_requetes(client, "/recrutement/candidatures/?etape=recue&aide=on")
+    candidatures(g, 27)
+    assert compter_requetes(client, "/recrutement/candidatures/") == trois == TABLEAU
+    assert compter_requetes(client, "/recrutement/candidatures/?etape=recue&aide=on") == filtre
+
+
+def test_la_page_d_une_candidature(g):
+    client = client_connecte(g.recruteur_chpc)
+    une, autre = candidatures(g, 2)[1], candidatures(g, 8)[-1]
+    services.note_ecrire(candidature=une, auteur=g.recruteur_chpc, texte="Une note", portee="partagee")
+    services.piece_consulter(piece=une.pieces.get(), acteur=g.recruteur_pcc)
+    assert compter_requetes(client, f"/recrutement/candidatures/{une.pk}/") == PAGE_CANDIDATURE
+    for rang in range(5):
+        services.note_ecrire(
+            candidature=autre, auteur=g.recruteur_chpc, texte=f"Note {rang}", portee="partagee"
+        )
+        services.piece_consulter(piece=autre.pieces.get(), acteur=g.recruteur_chpc)
+    assert compter_requetes(client, f"/recrutement/candidatures/{autre.pk}/") == PAGE_CANDIDATURE
+
+
+def test_la_fusion_et_le_vivier_ne_grandissent_pas(g):
+    client = client_connecte(g.recruteur_chpc)
+    premiere = f.candidature(f.offre(g, StatutOffre.PUBLIEE), vivier=True)
+    autre = f.candidature(f.offre(g, StatutOffre.PUBLIEE), email="autre@exemple.fr", vivier=True)
+    offre = f.offre(g, StatutOffre.PUBLIEE)
+    fusion = f"/recrutement/candidatures/{premiere.pk}/fusionner/{autre.candidat_id}/"
+    vivier = f"/recrutement/offres/{offre.pk}/vivier/"
+    avant = compter_requetes(client, fusion), compter_requetes(client, vivier)
+    for rang in range(5):
+        o = f.offre(g, StatutOffre.PUBLIEE)
+        f.candidature(o, email="autre@exemple.fr", vivier=True)  # la même fiche, cinq candidatures
+        f.candidature(o, email=f"vivier{rang}@exemple.fr", vivier=True)
+    assert (compter_requetes(client, fusion), compter_requetes(client, vivier)) == avant == (FUSION, VIVIER)
