@@ -1,5 +1,6 @@
 """Le lien qui mène une personne à son inscription (courriels) : signé, il ne se devine pas
-ni ne se fabrique à partir du code d'accueil imprimé sur un badge."""
+ni ne se fabrique à partir du code d'accueil imprimé sur un badge. Sans date : le même lien
+sert dans tous les courriels d'une inscription, jusqu'à l'effacement des données."""
 
 from django.core import signing
 from django.utils.crypto import constant_time_compare
@@ -10,13 +11,15 @@ SEL = "rencontres.inscription"
 
 
 def jeton_de(inscription: Inscription) -> str:
-    return signing.dumps({"i": inscription.pk, "c": inscription.code}, salt=SEL)
+    return signing.Signer(salt=SEL).sign_object({"i": inscription.pk, "c": inscription.code})
 
 
 def inscription_du_jeton(jeton: str) -> Inscription | None:
     try:
-        contenu = signing.loads(jeton, salt=SEL)
+        contenu = signing.Signer(salt=SEL).unsign_object(jeton)
     except signing.BadSignature:
+        return None
+    if not isinstance(contenu, dict):
         return None
     inscription = (
         Inscription.objects.select_related("rencontre__commune")

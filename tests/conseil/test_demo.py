@@ -3,6 +3,7 @@
 Lu dans la démonstration complète, construite une fois par session (tests/demonstration.py)."""
 
 import pytest
+from django.contrib.contenttypes.models import ContentType
 from django.core import mail
 from django.utils import timezone
 
@@ -162,7 +163,12 @@ def test_le_conseil_de_demonstration(demonstration):
     assert prochaine.debut > maintenant
     assert not services.convocation_est_tardive(prochaine, prochaine.convoquee_le)
     assert prochaine.points.count() >= 3
-    assert Document.objects.filter(objet_id__in=[str(p.pk) for p in prochaine.points.all()]).count() == 1
+    # Le type de l'objet aussi : des réunions peuvent porter les mêmes numéros que ces points.
+    documents_des_points = Document.objects.filter(
+        objet_type=ContentType.objects.get_for_model(PointOrdreDuJour),
+        objet_id__in=[str(p.pk) for p in prochaine.points.all()],
+    )
+    assert documents_des_points.count() == 1
     convocation_de_marc = Participation.objects.get(reunion=prochaine, personne=marc)
     assert convocation_de_marc.reponse == Reponse.SANS_REPONSE
     assert convocation_de_marc.convoque_le is not None
