@@ -19,12 +19,13 @@ def inscription_du_jeton(jeton: str) -> Inscription | None:
         contenu = signing.Signer(salt=SEL).unsign_object(jeton)
     except signing.BadSignature:
         return None
-    if not isinstance(contenu, dict):
+    numero = contenu.get("i") if isinstance(contenu, dict) else None
+    if not isinstance(numero, int):
         return None
     inscription = (
         Inscription.objects.select_related("rencontre__commune")
         .defer("rencontre__commune__contour")
-        .filter(pk=contenu.get("i"))
+        .filter(pk=numero)
         .first()
     )
     if inscription is None or not constant_time_compare(inscription.code, str(contenu.get("c"))):

@@ -18,7 +18,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import Count, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -145,18 +145,9 @@ def inscrire(
         erreurs.setdefault(champ, []).append(message)
 
     with transaction.atomic():
-        rencontre = _verrouiller(rencontre)
-        if rencontre.statut != StatutRencontre.PUBLIEE:
-            raise ValidationError(_("Cette rencontre n'est pas ouverte aux inscriptions."), code="fermee")
-        if not sur_place and not rencontre.inscriptions_du <= maintenant <= rencontre.inscriptions_au:
-            raise ValidationError(
-                _("Les inscriptions sont closes depuis le %(date)s.")
-                % {"date": date_et_heure(rencontre.inscriptions_au)}
-                if maintenant > rencontre.inscriptions_au
-                else _("Les inscriptions ouvriront le %(date)s.")
-                % {"date": date_et_heure(rencontre.inscriptions_du)},
-                code="hors_periode",
-            )
+        # Ce qui ne dépend pas des places se vérifie avant le verrou : celui-ci ne tient que le
+        # temps de compter les places et d'écrire (la course à la dernière place, bench/).
+        _verifier_ouverture(rencontre, maintenant=maintenant, sur_place=sur_place)
         if not saisie.nom.strip():
             refus("nom", _("Indiquez votre nom."))
         if not saisie.prenom.strip():
@@ -192,6 +183,8 @@ def inscrire(
             refus("email", _("Une inscription à cette adresse existe déjà pour cette rencontre."))
         if erreurs:
             raise ValidationError(erreurs)
+        rencontre = _verrouiller(rencontre)
+        _verifier_ouverture(rencontre, maintenant=maintenant, sur_place=sur_place)
         completes = _completes(activites, personnes)
         if completes and not saisie.liste_d_attente_acceptee:
             raise ValidationError(
@@ -208,20 +201,27 @@ def inscrire(
             etat = EtatInscription.EN_ATTENTE_DE_VALIDATION
         else:
             etat = EtatInscription.CONFIRMEE
-        inscription = Inscription.objects.create(
-            rencontre=rencontre,
-            compte=compte,
-            nom=saisie.nom.strip(),
-            prenom=saisie.prenom.strip(),
-            email=saisie.email.strip(),
-            telephone=saisie.telephone.strip(),
-            profession=saisie.profession.strip(),
-            structure=saisie.structure.strip(),
-            etat=etat,
-            cree_le=maintenant,
-            etat_le=maintenant,
-            arrivee_le=maintenant if sur_place else None,
-        )
+        try:
+            with transaction.atomic():
+                inscription = Inscription.objects.create(
+                    rencontre=rencontre,
+                    compte=compte,
+                    nom=saisie.nom.strip(),
+                    prenom=saisie.prenom.strip(),
+                    email=saisie.email.strip(),
+                    telephone=saisie.telephone.strip(),
+                    profession=saisie.profession.strip(),
+                    structure=saisie.structure.strip(),
+                    etat=etat,
+                    cree_le=maintenant,
+                    etat_le=maintenant,
+                    arrivee_le=maintenant if sur_place else None,
+                )
+        except IntegrityError as erreur:
+            # Deux inscriptions de la même adresse au même instant : la base n'en garde qu'une.
+            raise ValidationError(
+                {"email": [_("Une inscription à cette adresse existe déjà pour cette rencontre.")]}
+            ) from erreur
         participants = Participant.objects.bulk_create(
             [
                 Participant(
@@ -270,6 +270,20 @@ def inscrire_sur_place(*, rencontre: Rencontre, saisie: SaisieInscription, acteu
     les activités ont de la place pour elle et ses accompagnants (sinon refus : pas de liste
     d'attente à la porte)."""
     return inscrire(rencontre=rencontre, saisie=saisie, compte=None, sur_place=True, acteur=acteur)
+
+
+def _verifier_ouverture(rencontre: Rencontre, *, maintenant: datetime, sur_place: bool) -> None:
+    if rencontre.statut != StatutRencontre.PUBLIEE:
+        raise ValidationError(_("Cette rencontre n'est pas ouverte aux inscriptions."), code="fermee")
+    if not sur_place and not rencontre.inscriptions_du <= maintenant <= rencontre.inscriptions_au:
+        raise ValidationError(
+            _("Les inscriptions sont closes depuis le %(date)s.")
+            % {"date": date_et_heure(rencontre.inscriptions_au)}
+            if maintenant > rencontre.inscriptions_au
+            else _("Les inscriptions ouvriront le %(date)s.")
+            % {"date": date_et_heure(rencontre.inscriptions_du)},
+            code="hors_periode",
+        )
 
 
 def _changer(inscription: Inscription, etat: str, maintenant: datetime, **champs: Any) -> None:

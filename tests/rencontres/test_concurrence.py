@@ -46,3 +46,14 @@ def test_vingt_personnes_pour_cinq_places():
     assert _en_meme_temps(r, list(range(1, 21))) == []
     assert Inscription.objects.filter(etat=EtatInscription.CONFIRMEE).count() == 5
     assert Inscription.objects.filter(etat=EtatInscription.LISTE_D_ATTENTE).count() == 15
+
+
+def test_la_meme_adresse_deux_fois_au_meme_instant():
+    """La vérification de l'adresse se fait avant le verrou : la contrainte de la base garde
+    une seule inscription, l'autre reçoit le message en français."""
+    from django.core.exceptions import ValidationError
+
+    r = rencontre(capacites=(10,))
+    erreurs = _en_meme_temps(r, [7, 7])
+    assert Inscription.objects.count() == 1
+    assert len(erreurs) <= 1 and all(isinstance(e, ValidationError) for e in erreurs)
