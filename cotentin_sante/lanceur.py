@@ -16,6 +16,7 @@ import argparse
 import contextlib
 import ctypes
 import fcntl
+import hashlib
 import json
 import os
 import shutil
@@ -578,6 +579,54 @@ def _identite_base() -> str:
     return str(ligne[0]) if ligne else hote_et_nom
 
 
+def _empreinte_des_migrations() -> str:
+    """Ce dont dépend l'état des migrations : les fichiers de migration du projet (noms, tailles,
+    dates) et uv.lock (les versions des paquets, dont les migrations de Django, allauth, axes)."""
+    empreinte = hashlib.sha256()
+    for chemin in sorted(BASE_DIR.glob("*/migrations/*.py")):
+        etat = chemin.stat()
+        empreinte.update(f"{chemin.relative_to(BASE_DIR)}:{etat.st_size}:{etat.st_mtime_ns}\n".encode())
+    verrou_uv = BASE_DIR / "uv.lock"
+    if verrou_uv.exists():
+        empreinte.update(verrou_uv.read_bytes())
+    return empreinte.hexdigest()
+
+
+def _migrations_appliquees() -> str:
+    """Le nombre de migrations inscrites dans la base (rien si la table n'existe pas encore)."""
+    # Import local : seul `run` lit la base depuis le lanceur.
+    import dj_database_url
+    import psycopg
+
+    reglages = dj_database_url.parse(os.environ["DATABASE_URL"])
+    try:
+        with psycopg.connect(
+            host=str(reglages.get("HOST") or "") or None,
+            port=str(reglages.get("PORT") or "") or None,
+            user=str(reglages.get("USER") or "") or None,
+            password=str(reglages.get("PASSWORD") or "") or None,
+            dbname=str(reglages.get("NAME") or ""),
+        ) as connexion:
+            ligne = connexion.execute("SELECT count(*) FROM django_migrations").fetchone()
+    except psycopg.Error:
+        return ""
+    return str(ligne[0]) if ligne else ""
+
+
+def migrer_si_besoin(donnees: Path, signaux: Signaux) -> None:
+    """`manage.py migrate`, sauf si rien n'a changé depuis la dernière fois sur cette base : mêmes
+    fichiers de migration, même uv.lock, même base, même nombre de migrations inscrites. Un
+    démarrage de Django de moins (quelques secondes) au second `make run`."""
+    marqueur = donnees / ".migrations-appliquees"
+    avant = f"{_identite_base()} {_empreinte_des_migrations()} {_migrations_appliquees()}"
+    if marqueur.exists() and marqueur.read_text().strip() == avant:
+        annoncer("Migrations : rien de nouveau depuis le dernier démarrage.")
+        return
+    executer_etape("Migrations…", [sys.executable, MANAGE_PY, "migrate", "--noinput"], signaux)
+    apres = f"{_identite_base()} {_empreinte_des_migrations()} {_migrations_appliquees()}"
+    marqueur.write_text(apres + "\n")
+
+
 def charger_demo_une_fois(donnees: Path, signaux: Signaux) -> None:
     """`manage.py demo` la première fois seulement, pour chaque base : un second `make run`
     retrouve ses données telles qu'on les a laissées, comptes supprimés compris."""
@@ -668,7 +717,7 @@ def commande_run(donnees: Path, signaux: Signaux) -> int:
     (donnees / "celery").mkdir(parents=True, exist_ok=True)
 
     with verrou(donnees), services_embarques(donnees, persistant=True):
-        executer_etape("Migrations…", [sys.executable, MANAGE_PY, "migrate", "--noinput"], signaux)
+        migrer_si_besoin(donnees, signaux)
         charger_demo_une_fois(donnees, signaux)
         enfants: list[Enfant] = []
         code = 0
@@ -677,10 +726,13 @@ def commande_run(donnees: Path, signaux: Signaux) -> int:
             worker = [*celery, "worker", "-l", "info", "--concurrency", "2"]
             beat = [*celery, "beat", "-l", "info", "--schedule", str(donnees / "celery" / "beat-schedule")]
             serveur = [sys.executable, MANAGE_PY, "runserver", f"127.0.0.1:{port}"]
+            # Le serveur d'abord, seul sur les cœurs : la première page arrive plus tôt ; le
+            # worker (qui reprend les tâches laissées, des PDF parfois) et beat ensuite.
+            enfants.append(lancer("Le serveur web", serveur))
+            statut = attendre_portail(url, enfants, signaux)
             enfants.append(lancer("Le worker Celery", worker))
             enfants.append(lancer("Celery beat", beat))
-            enfants.append(lancer("Le serveur web", serveur))
-            afficher_bienvenue(url, attendre_portail(url, enfants, signaux))
+            afficher_bienvenue(url, statut)
             while not signaux.attendre(0.5):
                 arrete = premier_arrete(enfants)
                 if arrete is not None:

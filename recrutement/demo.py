@@ -38,15 +38,17 @@ from recrutement import services, tasks
 from recrutement.models import (
     Candidat,
     Candidature,
+    EtapeCandidature,
     ModePart,
     NaturePiece,
     Offre,
+    PorteeNote,
     RoleRecruteur,
     SourceCandidature,
     StatutOffre,
     TypeContrat,
 )
-from recrutement.selectors import employeurs_a_choisir
+from recrutement.selectors import candidatures_visibles_par, employeurs_a_choisir
 from recrutement.services import Motif, Part, SaisieCandidature, SaisieOffre
 from socle.pdf import pdf_simple
 from territoire.demo import finess
@@ -340,6 +342,7 @@ EFFACEE = "claire"
 
 
 @cache
+@cache
 def _pdf_de_la_piece(nature: str) -> bytes:
     """Un PDF par nature de pièce, mis en page une fois (WeasyPrint est lent)."""
     return pdf_simple(
@@ -384,6 +387,46 @@ def _candidater(offre: Offre, etablissements: dict[int, Any], poles: dict[str, A
         services.candidature_deposer(offre=offre, saisie=saisie, email_confirme=email)
         deposees += 1
     return deposees
+
+
+def _etudier(recruteuse: Utilisateur) -> None:
+    """La recruteuse du CHPC a commencé d'étudier ses candidatures, par les services du tableau
+    partagé : une en étude avec une note partagée, une en entretien avec une note réservée au
+    CHPC, une non retenue (le candidat en est prévenu), les autres reçues."""
+    a_etudier = list(
+        candidatures_visibles_par(recruteuse)
+        .filter(offre__statut=StatutOffre.PUBLIEE, etape=EtapeCandidature.RECUE)
+        .order_by("pk")[:4]
+    )
+    if len(a_etudier) < 4:
+        return
+    etude, entretien, ecartee, seconde = a_etudier
+    services.candidature_etape_changer(candidature=etude, vers=EtapeCandidature.EN_ETUDE, acteur=recruteuse)
+    services.note_ecrire(
+        candidature=etude,
+        auteur=recruteuse,
+        texte="Profil intéressant : à voir avec la Polyclinique pour un exercice partagé.",
+        portee=PorteeNote.PARTAGEE,
+    )
+    services.candidature_etape_changer(
+        candidature=entretien, vers=EtapeCandidature.EN_ETUDE, acteur=recruteuse
+    )
+    services.candidature_etape_changer(
+        candidature=entretien, vers=EtapeCandidature.ENTRETIEN, acteur=recruteuse
+    )
+    services.note_ecrire(
+        candidature=entretien,
+        auteur=recruteuse,
+        texte="Entretien avec le chef de service la semaine prochaine ; logement à prévoir.",
+        portee=PorteeNote.EMPLOYEUR,
+    )
+    services.candidature_etape_changer(
+        candidature=ecartee,
+        vers=EtapeCandidature.NON_RETENUE,
+        acteur=recruteuse,
+        motif="Poste à temps plein seulement.",
+    )
+    services.candidature_etape_changer(candidature=seconde, vers=EtapeCandidature.EN_ETUDE, acteur=recruteuse)
 
 
 def _compte_figurant(email: str, prenom: str, nom: str) -> Utilisateur:
@@ -433,6 +476,7 @@ def charger(*, afficher: Any = print) -> bool:
         Offre.objects.update(demo=True)
         Candidat.objects.update(demo=True)
         Candidature.objects.update(demo=True)
+        _etudier(comptes[H])
         effacee = Candidat.objects.get(email=PERSONNES[EFFACEE][2])
         services.candidat_anonymiser(candidat=effacee, motif=Motif.DEMANDE)
         # La reconfirmation de l'urgentiste, publiée il y a cinq semaines, est demandée.

@@ -515,3 +515,22 @@ def test_redis_s_arrete_aussitot_et_garde_ses_donnees_pour_make_run(tmp_path: Pa
     finally:
         second.arreter()
     assert valeur == (b"valeur" if persistant else None)
+
+
+def test_le_second_run_ne_migre_pas_si_rien_n_a_change(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
+    """`migrate` démarre Django pour rien quand les fichiers de migration, uv.lock, la base et ses
+    migrations inscrites n'ont pas changé : le second `make run` s'en passe."""
+    from cotentin_sante import lanceur
+
+    etapes: list[str] = []
+    monkeypatch.setattr(lanceur, "executer_etape", lambda titre, commande, signaux, **_: etapes.append(titre))
+    monkeypatch.setattr(lanceur, "_migrations_appliquees", lambda: "42")
+    monkeypatch.setattr(lanceur, "_identite_base", lambda: "base-de-test")
+    signaux = lanceur.Signaux()
+    lanceur.migrer_si_besoin(tmp_path, signaux)
+    lanceur.migrer_si_besoin(tmp_path, signaux)
+    assert etapes == ["Migrations…"]
+    # Une migration de plus inscrite dans la base (ou un fichier changé) : on migre de nouveau.
+    monkeypatch.setattr(lanceur, "_migrations_appliquees", lambda: "43")
+    lanceur.migrer_si_besoin(tmp_path, signaux)
+    assert etapes == ["Migrations…", "Migrations…"]

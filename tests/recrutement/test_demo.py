@@ -118,3 +118,16 @@ def test_les_candidatures_de_demonstration(demonstration):
     assert agent.get("/recrutement/tableau-de-bord/").status_code == 200
     page = agent.get("/recrutement/demandes-d-aide/")
     assert page.status_code == 200 and "2 demandes à traiter" in page.text
+
+
+@pytest.mark.demonstration("recrutement")
+def test_la_recruteuse_du_chpc_a_commence_d_etudier(demonstration):
+    from recrutement.models import Candidature, EtapeCandidature, NoteCandidature, PorteeNote
+
+    etapes = set(Candidature.objects.values_list("etape", flat=True))
+    assert {EtapeCandidature.RECUE, EtapeCandidature.EN_ETUDE, EtapeCandidature.ENTRETIEN} <= etapes
+    assert EtapeCandidature.NON_RETENUE in etapes
+    assert set(NoteCandidature.objects.values_list("portee", flat=True)) == {
+        PorteeNote.PARTAGEE,
+        PorteeNote.EMPLOYEUR,
+    }
