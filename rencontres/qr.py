@@ -8,14 +8,16 @@ XML, des attributs que l'on choisit (rôle et nom pour les lecteurs d'écran).""
 
 from django.utils.html import format_html
 from django.utils.safestring import SafeString
+from django.utils.translation import gettext
 
 MARGE = 4  # modules blancs autour, comme le veut la norme
 
 
-def qr_svg(donnees: str, *, libelle: str = "QR code du code d'accueil") -> SafeString:
+def qr_svg(donnees: str, *, libelle: str = "") -> SafeString:
     # Import local : qrcode ne se charge qu'à la première confirmation affichée.
     import qrcode
 
+    libelle = libelle or gettext("QR code du code d'accueil")
     code = qrcode.QRCode(border=MARGE, error_correction=qrcode.constants.ERROR_CORRECT_M)
     code.add_data(donnees)
     code.make(fit=True)

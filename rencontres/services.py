@@ -12,6 +12,7 @@ les refus sont des `ValidationError` en français rangées par champ. Les courri
 avec son fichier d'agenda, place proposée, annulation) partent par la boîte d'envoi.
 """
 
+from collections import Counter
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
@@ -257,11 +258,7 @@ def inscrire(
             donnees={"personnes": personnes, "activites": [a.pk for a in activites], "sur_place": sur_place},
         )
         if inscription.email:
-            from rencontres.tasks import (
-                envoyer_courriel_inscription,
-            )  # import local : tasks importe ce module
-
-            apres_validation(envoyer_courriel_inscription, inscription.pk, inscription.etat)
+            _prevenir(inscription)
     return inscription
 
 
@@ -270,6 +267,15 @@ def inscrire_sur_place(*, rencontre: Rencontre, saisie: SaisieInscription, acteu
     les activités ont de la place pour elle et ses accompagnants (sinon refus : pas de liste
     d'attente à la porte)."""
     return inscrire(rencontre=rencontre, saisie=saisie, compte=None, sur_place=True, acteur=acteur)
+
+
+def _prevenir(inscription: Inscription) -> None:
+    """Le courriel de l'état où l'inscription vient de passer (avec son fichier d'agenda), par la
+    boîte d'envoi, après validation."""
+    # Import local : rencontres.tasks importe ce module (cercle tasks ↔ services).
+    from rencontres.tasks import envoyer_courriel_inscription
+
+    apres_validation(envoyer_courriel_inscription, inscription.pk, inscription.etat)
 
 
 def _verifier_ouverture(rencontre: Rencontre, *, maintenant: datetime, sur_place: bool) -> None:
@@ -308,14 +314,21 @@ def promouvoir(*, rencontre: Rencontre, maintenant: datetime | None = None) -> l
         attente = (
             Inscription.objects.filter(rencontre=rencontre, etat=EtatInscription.LISTE_D_ATTENTE)
             .order_by("cree_le", "pk")
-            .prefetch_related("places__activite")
+            .prefetch_related("places")
         )
+        # Les places se comptent une fois, puis au fil des promotions : trois requêtes de
+        # lecture quelle que soit la longueur de la liste d'attente.
+        capacites = dict(Activite.objects.filter(rencontre=rencontre).values_list("pk", "capacite"))
+        occupees = places_occupees(list(capacites))
         for inscription in attente:
-            places = list(inscription.places.all())
-            personnes = len({p.participant_id for p in places})
-            activites = list({p.activite_id: p.activite for p in places}.values())
-            if _completes(activites, personnes):
+            demandees = Counter(p.activite_id for p in inscription.places.all())
+            if any(
+                (capacite := capacites[activite]) is not None and occupees[activite] + n > capacite
+                for activite, n in demandees.items()
+            ):
                 continue
+            for activite, n in demandees.items():
+                occupees[activite] += n
             _changer(
                 inscription,
                 EtatInscription.PLACE_PROPOSEE,
@@ -328,11 +341,7 @@ def promouvoir(*, rencontre: Rencontre, maintenant: datetime | None = None) -> l
                 etat_avant=EtatInscription.LISTE_D_ATTENTE,
                 etat_apres=EtatInscription.PLACE_PROPOSEE,
             )
-            from rencontres.tasks import (
-                envoyer_courriel_inscription,
-            )  # import local : cercle tasks ↔ services
-
-            apres_validation(envoyer_courriel_inscription, inscription.pk, inscription.etat)
+            _prevenir(inscription)
             promues.append(inscription)
     return promues
 
@@ -358,9 +367,7 @@ def annuler(
             etat_apres=EtatInscription.ANNULEE,
             motif=motif,
         )
-        from rencontres.tasks import envoyer_courriel_inscription  # import local : cercle tasks ↔ services
-
-        apres_validation(envoyer_courriel_inscription, inscription.pk, inscription.etat)
+        _prevenir(inscription)
         if avant in ETATS_QUI_TIENNENT_DES_PLACES:
             promouvoir(rencontre=inscription.rencontre, maintenant=maintenant)
     return inscription
@@ -397,9 +404,7 @@ def confirmer_place(*, inscription: Inscription, maintenant: datetime | None = N
             etat_avant=EtatInscription.PLACE_PROPOSEE,
             etat_apres=etat,
         )
-        from rencontres.tasks import envoyer_courriel_inscription  # import local : cercle tasks ↔ services
-
-        apres_validation(envoyer_courriel_inscription, inscription.pk, inscription.etat)
+        _prevenir(inscription)
     return inscription
 
 
@@ -447,9 +452,7 @@ def valider(*, inscription: Inscription, acteur: Any, maintenant: datetime | Non
             etat_avant=EtatInscription.EN_ATTENTE_DE_VALIDATION,
             etat_apres=EtatInscription.CONFIRMEE,
         )
-        from rencontres.tasks import envoyer_courriel_inscription  # import local : cercle tasks ↔ services
-
-        apres_validation(envoyer_courriel_inscription, inscription.pk, inscription.etat)
+        _prevenir(inscription)
     return inscription
 
 

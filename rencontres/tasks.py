@@ -18,6 +18,7 @@ from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from rencontres.calendrier import ics_inscription
 from rencontres.jetons import jeton_de
@@ -40,11 +41,13 @@ from socle.francais import date_longue
 RAPPELS = {GenreRappel.J_MOINS_7: timedelta(days=7), GenreRappel.J_MOINS_1: timedelta(days=1)}
 
 SUJETS = {
-    EtatInscription.CONFIRMEE: "Inscription confirmée : %(r)s",
-    EtatInscription.EN_ATTENTE_DE_VALIDATION: "Inscription reçue, en attente de validation : %(r)s",
-    EtatInscription.LISTE_D_ATTENTE: "Liste d'attente : %(r)s",
-    EtatInscription.PLACE_PROPOSEE: "Une place s'est libérée : %(r)s",
-    EtatInscription.ANNULEE: "Inscription annulée : %(r)s",
+    EtatInscription.CONFIRMEE: gettext_lazy("Inscription confirmée : %(r)s"),
+    EtatInscription.EN_ATTENTE_DE_VALIDATION: gettext_lazy(
+        "Inscription reçue, en attente de validation : %(r)s"
+    ),
+    EtatInscription.LISTE_D_ATTENTE: gettext_lazy("Liste d'attente : %(r)s"),
+    EtatInscription.PLACE_PROPOSEE: gettext_lazy("Une place s'est libérée : %(r)s"),
+    EtatInscription.ANNULEE: gettext_lazy("Inscription annulée : %(r)s"),
 }
 
 
@@ -73,7 +76,7 @@ def envoyer_courriel_inscription(inscription_id: int, etat: str) -> None:
     inscription = Inscription.objects.select_related("rencontre__commune").filter(pk=inscription_id).first()
     if inscription is None or inscription.etat != etat:
         return
-    sujet = _(SUJETS[EtatInscription(etat)]) % {"r": inscription.rencontre.titre}
+    sujet = str(SUJETS[EtatInscription(etat)]) % {"r": inscription.rencontre.titre}
     _courriel(inscription, "rencontres/courriels/inscription", sujet).send()
 
 

@@ -191,16 +191,22 @@ def _verifier(
     return {pk: (membres_visibles if pk in groupements else []) for pk in choisis}
 
 
-def _candidat_pour(*, compte: Any, email: str, saisie: SaisieCandidature, maintenant: datetime) -> Candidat:
-    """La fiche du candidat : celle de son compte, ou celle d'une visiteuse à cette adresse
-    (confirmée), créée au besoin ; mise à jour de ce qu'il vient d'écrire."""
+def _fiche_existante(*, compte: Any, email: str) -> Candidat | None:
+    """La fiche du candidat, verrouillée : celle de son compte, ou celle d'une visiteuse à cette
+    adresse (confirmée) ; ni effacée ni absorbée par une fusion."""
     fiches = Candidat.objects.select_for_update().filter(
         anonymise_le__isnull=True, fusionne_dans__isnull=True
     )
     if compte is not None:
-        candidat = fiches.filter(compte=compte).first()
-    else:
-        candidat = fiches.filter(compte__isnull=True, email__iexact=email).order_by("pk").first()
+        return fiches.filter(compte=compte).first()
+    return fiches.filter(compte__isnull=True, email__iexact=email).order_by("pk").first()
+
+
+def _candidat_pour(
+    *, candidat: Candidat | None, compte: Any, email: str, saisie: SaisieCandidature, maintenant: datetime
+) -> Candidat:
+    """La fiche du candidat (`_fiche_existante`), créée au besoin ; mise à jour de ce qu'il vient
+    d'écrire."""
     champs = {
         "nom": saisie.nom.strip(),
         "prenom": saisie.prenom.strip(),
@@ -269,16 +275,11 @@ def candidature_deposer(
     email = compte.email if compte is not None else email_confirme
     with transaction.atomic():
         offre = Offre.objects.select_for_update().get(pk=offre.pk)
-        existant = (
-            Candidat.objects.filter(compte=compte).first()
-            if compte is not None
-            else Candidat.objects.filter(compte__isnull=True, email__iexact=email, anonymise_le__isnull=True)
-            .filter(fusionne_dans__isnull=True)
-            .order_by("pk")
-            .first()
-        )
+        existant = _fiche_existante(compte=compte, email=email)
         membres = _verifier(offre, saisie, candidat=existant, maintenant=maintenant)
-        candidat = _candidat_pour(compte=compte, email=email, saisie=saisie, maintenant=maintenant)
+        candidat = _candidat_pour(
+            candidat=existant, compte=compte, email=email, saisie=saisie, maintenant=maintenant
+        )
         if offre.profession_id and candidat.profession_id is None:
             candidat.profession_id = offre.profession_id
             candidat.specialite_id = offre.specialite_id

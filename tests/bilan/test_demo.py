@@ -7,7 +7,6 @@ import re
 from datetime import datetime
 
 import pytest
-from django.core.management import call_command
 from django.utils import timezone
 from pypdf import PdfReader
 
@@ -18,7 +17,7 @@ from conseil.models import Reunion, StatutReunion, TypeInstance
 from financements.models import DemandeFinancement
 from socle.bilan import sections
 from socle.francais import date_longue, nombre
-from socle.models import Document, Evenement, Notification
+from socle.models import Evenement, Notification
 
 
 def _texte(contenu: bytes) -> str:
@@ -93,16 +92,8 @@ def test_le_bilan_de_l_annee_passee_est_adopte_et_transmis(
     assert f"Demandes de financement reçues {nombre(recues)}" in texte
     assert not _chiffre(version, "Montants versés").startswith("0")
     assert f"FIN-{annee}-" in texte
-
-    # Rejouée, la commande ne crée pas de seconde version.
-    settings.DEBUG = True
-    documents = Document.objects.count()
-    sortie = io.StringIO()
-    with django_capture_on_commit_callbacks(execute=True):
-        call_command("demo", stdout=sortie)
-    assert "Bilan annuel de démonstration déjà présent." in sortie.getvalue()
-    assert VersionBilan.objects.count() == 1 and Document.objects.count() == documents
-    assert BilanAnnuel.objects.get().versions.get().statut == StatutBilan.TRANSMIS_CC
+    # Rejouée, la commande ne crée pas de seconde version : tests/comptes/test_demo.py, qui la
+    # rejoue une seule fois pour toutes les étapes.
 
 
 @pytest.mark.django_db

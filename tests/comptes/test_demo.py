@@ -6,15 +6,27 @@ from allauth.mfa.models import Authenticator
 from django.core.management import call_command
 from django.core.management.base import CommandError
 
+from bilan.models import BilanAnnuel, StatutBilan, VersionBilan
 from comptes.demo import COMPTES_DEMO, MOT_DE_PASSE_DEMO
 from comptes.models import Utilisateur
+from socle.models import Document
 
 
-def test_demo_idempotente_un_compte_par_persona(demonstration, settings, capsys):
+def test_demo_idempotente_un_compte_par_persona(
+    demonstration, settings, capsys, django_capture_on_commit_callbacks
+):
+    """Le seul second passage de `manage.py demo` de la suite : chaque étape trouve ses données
+    et n'écrit rien (les comptes ici, le bilan à la fin)."""
     settings.DEBUG = True
+    documents = Document.objects.count()
     # Le premier passage, celui qui a construit la démonstration ; puis un second.
-    call_command("demo")
+    with django_capture_on_commit_callbacks(execute=True):
+        call_command("demo")
     sortie = demonstration.sortie + capsys.readouterr().out
+    # Le bilan rejoué ne crée pas de seconde version.
+    assert "Bilan annuel de démonstration déjà présent." in sortie
+    assert VersionBilan.objects.count() == 1 and Document.objects.count() == documents
+    assert BilanAnnuel.objects.get().versions.get().statut == StatutBilan.TRANSMIS_CC
     assert "8 comptes de démonstration créés." in sortie
     assert "Comptes de démonstration déjà présents." in sortie
     assert "Territoire de démonstration déjà présent." in sortie
