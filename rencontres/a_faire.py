@@ -10,7 +10,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy, ngettext
 
 from rencontres.models import EtatInscription, Rencontre
-from rencontres.selectors import peut_organiser
+from rencontres.permissions import peut_organiser
 from socle.a_faire import Tache, fournisseur
 
 CATEGORIE = gettext_lazy("Rencontres")

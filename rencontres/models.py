@@ -11,6 +11,7 @@ du socle : d'où `Rencontre`.
 
 import secrets
 from datetime import timedelta
+from decimal import Decimal
 
 from django.conf import settings
 from django.db import models
@@ -84,6 +85,19 @@ class Rencontre(models.Model):
     )
     rappel_dans_l_agenda = models.DurationField(
         _("alarme du fichier d'agenda, avant le début"), default=timedelta(days=1)
+    )
+    # Une rencontre de promotion propose aux personnes inscrites de rejoindre le vivier du
+    # recrutement commun : un accord daté, au texte gardé, que l'on retire.
+    propose_le_vivier = models.BooleanField(
+        _("proposer de rejoindre le vivier du recrutement"),
+        default=False,
+        help_text=_(
+            "Les inscrits qui l'acceptent sont suivis jusqu'à leur candidature et leur installation."
+        ),
+    )
+    # Les heures de formation comptées pour une demi-journée émargée (attestation, bilan).
+    heures_par_demi_journee = models.DecimalField(
+        _("heures de formation par demi-journée"), max_digits=3, decimal_places=1, default=Decimal("3.5")
     )
     statut = models.CharField(
         _("statut"), max_length=20, choices=StatutRencontre, default=StatutRencontre.BROUILLON
@@ -257,6 +271,11 @@ class Inscription(models.Model):
     arrivee_le = models.DateTimeField(_("arrivée pointée le"), null=True, blank=True)
     # Monte à chaque changement qui touche l'agenda de la personne (annulation…).
     sequence = models.PositiveIntegerField(_("version de son agenda"), default=0)
+    # L'accord donné à l'inscription pour rejoindre le vivier du recrutement (rencontres de
+    # promotion) : sa date et le texte exact accepté ; retiré, la date du retrait.
+    accord_vivier_le = models.DateTimeField(_("accord pour le vivier donné le"), null=True, blank=True)
+    accord_vivier_texte = models.TextField(_("texte de l'accord accepté"), blank=True)
+    accord_vivier_retire_le = models.DateTimeField(_("accord retiré le"), null=True, blank=True)
     demo = models.BooleanField(_("donnée de démonstration"), default=False)
 
     class Meta:
@@ -431,3 +450,329 @@ class MessageAuxInscrits(models.Model):
 
     def __str__(self) -> str:
         return self.sujet
+
+
+class Organisateur(models.Model):
+    """Un compte d'un partenaire (l'ordre, l'URPS, l'association qui tient le congrès) à qui
+    l'agglomération confie l'organisation d'une rencontre : il en voit et gère les inscriptions,
+    l'accueil, les badges et l'émargement, et rien des autres rencontres."""
+
+    rencontre = models.ForeignKey(
+        Rencontre, verbose_name=_("rencontre"), on_delete=models.CASCADE, related_name="organisateurs"
+    )
+    compte = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("compte"),
+        on_delete=models.CASCADE,
+        related_name="rencontres_confiees",
+    )
+    ajoute_par = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("ajouté par"),
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    ajoute_le = models.DateTimeField(_("ajouté le"), db_default=Now())
+
+    class Meta:
+        verbose_name = _("organisateur partenaire")
+        verbose_name_plural = _("organisateurs partenaires")
+        ordering = ["rencontre", "ajoute_le", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["rencontre", "compte"], name="organisateur_un_par_compte")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.compte} — {self.rencontre}"
+
+
+class DemiJournee(models.TextChoices):
+    MATIN = "matin", _("Matin")
+    APRES_MIDI = "apres_midi", _("Après-midi")
+
+
+class Emargement(models.Model):
+    """La signature d'un participant pour une demi-journée, à l'écran (le téléphone ou la
+    tablette de l'accueil) : la feuille d'émargement d'une formation."""
+
+    inscription = models.ForeignKey(
+        Inscription, verbose_name=_("inscription"), on_delete=models.CASCADE, related_name="emargements"
+    )
+    participant = models.ForeignKey(
+        Participant, verbose_name=_("participant"), on_delete=models.CASCADE, related_name="emargements"
+    )
+    jour = models.DateField(_("jour"))
+    demi_journee = models.CharField(_("demi-journée"), max_length=10, choices=DemiJournee)
+    signe_le = models.DateTimeField(_("signé le"))
+    recueilli_par = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("recueilli par"),
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+
+    class Meta:
+        verbose_name = _("émargement")
+        verbose_name_plural = _("émargements")
+        ordering = ["jour", "demi_journee", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["participant", "jour", "demi_journee"], name="emargement_un_par_demi_journee"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(demi_journee__in=DemiJournee.values), name="emargement_demi_journee_valide"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.participant} — {self.jour} {self.get_demi_journee_display()}"
+
+
+class GenreRessource(models.TextChoices):
+    CHAMBRE = "chambre", _("Chambre")
+    NAVETTE = "navette", _("Place de navette")
+
+
+class Ressource(models.Model):
+    """Une chambre (d'hôtel, de gîte) ou une navette d'une rencontre, avec ses places. Réservée
+    auprès de l'hôtel ou du transporteur, elle est gelée : ses attributions ne changent plus que
+    par une demande que l'organisation accepte ou refuse."""
+
+    rencontre = models.ForeignKey(
+        Rencontre, verbose_name=_("rencontre"), on_delete=models.CASCADE, related_name="ressources"
+    )
+    genre = models.CharField(_("genre"), max_length=10, choices=GenreRessource)
+    libelle = models.CharField(
+        _("libellé"),
+        max_length=150,
+        help_text=_("Par exemple : Hôtel de la Plage, chambre 12 ; navette de 18 h."),
+    )
+    capacite = models.PositiveSmallIntegerField(_("places"))
+    reservee_le = models.DateTimeField(_("réservée (gelée) le"), null=True, blank=True)
+    ordre = models.PositiveSmallIntegerField(_("ordre"), default=0)
+
+    class Meta:
+        verbose_name = _("chambre ou navette")
+        verbose_name_plural = _("chambres et navettes")
+        ordering = ["rencontre", "genre", "ordre", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(genre__in=GenreRessource.values), name="ressource_genre_valide"
+            ),
+            models.CheckConstraint(condition=models.Q(capacite__gte=1), name="ressource_au_moins_une_place"),
+        ]
+
+    def __str__(self) -> str:
+        return self.libelle
+
+    @property
+    def gelee(self) -> bool:
+        return self.reservee_le is not None
+
+
+class Attribution(models.Model):
+    """La place d'un participant dans une chambre ou une navette : une de chaque genre au plus."""
+
+    ressource = models.ForeignKey(
+        Ressource, verbose_name=_("chambre ou navette"), on_delete=models.CASCADE, related_name="attributions"
+    )
+    participant = models.ForeignKey(
+        Participant, verbose_name=_("participant"), on_delete=models.CASCADE, related_name="attributions"
+    )
+    # Recopié de la ressource : la base garde une chambre et une navette au plus par personne.
+    genre = models.CharField(_("genre"), max_length=10, choices=GenreRessource)
+    attribuee_le = models.DateTimeField(_("attribuée le"), db_default=Now())
+    attribuee_par = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("attribuée par"),
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+
+    class Meta:
+        verbose_name = _("attribution")
+        verbose_name_plural = _("attributions")
+        ordering = ["ressource", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["participant", "genre"], name="attribution_une_par_genre"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.participant} — {self.ressource}"
+
+
+class StatutDemandeDeChangement(models.TextChoices):
+    EN_ATTENTE = "en_attente", _("En attente")
+    ACCEPTEE = "acceptee", _("Acceptée")
+    REFUSEE = "refusee", _("Refusée")
+
+
+class DemandeDeChangement(models.Model):
+    """Une demande de changer de chambre ou de navette gelée : de la personne inscrite (depuis
+    sa page) ou d'un organisateur partenaire ; l'agglomération l'accepte ou la refuse."""
+
+    participant = models.ForeignKey(
+        Participant,
+        verbose_name=_("participant"),
+        on_delete=models.CASCADE,
+        related_name="demandes_de_changement",
+    )
+    genre = models.CharField(_("genre"), max_length=10, choices=GenreRessource)
+    souhait = models.ForeignKey(
+        Ressource,
+        verbose_name=_("chambre ou navette souhaitée"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text=_("Aucune : ne plus en avoir."),
+    )
+    motif = models.TextField(_("motif"))
+    statut = models.CharField(
+        _("statut"),
+        max_length=12,
+        choices=StatutDemandeDeChangement,
+        default=StatutDemandeDeChangement.EN_ATTENTE,
+    )
+    demandee_le = models.DateTimeField(_("demandée le"), db_default=Now())
+    demandee_par = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("demandée par"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    decidee_le = models.DateTimeField(_("décidée le"), null=True, blank=True)
+    decidee_par = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("décidée par"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    reponse = models.TextField(_("réponse"), blank=True)
+
+    class Meta:
+        verbose_name = _("demande de changement")
+        verbose_name_plural = _("demandes de changement")
+        ordering = ["-demandee_le", "-id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(statut__in=StatutDemandeDeChangement.values),
+                name="changement_statut_valide",
+            ),
+            models.UniqueConstraint(
+                fields=["participant", "genre"],
+                condition=models.Q(statut="en_attente"),
+                name="changement_un_en_attente_par_genre",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.participant} — {self.get_genre_display()}"
+
+
+class StatutDemandeDeSoutien(models.TextChoices):
+    DEPOSEE = "deposee", _("Déposée")
+    EN_INSTRUCTION = "en_instruction", _("En instruction")
+    AVIS = "avis", _("Soumise à l'avis du Collège")
+    ACCORDEE = "accordee", _("Accordée")
+    REFUSEE = "refusee", _("Refusée")
+    RETIREE = "retiree", _("Retirée")
+
+
+class DemandeDeSoutien(models.Model):
+    """La demande d'un organisme (ordre, URPS, société savante, association) que l'agglomération
+    soutienne son congrès, séminaire ou journée : ce qu'il lui faut (salle, logistique, argent).
+    Instruite par un agent, soumise à l'avis du Collège quand le montant l'exige, puis, accordée,
+    elle devient une rencontre."""
+
+    structure = models.ForeignKey(
+        Structure,
+        verbose_name=_("organisme demandeur"),
+        on_delete=models.PROTECT,
+        related_name="demandes_de_soutien",
+    )
+    deposee_par = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("déposée par"),
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="demandes_de_soutien",
+    )
+    titre = models.CharField(_("titre du congrès ou de la journée"), max_length=200)
+    description = models.TextField(_("présentation"))
+    public = models.CharField(_("public visé"), max_length=255)
+    debut = models.DateTimeField(_("début"))
+    fin = models.DateTimeField(_("fin"))
+    commune = models.ForeignKey(
+        Commune, verbose_name=_("commune"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    participants_attendus = models.PositiveIntegerField(_("participants attendus"))
+    besoin_salle = models.BooleanField(_("une salle"), default=False)
+    besoin_logistique = models.TextField(
+        _("logistique demandée"),
+        blank=True,
+        help_text=_("Accueil, navettes, hébergement, impression, repas…"),
+    )
+    montant_demande = models.DecimalField(
+        _("montant demandé (€)"), max_digits=10, decimal_places=2, default=Decimal("0")
+    )
+    statut = models.CharField(
+        _("statut"), max_length=20, choices=StatutDemandeDeSoutien, default=StatutDemandeDeSoutien.DEPOSEE
+    )
+    instructeur = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("instructeur"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    montant_accorde = models.DecimalField(
+        _("montant accordé (€)"), max_digits=10, decimal_places=2, null=True, blank=True
+    )
+    motif = models.TextField(_("motif de la décision"), blank=True)
+    scrutin = models.ForeignKey(
+        "college.Scrutin",
+        verbose_name=_("scrutin d'avis"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    deposee_le = models.DateTimeField(_("déposée le"), db_default=Now())
+    decidee_le = models.DateTimeField(_("décidée le"), null=True, blank=True)
+    rencontre = models.OneToOneField(
+        Rencontre,
+        verbose_name=_("rencontre créée"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="demande_de_soutien",
+    )
+    demo = models.BooleanField(_("donnée de démonstration"), default=False)
+
+    class Meta:
+        verbose_name = _("demande de soutien à un congrès")
+        verbose_name_plural = _("demandes de soutien à un congrès")
+        ordering = ["-deposee_le", "-id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(statut__in=StatutDemandeDeSoutien.values), name="soutien_statut_valide"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(fin__gte=models.F("debut")), name="soutien_fin_apres_debut"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(montant_demande__gte=0), name="soutien_montant_positif"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.titre

@@ -6,6 +6,7 @@ from django.db.models import Count, Prefetch, Q, QuerySet
 from django.http import Http404
 
 from rencontres.models import Activite, EtatInscription, Inscription, Rencontre, StatutRencontre
+from rencontres.permissions import est_agent_organisateur, organise, peut_organiser, rencontres_confiees
 from rencontres.services import places_occupees
 
 
@@ -37,14 +38,6 @@ def places_restantes(rencontre: Rencontre) -> dict[int, int | None]:
     return {a.pk: (None if a.capacite is None else max(a.capacite - occupees[a.pk], 0)) for a in activites}
 
 
-def peut_organiser(utilisateur: Any) -> bool:
-    return bool(
-        utilisateur.is_authenticated
-        and utilisateur.is_active
-        and utilisateur.has_perm("rencontres.organiser_rencontre")
-    )
-
-
 def rencontres_a_venir(maintenant: Any) -> QuerySet[Rencontre]:
     """Les rencontres publiées qui ne sont pas finies, les plus proches d'abord."""
     return (
@@ -59,13 +52,13 @@ def get_rencontre_a_organiser(utilisateur: Any, pk: int) -> Rencontre:
     if not peut_organiser(utilisateur):
         raise Http404
     rencontre = (
-        Rencontre.objects.select_related("commune")
+        Rencontre.objects.select_related("commune", "organisateur")
         .defer("commune__contour")
         .prefetch_related(Prefetch("activites", queryset=Activite.objects.order_by("debut", "ordre", "pk")))
         .filter(pk=pk)
         .first()
     )
-    if rencontre is None:
+    if rencontre is None or not organise(utilisateur, rencontre):
         raise Http404
     return rencontre
 
@@ -73,8 +66,11 @@ def get_rencontre_a_organiser(utilisateur: Any, pk: int) -> Rencontre:
 def rencontres_a_organiser(utilisateur: Any) -> QuerySet[Rencontre]:
     if not peut_organiser(utilisateur):
         return Rencontre.objects.none()
+    rencontres = Rencontre.objects.all()
+    if not est_agent_organisateur(utilisateur):
+        rencontres = rencontres.filter(pk__in=rencontres_confiees(utilisateur))
     return (
-        Rencontre.objects.select_related("commune")
+        rencontres.select_related("commune")
         .defer("commune__contour")
         .annotate(
             confirmees=Count("inscriptions", filter=Q(inscriptions__etat=EtatInscription.CONFIRMEE)),

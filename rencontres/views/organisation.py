@@ -20,10 +20,10 @@ from rencontres import exports, services
 from rencontres.forms import CodeForm, MessageForm, SurPlaceForm
 from rencontres.impressions import badges_pdf, emargement_pdf
 from rencontres.models import EtatInscription, Inscription, Rencontre
+from rencontres.permissions import peut_organiser
 from rencontres.selectors import (
     get_rencontre_a_organiser,
     inscriptions_de,
-    peut_organiser,
     places_restantes,
     rencontres_a_organiser,
 )
