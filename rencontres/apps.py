@@ -14,7 +14,7 @@ class RencontresConfig(AppConfig):
 
     def ready(self) -> None:
         # Déclarent les verbes du journal et les tâches.
-        from rencontres import a_faire, bilan, services, tasks  # noqa: F401
+        from rencontres import a_faire, bilan, services, tasks, workflows  # noqa: F401
         from rencontres.permissions import peut_organiser
         from socle.bilan import Section, ajouter_section
         from socle.navigation import Entree, ajouter

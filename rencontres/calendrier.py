@@ -21,7 +21,7 @@ def uid_de(inscription: Inscription) -> str:
     return uid("rencontre", inscription.rencontre_id)
 
 
-def _est_annulee(inscription: Inscription) -> bool:
+def est_annulee(inscription: Inscription) -> bool:
     return (
         inscription.etat == EtatInscription.ANNULEE or inscription.rencontre.statut == StatutRencontre.ANNULEE
     )
@@ -44,7 +44,7 @@ def _evenement(inscription: Inscription):  # type: ignore[no-untyped-def]
         evenement.add("location", texte(lieu))
     evenement.add("url", lien_absolu(rencontre.get_absolute_url()))
     evenement.add("description", texte(rencontre.description))
-    if _est_annulee(inscription):
+    if est_annulee(inscription):
         evenement.add("status", "CANCELLED")
     else:
         evenement.add("status", "CONFIRMED" if inscription.etat == EtatInscription.CONFIRMEE else "TENTATIVE")
@@ -59,7 +59,7 @@ def _evenement(inscription: Inscription):  # type: ignore[no-untyped-def]
 def ics_inscription(inscription: Inscription) -> bytes:
     """Le fichier joint au courriel : la rencontre de cette inscription, ou son annulation."""
     cal = calendrier_vide(produit="Rencontres", nom=inscription.rencontre.titre)
-    cal["method"] = "CANCEL" if _est_annulee(inscription) else "PUBLISH"
+    cal["method"] = "CANCEL" if est_annulee(inscription) else "PUBLISH"
     cal.add_component(_evenement(inscription))
     return bytes(cal.to_ical())
 

@@ -11,8 +11,10 @@
 """
 
 from datetime import datetime, timedelta
+from typing import Any
 
 from celery import shared_task
+from django.contrib.contenttypes.models import ContentType
 from django.core.mail import EmailMultiAlternatives
 from django.db import IntegrityError, transaction
 from django.urls import reverse
@@ -20,14 +22,16 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from rencontres.calendrier import ics_inscription
+from rencontres.calendrier import est_annulee, ics_inscription
 from rencontres.jetons import jeton_de
 from rencontres.models import (
+    ETATS_ACTIFS,
     EtatInscription,
     GenreRappel,
     Inscription,
     MessageAuxInscrits,
     RappelEnvoye,
+    Rencontre,
     StatutRencontre,
 )
 from rencontres.services import (
@@ -35,8 +39,10 @@ from rencontres.services import (
     destinataires_du_message,
     expirer_les_places_proposees,
 )
+from rencontres.workflows import RENCONTRE_ANNULEE
 from socle.courriels import courriel_construire, lien_absolu
 from socle.francais import date_longue
+from socle.models import Evenement
 
 RAPPELS = {GenreRappel.J_MOINS_7: timedelta(days=7), GenreRappel.J_MOINS_1: timedelta(days=1)}
 
@@ -51,18 +57,19 @@ SUJETS = {
 }
 
 
-def _courriel(inscription: Inscription, gabarit: str, sujet: str) -> EmailMultiAlternatives:
+def _courriel(inscription: Inscription, gabarit: str, sujet: str, **contexte: Any) -> EmailMultiAlternatives:
     message = courriel_construire(
         gabarit=gabarit,
         sujet=sujet,
         destinataire=inscription.email,
         contexte={
+            **contexte,
             "inscription": inscription,
             "rencontre": inscription.rencontre,
             "lien": lien_absolu(reverse("rencontres:inscription", kwargs={"jeton": jeton_de(inscription)})),
         },
     )
-    methode = "CANCEL" if inscription.etat == EtatInscription.ANNULEE else "PUBLISH"
+    methode = "CANCEL" if est_annulee(inscription) else "PUBLISH"
     message.attach(
         "rencontre.ics", ics_inscription(inscription), f"text/calendar; method={methode}; charset=utf-8"
     )
@@ -78,6 +85,48 @@ def envoyer_courriel_inscription(inscription_id: int, etat: str) -> None:
         return
     sujet = str(SUJETS[EtatInscription(etat)]) % {"r": inscription.rencontre.titre}
     _courriel(inscription, "rencontres/courriels/inscription", sujet).send()
+
+
+@shared_task(autoretry_for=(OSError,), retry_backoff=True, max_retries=5)
+def envoyer_changement_de_rencontre(rencontre_id: int, sequence: int) -> int:
+    """Aux personnes inscrites (celles qui tiennent une place ou attendent) : la rencontre a
+    changé (date, horaire, lieu) ou est annulée, avec le fichier d'agenda qui remplace l'ancien.
+    Une version plus récente rend celle-ci caduque : elle enverra la sienne. Une reprise après
+    une erreur SMTP renvoie le lot : un destinataire peut, au pire, le recevoir deux fois."""
+    rencontre = Rencontre.objects.filter(pk=rencontre_id).first()
+    if rencontre is None or rencontre.sequence != sequence:
+        return 0
+    annulee = rencontre.statut == StatutRencontre.ANNULEE
+    sujet = (_("Rencontre annulée : %(r)s") if annulee else _("La rencontre a changé : %(r)s")) % {
+        "r": rencontre.titre
+    }
+    inscriptions = (
+        Inscription.objects.filter(rencontre=rencontre, etat__in=ETATS_ACTIFS)
+        .exclude(email="")
+        .select_related("rencontre__commune")
+        .order_by("pk")
+    )
+    motif = ""
+    if annulee:
+        # Le motif est celui de l'annulation écrite au journal (socle.Evenement).
+        motif = (
+            Evenement.objects.filter(
+                verbe=RENCONTRE_ANNULEE.code,
+                cible_type=ContentType.objects.get_for_model(Rencontre),
+                cible_id=str(rencontre.pk),
+            )
+            .order_by("-cree_le")
+            .values_list("motif", flat=True)
+            .first()
+            or ""
+        )
+    courriels = [
+        _courriel(inscription, "rencontres/courriels/changement", sujet, motif=motif)
+        for inscription in inscriptions
+    ]
+    for courriel in courriels:
+        courriel.send()
+    return len(courriels)
 
 
 @shared_task

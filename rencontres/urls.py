@@ -1,6 +1,6 @@
 from django.urls import path
 
-from rencontres.views import organisation, public
+from rencontres.views import organisation, programme, public
 
 app_name = "rencontres"
 
@@ -16,6 +16,16 @@ urlpatterns = [
     path("rencontres/attestations/verifier/", public.verifier, name="verifier"),
     # L'organisation (rencontres/views/organisation.py)
     path("rencontres/organisation/", organisation.organisation, name="organisation"),
+    path("rencontres/organisation/nouvelle/", programme.rencontre_nouvelle, name="nouvelle"),
+    path("rencontres/<int:pk>/programme/", programme.programme, name="programme"),
+    path("rencontres/<int:pk>/publier/", programme.publier, name="publier"),
+    path("rencontres/<int:pk>/annuler/", programme.annuler, name="annuler_rencontre"),
+    path("rencontres/<int:pk>/organisateurs/", programme.organisateurs, name="organisateurs"),
+    path(
+        "rencontres/<int:pk>/organisateurs/<int:organisateur>/retirer/",
+        programme.organisateur_retirer,
+        name="organisateur_retirer",
+    ),
     path("rencontres/<int:pk>/inscriptions/", organisation.inscriptions, name="inscriptions"),
     path("rencontres/<int:pk>/inscriptions.csv", organisation.inscriptions_csv, name="inscriptions_csv"),
     path("rencontres/<int:pk>/inscriptions.xlsx", organisation.inscriptions_xlsx, name="inscriptions_xlsx"),

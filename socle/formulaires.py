@@ -4,7 +4,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 
 
-def erreurs_du_service(form: forms.Form, erreur: ValidationError) -> None:
+def erreurs_du_service(form: forms.BaseForm, erreur: ValidationError) -> None:
     """Place les refus d'un service (ValidationError) sur le champ qu'ils nomment, s'il est
     dans le formulaire ; les autres en tête du formulaire. La saisie reste dans le formulaire."""
     if hasattr(erreur, "error_dict"):

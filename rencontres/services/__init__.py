@@ -29,8 +29,37 @@ from rencontres.services.inscriptions import (
     promouvoir,
     valider,
 )
+from rencontres.services.programme import (
+    ORGANISATEUR_AJOUTE,
+    ORGANISATEUR_RETIRE,
+    RENCONTRE_CREEE,
+    RENCONTRE_MODIFIEE,
+    SaisieActivite,
+    SaisieQuestion,
+    organisateur_ajouter,
+    organisateur_retirer,
+    rencontre_annuler,
+    rencontre_creer,
+    rencontre_modifier,
+    rencontre_publier,
+)
+from rencontres.workflows import RENCONTRE_ANNULEE, RENCONTRE_PUBLIEE
 
 __all__ = [
+    "ORGANISATEUR_AJOUTE",
+    "ORGANISATEUR_RETIRE",
+    "RENCONTRE_ANNULEE",
+    "RENCONTRE_CREEE",
+    "RENCONTRE_MODIFIEE",
+    "RENCONTRE_PUBLIEE",
+    "SaisieActivite",
+    "SaisieQuestion",
+    "organisateur_ajouter",
+    "organisateur_retirer",
+    "rencontre_annuler",
+    "rencontre_creer",
+    "rencontre_modifier",
+    "rencontre_publier",
     "ARRIVEE_POINTEE",
     "INSCRIPTIONS_ANONYMISEES",
     "INSCRIPTION_ANNULEE",
