@@ -58,6 +58,9 @@ class RencontreForm(forms.ModelForm):
         self.fields["commune"].queryset = Commune.objects.defer("contour").order_by("nom")  # type: ignore[attr-defined]
         self.fields["organisateur"].queryset = Structure.objects.order_by("nom")  # type: ignore[attr-defined]
         self.fields["heures_par_demi_journee"].initial = Decimal("3.5")
+        # Une virgule décimale, à la française : « 3,5 ».
+        self.fields["heures_par_demi_journee"].localize = True
+        self.fields["heures_par_demi_journee"].widget.is_localized = True
         if not organisateur_modifiable:
             self.fields["organisateur"].disabled = True
         if self.instance.pk:
@@ -67,6 +70,16 @@ class RencontreForm(forms.ModelForm):
             self.fields["alarme_heures"].initial = int(
                 self.instance.rappel_dans_l_agenda.total_seconds() // 3600
             )
+
+    def clean(self) -> dict[str, Any]:
+        donnees = super().clean() or {}
+        debut, fin = donnees.get("debut"), donnees.get("fin")
+        if debut and fin and fin < debut:
+            self.add_error("fin", _("La fin de la rencontre doit suivre son début."))
+        du, au = donnees.get("inscriptions_du"), donnees.get("inscriptions_au")
+        if du and au and au < du:
+            self.add_error("inscriptions_au", _("La clôture des inscriptions doit suivre leur ouverture."))
+        return donnees
 
     def champs(self) -> dict[str, Any]:
         donnees = dict(self.cleaned_data)

@@ -20,7 +20,7 @@ from rencontres.forms_programme import (
     questions_formset,
     saisies,
 )
-from rencontres.models import Organisateur, Rencontre, StatutRencontre
+from rencontres.models import Organisateur, StatutRencontre
 from rencontres.permissions import est_agent_organisateur, peut_modifier_le_programme, peut_publier
 from rencontres.selectors import get_rencontre_a_organiser
 from rencontres.workflows import manquements
@@ -85,7 +85,7 @@ def programme(request: RequetePortail, pk: int) -> HttpResponse:
     if donnees is not None and form.is_valid() and activites.is_valid() and questions.is_valid():
         try:
             services.rencontre_modifier(
-                rencontre=Rencontre.objects.get(pk=rencontre.pk),
+                rencontre=rencontre,  # relue sous verrou par le service
                 acteur=request.user,
                 champs=form.champs(),
                 activites=saisies(activites),
