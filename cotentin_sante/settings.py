@@ -408,6 +408,12 @@ FINANCEMENTS_PART_AVANCE = env.chaine("FINANCEMENTS_PART_AVANCE", "0.30")
 # Durée du scrutin d'avis du Collège, en jours, proposée à l'instructeur.
 FINANCEMENTS_DUREE_AVIS_JOURS = env.entier("FINANCEMENTS_DUREE_AVIS_JOURS", 7)
 
+# --- Rencontres -------------------------------------------------------------------
+# À partir de ce montant (euros), une demande de soutien à un congrès passe par l'avis du Collège.
+RENCONTRES_SEUIL_AVIS_SOUTIEN = env.chaine("RENCONTRES_SEUIL_AVIS_SOUTIEN", "3000.00")
+# Durée du scrutin d'avis du Collège sur une demande de soutien, en jours.
+RENCONTRES_DUREE_AVIS_JOURS = env.entier("RENCONTRES_DUREE_AVIS_JOURS", 7)
+
 # --- Bilan annuel ------------------------------------------------------------------
 # Au-delà de cette durée, une génération « en cours » est tenue pour interrompue (worker mort
 # sans reprise) : la page la montre échouée et la relance est possible.

@@ -9,8 +9,9 @@ from django.db.models import Count, Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy, ngettext
 
-from rencontres.models import EtatInscription, Rencontre
-from rencontres.permissions import peut_organiser
+from college.models import StatutScrutin
+from rencontres.models import DemandeDeSoutien, EtatInscription, Rencontre, StatutDemandeDeSoutien
+from rencontres.permissions import est_agent_organisateur, peut_organiser
 from socle.a_faire import Tache, fournisseur
 
 CATEGORIE = gettext_lazy("Rencontres")
@@ -46,3 +47,45 @@ def inscriptions_a_valider(utilisateur: Any, maintenant: datetime) -> list[Tache
         )
         for r in rencontres
     ]
+
+
+@fournisseur("rencontres.soutiens")
+def soutiens_a_instruire(utilisateur: Any, maintenant: datetime) -> list[Tache]:
+    """Pour les agents : les demandes de soutien déposées que personne n'a encore prises, et
+    celles dont l'avis du Collège est rendu, qui attendent la décision."""
+    if not est_agent_organisateur(utilisateur):
+        return []
+    nombres = DemandeDeSoutien.objects.aggregate(
+        deposees=Count("pk", filter=Q(statut=StatutDemandeDeSoutien.DEPOSEE)),
+        avis_rendus=Count(
+            "pk", filter=Q(statut=StatutDemandeDeSoutien.AVIS, scrutin__statut=StatutScrutin.CLOS)
+        ),
+    )
+    taches = []
+    if nombres["deposees"]:
+        taches.append(
+            Tache(
+                titre=ngettext(
+                    "Instruire %(n)s demande de soutien à un congrès",
+                    "Instruire %(n)s demandes de soutien à un congrès",
+                    nombres["deposees"],
+                )
+                % {"n": nombres["deposees"]},
+                lien=reverse("rencontres:soutiens") + "?statut=" + StatutDemandeDeSoutien.DEPOSEE,
+                categorie=CATEGORIE,
+            )
+        )
+    if nombres["avis_rendus"]:
+        taches.append(
+            Tache(
+                titre=ngettext(
+                    "Décider %(n)s demande de soutien : le Collège a rendu son avis",
+                    "Décider %(n)s demandes de soutien : le Collège a rendu son avis",
+                    nombres["avis_rendus"],
+                )
+                % {"n": nombres["avis_rendus"]},
+                lien=reverse("rencontres:soutiens") + "?statut=" + StatutDemandeDeSoutien.AVIS,
+                categorie=CATEGORIE,
+            )
+        )
+    return taches

@@ -11,7 +11,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from conseil.forms import DateHeureInput
-from rencontres.models import Activite, Question, Rencontre, TypeQuestion
+from rencontres.models import Activite, DemandeDeSoutien, Question, Rencontre, TypeQuestion
 from rencontres.services import SaisieActivite, SaisieQuestion
 from territoire.models import Commune, Structure
 
@@ -213,4 +213,64 @@ class OrganisateurForm(forms.Form):
     email = forms.EmailField(
         label=_("Adresse du compte à qui confier la rencontre"),
         help_text=_("La personne doit avoir un compte sur le portail (invitez-la d'abord sinon)."),
+    )
+
+
+class SoutienForm(forms.ModelForm):
+    class Meta:
+        model = DemandeDeSoutien
+        fields = [
+            "structure",
+            "titre",
+            "description",
+            "public",
+            "debut",
+            "fin",
+            "commune",
+            "participants_attendus",
+            "besoin_salle",
+            "besoin_logistique",
+            "montant_demande",
+        ]
+        widgets = {
+            "debut": DateHeureInput,
+            "fin": DateHeureInput,
+            "description": forms.Textarea(attrs={"rows": 5}),
+            "besoin_logistique": forms.Textarea(attrs={"rows": 3}),
+        }
+
+    def __init__(self, data: Any = None, *args: Any, **kwargs: Any) -> None:
+        if data is not None and "montant_demande" in data:
+            # « 1 500,00 » : les espaces (ordinaires ou insécables) séparent les milliers.
+            data = data.copy()
+            data["montant_demande"] = "".join(data["montant_demande"].split()).replace("\u202f", "")
+        super().__init__(data, *args, **kwargs)
+        self.fields["structure"].queryset = Structure.objects.order_by("nom")  # type: ignore[attr-defined]
+        self.fields["commune"].queryset = Commune.objects.defer("contour").order_by("nom")  # type: ignore[attr-defined]
+        # Une virgule décimale, à la française : « 2 500,00 ».
+        self.fields["montant_demande"].localize = True
+        self.fields["montant_demande"].widget.is_localized = True
+
+    def clean(self) -> dict[str, Any]:
+        donnees = super().clean() or {}
+        debut, fin = donnees.get("debut"), donnees.get("fin")
+        if debut and fin and fin < debut:
+            self.add_error("fin", _("La fin doit suivre le début."))
+        return donnees
+
+
+class DecisionSoutienForm(forms.Form):
+    montant_accorde = forms.DecimalField(
+        label=_("Montant accordé (€)"),
+        min_value=0,
+        max_digits=10,
+        decimal_places=2,
+        required=False,
+        localize=True,
+    )
+    motif = forms.CharField(
+        label=_("Motif"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("Obligatoire pour un refus ; il est écrit à l'organisme."),
     )

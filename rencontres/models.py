@@ -119,7 +119,12 @@ class Rencontre(models.Model):
         verbose_name = _("rencontre")
         verbose_name_plural = _("rencontres")
         ordering = ["debut", "id"]
-        permissions = [("organiser_rencontre", _("Organiser les rencontres (inscriptions, accueil, badges)"))]
+        permissions = [
+            ("organiser_rencontre", _("Organiser les rencontres (inscriptions, accueil, badges)")),
+            # Donné au compte d'un partenaire avec sa première rencontre confiée, retiré avec la
+            # dernière : le menu de chaque page le lit dans les droits déjà chargés.
+            ("organiser_rencontre_confiee", _("Organiser les rencontres confiées par l'agglomération")),
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=models.Q(fin__gte=models.F("debut")), name="rencontre_fin_apres_debut"
@@ -776,3 +781,6 @@ class DemandeDeSoutien(models.Model):
 
     def __str__(self) -> str:
         return self.titre
+
+    def get_absolute_url(self) -> str:
+        return reverse("rencontres:soutien", args=[self.pk])

@@ -11,6 +11,7 @@ savoir d'un compte se lit une fois par objet utilisateur (donc par requête), en
 
 from typing import Any
 
+from comptes.roles import Role, a_role
 from rencontres.models import Organisateur, StatutRencontre
 
 
@@ -24,8 +25,10 @@ def est_agent_organisateur(utilisateur: Any) -> bool:
 
 
 def rencontres_confiees(utilisateur: Any) -> frozenset[int]:
-    """Les rencontres confiées au compte comme organisateur partenaire."""
-    if not _connecte(utilisateur):
+    """Les rencontres confiées au compte comme organisateur partenaire. Le droit
+    `organiser_rencontre_confiee` (lu avec les autres droits du compte) dit s'il y en a : les
+    autres comptes n'en font pas la requête."""
+    if not _connecte(utilisateur) or not utilisateur.has_perm("rencontres.organiser_rencontre_confiee"):
         return frozenset()
     cache = getattr(utilisateur, "_rencontres_confiees", None)
     if cache is None:
@@ -57,3 +60,29 @@ def peut_modifier_le_programme(utilisateur: Any, rencontre: Any) -> bool:
 
 def peut_publier(utilisateur: Any, rencontre: Any) -> bool:
     return est_agent_organisateur(utilisateur)
+
+
+# --- Demandes de soutien à un congrès -------------------------------------------------------
+#
+# Un organisme la dépose (le compte qui la dépose la suit) ; les agents de l'agglomération
+# l'instruisent et décident ; les membres du Collège la lisent quand elle est soumise à leur avis.
+
+
+def est_membre_du_college(utilisateur: Any) -> bool:
+    return _connecte(utilisateur) and a_role(utilisateur, Role.MEMBRE_COLLEGE, Role.COPRESIDENT)
+
+
+def peut_voir_la_demande_de_soutien(utilisateur: Any, demande: Any) -> bool:
+    return bool(
+        est_agent_organisateur(utilisateur)
+        or (_connecte(utilisateur) and demande.deposee_par_id == utilisateur.pk)
+        or (demande.scrutin_id is not None and est_membre_du_college(utilisateur))
+    )
+
+
+def instruit_les_soutiens(utilisateur: Any, demande: Any = None) -> bool:
+    return est_agent_organisateur(utilisateur)
+
+
+def a_depose(utilisateur: Any, demande: Any) -> bool:
+    return _connecte(utilisateur) and demande.deposee_par_id == utilisateur.pk

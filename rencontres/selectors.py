@@ -5,8 +5,21 @@ from typing import Any
 from django.db.models import Count, Prefetch, Q, QuerySet
 from django.http import Http404
 
-from rencontres.models import Activite, EtatInscription, Inscription, Rencontre, StatutRencontre
-from rencontres.permissions import est_agent_organisateur, organise, peut_organiser, rencontres_confiees
+from rencontres.models import (
+    Activite,
+    DemandeDeSoutien,
+    EtatInscription,
+    Inscription,
+    Rencontre,
+    StatutRencontre,
+)
+from rencontres.permissions import (
+    est_agent_organisateur,
+    organise,
+    peut_organiser,
+    peut_voir_la_demande_de_soutien,
+    rencontres_confiees,
+)
 from rencontres.services import places_occupees
 
 
@@ -103,3 +116,28 @@ def inscriptions_de(
             | Q(participants__prenom__unaccent__icontains=mots)
         ).distinct()
     return inscriptions.prefetch_related("participants").order_by("nom", "prenom", "pk")
+
+
+def demandes_de_soutien_de(utilisateur: Any) -> QuerySet[DemandeDeSoutien]:
+    """Les demandes de soutien que le compte voit : toutes pour un agent, les siennes sinon."""
+    demandes = DemandeDeSoutien.objects.select_related("structure", "instructeur", "rencontre")
+    if est_agent_organisateur(utilisateur):
+        return demandes
+    if not (utilisateur.is_authenticated and utilisateur.is_active):
+        return demandes.none()
+    return demandes.filter(deposee_par=utilisateur)
+
+
+def get_demande_de_soutien_pour(utilisateur: Any, pk: int) -> DemandeDeSoutien:
+    """Une demande de soutien pour qui peut la voir (404 sinon, comme si elle n'existait pas)."""
+    demande = (
+        DemandeDeSoutien.objects.select_related(
+            "structure", "commune", "deposee_par", "instructeur", "rencontre", "scrutin"
+        )
+        .defer("commune__contour")
+        .filter(pk=pk)
+        .first()
+    )
+    if demande is None or not peut_voir_la_demande_de_soutien(utilisateur, demande):
+        raise Http404
+    return demande

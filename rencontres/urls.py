@@ -1,6 +1,6 @@
 from django.urls import path
 
-from rencontres.views import organisation, programme, public
+from rencontres.views import organisation, programme, public, soutien
 
 app_name = "rencontres"
 
@@ -14,6 +14,10 @@ urlpatterns = [
     path("rencontres/inscription/<str:jeton>/confirmer/", public.inscription_confirmer, name="confirmer"),
     path("rencontres/inscription/<str:jeton>/attestation.pdf", public.attestation, name="attestation"),
     path("rencontres/attestations/verifier/", public.verifier, name="verifier"),
+    # Les demandes de soutien à un congrès (rencontres/views/soutien.py)
+    path("rencontres/soutien/", soutien.soutiens, name="soutiens"),
+    path("rencontres/soutien/<int:pk>/", soutien.soutien, name="soutien"),
+    path("rencontres/soutien/<int:pk>/<str:action>/", soutien.soutien_action, name="soutien_action"),
     # L'organisation (rencontres/views/organisation.py)
     path("rencontres/organisation/", organisation.organisation, name="organisation"),
     path("rencontres/organisation/nouvelle/", programme.rencontre_nouvelle, name="nouvelle"),

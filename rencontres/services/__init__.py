@@ -36,6 +36,7 @@ from rencontres.services.programme import (
     RENCONTRE_MODIFIEE,
     SaisieActivite,
     SaisieQuestion,
+    confier,
     organisateur_ajouter,
     organisateur_retirer,
     rencontre_annuler,
@@ -43,9 +44,25 @@ from rencontres.services.programme import (
     rencontre_modifier,
     rencontre_publier,
 )
+from rencontres.services.soutien import (
+    SOUTIEN_DEPOSE,
+    soutien_accorder,
+    soutien_deposer,
+    soutien_prendre_en_charge,
+    soutien_refuser,
+    soutien_retirer,
+    soutien_soumettre_a_l_avis,
+)
 from rencontres.workflows import RENCONTRE_ANNULEE, RENCONTRE_PUBLIEE
 
 __all__ = [
+    "SOUTIEN_DEPOSE",
+    "soutien_accorder",
+    "soutien_deposer",
+    "soutien_prendre_en_charge",
+    "soutien_refuser",
+    "soutien_retirer",
+    "soutien_soumettre_a_l_avis",
     "ORGANISATEUR_AJOUTE",
     "ORGANISATEUR_RETIRE",
     "RENCONTRE_ANNULEE",
@@ -54,6 +71,7 @@ __all__ = [
     "RENCONTRE_PUBLIEE",
     "SaisieActivite",
     "SaisieQuestion",
+    "confier",
     "organisateur_ajouter",
     "organisateur_retirer",
     "rencontre_annuler",

@@ -14,6 +14,7 @@ from datetime import datetime
 from typing import Any
 
 from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Permission
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Count
@@ -281,9 +282,7 @@ def organisateur_ajouter(*, rencontre: Rencontre, email: str, acteur: Any) -> Or
             }
         )
     with transaction.atomic():
-        organisateur, cree = Organisateur.objects.get_or_create(
-            rencontre=rencontre, compte=compte, defaults={"ajoute_par": acteur}
-        )
+        organisateur, cree = confier(rencontre=rencontre, compte=compte, acteur=acteur)
         if not cree:
             raise ValidationError({"email": _("Cette personne organise déjà la rencontre.")})
         evenement_enregistrer(
@@ -311,3 +310,21 @@ def organisateur_retirer(*, organisateur: Organisateur, acteur: Any) -> None:
             donnees={"compte": organisateur.compte_id},
         )
         organisateur.delete()
+        if not Organisateur.objects.filter(compte_id=organisateur.compte_id).exists():
+            organisateur.compte.user_permissions.remove(_droit_des_partenaires())
+
+
+def _droit_des_partenaires() -> Permission:
+    return Permission.objects.get(
+        codename="organiser_rencontre_confiee", content_type__app_label="rencontres"
+    )
+
+
+def confier(*, rencontre: Rencontre, compte: Any, acteur: Any) -> tuple[Organisateur, bool]:
+    """Le compte organise la rencontre (et a le droit des partenaires) ; rend (ligne, créée)."""
+    organisateur, cree = Organisateur.objects.get_or_create(
+        rencontre=rencontre, compte=compte, defaults={"ajoute_par": acteur}
+    )
+    if cree:
+        compte.user_permissions.add(_droit_des_partenaires())
+    return organisateur, cree

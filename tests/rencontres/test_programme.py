@@ -193,7 +193,7 @@ def test_une_question_qui_a_des_reponses_ne_se_supprime_pas(agent):
 def _partenaire(r=None, email="urps@exemple.fr"):
     compte = UtilisateurFactory(email=email)
     if r is not None:
-        Organisateur.objects.create(rencontre=r, compte=compte)
+        services.confier(rencontre=r, compte=compte, acteur=None)
     return compte
 
 
