@@ -9,9 +9,10 @@ Une demi-journée existe quand une activité de la rencontre la recouvre ; une r
 activité compte sa propre durée. Une soirée de 19 h à 22 h n'a donc qu'un après-midi ; une
 journée de formation de 9 h à 17 h, un matin et un après-midi.
 
-Une signature par personne et par demi-journée : la contrainte de la base le garantit, et la
-ligne de l'inscription est verrouillée pendant l'écriture, si bien que deux appuis au même
-instant donnent une signature et un refus qui dit l'heure de la première.
+Une signature par personne et par demi-journée : la contrainte de la base le garantit (c'est
+elle qui refuse la seconde), et la ligne de l'inscription est verrouillée pendant l'écriture, si
+bien que deux appuis au même instant donnent une signature et un refus qui dit l'heure de la
+première.
 """
 
 from dataclasses import dataclass
@@ -145,7 +146,7 @@ def emarger(
     maintenant = maintenant or timezone.now()
     with transaction.atomic():
         # Le verrou de l'inscription fait passer l'un après l'autre deux appuis simultanés
-        # pour la même personne (ou le même foyer) ; la contrainte unique reste le filet.
+        # pour la même personne (ou le même foyer).
         inscription = (
             Inscription.objects.select_for_update(of=("self",))
             .select_related("rencontre")
@@ -184,11 +185,8 @@ def emarger(
                     ]
                 }
             )
-        deja = Emargement.objects.filter(
-            participant=participant, jour=jour, demi_journee=demi_journee
-        ).first()
-        if deja is not None:
-            raise _refus_deja_signe(participant, deja.signe_le)
+        # La contrainte unique dit s'il y a déjà une signature : le verrou ci-dessus fait
+        # attendre le second appui jusqu'à ce que le premier soit écrit, puis la base le refuse.
         try:
             with transaction.atomic():
                 emargement = Emargement.objects.create(
@@ -200,9 +198,11 @@ def emarger(
                     recueilli_par=acteur if acteur is not None and acteur.is_authenticated else None,
                 )
         except IntegrityError:
-            # Une signature écrite entre la lecture et l'écriture (hors du verrou : une autre
-            # inscription ne peut pas tenir cette personne, mais la base a le dernier mot).
-            premiere = Emargement.objects.get(participant=participant, jour=jour, demi_journee=demi_journee)
+            premiere = Emargement.objects.filter(
+                participant=participant, jour=jour, demi_journee=demi_journee
+            ).first()
+            if premiere is None:
+                raise
             raise _refus_deja_signe(participant, premiere.signe_le) from None
         evenement_enregistrer(
             verbe=EMARGEMENT_SIGNE,

@@ -17,7 +17,14 @@ from pypdf import PdfReader
 from rencontres import services
 from rencontres.attestations import attestation_pdf
 from rencontres.jetons import jeton_de
-from rencontres.models import Emargement, EtatInscription, Organisateur, TypeRencontre
+from rencontres.models import (
+    Emargement,
+    EtatInscription,
+    Organisateur,
+    Rencontre,
+    StatutRencontre,
+    TypeRencontre,
+)
 from socle.francais import heure
 from socle.models import Evenement
 from tests.comptes.factories import UtilisateurFactory
@@ -141,6 +148,10 @@ def test_les_refus(agent):
         emarger(confirmee, jour=LUNDI + timedelta(days=1))
     with pytest.raises(ValidationError, match="n'a pas commencé"):
         emarger(confirmee, demi="apres_midi")
+    Rencontre.objects.filter(pk=r.pk).update(statut=StatutRencontre.ANNULEE)
+    with pytest.raises(ValidationError, match="pas ouverte à l'émargement"):
+        emarger(confirmee)
+    Rencontre.objects.filter(pk=r.pk).update(statut=StatutRencontre.PUBLIEE)
     services.annuler(inscription=confirmee)
     with pytest.raises(ValidationError, match="pas confirmée"):
         emarger(confirmee)
