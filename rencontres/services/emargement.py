@@ -48,6 +48,10 @@ EMARGEMENT_ANNULE = Verbe(
 MIDI = time(13, 0)
 
 
+def _a_paris(moment: datetime) -> datetime:
+    return timezone.make_aware(moment, timezone.get_default_timezone())
+
+
 @dataclass(frozen=True)
 class DemiJourneeDeRencontre:
     """Une demi-journée d'une rencontre : un jour (à Paris) et « matin » ou « après-midi »."""
@@ -57,15 +61,15 @@ class DemiJourneeDeRencontre:
 
     @property
     def debut(self) -> datetime:
-        return timezone.make_aware(
+        return _a_paris(
             datetime.combine(self.jour, time(0) if self.demi_journee == DemiJournee.MATIN else MIDI)
         )
 
     @property
     def fin(self) -> datetime:
         if self.demi_journee == DemiJournee.MATIN:
-            return timezone.make_aware(datetime.combine(self.jour, MIDI))
-        return timezone.make_aware(datetime.combine(self.jour + timedelta(days=1), time(0)))
+            return _a_paris(datetime.combine(self.jour, MIDI))
+        return _a_paris(datetime.combine(self.jour + timedelta(days=1), time(0)))
 
     @property
     def libelle(self) -> str:
@@ -88,8 +92,9 @@ def demi_journees(rencontre: Rencontre) -> list[DemiJourneeDeRencontre]:
     """Les demi-journées de la rencontre, dans l'ordre (voir la règle en tête du module). Lit les
     activités préchargées de la rencontre si elles le sont (`get_rencontre_a_organiser`)."""
     periodes = [(a.debut, a.fin) for a in rencontre.activites.all()] or [(rencontre.debut, rencontre.fin)]
-    premier = timezone.localdate(min(debut for debut, _fin in periodes))
-    dernier = timezone.localdate(max(fin for _debut, fin in periodes))
+    paris = timezone.get_default_timezone()
+    premier = timezone.localdate(min(debut for debut, _fin in periodes), paris)
+    dernier = timezone.localdate(max(fin for _debut, fin in periodes), paris)
     trouvees = []
     jour = premier
     while jour <= dernier:
