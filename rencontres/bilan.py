@@ -1,5 +1,7 @@
 """La section « Les rencontres » du bilan annuel : rencontres tenues dans l'année, par genre,
-inscriptions confirmées, présences, foyers venus ensemble, heures de formation, attestations.
+inscriptions confirmées, présences, foyers venus ensemble, heures de formation (celles des
+séances, et celles suivies par les stagiaires : demi-journées émargées × heures par
+demi-journée), attestations.
 Deux requêtes, quel que soit le nombre de rencontres et d'inscriptions."""
 
 from dataclasses import dataclass
@@ -25,6 +27,8 @@ class LigneRencontre:
     presentes: int
     personnes_presentes: int
     heures: float
+    # Les heures suivies : demi-journées émargées (toutes personnes) × heures par demi-journée.
+    heures_suivies: float
 
 
 @dataclass(frozen=True)
@@ -51,6 +55,11 @@ class DonneesRencontres:
         return sum(ligne.heures for ligne in self.lignes if ligne.genre in FORMATIONS)
 
     @property
+    def heures_suivies(self) -> float:
+        """Les heures de formation suivies par les stagiaires, sommées sur les personnes."""
+        return sum(ligne.heures_suivies for ligne in self.lignes if ligne.genre in FORMATIONS)
+
+    @property
     def attestations(self) -> int:
         # Une attestation par inscription pointée (seules celles-là en obtiennent une).
         return self.presentes
@@ -66,6 +75,7 @@ def lire_rencontres(annee: int) -> DonneesRencontres:
             confirmees=Count("inscriptions", filter=confirmee, distinct=True),
             presentes=Count("inscriptions", filter=presente, distinct=True),
             personnes_presentes=Count("inscriptions__participants", filter=presente, distinct=True),
+            emargements=Count("inscriptions__emargements", filter=confirmee, distinct=True),
         )
         .order_by("debut", "pk")
     )
@@ -79,6 +89,7 @@ def lire_rencontres(annee: int) -> DonneesRencontres:
             presentes=r.presentes,
             personnes_presentes=r.personnes_presentes,
             heures=round((r.fin - r.debut).total_seconds() / 3600, 1),
+            heures_suivies=float(r.emargements * r.heures_par_demi_journee),
         )
         for r in rencontres
     ]

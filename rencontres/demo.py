@@ -9,6 +9,9 @@ d'attente, annulation et promotion, validation, pointage à l'accueil).
 - « Formation à la télésanté — pôle de Valognes » (dans trois semaines, inscriptions validées
   une à une) : deux inscriptions attendent la validation de l'agente.
 - « Congrès régional des maisons de santé » (cet automne, tenu, soutenu par l'agglomération).
+- « Formation continue — plaies et cicatrisation » (il y a deux semaines, une journée) : les
+  stagiaires ont émargé à l'écran matin et après-midi, deux le matin seulement ; leurs
+  attestations disent les heures suivies.
 
 L'agente de démonstration (agent@demo.cotentin.fr) les organise.
 """
@@ -285,9 +288,48 @@ def charger(*, afficher: Any = print) -> bool:
             inscription = _inscrire(congres, rang, debut - timedelta(days=20), activites=1 + rang % 2)
             if rang % 5:
                 services.pointer(rencontre=congres, code=inscription.code, acteur=agente, maintenant=debut)
+
+        # 5. Une journée de formation continue il y a deux semaines, émargée à l'écran.
+        debut = (heure - timedelta(days=14)).replace(hour=9)
+        plaies = _rencontre(
+            titre="Formation continue — plaies et cicatrisation",
+            type=TypeRencontre.FORMATION,
+            debut=debut,
+            duree=timedelta(hours=8),
+            commune=communes.get("Valognes"),
+            lieu="Maison de santé de Valognes",
+            public="Infirmiers et infirmières libéraux du Cotentin",
+            description="Plaies chroniques, pansements, télésurveillance : une journée de formation.",
+            activites=[
+                ActiviteDemo("Matinée", timedelta(0), timedelta(hours=3, minutes=30), 12, "Salle de réunion"),
+                ActiviteDemo(
+                    "Après-midi",
+                    timedelta(hours=4, minutes=30),
+                    timedelta(hours=3, minutes=30),
+                    12,
+                    "Salle de réunion",
+                ),
+            ],
+            inscriptions_du=debut - timedelta(days=40),
+            inscriptions_au=debut - timedelta(days=2),
+            agente=agente,
+        )
+        matin, apres_midi = services.demi_journees(plaies)
+        for rang in range(45, 53):
+            inscription = _inscrire(plaies, rang, debut - timedelta(days=10))
+            stagiaire = inscription.participants.get()
+            demis = (matin,) if rang % 4 == 0 else (matin, apres_midi)
+            for demi in demis:
+                services.emarger(
+                    participant=stagiaire,
+                    jour=demi.jour,
+                    demi_journee=demi.demi_journee,
+                    acteur=agente,
+                    maintenant=max(demi.debut, debut) + timedelta(minutes=rang % 10),
+                )
     attente = Inscription.objects.filter(rencontre=paradis, etat=EtatInscription.LISTE_D_ATTENTE).count()
     afficher(
-        "Rencontres de démonstration chargées : 4 rencontres ; "
+        "Rencontres de démonstration chargées : 5 rencontres ; "
         f"{Inscription.objects.filter(demo=True).count()} inscriptions, dont {attente} sur liste d'attente."
     )
     return True

@@ -1,6 +1,9 @@
 """Ce que l'organisation imprime : les badges (nom, profession, structure, taille du foyer, code
 d'accueil) et les feuilles d'émargement de chaque activité (une ligne par personne, une case
-pour signer). PDF de WeasyPrint, par `socle.pdf`."""
+pour signer) ou d'une demi-journée (avec l'heure des signatures recueillies à l'écran). PDF de
+WeasyPrint, par `socle.pdf`."""
+
+from typing import Any
 
 from django.db.models import Prefetch
 from django.template.loader import render_to_string
@@ -8,6 +11,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from rencontres.models import Activite, EtatInscription, Inscription, Place, Rencontre
+from rencontres.selectors import participants_a_emarger
+from rencontres.services import DemiJourneeDeRencontre
+from socle.francais import jour_date_et_heure
 from socle.pdf import pdf_simple
 
 BADGES_PAR_PAGE = 8
@@ -38,9 +44,25 @@ def badges_pdf(rencontre: Rencontre) -> bytes:
     return pdf_simple(html)
 
 
-def emargement_pdf(rencontre: Rencontre) -> bytes:
-    """Une feuille par activité : les personnes confirmées qui y ont une place, par ordre
-    alphabétique, une case pour signer."""
+def emargement_pdf(rencontre: Rencontre, demi: DemiJourneeDeRencontre | None = None) -> bytes:
+    """Sans demi-journée : une feuille par activité, les personnes confirmées qui y ont une
+    place, par ordre alphabétique, une case pour signer. Pour une demi-journée : une feuille de
+    toutes les personnes des inscriptions confirmées (foyers compris), avec l'heure de leur
+    signature à l'écran, ou la case vide pour signer à la main."""
+    feuilles = [_feuille_de_la_demi_journee(rencontre, demi)] if demi else _feuilles_des_activites(rencontre)
+    html = render_to_string(
+        "rencontres/emargement_pdf.html",
+        {
+            "rencontre": rencontre,
+            "feuilles": feuilles,
+            "imprime_le": timezone.localtime(),
+            "titre": _("Feuilles d'émargement — %(r)s") % {"r": rencontre.titre},
+        },
+    )
+    return pdf_simple(html)
+
+
+def _feuilles_des_activites(rencontre: Rencontre) -> list[dict[str, Any]]:
     activites = list(
         Activite.objects.filter(rencontre=rencontre)
         .order_by("debut", "ordre", "pk")
@@ -53,26 +75,33 @@ def emargement_pdf(rencontre: Rencontre) -> bytes:
             )
         )
     )
-    feuilles = [
+    return [
         {
-            "activite": a,
+            "intitule": ", ".join([a.titre, jour_date_et_heure(a.debut)])
+            + (f" — {a.lieu}" if a.lieu else ""),
             "lignes": [
                 {
                     "nom": f"{p.participant.nom} {p.participant.prenom}",
                     "structure": p.inscription.structure if p.participant.lien == "titulaire" else "",
+                    "signe_le": None,
                 }
                 for p in a.places.all()
             ],
         }
         for a in activites
     ]
-    html = render_to_string(
-        "rencontres/emargement_pdf.html",
-        {
-            "rencontre": rencontre,
-            "feuilles": feuilles,
-            "imprime_le": timezone.localtime(),
-            "titre": _("Feuilles d'émargement — %(r)s") % {"r": rencontre.titre},
-        },
-    )
-    return pdf_simple(html)
+
+
+def _feuille_de_la_demi_journee(rencontre: Rencontre, demi: DemiJourneeDeRencontre) -> dict[str, Any]:
+    personnes = participants_a_emarger(rencontre, jour=demi.jour, demi_journee=demi.demi_journee)
+    return {
+        "intitule": demi.libelle[:1].upper() + demi.libelle[1:],
+        "lignes": [
+            {
+                "nom": f"{p.nom} {p.prenom}",
+                "structure": p.inscription.structure if p.lien == "titulaire" else "",
+                "signe_le": p.signe_le,  # type: ignore[attr-defined]  # annotée par le sélecteur
+            }
+            for p in personnes
+        ],
+    }

@@ -1,15 +1,18 @@
 """Lectures des rencontres, à travers le contrôle d'accès."""
 
+from datetime import date
 from typing import Any
 
-from django.db.models import Count, Prefetch, Q, QuerySet
+from django.db.models import Count, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.http import Http404
 
 from rencontres.models import (
     Activite,
     DemandeDeSoutien,
+    Emargement,
     EtatInscription,
     Inscription,
+    Participant,
     Rencontre,
     StatutRencontre,
 )
@@ -116,6 +119,71 @@ def inscriptions_de(
             | Q(participants__prenom__unaccent__icontains=mots)
         ).distinct()
     return inscriptions.prefetch_related("participants").order_by("nom", "prenom", "pk")
+
+
+# --- Émargement ------------------------------------------------------------------------------
+
+
+def participants_a_emarger(
+    rencontre: Rencontre, *, jour: date, demi_journee: str, q: str = ""
+) -> QuerySet[Participant]:
+    """Les personnes des inscriptions confirmées (titulaires et membres du foyer), par nom, avec
+    leur signature de la demi-journée (`signe_le`, `emargement_pk` ; None sans signature) :
+    une requête, quel que soit leur nombre."""
+    signature = Emargement.objects.filter(participant=OuterRef("pk"), jour=jour, demi_journee=demi_journee)
+    participants = Participant.objects.filter(
+        inscription__rencontre=rencontre, inscription__etat=EtatInscription.CONFIRMEE
+    )
+    if q.strip():
+        mots = q.strip()
+        participants = participants.filter(
+            Q(nom__unaccent__icontains=mots)
+            | Q(prenom__unaccent__icontains=mots)
+            | Q(inscription__nom__unaccent__icontains=mots)
+            | Q(inscription__code__iexact=mots.replace(" ", ""))
+        )
+    return (
+        participants.select_related("inscription")
+        .annotate(
+            signe_le=Subquery(signature.values("signe_le")[:1]),
+            emargement_pk=Subquery(signature.values("pk")[:1]),
+        )
+        .order_by("nom", "prenom", "pk")
+    )
+
+
+def get_participant_a_emarger(rencontre: Rencontre, pk: int) -> Participant:
+    """Une personne d'une inscription de la rencontre (déjà lue à travers le contrôle d'accès) ;
+    404 pour une personne d'une autre rencontre."""
+    participant = Participant.objects.filter(pk=pk, inscription__rencontre=rencontre).first()
+    if participant is None:
+        raise Http404
+    return participant
+
+
+def get_emargement_de(rencontre: Rencontre, pk: int) -> Emargement:
+    emargement = (
+        Emargement.objects.filter(pk=pk, inscription__rencontre=rencontre)
+        .select_related("participant")
+        .first()
+    )
+    if emargement is None:
+        raise Http404
+    return emargement
+
+
+def compte_des_signatures(rencontre: Rencontre, *, jour: date, demi_journee: str) -> dict[str, int]:
+    """Pour la demi-journée : les personnes des inscriptions confirmées et celles qui ont signé."""
+    return Participant.objects.filter(
+        inscription__rencontre=rencontre, inscription__etat=EtatInscription.CONFIRMEE
+    ).aggregate(
+        personnes=Count("pk", distinct=True),
+        signes=Count(
+            "emargements",
+            filter=Q(emargements__jour=jour, emargements__demi_journee=demi_journee),
+            distinct=True,
+        ),
+    )
 
 
 def demandes_de_soutien_de(utilisateur: Any) -> QuerySet[DemandeDeSoutien]:

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from rencontres.views import organisation, programme, public, soutien
+from rencontres.views import emargement, organisation, programme, public, soutien
 
 app_name = "rencontres"
 
@@ -47,5 +47,13 @@ urlpatterns = [
     path("rencontres/<int:pk>/badges.pdf", organisation.badges, name="badges"),
     path("rencontres/<int:pk>/emargement.pdf", organisation.emargement, name="emargement"),
     path("rencontres/<int:pk>/accueil/", organisation.accueil, name="accueil"),
+    # L'émargement à l'écran (rencontres/views/emargement.py)
+    path("rencontres/<int:pk>/emargement/", emargement.emargement_ecran, name="emargement_ecran"),
+    path("rencontres/<int:pk>/emargement/signer/", emargement.emargement_signer, name="emargement_signer"),
+    path(
+        "rencontres/<int:pk>/emargement/<int:emargement>/annuler/",
+        emargement.emargement_annuler,
+        name="emargement_annuler",
+    ),
     path("rencontres/<int:pk>/accueil/sur-place/", organisation.accueil_sur_place, name="sur_place"),
 ]

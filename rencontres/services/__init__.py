@@ -1,7 +1,18 @@
 """Les écritures des rencontres : inscriptions, liste d'attente, accueil et messages
-(`inscriptions`). Le paquet suit les sections de ces écritures ; ses noms publics se lisent
-d'ici (`from rencontres import services` puis `services.<nom>`)."""
+(`inscriptions`) ; l'émargement par demi-journée (`emargement`). Le paquet suit les
+sections de ces écritures ; ses noms publics se lisent d'ici (`from rencontres import services`
+puis `services.<nom>`)."""
 
+from rencontres.services.emargement import (
+    EMARGEMENT_ANNULE,
+    EMARGEMENT_SIGNE,
+    DemiJourneeDeRencontre,
+    annuler_emargement,
+    demi_journee_de,
+    demi_journee_en_cours,
+    demi_journees,
+    emarger,
+)
 from rencontres.services.inscriptions import (
     ARRIVEE_POINTEE,
     INSCRIPTION_ANNULEE,
@@ -78,6 +89,14 @@ __all__ = [
     "rencontre_creer",
     "rencontre_modifier",
     "rencontre_publier",
+    "EMARGEMENT_ANNULE",
+    "EMARGEMENT_SIGNE",
+    "DemiJourneeDeRencontre",
+    "annuler_emargement",
+    "demi_journee_de",
+    "demi_journee_en_cours",
+    "demi_journees",
+    "emarger",
     "ARRIVEE_POINTEE",
     "INSCRIPTIONS_ANONYMISEES",
     "INSCRIPTION_ANNULEE",

@@ -27,6 +27,7 @@ from rencontres.selectors import (
     places_restantes,
     rencontres_a_organiser,
 )
+from rencontres.views.emargement import demi_journee_demandee
 from socle.exports import export, reponse_csv, reponse_xlsx
 from socle.formulaires import erreurs_du_service
 from socle.types import RequetePortail
@@ -226,8 +227,16 @@ def badges(request: RequetePortail, pk: int) -> HttpResponse:
 
 @require_safe
 def emargement(request: RequetePortail, pk: int) -> HttpResponse:
+    """Les feuilles de chaque activité ; avec `?jour=AAAA-MM-JJ&demi_journee=matin`, celle
+    d'une demi-journée avec l'heure des signatures à l'écran (404 pour une autre demi-journée)."""
     rencontre = get_rencontre_a_organiser(request.user, pk)
-    return _pdf(emargement_pdf(rencontre), f"emargement-{slugify(rencontre.titre)[:40]}.pdf")
+    nom = f"emargement-{slugify(rencontre.titre)[:40]}"
+    if "jour" not in request.GET and "demi_journee" not in request.GET:
+        return _pdf(emargement_pdf(rencontre), f"{nom}.pdf")
+    demi = demi_journee_demandee(request.GET, services.demi_journees(rencontre))
+    if demi is None:
+        raise Http404
+    return _pdf(emargement_pdf(rencontre, demi), f"{nom}-{demi.jour:%Y-%m-%d}-{demi.demi_journee}.pdf")
 
 
 def messages_aux_inscrits(request: RequetePortail, pk: int) -> HttpResponse:

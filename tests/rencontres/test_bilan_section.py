@@ -1,5 +1,5 @@
 """La section des rencontres du bilan : ce qui a été tenu dans l'année, compté en un nombre de
-requêtes fixe."""
+requêtes fixe ; les heures de formation suivies d'après l'émargement."""
 
 from datetime import timedelta
 
@@ -35,10 +35,24 @@ def test_section_de_l_annee(django_assert_num_queries):
     stagiaire = inscrire(formation, 4, maintenant=avant)
     for r, i in ((paradis, couple), (paradis, seul), (formation, stagiaire)):
         services.pointer(rencontre=r, code=i.code, acteur=None)
+    # La stagiaire et une seconde, venue sans pointer, émargent la demi-journée de la formation
+    # (3,5 heures chacune) ; un émargement aux Paradis (une promotion) ne compte pas.
+    seconde = inscrire(formation, 5, maintenant=avant)
+    for r, i in ((formation, stagiaire), (formation, seconde), (paradis, couple)):
+        demi = services.demi_journees(r)[0]
+        services.emarger(
+            participant=i.participants.get(lien="titulaire"),
+            jour=demi.jour,
+            demi_journee=demi.demi_journee,
+            acteur=None,
+            maintenant=demi.fin - timedelta(minutes=1),
+        )
     with django_assert_num_queries(2):
         donnees = lire_rencontres(annee)
     assert donnees.tenues == 2
-    assert [(ligne.confirmees, ligne.presentes) for ligne in donnees.lignes] == [(3, 2), (1, 1)]
-    assert donnees.personnes == 4 and donnees.foyers == 1
-    assert donnees.heures_de_formation == 3.5 and donnees.attestations == 3
+    assert [(ligne.confirmees, ligne.presentes) for ligne in donnees.lignes] == [(3, 2), (2, 2)]
+    assert donnees.personnes == 5 and donnees.foyers == 1
+    assert donnees.heures_de_formation == 3.5 and donnees.attestations == 4
+    assert [ligne.heures_suivies for ligne in donnees.lignes] == [3.5, 7.0]
+    assert donnees.heures_suivies == 7.0
     assert lire_rencontres(annee - 1).tenues == 0

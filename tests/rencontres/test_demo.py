@@ -2,13 +2,13 @@
 
 import pytest
 
-from rencontres.models import EtatInscription, Inscription, Rencontre
+from rencontres.models import Emargement, EtatInscription, Inscription, Rencontre
 
 
 @pytest.mark.demonstration("rencontres")
 def test_les_rencontres_de_demonstration(demonstration):
     assert demonstration.chargees["rencontres"] is True
-    assert Rencontre.objects.filter(demo=True).count() == 4
+    assert Rencontre.objects.filter(demo=True).count() == 5
     paradis = Rencontre.objects.get(titre="Les Paradis du Cotentin")
     etats = set(Inscription.objects.filter(rencontre=paradis).values_list("etat", flat=True))
     assert {
@@ -22,3 +22,11 @@ def test_les_rencontres_de_demonstration(demonstration):
     assert Inscription.objects.filter(arrivee_le__isnull=False).count() > 10
     assert not Inscription.objects.filter(demo=False).exists()
     assert "Rencontres de démonstration chargées" in demonstration.sortie
+    # La formation émargée : huit stagiaires le matin, six l'après-midi.
+    plaies = Rencontre.objects.get(titre__startswith="Formation continue")
+    assert (
+        sorted(
+            Emargement.objects.filter(inscription__rencontre=plaies).values_list("demi_journee", flat=True)
+        )
+        == ["apres_midi"] * 6 + ["matin"] * 8
+    )
