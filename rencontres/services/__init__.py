@@ -1,7 +1,32 @@
 """Les écritures des rencontres : inscriptions, liste d'attente, accueil et messages
-(`inscriptions`). Le paquet suit les sections de ces écritures ; ses noms publics se lisent
-d'ici (`from rencontres import services` puis `services.<nom>`)."""
+(`inscriptions`) ; chambres, navettes et demandes de changement (`hebergement`). Le paquet suit
+les sections de ces écritures ; ses noms publics se lisent d'ici (`from rencontres import
+services` puis `services.<nom>`)."""
 
+from rencontres.services.hebergement import (
+    CHANGEMENT_ACCEPTE,
+    CHANGEMENT_DEMANDE,
+    CHANGEMENT_REFUSE,
+    HEBERGEMENT_LIBERE,
+    PLACE_ATTRIBUEE,
+    PLACE_RETIREE,
+    RESSOURCE_CREEE,
+    RESSOURCE_DEGELEE,
+    RESSOURCE_GELEE,
+    RESSOURCE_MODIFIEE,
+    RESSOURCE_SUPPRIMEE,
+    attribuer,
+    decider_changement,
+    degeler,
+    demander_changement,
+    geler,
+    liberer_l_hebergement,
+    occupation,
+    ressource_creer,
+    ressource_modifier,
+    ressource_supprimer,
+    retirer,
+)
 from rencontres.services.inscriptions import (
     ARRIVEE_POINTEE,
     INSCRIPTION_ANNULEE,
@@ -31,6 +56,28 @@ from rencontres.services.inscriptions import (
 )
 
 __all__ = [
+    "CHANGEMENT_ACCEPTE",
+    "CHANGEMENT_DEMANDE",
+    "CHANGEMENT_REFUSE",
+    "HEBERGEMENT_LIBERE",
+    "PLACE_ATTRIBUEE",
+    "PLACE_RETIREE",
+    "RESSOURCE_CREEE",
+    "RESSOURCE_DEGELEE",
+    "RESSOURCE_GELEE",
+    "RESSOURCE_MODIFIEE",
+    "RESSOURCE_SUPPRIMEE",
+    "attribuer",
+    "decider_changement",
+    "degeler",
+    "demander_changement",
+    "geler",
+    "liberer_l_hebergement",
+    "occupation",
+    "ressource_creer",
+    "ressource_modifier",
+    "ressource_supprimer",
+    "retirer",
     "ARRIVEE_POINTEE",
     "INSCRIPTIONS_ANONYMISEES",
     "INSCRIPTION_ANNULEE",

@@ -367,6 +367,10 @@ def annuler(
             etat_apres=EtatInscription.ANNULEE,
             motif=motif,
         )
+        # Import local : hebergement prend le verrou de la rencontre de ce module (cercle).
+        from rencontres.services.hebergement import liberer_l_hebergement
+
+        liberer_l_hebergement(inscription=inscription, acteur=acteur)
         _prevenir(inscription)
         if avant in ETATS_QUI_TIENNENT_DES_PLACES:
             promouvoir(rencontre=inscription.rencontre, maintenant=maintenant)
