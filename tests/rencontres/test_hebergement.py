@@ -416,3 +416,66 @@ def test_requetes_constantes(agent):
     peupler(20)
     apres = compter_requetes(client, url)
     assert (avant, apres) == (17, 17)
+
+
+def test_l_export_donne_la_chambre_et_la_navette(agent):
+    r = rencontre()
+    chambre = _ressource(r, "Chambre 12", capacite=3)
+    navette = _ressource(r, "Navette de 18 h", genre=NAVETTE, capacite=10)
+    seule = inscrire(r, 1, nom="Martin", prenom="Léa")
+    famille = inscrire(r, 2, nom="Durand", prenom="Alix", foyer=1)
+    services.attribuer(participant=_titulaire(seule), ressource=navette, acteur=agent)
+    for p in famille.participants.all():
+        services.attribuer(participant=p, ressource=chambre, acteur=agent)
+    texte = (
+        client_connecte(agent)
+        .get(reverse("rencontres:inscriptions_csv", args=[r.pk]))
+        .content.decode("utf-8-sig")
+    )
+    entete, *lignes = texte.splitlines()
+    assert "Chambre;Navette" in entete
+    martin = next(ligne for ligne in lignes if ligne.startswith("Martin"))
+    durand = next(ligne for ligne in lignes if ligne.startswith("Durand"))
+    assert ";;Navette de 18 h;" in martin
+    assert "Alix : Chambre 12, Enfant0 : Chambre 12;" in durand
+    # Le badge dit la navette.
+    import io  # import local : seul test de ce module qui relit un PDF
+
+    from pypdf import PdfReader
+
+    badges = client_connecte(agent).get(reverse("rencontres:badges", args=[r.pk])).content
+    texte = " ".join(p.extract_text() for p in PdfReader(io.BytesIO(badges)).pages)
+    assert "Navette : Navette de 18 h" in texte
+
+
+# --- Concurrence (vrai PostgreSQL, une connexion par fil) -----------------------------------
+
+
+@pytest.mark.django_db(transaction=True)
+def test_deux_organisateurs_pour_le_dernier_lit_en_placent_un():
+    import threading  # import local : seul test de ce module à lancer des fils
+
+    from django.db import connection
+
+    r = rencontre()
+    chambre = _ressource(r, capacite=1)
+    participants = [_titulaire(inscrire(r, n)) for n in (1, 2)]
+    depart = threading.Barrier(2)
+    refus: list[BaseException] = []
+
+    def placer(participant: Participant) -> None:
+        try:
+            depart.wait()
+            services.attribuer(participant=participant, ressource=chambre, acteur=None)
+        except BaseException as erreur:  # noqa: BLE001 (rapportée au test)
+            refus.append(erreur)
+        finally:
+            connection.close()
+
+    fils = [threading.Thread(target=placer, args=(p,)) for p in participants]
+    for f in fils:
+        f.start()
+    for f in fils:
+        f.join(timeout=60)
+    assert Attribution.objects.filter(ressource=chambre).count() == 1
+    assert len(refus) == 1 and isinstance(refus[0], ValidationError) and "complète" in str(refus[0])
