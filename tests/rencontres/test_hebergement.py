@@ -243,6 +243,23 @@ def test_une_inscription_annulee_libere_ses_places_non_gelees(agent):
     assert evenement.donnees["liberees"] == ["Navette"] and evenement.donnees["gardees_gelees"] == 1
 
 
+def test_la_conservation_efface_les_motifs(agent):
+    from datetime import timedelta  # import local : seul test de ce module qui avance l'horloge
+
+    r = rencontre()
+    chambre = _ressource(r)
+    lea = _titulaire(inscrire(r, 1))
+    services.attribuer(participant=lea, ressource=chambre, acteur=agent)
+    services.geler(ressource=chambre, acteur=agent)
+    demande = services.demander_changement(
+        participant=lea, genre=CHAMBRE, souhait=None, motif="Raison de santé", acteur=None
+    )
+    services.decider_changement(demande=demande, accepter=False, reponse="Hôtel complet", acteur=agent)
+    assert services.anonymiser_les_inscriptions(maintenant=r.fin + timedelta(days=366)) == 1
+    demande.refresh_from_db()
+    assert (demande.motif, demande.reponse) == ("", "")
+
+
 # --- Pages -----------------------------------------------------------------------------------
 
 
