@@ -235,15 +235,15 @@ class DemandeDeChangementForm(forms.Form):
     """Depuis la page de son inscription : changer de chambre ou de navette réservée."""
 
     participant = forms.ModelChoiceField(label=_("Pour qui"), queryset=Participant.objects.none())
-    genre = forms.ChoiceField(label=_("Quoi"), choices=GenreRessource.choices)
+    genre = forms.ChoiceField(label=_("Chambre ou navette"), choices=GenreRessource.choices)
     souhait = _SouhaitChoix(
-        label=_("Souhaitée"),
+        label=_("Celle que vous souhaitez"),
         queryset=Ressource.objects.none(),
         required=False,
         empty_label=_("Aucune : ne plus en avoir"),
     )
     motif = forms.CharField(
-        label=_("Pourquoi"),
+        label=_("Motif de la demande"),
         widget=forms.Textarea(attrs={"rows": 3}),
         max_length=2000,
         error_messages={"required": _("Dites pourquoi vous demandez ce changement.")},
