@@ -4,7 +4,7 @@ dans `rencontres.services` ; leurs refus reviennent sur les champs, la saisie re
 from typing import Any
 
 from django import forms
-from django.db.models import Count
+from django.db.models import Count, QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from rencontres.models import (
@@ -232,7 +232,8 @@ class _SouhaitChoix(forms.ModelChoiceField):
 
 
 class DemandeDeChangementForm(forms.Form):
-    """Depuis la page de son inscription : changer de chambre ou de navette réservée."""
+    """Changer de chambre ou de navette réservée : depuis la page de son inscription (ses
+    participants), ou par un organisateur (les participants de la rencontre)."""
 
     participant = forms.ModelChoiceField(label=_("Pour qui"), queryset=Participant.objects.none())
     genre = forms.ChoiceField(label=_("Chambre ou navette"), choices=GenreRessource.choices)
@@ -250,15 +251,32 @@ class DemandeDeChangementForm(forms.Form):
     )
 
     def __init__(
-        self, *args: Any, inscription: Inscription, participants: list[Participant], **kwargs: Any
+        self,
+        *args: Any,
+        rencontre_id: int,
+        participants: QuerySet[Participant],
+        seul: Participant | None = None,
+        **kwargs: Any,
     ) -> None:
         kwargs.setdefault("prefix", "changement")
         super().__init__(*args, **kwargs)
         champ = self.fields["participant"]
-        champ.queryset = Participant.objects.filter(inscription=inscription)  # type: ignore[attr-defined]
-        if len(participants) == 1:
+        champ.queryset = participants  # type: ignore[attr-defined]
+        if seul is not None:
+            # Une inscription d'une seule personne : pas de choix à faire.
             champ.widget = forms.HiddenInput()
-            champ.initial = participants[0].pk
+            champ.initial = seul.pk
         self.fields["souhait"].queryset = Ressource.objects.filter(  # type: ignore[attr-defined]
-            rencontre=inscription.rencontre_id
+            rencontre=rencontre_id
         ).order_by("genre", "ordre", "pk")
+
+    @classmethod
+    def pour_l_inscription(
+        cls, inscription: Inscription, participants: list[Participant], *args: Any
+    ) -> "DemandeDeChangementForm":
+        return cls(
+            *args,
+            rencontre_id=inscription.rencontre_id,
+            participants=Participant.objects.filter(inscription=inscription),
+            seul=participants[0] if len(participants) == 1 else None,
+        )

@@ -162,6 +162,15 @@ def participants_sans(rencontre: Rencontre, genre: str) -> QuerySet[Participant]
     )
 
 
+def participants_actifs(rencontre: Rencontre) -> QuerySet[Participant]:
+    """Les participants des inscriptions non annulées d'une rencontre."""
+    return (
+        Participant.objects.filter(inscription__rencontre=rencontre)
+        .exclude(inscription__etat=EtatInscription.ANNULEE)
+        .order_by("nom", "prenom", "pk")
+    )
+
+
 def hebergement_d_une_inscription(inscription: Inscription) -> dict[str, Any]:
     """Pour la page de la personne : ses chambres et navettes, ses demandes de changement."""
     return {

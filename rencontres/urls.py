@@ -56,6 +56,11 @@ urlpatterns = [
         name="retirer",
     ),
     path(
+        "rencontres/<int:pk>/hebergement/demandes/",
+        hebergement.changement_demander,
+        name="changement_demander",
+    ),
+    path(
         "rencontres/<int:pk>/hebergement/demandes/<int:demande>/",
         hebergement.decider,
         name="decider_changement",

@@ -353,9 +353,12 @@ def demander_changement(
     )
     if "souhait" not in erreurs:
         if actuelle is None and souhait is None:
-            erreurs["souhait"] = [_("Vous n'en avez pas : choisissez celle que vous souhaitez.")]
+            erreurs["souhait"] = [_("%(p)s n'en a pas : choisissez celle souhaitée.") % {"p": participant}]
         elif actuelle is not None and souhait is not None and actuelle.ressource_id == souhait.pk:
-            erreurs["souhait"] = [_("C'est déjà la vôtre : choisissez-en une autre, ou aucune.")]
+            erreurs["souhait"] = [
+                _("« %(r)s » est déjà celle de %(p)s : choisissez-en une autre, ou aucune.")
+                % {"r": souhait.libelle, "p": participant}
+            ]
         elif not (
             (actuelle is not None and actuelle.ressource.gelee) or (souhait is not None and souhait.gelee)
         ):

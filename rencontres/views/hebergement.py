@@ -4,6 +4,8 @@ geler une fois réservées ; les demandes de changement en attente, que seuls le
 l'agglomération acceptent ou refusent (les partenaires les voient). Chaque écriture passe par
 `rencontres.services` ; un refus revient sur la page avec la saisie gardée."""
 
+from typing import Any
+
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse
@@ -12,7 +14,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST, require_safe
 
 from rencontres import services
-from rencontres.forms import AttributionForm, DecisionForm, RessourceForm
+from rencontres.forms import AttributionForm, DecisionForm, DemandeDeChangementForm, RessourceForm
 from rencontres.models import (
     Attribution,
     DemandeDeChangement,
@@ -21,7 +23,7 @@ from rencontres.models import (
     Ressource,
 )
 from rencontres.permissions import est_agent_organisateur
-from rencontres.selectors import get_rencontre_a_organiser, hebergement_de
+from rencontres.selectors import get_rencontre_a_organiser, hebergement_de, participants_actifs
 from socle.formulaires import erreurs_du_service
 from socle.types import RequetePortail
 
@@ -33,6 +35,7 @@ def _page(
     ajout: RessourceForm | None = None,
     attribution: AttributionForm | None = None,
     decision: tuple[int, DecisionForm] | None = None,
+    changement: DemandeDeChangementForm | None = None,
     statut: int = 200,
 ) -> HttpResponse:
     formulaires = {
@@ -46,6 +49,10 @@ def _page(
         (genre, libelle, ressources, formulaires[genre])
         for genre, libelle, ressources in donnees["par_genre"]
     ]
+    # Une demande de changement (pour une personne qui téléphone, ou pour un partenaire, qui ne
+    # dégèle pas) : dès qu'une chambre ou une navette est gelée.
+    if changement is None and any(r.gelee for _g, _l, ressources in donnees["par_genre"] for r in ressources):
+        changement = _changement(rencontre)
     demandes = [
         (d, decision[1] if decision is not None and decision[0] == d.pk else DecisionForm(prefix=f"d{d.pk}"))
         for d in donnees["demandes"]
@@ -59,8 +66,15 @@ def _page(
             "demandes": demandes,
             "ajout": ajout or RessourceForm(prefix="ressource"),
             "agent": est_agent_organisateur(request.user),
+            "changement": changement,
         },
         status=statut,
+    )
+
+
+def _changement(rencontre: Rencontre, donnees: Any = None) -> DemandeDeChangementForm:
+    return DemandeDeChangementForm(
+        donnees, rencontre_id=rencontre.pk, participants=participants_actifs(rencontre)
     )
 
 
@@ -184,6 +198,27 @@ def degeler(request: RequetePortail, pk: int, ressource: int) -> HttpResponse:
     else:
         messages.success(request, _("« %(r)s » est dégelée.") % {"r": objet.libelle})
     return _retour(rencontre)
+
+
+@require_POST
+def changement_demander(request: RequetePortail, pk: int) -> HttpResponse:
+    """Un organisateur demande un changement pour une personne (celle-ci l'a demandé par
+    téléphone ; ou un partenaire, qui ne dégèle pas, pour réorganiser une chambre réservée)."""
+    rencontre = get_rencontre_a_organiser(request.user, pk)
+    form = _changement(rencontre, request.POST)
+    if form.is_valid():
+        try:
+            services.demander_changement(acteur=request.user, **form.cleaned_data)
+        except ValidationError as erreur:
+            erreurs_du_service(form, erreur)
+        else:
+            messages.success(
+                request,
+                _("Demande enregistrée pour %(p)s ; un agent de l'agglomération en décide.")
+                % {"p": form.cleaned_data["participant"]},
+            )
+            return _retour(rencontre)
+    return _page(request, rencontre, changement=form)
 
 
 @require_POST

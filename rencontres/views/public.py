@@ -139,7 +139,7 @@ def page_inscription(
         and inscription.etat != EtatInscription.ANNULEE
         and Ressource.objects.filter(rencontre=inscription.rencontre_id, reservee_le__isnull=False).exists()
     ):
-        changement = DemandeDeChangementForm(inscription=inscription, participants=participants)
+        changement = DemandeDeChangementForm.pour_l_inscription(inscription, participants)
     return render(
         request,
         "rencontres/inscription_detail.html",
@@ -167,7 +167,7 @@ def inscription_changement(request: HttpRequest, jeton: str) -> HttpResponse:
     """La personne demande de changer de chambre ou de navette réservée ; l'agglomération décide."""
     inscription = _inscription(jeton)
     participants = list(inscription.participants.all())
-    form = DemandeDeChangementForm(request.POST, inscription=inscription, participants=participants)
+    form = DemandeDeChangementForm.pour_l_inscription(inscription, participants, request.POST)
     if form.is_valid():
         try:
             services.demander_changement(

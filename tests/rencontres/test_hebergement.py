@@ -375,6 +375,33 @@ def test_parcours_de_la_page_organisation(agent):
     assert not Ressource.objects.exists()
 
 
+def test_un_partenaire_demande_un_changement_pour_une_personne(agent):
+    r = rencontre()
+    chambre = _ressource(r, capacite=2)
+    autre = _ressource(r, "Chambre 14", capacite=2)
+    lea = _titulaire(inscrire(r, 1, nom="Martin", prenom="Léa"))
+    services.attribuer(participant=lea, ressource=chambre, acteur=agent)
+    client = client_connecte(_partenaire(r))
+    url = reverse("rencontres:hebergement", args=[r.pk])
+    assert "Demander un changement pour une personne" not in client.get(url).content.decode()
+    services.geler(ressource=chambre, acteur=agent)
+    assert "Demander un changement pour une personne" in client.get(url).content.decode()
+    action = reverse("rencontres:changement_demander", args=[r.pk])
+    donnees = {
+        "changement-participant": lea.pk,
+        "changement-genre": CHAMBRE,
+        "changement-souhait": chambre.pk,
+        "changement-motif": "Léa a appelé : elle rejoint sa collègue.",
+    }
+    refus = client.post(action, donnees)
+    assert refus.status_code == 200 and "est déjà celle de Léa Martin" in refus.content.decode()
+    assert "Léa a appelé" in refus.content.decode()
+    donnees["changement-souhait"] = autre.pk
+    assert client.post(action, donnees).status_code == 302
+    demande = DemandeDeChangement.objects.get()
+    assert demande.souhait == autre and demande.demandee_par is not None
+
+
 def test_la_personne_demande_un_changement_depuis_sa_page(client, agent):
     r = rencontre()
     chambre = _ressource(r, capacite=2)
@@ -432,7 +459,7 @@ def test_requetes_constantes(agent):
     peupler(10)
     peupler(20)
     apres = compter_requetes(client, url)
-    assert (avant, apres) == (17, 17)
+    assert (avant, apres) == (19, 19)
 
 
 def test_l_export_donne_la_chambre_et_la_navette(agent):
