@@ -1,7 +1,7 @@
 """Les chambres d'un week-end dans le navigateur : l'agente place une interne dans une chambre
 et la gèle (réservée auprès de l'hôtel) ; l'interne, depuis la page de son inscription, demande
 à changer de chambre ; l'agente accepte, et l'interne voit sa nouvelle chambre. axe sur chaque
-page."""
+page ; sur un téléphone (375 px), aucune ne défile de côté."""
 
 import pytest
 from playwright.sync_api import expect
@@ -75,3 +75,12 @@ def test_une_chambre_reservee_change_sur_demande_acceptee(nouvel_onglet, agent) 
     expect(page_personne.get_by_text("Acceptée", exact=True)).to_be_visible()
     expect(page_personne.get_by_text("Hôtel de la Plage, chambre 14", exact=True)).to_be_visible()
     personne.verifier_accessibilite()
+
+    # Sur un téléphone (375 px), ni l'une ni l'autre page ne défile de côté.
+    for onglet, chemin in (
+        (organisation, f"/rencontres/{r.pk}/hebergement/"),
+        (personne, f"/rencontres/inscription/{jeton_de(inscription)}/"),
+    ):
+        onglet.page.set_viewport_size({"width": 375, "height": 740})
+        onglet.aller(chemin)
+        assert onglet.page.evaluate("document.documentElement.scrollWidth") <= 375, chemin
