@@ -3,7 +3,9 @@ d'attente, annulation et promotion, validation, pointage à l'accueil).
 
 - « Les Paradis du Cotentin » (printemps prochain, inscriptions ouvertes) : un week-end pour
   les internes et leurs familles ; la sortie en mer est presque pleine, une famille attend sur
-  la liste d'attente, une place libérée a été proposée à une interne qui doit la confirmer.
+  la liste d'attente, une place libérée a été proposée à une interne qui doit la confirmer ;
+  deux chambres de l'hôtel sont réservées (gelées), une navette part de la gare, et une
+  interne demande à changer de chambre.
 - « Soirée d'accueil des internes » (le mois dernier, tenue) : les présents pointés à
   l'accueil ont leur attestation.
 - « Formation à la télésanté — pôle de Valognes » (dans trois semaines, inscriptions validées
@@ -28,6 +30,7 @@ from rencontres import services
 from rencontres.models import (
     Activite,
     EtatInscription,
+    GenreRessource,
     Inscription,
     LienFoyer,
     Question,
@@ -214,6 +217,47 @@ def charger(*, afficher: Any = print) -> bool:
         _inscrire(paradis, 7, inscrite)
         # Une famille annule : sa place va à l'interne seule, qui doit la confirmer.
         services.annuler(inscription=familles[1], motif="Garde d'enfant impossible ce week-end-là")
+        # Deux chambres de l'hôtel, réservées (gelées), et la navette depuis la gare ; une interne
+        # demande à changer de chambre, l'agente décidera.
+        chambre_12, chambre_14 = (
+            services.ressource_creer(
+                rencontre=paradis,
+                genre=GenreRessource.CHAMBRE,
+                libelle=libelle,
+                capacite=places,
+                acteur=agente,
+            )
+            for libelle, places in (
+                ("Hôtel de la Plage, chambre 12", 2),
+                ("Hôtel de la Plage, chambre 14", 4),
+            )
+        )
+        navette = services.ressource_creer(
+            rencontre=paradis,
+            genre=GenreRessource.NAVETTE,
+            libelle="Navette gare de Cherbourg → Cité de la Mer, samedi 8 h 30",
+            capacite=20,
+            acteur=agente,
+        )
+        for inscription, chambre in (
+            (familles[0], chambre_12),
+            (familles[3], chambre_12),
+            (familles[2], chambre_14),
+        ):
+            for participant in inscription.participants.all():
+                services.attribuer(participant=participant, ressource=chambre, acteur=agente)
+        for inscription in (familles[0], familles[3], familles[4]):
+            for participant in inscription.participants.all():
+                services.attribuer(participant=participant, ressource=navette, acteur=agente)
+        services.geler(ressource=chambre_12, acteur=agente)
+        services.geler(ressource=chambre_14, acteur=agente)
+        services.demander_changement(
+            participant=familles[3].participants.get(lien=LienFoyer.TITULAIRE),
+            genre=GenreRessource.CHAMBRE,
+            souhait=chambre_14,
+            motif="Je voudrais partager la chambre de ma co-interne.",
+            acteur=None,
+        )
 
         # 2. La soirée d'accueil des internes, le mois dernier : tenue, présences pointées.
         debut = (heure - timedelta(days=30)).replace(hour=19)

@@ -1,6 +1,7 @@
 """Les inscriptions d'une rencontre en CSV et en classeur, par l'écrivain commun du socle
 (séparateurs français, formules neutralisées) : une ligne par inscription, une colonne par
-question de la rencontre."""
+question de la rencontre ; la chambre et la navette de chacun (le prénom devant quand le foyer
+compte plusieurs personnes)."""
 
 from collections.abc import Iterator, Sequence
 from typing import Any
@@ -8,7 +9,14 @@ from typing import Any
 from django.db.models import Prefetch, QuerySet
 from django.utils.translation import gettext as _
 
-from rencontres.models import Inscription, Place, Question, Rencontre
+from rencontres.models import (
+    GenreRessource,
+    Inscription,
+    Participant,
+    Place,
+    Question,
+    Rencontre,
+)
 from socle.exports import Colonne, Valeur
 from socle.francais import date_et_heure
 
@@ -24,6 +32,8 @@ def colonnes(questions: Sequence[Question]) -> list[str | Colonne]:
         Colonne(_("Personnes"), 10),
         Colonne(_("Membres du foyer"), 36),
         Colonne(_("Activités"), 40),
+        Colonne(_("Chambre"), 30),
+        Colonne(_("Navette"), 30),
         *(Colonne(q.libelle, 24) for q in questions),
         Colonne(_("Arrivée pointée"), 22),
         Colonne(_("Code d'accueil"), 14),
@@ -33,6 +43,7 @@ def colonnes(questions: Sequence[Question]) -> list[str | Colonne]:
 def avec_tout(inscriptions: QuerySet[Inscription]) -> QuerySet[Inscription]:
     return inscriptions.prefetch_related(
         "participants",
+        "participants__attributions__ressource",
         "reponses",
         Prefetch("places", queryset=Place.objects.select_related("activite").order_by("activite__debut")),
     )
@@ -57,7 +68,18 @@ def lignes(
                 f"{p.prenom} {p.nom} ({p.get_lien_display()})" for p in participants if p.lien != "titulaire"
             ),
             ", ".join(activites),
+            _hebergement(participants, GenreRessource.CHAMBRE),
+            _hebergement(participants, GenreRessource.NAVETTE),
             *(reponses.get(q.pk, "") for q in questions),
             date_et_heure(inscription.arrivee_le) if inscription.arrivee_le else "",
             inscription.code,
         ]
+
+
+def _hebergement(participants: Sequence[Participant], genre: str) -> str:
+    places = [
+        (p, a.ressource.libelle) for p in participants for a in p.attributions.all() if a.genre == genre
+    ]
+    if len(participants) == 1:
+        return ", ".join(libelle for _p, libelle in places)
+    return ", ".join(f"{p.prenom} : {libelle}" for p, libelle in places)

@@ -4,9 +4,22 @@ dans `rencontres.services` ; leurs refus reviennent sur les champs, la saisie re
 from typing import Any
 
 from django import forms
+from django.db.models import Count, QuerySet
 from django.utils.translation import gettext_lazy as _
 
-from rencontres.models import Activite, EtatInscription, LienFoyer, Question, Rencontre, TypeQuestion
+from rencontres.models import (
+    Activite,
+    EtatInscription,
+    GenreRessource,
+    Inscription,
+    LienFoyer,
+    Participant,
+    Question,
+    Rencontre,
+    Ressource,
+    TypeQuestion,
+)
+from rencontres.selectors import participants_sans
 from rencontres.services import Membre, SaisieInscription
 from socle.francais import nombre
 
@@ -163,3 +176,107 @@ class MessageForm(forms.Form):
             *((v, label) for v, label in EtatInscription.choices if v != EtatInscription.ANNULEE),
         ]
         self.fields["activite"].queryset = rencontre.activites.all()  # type: ignore[attr-defined]
+
+
+# --- Chambres et navettes (services/hebergement.py) ------------------------------------------
+
+
+class RessourceForm(forms.Form):
+    genre = forms.ChoiceField(label=_("Chambre ou navette"), choices=GenreRessource.choices)
+    libelle = forms.CharField(
+        label=_("Libellé"),
+        max_length=150,
+        help_text=_("Par exemple : Hôtel de la Plage, chambre 12 ; navette de 18 h."),
+    )
+    capacite = forms.IntegerField(label=_("Places"), min_value=1, max_value=500)
+
+
+class _RessourceChoix(forms.ModelChoiceField):
+    def label_from_instance(self, obj: Any) -> str:
+        return str(
+            _("%(r)s — %(o)s/%(c)s") % {"r": obj.libelle, "o": getattr(obj, "occupees", 0), "c": obj.capacite}
+        )
+
+
+class AttributionForm(forms.Form):
+    """Placer une personne dans une chambre (ou une navette) non gelée de la rencontre."""
+
+    participant = forms.ModelChoiceField(label=_("Personne"), queryset=Participant.objects.none())
+    ressource = _RessourceChoix(label=_("Où"), queryset=Ressource.objects.none())
+
+    def __init__(self, *args: Any, rencontre: Rencontre, genre: str, **kwargs: Any) -> None:
+        kwargs.setdefault("prefix", genre)
+        super().__init__(*args, **kwargs)
+        self.genre = genre
+        self.fields["participant"].queryset = participants_sans(rencontre, genre)  # type: ignore[attr-defined]
+        self.fields["ressource"].queryset = (  # type: ignore[attr-defined]
+            Ressource.objects.filter(rencontre=rencontre, genre=genre, reservee_le__isnull=True)
+            .annotate(occupees=Count("attributions"))
+            .order_by("ordre", "pk")
+        )
+        self.fields["ressource"].label = _("Chambre") if genre == GenreRessource.CHAMBRE else _("Navette")
+
+
+class DecisionForm(forms.Form):
+    reponse = forms.CharField(
+        label=_("Réponse à la personne"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("Obligatoire pour un refus."),
+    )
+
+
+class _SouhaitChoix(forms.ModelChoiceField):
+    def label_from_instance(self, obj: Any) -> str:
+        return f"{obj.get_genre_display()} — {obj.libelle}"
+
+
+class DemandeDeChangementForm(forms.Form):
+    """Changer de chambre ou de navette réservée : depuis la page de son inscription (ses
+    participants), ou par un organisateur (les participants de la rencontre)."""
+
+    participant = forms.ModelChoiceField(label=_("Pour qui"), queryset=Participant.objects.none())
+    genre = forms.ChoiceField(label=_("Chambre ou navette"), choices=GenreRessource.choices)
+    souhait = _SouhaitChoix(
+        label=_("Celle que vous souhaitez"),
+        queryset=Ressource.objects.none(),
+        required=False,
+        empty_label=_("Aucune : ne plus en avoir"),
+    )
+    motif = forms.CharField(
+        label=_("Motif de la demande"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=2000,
+        error_messages={"required": _("Dites pourquoi vous demandez ce changement.")},
+    )
+
+    def __init__(
+        self,
+        *args: Any,
+        rencontre_id: int,
+        participants: QuerySet[Participant],
+        seul: Participant | None = None,
+        **kwargs: Any,
+    ) -> None:
+        kwargs.setdefault("prefix", "changement")
+        super().__init__(*args, **kwargs)
+        champ = self.fields["participant"]
+        champ.queryset = participants  # type: ignore[attr-defined]
+        if seul is not None:
+            # Une inscription d'une seule personne : pas de choix à faire.
+            champ.widget = forms.HiddenInput()
+            champ.initial = seul.pk
+        self.fields["souhait"].queryset = Ressource.objects.filter(  # type: ignore[attr-defined]
+            rencontre=rencontre_id
+        ).order_by("genre", "ordre", "pk")
+
+    @classmethod
+    def pour_l_inscription(
+        cls, inscription: Inscription, participants: list[Participant], *args: Any
+    ) -> "DemandeDeChangementForm":
+        return cls(
+            *args,
+            rencontre_id=inscription.rencontre_id,
+            participants=Participant.objects.filter(inscription=inscription),
+            seul=participants[0] if len(participants) == 1 else None,
+        )

@@ -1,5 +1,5 @@
 """Ce que l'organisation imprime : les badges (nom, profession, structure, taille du foyer, code
-d'accueil) et les feuilles d'émargement de chaque activité (une ligne par personne, une case
+d'accueil, navette) et les feuilles d'émargement de chaque activité (une ligne par personne, une case
 pour signer) ou d'une demi-journée (avec l'heure des signatures recueillies à l'écran). PDF de
 WeasyPrint, par `socle.pdf`."""
 
@@ -10,7 +10,7 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from rencontres.models import Activite, EtatInscription, Inscription, Place, Rencontre
+from rencontres.models import Activite, EtatInscription, GenreRessource, Inscription, Place, Rencontre
 from rencontres.selectors import participants_a_emarger
 from rencontres.services import DemiJourneeDeRencontre
 from socle.francais import jour_date_et_heure
@@ -22,7 +22,7 @@ BADGES_PAR_PAGE = 8
 def badges_pdf(rencontre: Rencontre) -> bytes:
     inscriptions = list(
         Inscription.objects.filter(rencontre=rencontre, etat=EtatInscription.CONFIRMEE)
-        .prefetch_related("participants")
+        .prefetch_related("participants", "participants__attributions__ressource")
         .order_by("nom", "prenom", "pk")
     )
     badges = [
@@ -32,6 +32,9 @@ def badges_pdf(rencontre: Rencontre) -> bytes:
             "structure": i.structure if p.lien == "titulaire" else f"{i.prenom} {i.nom}",
             "foyer": len(i.participants.all()),
             "code": i.code if p.lien == "titulaire" else "",
+            "navette": next(
+                (a.ressource.libelle for a in p.attributions.all() if a.genre == GenreRessource.NAVETTE), ""
+            ),
         }
         for i in inscriptions
         for p in i.participants.all()

@@ -7,13 +7,19 @@ from django.db.models import Count, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.http import Http404
 
 from rencontres.models import (
+    ETATS_QUI_TIENNENT_DES_PLACES,
     Activite,
+    Attribution,
+    DemandeDeChangement,
     DemandeDeSoutien,
     Emargement,
     EtatInscription,
+    GenreRessource,
     Inscription,
     Participant,
     Rencontre,
+    Ressource,
+    StatutDemandeDeChangement,
     StatutRencontre,
 )
 from rencontres.permissions import (
@@ -209,3 +215,72 @@ def get_demande_de_soutien_pour(utilisateur: Any, pk: int) -> DemandeDeSoutien:
     if demande is None or not peut_voir_la_demande_de_soutien(utilisateur, demande):
         raise Http404
     return demande
+
+
+def hebergement_de(rencontre: Rencontre) -> dict[str, Any]:
+    """Les chambres et navettes d'une rencontre avec leurs occupants (et leur inscription, pour
+    signaler une place gardée par une inscription annulée), et les demandes de changement en
+    attente ; un nombre de requêtes qui ne dépend pas du nombre de lignes."""
+    ressources = list(
+        Ressource.objects.filter(rencontre=rencontre).prefetch_related(
+            Prefetch(
+                "attributions",
+                queryset=Attribution.objects.select_related("participant__inscription").order_by(
+                    "participant__nom", "participant__prenom", "pk"
+                ),
+            )
+        )
+    )
+    demandes = list(
+        DemandeDeChangement.objects.filter(
+            participant__inscription__rencontre=rencontre, statut=StatutDemandeDeChangement.EN_ATTENTE
+        )
+        .select_related("participant__inscription", "souhait")
+        .order_by("demandee_le", "pk")
+    )
+    actuelles = {(a.participant_id, a.genre): a.ressource for r in ressources for a in r.attributions.all()}
+    for demande in demandes:
+        demande.actuelle = actuelles.get((demande.participant_id, demande.genre))  # type: ignore[attr-defined]
+    return {
+        "par_genre": [
+            (valeur, libelle, [r for r in ressources if r.genre == valeur])
+            for valeur, libelle in GenreRessource.choices
+        ],
+        "demandes": demandes,
+    }
+
+
+def participants_sans(rencontre: Rencontre, genre: str) -> QuerySet[Participant]:
+    """Les participants des inscriptions qui tiennent des places, sans ressource de ce genre."""
+    return (
+        Participant.objects.filter(
+            inscription__rencontre=rencontre, inscription__etat__in=ETATS_QUI_TIENNENT_DES_PLACES
+        )
+        .exclude(attributions__genre=genre)
+        .order_by("nom", "prenom", "pk")
+    )
+
+
+def participants_actifs(rencontre: Rencontre) -> QuerySet[Participant]:
+    """Les participants des inscriptions non annulées d'une rencontre."""
+    return (
+        Participant.objects.filter(inscription__rencontre=rencontre)
+        .exclude(inscription__etat=EtatInscription.ANNULEE)
+        .order_by("nom", "prenom", "pk")
+    )
+
+
+def hebergement_d_une_inscription(inscription: Inscription) -> dict[str, Any]:
+    """Pour la page de la personne : ses chambres et navettes, ses demandes de changement."""
+    return {
+        "attributions": list(
+            Attribution.objects.filter(participant__inscription=inscription)
+            .select_related("ressource", "participant")
+            .order_by("participant__ordre", "genre")
+        ),
+        "demandes": list(
+            DemandeDeChangement.objects.filter(participant__inscription=inscription)
+            .select_related("participant", "souhait")
+            .order_by("-demandee_le", "-pk")
+        ),
+    }

@@ -6,6 +6,8 @@
   temps passe au suivant de la liste d'attente ;
 - `appliquer_la_conservation` (chaque nuit) : les personnes des inscriptions anciennes sont
   effacées, les nombres restent ;
+- `envoyer_courriel_changement` : la réponse à une demande de changement de chambre ou de
+  navette ;
 - `envoyer_les_rappels` (chaque heure) : J-7 et la veille, aux seules personnes inscrites avant
   que le rappel ne soit dû (une personne inscrite à J-5 n'a pas le rappel de J-7).
 """
@@ -26,12 +28,14 @@ from rencontres.calendrier import est_annulee, ics_inscription
 from rencontres.jetons import jeton_de
 from rencontres.models import (
     ETATS_ACTIFS,
+    DemandeDeChangement,
     EtatInscription,
     GenreRappel,
     Inscription,
     MessageAuxInscrits,
     RappelEnvoye,
     Rencontre,
+    StatutDemandeDeChangement,
     StatutRencontre,
 )
 from rencontres.services import (
@@ -127,6 +131,38 @@ def envoyer_changement_de_rencontre(rencontre_id: int, sequence: int) -> int:
     for courriel in courriels:
         courriel.send()
     return len(courriels)
+
+
+@shared_task(autoretry_for=(OSError,), retry_backoff=True, max_retries=5)
+def envoyer_courriel_changement(demande_id: int) -> None:
+    """La réponse à une demande de changement de chambre ou de navette, à la personne inscrite
+    (décidée : sinon rien)."""
+    demande = (
+        DemandeDeChangement.objects.select_related("participant__inscription__rencontre", "souhait")
+        .filter(pk=demande_id)
+        .first()
+    )
+    if demande is None or demande.statut == StatutDemandeDeChangement.EN_ATTENTE:
+        return
+    inscription = demande.participant.inscription
+    if not inscription.email:
+        return
+    sujet = (
+        _("Votre demande de changement est acceptée : %(r)s")
+        if demande.statut == StatutDemandeDeChangement.ACCEPTEE
+        else _("Votre demande de changement n'est pas acceptée : %(r)s")
+    ) % {"r": inscription.rencontre.titre}
+    courriel_construire(
+        gabarit="rencontres/courriels/hebergement_changement",
+        sujet=sujet,
+        destinataire=inscription.email,
+        contexte={
+            "demande": demande,
+            "inscription": inscription,
+            "rencontre": inscription.rencontre,
+            "lien": lien_absolu(reverse("rencontres:inscription", kwargs={"jeton": jeton_de(inscription)})),
+        },
+    ).send()
 
 
 @shared_task

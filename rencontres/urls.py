@@ -1,6 +1,6 @@
 from django.urls import path
 
-from rencontres.views import emargement, organisation, programme, public, soutien
+from rencontres.views import emargement, hebergement, organisation, programme, public, soutien
 
 app_name = "rencontres"
 
@@ -12,6 +12,11 @@ urlpatterns = [
     path("rencontres/inscription/<str:jeton>/agenda.ics", public.inscription_ics, name="inscription_ics"),
     path("rencontres/inscription/<str:jeton>/annuler/", public.inscription_annuler, name="annuler"),
     path("rencontres/inscription/<str:jeton>/confirmer/", public.inscription_confirmer, name="confirmer"),
+    path(
+        "rencontres/inscription/<str:jeton>/changement/",
+        public.inscription_changement,
+        name="demander_changement",
+    ),
     path("rencontres/inscription/<str:jeton>/attestation.pdf", public.attestation, name="attestation"),
     path("rencontres/attestations/verifier/", public.verifier, name="verifier"),
     # Les demandes de soutien à un congrès (rencontres/views/soutien.py)
@@ -56,4 +61,30 @@ urlpatterns = [
         name="emargement_annuler",
     ),
     path("rencontres/<int:pk>/accueil/sur-place/", organisation.accueil_sur_place, name="sur_place"),
+    # Les chambres et navettes (rencontres/views/hebergement.py)
+    path("rencontres/<int:pk>/hebergement/", hebergement.hebergement, name="hebergement"),
+    path("rencontres/<int:pk>/hebergement/ajouter/", hebergement.ressource_ajouter, name="ressource_ajouter"),
+    path(
+        "rencontres/<int:pk>/hebergement/<int:ressource>/supprimer/",
+        hebergement.ressource_supprimer,
+        name="ressource_supprimer",
+    ),
+    path("rencontres/<int:pk>/hebergement/<int:ressource>/geler/", hebergement.geler, name="geler"),
+    path("rencontres/<int:pk>/hebergement/<int:ressource>/degeler/", hebergement.degeler, name="degeler"),
+    path("rencontres/<int:pk>/hebergement/attribuer/<str:genre>/", hebergement.attribuer, name="attribuer"),
+    path(
+        "rencontres/<int:pk>/hebergement/attributions/<int:attribution>/retirer/",
+        hebergement.retirer,
+        name="retirer",
+    ),
+    path(
+        "rencontres/<int:pk>/hebergement/demandes/",
+        hebergement.changement_demander,
+        name="changement_demander",
+    ),
+    path(
+        "rencontres/<int:pk>/hebergement/demandes/<int:demande>/",
+        hebergement.decider,
+        name="decider_changement",
+    ),
 ]

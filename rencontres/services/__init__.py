@@ -1,5 +1,6 @@
 """Les écritures des rencontres : inscriptions, liste d'attente, accueil et messages
-(`inscriptions`) ; l'émargement par demi-journée (`emargement`). Le paquet suit les
+(`inscriptions`) ; l'émargement par demi-journée (`emargement`) ; chambres, navettes et demandes de changement
+(`hebergement`). Le paquet suit les
 sections de ces écritures ; ses noms publics se lisent d'ici (`from rencontres import services`
 puis `services.<nom>`)."""
 
@@ -12,6 +13,30 @@ from rencontres.services.emargement import (
     demi_journee_en_cours,
     demi_journees,
     emarger,
+)
+from rencontres.services.hebergement import (
+    CHANGEMENT_ACCEPTE,
+    CHANGEMENT_DEMANDE,
+    CHANGEMENT_REFUSE,
+    HEBERGEMENT_LIBERE,
+    PLACE_ATTRIBUEE,
+    PLACE_RETIREE,
+    RESSOURCE_CREEE,
+    RESSOURCE_DEGELEE,
+    RESSOURCE_GELEE,
+    RESSOURCE_MODIFIEE,
+    RESSOURCE_SUPPRIMEE,
+    attribuer,
+    decider_changement,
+    degeler,
+    demander_changement,
+    geler,
+    liberer_l_hebergement,
+    occupation,
+    ressource_creer,
+    ressource_modifier,
+    ressource_supprimer,
+    retirer,
 )
 from rencontres.services.inscriptions import (
     ARRIVEE_POINTEE,
@@ -67,6 +92,28 @@ from rencontres.services.soutien import (
 from rencontres.workflows import RENCONTRE_ANNULEE, RENCONTRE_PUBLIEE
 
 __all__ = [
+    "CHANGEMENT_ACCEPTE",
+    "CHANGEMENT_DEMANDE",
+    "CHANGEMENT_REFUSE",
+    "HEBERGEMENT_LIBERE",
+    "PLACE_ATTRIBUEE",
+    "PLACE_RETIREE",
+    "RESSOURCE_CREEE",
+    "RESSOURCE_DEGELEE",
+    "RESSOURCE_GELEE",
+    "RESSOURCE_MODIFIEE",
+    "RESSOURCE_SUPPRIMEE",
+    "attribuer",
+    "decider_changement",
+    "degeler",
+    "demander_changement",
+    "geler",
+    "liberer_l_hebergement",
+    "occupation",
+    "ressource_creer",
+    "ressource_modifier",
+    "ressource_supprimer",
+    "retirer",
     "SOUTIEN_DEPOSE",
     "soutien_accorder",
     "soutien_deposer",

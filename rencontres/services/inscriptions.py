@@ -29,6 +29,7 @@ from rencontres.models import (
     ETATS_ACTIFS,
     ETATS_QUI_TIENNENT_DES_PLACES,
     Activite,
+    DemandeDeChangement,
     EtatInscription,
     Inscription,
     LienFoyer,
@@ -367,6 +368,10 @@ def annuler(
             etat_apres=EtatInscription.ANNULEE,
             motif=motif,
         )
+        # Import local : hebergement prend le verrou de la rencontre de ce module (cercle).
+        from rencontres.services.hebergement import liberer_l_hebergement
+
+        liberer_l_hebergement(inscription=inscription, acteur=acteur)
         _prevenir(inscription)
         if avant in ETATS_QUI_TIENNENT_DES_PLACES:
             promouvoir(rencontre=inscription.rencontre, maintenant=maintenant)
@@ -506,7 +511,8 @@ INSCRIPTIONS_ANONYMISEES = Verbe(
 def anonymiser_les_inscriptions(*, maintenant: datetime | None = None) -> int:
     """Efface les personnes des inscriptions dont la durée de conservation est passée (un an
     après la fin de la rencontre ; trois ans pour qui était présent, dont l'attestation reste
-    vérifiable jusque-là) : noms, adresses, téléphones, membres du foyer, réponses. Les nombres
+    vérifiable jusque-là) : noms, adresses, téléphones, membres du foyer, réponses, motifs des
+    demandes de changement de chambre ou de navette. Les nombres
     (inscriptions, présences, foyers) restent pour le bilan. Rejouée, ne fait rien de plus."""
     maintenant = maintenant or timezone.now()
     echues = Inscription.objects.filter(
@@ -519,6 +525,7 @@ def anonymiser_les_inscriptions(*, maintenant: datetime | None = None) -> int:
             return 0
         Participant.objects.filter(inscription__in=pks).update(nom="", prenom="")
         Reponse.objects.filter(inscription__in=pks).delete()
+        DemandeDeChangement.objects.filter(participant__inscription__in=pks).update(motif="", reponse="")
         Inscription.objects.filter(pk__in=pks).update(
             nom="", prenom="", email="", telephone="", profession="", structure="", compte=None
         )

@@ -1,7 +1,8 @@
 """Les pages publiques des rencontres : la liste, la page d'une rencontre (programme et places
 restantes), le formulaire d'inscription (la personne et son foyer), la page de son inscription
 (lien signé des courriels : état, code d'accueil et son QR, agenda, annuler, confirmer une place
-libérée). Les pages de l'organisation (accueil, listes, badges) suivent (issue 19)."""
+libérée, sa chambre et sa navette, demander d'en changer une fois réservées). Les pages de
+l'organisation sont dans `organisation` et `hebergement`."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
@@ -15,11 +16,16 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 from rencontres import services
 from rencontres.attestations import attestation_pdf, attestation_possible
 from rencontres.calendrier import ics_inscription
-from rencontres.forms import CodeForm, InscriptionForm, foyer_formset
+from rencontres.forms import CodeForm, DemandeDeChangementForm, InscriptionForm, foyer_formset
 from rencontres.jetons import inscription_du_jeton, jeton_de
-from rencontres.models import EtatInscription, Inscription, StatutRencontre
+from rencontres.models import EtatInscription, Inscription, Ressource, StatutRencontre
 from rencontres.qr import qr_svg
-from rencontres.selectors import places_restantes, rencontre_publique, rencontres_a_venir
+from rencontres.selectors import (
+    hebergement_d_une_inscription,
+    places_restantes,
+    rencontre_publique,
+    rencontres_a_venir,
+)
 from socle.courriels import lien_absolu
 from socle.formulaires import erreurs_du_service
 
@@ -105,7 +111,17 @@ def _inscription(jeton: str) -> Inscription:
 @login_not_required
 @require_safe
 def inscription_detail(request: HttpRequest, jeton: str) -> HttpResponse:
-    inscription = _inscription(jeton)
+    return page_inscription(request, _inscription(jeton), jeton)
+
+
+def page_inscription(
+    request: HttpRequest,
+    inscription: Inscription,
+    jeton: str,
+    changement: DemandeDeChangementForm | None = None,
+) -> HttpResponse:
+    """La page d'une inscription ; `changement` : le formulaire de demande de changement de
+    chambre ou de navette, tel que saisi, quand il revient refusé."""
     rang = None
     if inscription.etat == EtatInscription.LISTE_D_ATTENTE:
         rang = Inscription.objects.filter(
@@ -114,13 +130,23 @@ def inscription_detail(request: HttpRequest, jeton: str) -> HttpResponse:
             cree_le__lte=inscription.cree_le,
         ).count()
     lien_accueil = lien_absolu(f"{inscription.rencontre.get_absolute_url()}accueil/?code={inscription.code}")
+    participants = list(inscription.participants.all())
+    hebergement = hebergement_d_une_inscription(inscription)
+    # Le formulaire de demande de changement : quand la rencontre a une chambre ou une navette
+    # réservée (gelée) ; avant, l'organisation change les places directement.
+    if (
+        changement is None
+        and inscription.etat != EtatInscription.ANNULEE
+        and Ressource.objects.filter(rencontre=inscription.rencontre_id, reservee_le__isnull=False).exists()
+    ):
+        changement = DemandeDeChangementForm.pour_l_inscription(inscription, participants)
     return render(
         request,
         "rencontres/inscription_detail.html",
         {
             "inscription": inscription,
             "rencontre": inscription.rencontre,
-            "participants": list(inscription.participants.all()),
+            "participants": participants,
             "activites": sorted(
                 {p.activite for p in inscription.places.select_related("activite")}, key=lambda a: a.debut
             ),
@@ -128,8 +154,37 @@ def inscription_detail(request: HttpRequest, jeton: str) -> HttpResponse:
             "rang": rang,
             "qr": qr_svg(lien_accueil) if inscription.etat == EtatInscription.CONFIRMEE else "",
             "attestation": attestation_possible(inscription),
+            "attributions": hebergement["attributions"],
+            "demandes": hebergement["demandes"],
+            "changement": changement,
         },
     )
+
+
+@login_not_required
+@require_POST
+def inscription_changement(request: HttpRequest, jeton: str) -> HttpResponse:
+    """La personne demande de changer de chambre ou de navette réservée ; l'agglomération décide."""
+    inscription = _inscription(jeton)
+    participants = list(inscription.participants.all())
+    form = DemandeDeChangementForm.pour_l_inscription(inscription, participants, request.POST)
+    if form.is_valid():
+        try:
+            services.demander_changement(
+                participant=form.cleaned_data["participant"],
+                genre=form.cleaned_data["genre"],
+                souhait=form.cleaned_data["souhait"],
+                motif=form.cleaned_data["motif"],
+                acteur=request.user if request.user.is_authenticated else None,
+            )
+        except ValidationError as erreur:
+            erreurs_du_service(form, erreur)
+        else:
+            messages.success(
+                request, _("Votre demande est envoyée ; l'organisation vous répondra par courriel.")
+            )
+            return redirect("rencontres:inscription", jeton=jeton)
+    return page_inscription(request, inscription, jeton, changement=form)
 
 
 @login_not_required

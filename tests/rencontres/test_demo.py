@@ -2,7 +2,14 @@
 
 import pytest
 
-from rencontres.models import Emargement, EtatInscription, Inscription, Rencontre
+from rencontres.models import (
+    Attribution,
+    DemandeDeChangement,
+    Emargement,
+    EtatInscription,
+    Inscription,
+    Rencontre,
+)
 
 
 @pytest.mark.demonstration("rencontres")
@@ -21,6 +28,10 @@ def test_les_rencontres_de_demonstration(demonstration):
     assert formation.inscriptions.filter(etat=EtatInscription.EN_ATTENTE_DE_VALIDATION).count() == 2
     assert Inscription.objects.filter(arrivee_le__isnull=False).count() > 10
     assert not Inscription.objects.filter(demo=False).exists()
+    assert paradis.ressources.filter(reservee_le__isnull=False).count() == 2
+    assert paradis.ressources.filter(genre="navette").count() == 1
+    assert Attribution.objects.filter(ressource__rencontre=paradis).count() > 5
+    assert DemandeDeChangement.objects.filter(statut="en_attente").count() == 1
     assert "Rencontres de démonstration chargées" in demonstration.sortie
     # La formation émargée : huit stagiaires le matin, six l'après-midi.
     plaies = Rencontre.objects.get(titre__startswith="Formation continue")

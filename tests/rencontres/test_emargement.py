@@ -20,7 +20,6 @@ from rencontres.jetons import jeton_de
 from rencontres.models import (
     Emargement,
     EtatInscription,
-    Organisateur,
     Rencontre,
     StatutRencontre,
     TypeRencontre,
@@ -244,7 +243,7 @@ def _du_jour(**champs):
 
 def _partenaire(r, email: str):
     compte = UtilisateurFactory(email=email)
-    Organisateur.objects.create(rencontre=r, compte=compte)
+    services.confier(rencontre=r, compte=compte, acteur=None)
     return compte
 
 
