@@ -51,6 +51,8 @@ class RencontreForm(forms.ModelForm):
             "inscriptions_du": DateHeureInput,
             "inscriptions_au": DateHeureInput,
             "description": forms.Textarea(attrs={"rows": 5}),
+            # Un champ texte au clavier décimal : « 3,5 » à la française (un champ number le refuse).
+            "heures_par_demi_journee": forms.TextInput(attrs={"inputmode": "decimal"}),
         }
 
     def __init__(self, *args: Any, organisateur_modifiable: bool = True, **kwargs: Any) -> None:
@@ -237,6 +239,7 @@ class SoutienForm(forms.ModelForm):
             "fin": DateHeureInput,
             "description": forms.Textarea(attrs={"rows": 5}),
             "besoin_logistique": forms.Textarea(attrs={"rows": 3}),
+            "montant_demande": forms.TextInput(attrs={"inputmode": "decimal"}),
         }
 
     def __init__(self, data: Any = None, *args: Any, **kwargs: Any) -> None:
@@ -267,6 +270,7 @@ class DecisionSoutienForm(forms.Form):
         decimal_places=2,
         required=False,
         localize=True,
+        widget=forms.TextInput(attrs={"inputmode": "decimal"}),
     )
     motif = forms.CharField(
         label=_("Motif"),

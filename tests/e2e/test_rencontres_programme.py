@@ -99,7 +99,7 @@ def test_une_urps_demande_un_soutien_et_l_agent_l_accorde(nouvel_onglet, profess
     expect(instructeur.page.get_by_role("button", name="Accorder le soutien")).to_be_visible()
     instructeur.verifier_accessibilite()
     instructeur.page.get_by_role("button", name="Accorder le soutien").click()
-    expect(instructeur.page.get_by_text("Soutien accordé")).to_be_visible()
+    expect(instructeur.page.get_by_text("Soutien accordé : la rencontre est créée")).to_be_visible()
     demande.refresh_from_db()
     assert demande.statut == StatutDemandeDeSoutien.ACCORDEE and demande.rencontre is not None
     # Le demandeur prépare le programme de la rencontre qui lui est confiée.
