@@ -1,6 +1,6 @@
 from django.urls import path
 
-from rencontres.views import organisation, public
+from rencontres.views import agenda, organisation, public, vivier
 
 app_name = "rencontres"
 
@@ -14,6 +14,15 @@ urlpatterns = [
     path("rencontres/inscription/<str:jeton>/confirmer/", public.inscription_confirmer, name="confirmer"),
     path("rencontres/inscription/<str:jeton>/attestation.pdf", public.attestation, name="attestation"),
     path("rencontres/attestations/verifier/", public.verifier, name="verifier"),
+    path(
+        "rencontres/inscription/<str:jeton>/vivier/retirer/",
+        vivier.accord_vivier_retirer,
+        name="accord_vivier_retirer",
+    ),
+    # Le flux d'agenda privé d'une personne (rencontres/views/agenda.py).
+    path("rencontres/agenda/<str:jeton>.ics", agenda.flux, name="agenda"),
+    # L'attractivité des rencontres, pour les agents (rencontres/views/vivier.py).
+    path("rencontres/attractivite/", vivier.attractivite, name="attractivite"),
     # L'organisation (rencontres/views/organisation.py)
     path("rencontres/organisation/", organisation.organisation, name="organisation"),
     path("rencontres/<int:pk>/inscriptions/", organisation.inscriptions, name="inscriptions"),

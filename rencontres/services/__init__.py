@@ -1,6 +1,7 @@
 """Les écritures des rencontres : inscriptions, liste d'attente, accueil et messages
-(`inscriptions`). Le paquet suit les sections de ces écritures ; ses noms publics se lisent
-d'ici (`from rencontres import services` puis `services.<nom>`)."""
+(`inscriptions`) ; l'accord pour le vivier du recrutement (`vivier`). Le paquet suit les
+sections de ces écritures ; ses noms publics se lisent d'ici (`from rencontres import services`
+puis `services.<nom>`)."""
 
 from rencontres.services.inscriptions import (
     ARRIVEE_POINTEE,
@@ -29,8 +30,19 @@ from rencontres.services.inscriptions import (
     promouvoir,
     valider,
 )
+from rencontres.services.vivier import (
+    ACCORD_VIVIER_DONNE,
+    ACCORD_VIVIER_RETIRE,
+    DUREE_ACCORD_VIVIER_ANS,
+    accord_vivier_actif,
+    accord_vivier_retirer,
+    texte_accord_vivier,
+)
 
 __all__ = [
+    "ACCORD_VIVIER_DONNE",
+    "ACCORD_VIVIER_RETIRE",
+    "DUREE_ACCORD_VIVIER_ANS",
     "ARRIVEE_POINTEE",
     "INSCRIPTIONS_ANONYMISEES",
     "INSCRIPTION_ANNULEE",
@@ -44,6 +56,8 @@ __all__ = [
     "PLACE_PROPOSEE",
     "PRESENTS",
     "SaisieInscription",
+    "accord_vivier_actif",
+    "accord_vivier_retirer",
     "annuler",
     "anonymiser_les_inscriptions",
     "confirmer_place",
@@ -55,5 +69,6 @@ __all__ = [
     "places_occupees",
     "pointer",
     "promouvoir",
+    "texte_accord_vivier",
     "valider",
 ]

@@ -20,7 +20,7 @@ from rencontres import exports, services
 from rencontres.forms import CodeForm, MessageForm, SurPlaceForm
 from rencontres.impressions import badges_pdf, emargement_pdf
 from rencontres.models import EtatInscription, Inscription, Rencontre
-from rencontres.permissions import peut_organiser
+from rencontres.permissions import est_agent_organisateur, peut_organiser
 from rencontres.selectors import (
     get_rencontre_a_organiser,
     inscriptions_de,
@@ -39,7 +39,12 @@ def organisation(request: RequetePortail) -> HttpResponse:
     if not peut_organiser(request.user):
         raise Http404
     return render(
-        request, "rencontres/organisation.html", {"rencontres": rencontres_a_organiser(request.user)}
+        request,
+        "rencontres/organisation.html",
+        {
+            "rencontres": rencontres_a_organiser(request.user),
+            "agent": est_agent_organisateur(request.user),
+        },
     )
 
 

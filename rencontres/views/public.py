@@ -20,6 +20,7 @@ from rencontres.jetons import inscription_du_jeton, jeton_de
 from rencontres.models import EtatInscription, Inscription, StatutRencontre
 from rencontres.qr import qr_svg
 from rencontres.selectors import places_restantes, rencontre_publique, rencontres_a_venir
+from rencontres.views.agenda import liens_du_flux
 from socle.courriels import lien_absolu
 from socle.formulaires import erreurs_du_service
 
@@ -27,8 +28,12 @@ from socle.formulaires import erreurs_du_service
 @login_not_required
 @require_safe
 def rencontre_liste(request: HttpRequest) -> HttpResponse:
+    # Une personne connectée s'abonne au flux des rencontres de l'adresse de son compte.
+    flux = liens_du_flux(request.user.email) if request.user.is_authenticated else None
     return render(
-        request, "rencontres/rencontre_liste.html", {"rencontres": rencontres_a_venir(timezone.now())}
+        request,
+        "rencontres/rencontre_liste.html",
+        {"rencontres": rencontres_a_venir(timezone.now()), "flux": flux},
     )
 
 
@@ -128,6 +133,8 @@ def inscription_detail(request: HttpRequest, jeton: str) -> HttpResponse:
             "rang": rang,
             "qr": qr_svg(lien_accueil) if inscription.etat == EtatInscription.CONFIRMEE else "",
             "attestation": attestation_possible(inscription),
+            "accord_vivier": services.accord_vivier_actif(inscription),
+            "flux": liens_du_flux(inscription.email),
         },
     )
 

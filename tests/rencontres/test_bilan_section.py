@@ -1,5 +1,5 @@
 """La section des rencontres du bilan : ce qui a été tenu dans l'année, compté en un nombre de
-requêtes fixe."""
+requêtes fixe, avec l'attractivité des rencontres de promotion."""
 
 from datetime import timedelta
 
@@ -35,10 +35,14 @@ def test_section_de_l_annee(django_assert_num_queries):
     stagiaire = inscrire(formation, 4, maintenant=avant)
     for r, i in ((paradis, couple), (paradis, seul), (formation, stagiaire)):
         services.pointer(rencontre=r, code=i.code, acteur=None)
-    with django_assert_num_queries(2):
+    with django_assert_num_queries(3):  # les rencontres, les foyers, l'attractivité
         donnees = lire_rencontres(annee)
     assert donnees.tenues == 2
     assert [(ligne.confirmees, ligne.presentes) for ligne in donnees.lignes] == [(3, 2), (1, 1)]
     assert donnees.personnes == 4 and donnees.foyers == 1
     assert donnees.heures_de_formation == 3.5 and donnees.attestations == 3
+    # L'attractivité : la seule rencontre de promotion, personne n'y a donné d'accord.
+    assert donnees.rencontres_suivies == 1
+    assert (donnees.attractivite.inscrits, donnees.attractivite.presents) == (3, 2)
+    assert donnees.attractivite.accords == 0
     assert lire_rencontres(annee - 1).tenues == 0
