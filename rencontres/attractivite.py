@@ -5,8 +5,9 @@ rencontre (les rencontres de promotion, et toutes celles qui proposent le vivier
   compte pas) ;
 - présents : celles dont l'arrivée a été pointée ;
 - accords : celles dont l'accord pour le vivier est donné et pas retiré ;
-- ont candidaté : parmi ces seuls accords, celles dont la personne a déposé ensuite une
-  candidature au recrutement (même adresse, sans tenir compte des majuscules, ou même compte) ;
+- ont candidaté : parmi ces seuls accords, celles dont la personne a déposé ensuite, pendant
+  les deux ans de l'accord, une candidature au recrutement (même adresse, sans tenir compte
+  des majuscules, ou même compte) ;
 - installés : celles dont une telle candidature a été retenue.
 
 Sans accord, ou l'accord retiré, personne n'est suivi : les candidatures ne se relient qu'aux
@@ -16,12 +17,15 @@ soit le nombre de rencontres et d'inscriptions.
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 
 from recrutement.models import Candidature, EtapeCandidature
 from rencontres.models import ETATS_ACTIFS, Inscription, Rencontre, StatutRencontre, TypeRencontre
+from rencontres.services import DUREE_ACCORD_VIVIER_ANS
+
+DUREE_DE_L_ACCORD = timedelta(days=365 * DUREE_ACCORD_VIVIER_ANS)
 
 
 def _taux(part: int, base: int) -> float | None:
@@ -86,17 +90,18 @@ def rencontres_suivies() -> QuerySet[Rencontre]:
 
 def _candidatures_apres() -> QuerySet[Candidature]:
     """Les candidatures de la même personne (adresse sans majuscules, ou compte), déposées après
-    l'inscription."""
+    l'inscription et pendant la durée de son accord (deux ans)."""
     return Candidature.objects.filter(
         Q(candidat__email__iexact=OuterRef("email")) | Q(candidat__compte=OuterRef("compte")),
         deposee_le__gt=OuterRef("cree_le"),
+        deposee_le__lte=OuterRef("accord_vivier_le") + DUREE_DE_L_ACCORD,
     )
 
 
 def entonnoirs(rencontres: Iterable[int]) -> dict[int, Entonnoir]:
     """L'entonnoir de chaque rencontre, en une requête (les rencontres sans inscription n'y sont
     pas : un entonnoir vide)."""
-    accord = Q(accord_vivier_le__isnull=False, accord_vivier_retire_le__isnull=True) & ~Q(email="")
+    accord = Q(accord_vivier_le__isnull=False, accord_vivier_retire_le__isnull=True)
     candidatures = _candidatures_apres()
     lignes = (
         Inscription.objects.filter(rencontre__in=list(rencontres))

@@ -174,15 +174,19 @@ def test_l_entonnoir_ne_suit_que_les_accords(recrutement_ouvert):
     # Candidature déposée avant l'inscription : la rencontre n'y est pour rien.
     candidature(o, email="interne5@exemple.fr")
     inscrire(r, 5, accord_vivier=True)
+    # Candidature déposée après les deux ans de l'accord : plus suivie.
+    ancienne = inscrire(r, 7, accord_vivier=True, maintenant=hier)
+    tardive = candidature(o, email="interne7@exemple.fr")
+    Candidature.objects.filter(pk=tardive.pk).update(deposee_le=ancienne.cree_le + timedelta(days=731))
     # Une inscription annulée ne compte pas.
     annulee = inscrire(r, 6, accord_vivier=True, maintenant=hier)
     services.annuler(inscription=annulee)
 
     assert entonnoirs([r.pk]) == {
-        r.pk: Entonnoir(inscrits=5, presents=1, accords=3, candidats=2, installes=1)
+        r.pk: Entonnoir(inscrits=6, presents=1, accords=4, candidats=2, installes=1)
     }
     e = entonnoirs([r.pk])[r.pk]
-    assert e.taux_presents == 0.2 and e.taux_candidats == 2 / 3 and e.taux_installes == 0.5
+    assert e.taux_presents == 1 / 6 and e.taux_candidats == 0.5 and e.taux_installes == 0.5
 
 
 def test_les_rencontres_suivies_et_le_total():

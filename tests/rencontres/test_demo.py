@@ -2,6 +2,7 @@
 
 import pytest
 
+from rencontres.attractivite import entonnoirs
 from rencontres.models import EtatInscription, Inscription, Rencontre
 
 
@@ -22,3 +23,10 @@ def test_les_rencontres_de_demonstration(demonstration):
     assert Inscription.objects.filter(arrivee_le__isnull=False).count() > 10
     assert not Inscription.objects.filter(demo=False).exists()
     assert "Rencontres de démonstration chargées" in demonstration.sortie
+    # Le vivier : proposé aux Paradis et à la soirée des internes, accepté par quelques-uns ;
+    # des candidats du recrutement venus à la soirée ont postulé depuis.
+    soiree = Rencontre.objects.get(titre="Soirée d'accueil des internes")
+    assert paradis.propose_le_vivier and soiree.propose_le_vivier
+    assert paradis.inscriptions.filter(accord_vivier_le__isnull=False).count() >= 2
+    entonnoir = entonnoirs([soiree.pk])[soiree.pk]
+    assert entonnoir.presents > entonnoir.accords >= entonnoir.candidats >= 2
