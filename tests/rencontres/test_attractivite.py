@@ -78,8 +78,12 @@ def test_le_formulaire_propose_la_case_seulement_si_la_rencontre_le_propose(clie
         "email": "lea.martin@exemple.fr",
         "activites": [str(activite.pk)],
         "accord_vivier": "on",
-        **_foyer_vide(),
     }
+    # Ce que le navigateur envoie : la gestion du formulaire du foyer (vide, une personne).
+    page_html = client.get(reverse("rencontres:inscrire", args=[avec.pk])).content.decode()
+    for nom, valeur in re.findall(r'name="(foyer-[A-Z_]+)" value="(\d+)"', page_html):
+        donnees[nom] = valeur
+    assert "foyer-TOTAL_FORMS" in donnees
     # Une saisie refusée garde la case cochée et ce qui a été tapé.
     refus = client.post(reverse("rencontres:inscrire", args=[avec.pk]), donnees)
     html = refus.content.decode()
@@ -97,15 +101,6 @@ def _case(html: str) -> str:
     trouvee = re.search(r'<input[^>]*name="accord_vivier"[^>]*>', html)
     assert trouvee is not None
     return trouvee.group(0)
-
-
-def _foyer_vide() -> dict[str, str]:
-    return {
-        "foyer-TOTAL_FORMS": "0",
-        "foyer-INITIAL_FORMS": "0",
-        "foyer-MIN_NUM_FORMS": "0",
-        "foyer-MAX_NUM_FORMS": "0",
-    }
 
 
 def test_la_personne_retire_son_accord_depuis_sa_page(client):
