@@ -39,6 +39,9 @@ def test_une_interne_consent_et_l_agente_lit_l_entonnoir(nouvel_onglet, agent) -
     abonnement = page.get_by_role("link", name="Abonner mon agenda à toutes mes rencontres")
     expect(abonnement).to_have_attribute("href", re.compile(r"^webcal://.+/rencontres/agenda/.+\.ics$"))
     interne.verifier_accessibilite()
+    # Sur un téléphone, la page (accord, adresse du flux) tient dans la largeur.
+    page.set_viewport_size({"width": 375, "height": 740})
+    assert page.evaluate("document.documentElement.scrollWidth") <= 375
     inscription = Inscription.objects.get()
     assert inscription.accord_vivier_le is not None and "pendant 2 ans" in inscription.accord_vivier_texte
 

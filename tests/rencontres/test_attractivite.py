@@ -250,3 +250,14 @@ def test_le_bilan_compte_l_entonnoir_de_l_annee():
     donnees = lire_rencontres(debut.year)
     assert donnees.rencontres_suivies == 1
     assert donnees.attractivite == Entonnoir(inscrits=2, presents=1, accords=1, candidats=0, installes=0)
+
+
+def test_l_administration_ne_modifie_pas_l_accord(client_de):
+    r = rencontre(propose_le_vivier=True)
+    inscription = inscrire(r, 1, accord_vivier=True)
+    page = client_de("superutilisateur").get(
+        reverse("admin:rencontres_inscription_change", args=[inscription.pk])
+    )
+    html = page.content.decode()
+    assert page.status_code == 200 and "me proposent des offres" in html
+    assert 'name="accord_vivier_texte"' not in html and 'name="accord_vivier_retire_le' not in html
