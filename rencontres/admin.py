@@ -47,5 +47,9 @@ class InscriptionAdmin(admin.ModelAdmin):
         "code",
         "arrivee_le",
         "sequence",
+        # L'accord pour le vivier ne se donne ou ne se retire que par la personne elle-même.
+        "accord_vivier_le",
+        "accord_vivier_texte",
+        "accord_vivier_retire_le",
     ]
     inlines = [ParticipantInline]

@@ -1,15 +1,17 @@
 """La section « Les rencontres » du bilan annuel : rencontres tenues dans l'année, par genre,
 inscriptions confirmées, présences, foyers venus ensemble, heures de formation (celles des
 séances, et celles suivies par les stagiaires : demi-journées émargées × heures par
-demi-journée), attestations.
-Deux requêtes, quel que soit le nombre de rencontres et d'inscriptions."""
+demi-journée), attestations ; l'attractivité des rencontres de promotion (inscrits, présents,
+accords pour le vivier, candidatures, installations : `rencontres.attractivite`).
+Trois requêtes, quel que soit le nombre de rencontres et d'inscriptions."""
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from django.db.models import Count, Exists, OuterRef, Q
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from rencontres.attractivite import Entonnoir, entonnoirs
 from rencontres.models import EtatInscription, Participant, Rencontre, StatutRencontre, TypeRencontre
 from socle.bilan import ChiffreCle, ContenuSection, bornes_de_l_annee
 from socle.francais import nombre
@@ -37,6 +39,9 @@ class DonneesRencontres:
     lignes: list[LigneRencontre]
     foyers: int
     demo: bool
+    # L'entonnoir des rencontres de promotion (ou qui proposent le vivier) de l'année, cumulé.
+    attractivite: Entonnoir = field(default_factory=Entonnoir)
+    rencontres_suivies: int = 0
 
     @property
     def tenues(self) -> int:
@@ -104,11 +109,15 @@ def lire_rencontres(annee: int) -> DonneesRencontres:
         .distinct()
         .count()
     )
+    suivies = [r.pk for r in rencontres if r.type == TypeRencontre.PROMOTION or r.propose_le_vivier]
+    par_rencontre = entonnoirs(suivies) if suivies else {}
     return DonneesRencontres(
         annee=annee,
         lignes=lignes,
         foyers=foyers,
         demo=any(r.demo for r in rencontres),
+        attractivite=sum(par_rencontre.values(), Entonnoir()),
+        rencontres_suivies=len(suivies),
     )
 
 

@@ -9,6 +9,7 @@ L'alarme (VALARM) sonne `Rencontre.rappel_dans_l_agenda` avant le début.
 """
 
 from collections.abc import Iterable
+from datetime import timedelta
 
 from django.utils import timezone
 
@@ -27,14 +28,14 @@ def est_annulee(inscription: Inscription) -> bool:
     )
 
 
-def _evenement(inscription: Inscription):  # type: ignore[no-untyped-def]
+def _evenement(inscription: Inscription, *, sequence: int | None = None):  # type: ignore[no-untyped-def]
     # Import local : icalendar ne se charge qu'au premier agenda écrit (socle/calendrier.py).
     from icalendar import Alarm
 
     rencontre = inscription.rencontre
     evenement = evenement_vide()
     evenement.add("uid", uid_de(inscription))
-    evenement.add("sequence", rencontre.sequence + inscription.sequence)
+    evenement.add("sequence", rencontre.sequence + inscription.sequence if sequence is None else sequence)
     evenement.add("dtstamp", timezone.now())
     evenement.add("dtstart", rencontre.debut)
     evenement.add("dtend", rencontre.fin)
@@ -65,9 +66,27 @@ def ics_inscription(inscription: Inscription) -> bytes:
 
 
 def ics_flux(inscriptions: Iterable[Inscription], *, nom: str) -> bytes:
-    """Le flux privé d'une personne : ses rencontres, les annulées marquées annulées (un agenda
-    abonné les retire)."""
+    """Le flux privé d'une personne : un événement par rencontre (son UID), les annulées
+    marquées annulées (un agenda abonné les retire), la liste d'attente provisoire (TENTATIVE).
+
+    Une personne qui a annulé puis s'est réinscrite a deux inscriptions à la même rencontre :
+    l'événement est celui de l'inscription en cours (sinon la dernière), et sa SEQUENCE compte
+    les versions de la rencontre, celles de chaque inscription et chaque réinscription, pour ne
+    jamais redescendre. Les inscriptions viennent avec leur rencontre (`select_related`) : pas
+    de requête ici."""
+    # Import local : icalendar ne se charge qu'au premier agenda écrit (socle/calendrier.py).
+    from icalendar import vDuration
+
     cal = calendrier_vide(produit="Rencontres", nom=nom)
+    # Les agendas abonnés relisent le flux toutes les six heures (RFC 7986 et l'usage d'Outlook).
+    cal.add("refresh-interval", vDuration(timedelta(hours=6)), parameters={"VALUE": "DURATION"})
+    cal.add("x-published-ttl", vDuration(timedelta(hours=6)))
+    par_rencontre: dict[int, list[Inscription]] = {}
     for inscription in inscriptions:
-        cal.add_component(_evenement(inscription))
+        par_rencontre.setdefault(inscription.rencontre_id, []).append(inscription)
+    groupes = sorted(par_rencontre.values(), key=lambda g: (g[0].rencontre.debut, g[0].rencontre_id))
+    for groupe in groupes:
+        retenue = max(groupe, key=lambda i: (i.etat != EtatInscription.ANNULEE, i.cree_le, i.pk))
+        sequence = retenue.rencontre.sequence + sum(i.sequence for i in groupe) + len(groupe) - 1
+        cal.add_component(_evenement(retenue, sequence=sequence))
     return bytes(cal.to_ical())

@@ -6,8 +6,11 @@ d'attente, annulation et promotion, validation, pointage à l'accueil).
   la liste d'attente, une place libérée a été proposée à une interne qui doit la confirmer ;
   deux chambres de l'hôtel sont réservées (gelées), une navette part de la gare, et une
   interne demande à changer de chambre.
+  Il propose le vivier du recrutement : quelques inscrits l'ont accepté.
 - « Soirée d'accueil des internes » (le mois dernier, tenue) : les présents pointés à
-  l'accueil ont leur attestation.
+  l'accueil ont leur attestation. Elle proposait le vivier : des présents l'ont accepté, dont
+  des candidats de la démonstration du recrutement (chargée avant), qui ont postulé depuis —
+  la page « Attractivité » les compte.
 - « Formation à la télésanté — pôle de Valognes » (dans trois semaines, inscriptions validées
   une à une) : deux inscriptions attendent la validation de l'agente.
 - « Congrès régional des maisons de santé » (cet automne, tenu, soutenu par l'agglomération).
@@ -26,6 +29,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from comptes.models import Utilisateur
+from recrutement.models import Candidat
 from rencontres import services
 from rencontres.models import (
     Activite,
@@ -43,6 +47,8 @@ from rencontres.services import Membre, SaisieInscription
 from territoire.models import Commune
 
 AGENTE = "agent@demo.cotentin.fr"
+# Des candidats de la démonstration du recrutement venus à la soirée d'accueil des internes.
+VENUS_A_LA_SOIREE = ("camille.lefevre@exemple.fr", "lea.quesnel@exemple.fr")
 
 PRENOMS = [
     "Camille", "Léa", "Hugo", "Inès", "Louis", "Manon", "Nathan", "Chloé", "Jules", "Sarah",
@@ -195,6 +201,7 @@ def charger(*, afficher: Any = print) -> bool:
             inscriptions_au=debut - timedelta(days=7),
             agente=agente,
             foyer_max=4,
+            propose_le_vivier=True,
         )
         Question.objects.create(
             rencontre=paradis,
@@ -211,7 +218,10 @@ def charger(*, afficher: Any = print) -> bool:
             ordre=2,
         )
         inscrite = maintenant - timedelta(days=10)
-        familles = [_inscrire(paradis, rang, inscrite, foyer=rang % 3) for rang in range(6)]
+        familles = [
+            _inscrire(paradis, rang, inscrite, foyer=rang % 3, accord_vivier=rang % 2 == 0)
+            for rang in range(6)
+        ]
         # La sortie en mer (12 places) est pleine : une famille de trois attend, et une interne seule.
         _inscrire(paradis, 6, inscrite, foyer=2)
         _inscrire(paradis, 7, inscrite)
@@ -276,11 +286,28 @@ def charger(*, afficher: Any = print) -> bool:
             inscriptions_du=debut - timedelta(days=30),
             inscriptions_au=debut,
             agente=agente,
+            propose_le_vivier=True,
         )
         for rang in range(10, 20):
-            inscription = _inscrire(soiree, rang, debut - timedelta(days=5))
+            inscription = _inscrire(soiree, rang, debut - timedelta(days=5), accord_vivier=rang % 3 == 0)
             if rang % 4:
                 services.pointer(rencontre=soiree, code=inscription.code, acteur=agente, maintenant=debut)
+        # Des candidats du recrutement étaient à la soirée, d'accord pour le vivier ; ils ont
+        # postulé depuis (leurs candidatures sont de la démonstration du recrutement).
+        for candidat in Candidat.objects.filter(demo=True, email__in=VENUS_A_LA_SOIREE).order_by("pk"):
+            inscription = services.inscrire(
+                rencontre=soiree,
+                saisie=SaisieInscription(
+                    nom=candidat.nom,
+                    prenom=candidat.prenom,
+                    email=candidat.email,
+                    activites=list(soiree.activites.all()),
+                    accord_vivier=True,
+                ),
+                maintenant=debut - timedelta(days=4),
+            )
+            Inscription.objects.filter(pk=inscription.pk).update(demo=True)
+            services.pointer(rencontre=soiree, code=inscription.code, acteur=agente, maintenant=debut)
 
         # 3. Formation télésanté au pôle de Valognes : inscriptions validées une à une.
         debut = (heure + timedelta(days=21)).replace(hour=14)

@@ -20,7 +20,7 @@ from rencontres.models import (
     TypeQuestion,
 )
 from rencontres.selectors import participants_sans
-from rencontres.services import Membre, SaisieInscription
+from rencontres.services import Membre, SaisieInscription, texte_accord_vivier
 from socle.francais import nombre
 
 
@@ -69,6 +69,14 @@ class InscriptionForm(forms.Form):
         self.questions = list(Question.objects.filter(rencontre=rencontre))
         for question in self.questions:
             self.fields[f"question_{question.pk}"] = self._champ(question)
+        if rencontre.propose_le_vivier:
+            # Facultative, jamais cochée d'avance : le texte de la case est celui qui est gardé.
+            self.fields["accord_vivier"] = forms.BooleanField(
+                label=texte_accord_vivier(),
+                required=False,
+                initial=False,
+                help_text=_("Facultatif : votre inscription ne dépend pas de cet accord."),
+            )
 
     @staticmethod
     def _champ(question: Question) -> forms.Field:
@@ -98,6 +106,7 @@ class InscriptionForm(forms.Form):
             foyer=foyer,
             reponses={q.pk: donnees.get(f"question_{q.pk}", "") for q in self.questions},
             liste_d_attente_acceptee=donnees.get("liste_d_attente_acceptee", False),
+            accord_vivier=bool(donnees.get("accord_vivier", False)),
         )
 
 

@@ -31,3 +31,23 @@ def inscription_du_jeton(jeton: str) -> Inscription | None:
     if inscription is None or not constant_time_compare(inscription.code, str(contenu.get("c"))):
         return None
     return inscription
+
+
+# --- Le flux d'agenda d'une personne ----------------------------------------------------------
+
+SEL_AGENDA = "rencontres.agenda"
+
+
+def jeton_agenda(email: str) -> str:
+    """Le jeton du flux d'agenda privé d'une adresse (toutes ses rencontres) : signé, sans date,
+    donc stable (un agenda abonné garde la même adresse). L'adresse y est encodée, pas chiffrée :
+    le lien est privé comme celui d'une inscription."""
+    return signing.Signer(salt=SEL_AGENDA).sign_object(email.strip().lower())
+
+
+def email_du_jeton_agenda(jeton: str) -> str | None:
+    try:
+        email = signing.Signer(salt=SEL_AGENDA).unsign_object(jeton)
+    except (signing.BadSignature, ValueError):
+        return None
+    return email if isinstance(email, str) and email else None

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from rencontres.views import emargement, hebergement, organisation, programme, public, soutien
+from rencontres.views import agenda, emargement, hebergement, organisation, programme, public, soutien, vivier
 
 app_name = "rencontres"
 
@@ -19,6 +19,15 @@ urlpatterns = [
     ),
     path("rencontres/inscription/<str:jeton>/attestation.pdf", public.attestation, name="attestation"),
     path("rencontres/attestations/verifier/", public.verifier, name="verifier"),
+    path(
+        "rencontres/inscription/<str:jeton>/vivier/retirer/",
+        vivier.accord_vivier_retirer,
+        name="accord_vivier_retirer",
+    ),
+    # Le flux d'agenda privé d'une personne (rencontres/views/agenda.py).
+    path("rencontres/agenda/<str:jeton>.ics", agenda.flux, name="agenda"),
+    # L'attractivité des rencontres, pour les agents (rencontres/views/vivier.py).
+    path("rencontres/attractivite/", vivier.attractivite, name="attractivite"),
     # Les demandes de soutien à un congrès (rencontres/views/soutien.py)
     path("rencontres/soutien/", soutien.soutiens, name="soutiens"),
     path("rencontres/soutien/<int:pk>/", soutien.soutien, name="soutien"),

@@ -1,6 +1,6 @@
 """Les écritures des rencontres : inscriptions, liste d'attente, accueil et messages
 (`inscriptions`) ; l'émargement par demi-journée (`emargement`) ; chambres, navettes et demandes de changement
-(`hebergement`). Le paquet suit les
+(`hebergement`) ; l'accord pour le vivier du recrutement (`vivier`). Le paquet suit les
 sections de ces écritures ; ses noms publics se lisent d'ici (`from rencontres import services`
 puis `services.<nom>`)."""
 
@@ -89,9 +89,23 @@ from rencontres.services.soutien import (
     soutien_retirer,
     soutien_soumettre_a_l_avis,
 )
+from rencontres.services.vivier import (
+    ACCORD_VIVIER_DONNE,
+    ACCORD_VIVIER_RETIRE,
+    DUREE_ACCORD_VIVIER_ANS,
+    accord_vivier_actif,
+    accord_vivier_retirer,
+    texte_accord_vivier,
+)
 from rencontres.workflows import RENCONTRE_ANNULEE, RENCONTRE_PUBLIEE
 
 __all__ = [
+    "ACCORD_VIVIER_DONNE",
+    "ACCORD_VIVIER_RETIRE",
+    "DUREE_ACCORD_VIVIER_ANS",
+    "accord_vivier_actif",
+    "accord_vivier_retirer",
+    "texte_accord_vivier",
     "CHANGEMENT_ACCEPTE",
     "CHANGEMENT_DEMANDE",
     "CHANGEMENT_REFUSE",

@@ -42,6 +42,7 @@ from rencontres.models import (
     StatutRencontre,
     TypeQuestion,
 )
+from rencontres.services.vivier import ACCORD_VIVIER_DONNE, texte_accord_vivier
 from socle.francais import date_et_heure, heure
 from socle.services import apres_validation, evenement_enregistrer
 from socle.verbes import Verbe
@@ -79,6 +80,8 @@ class SaisieInscription:
     reponses: Mapping[int, str] = field(default_factory=dict)
     # Si une activité est complète : la liste d'attente (vrai) ou un refus (faux).
     liste_d_attente_acceptee: bool = True
+    # La case de l'accord pour le vivier du recrutement, cochée (rencontres qui le proposent).
+    accord_vivier: bool = False
 
 
 def _verrouiller(rencontre: Rencontre) -> Rencontre:
@@ -203,6 +206,9 @@ def inscrire(
             etat = EtatInscription.EN_ATTENTE_DE_VALIDATION
         else:
             etat = EtatInscription.CONFIRMEE
+        # L'accord pour le vivier : seulement si la rencontre le propose et que la case est
+        # cochée ; daté, avec le texte exact que la personne a lu.
+        accord = bool(saisie.accord_vivier and rencontre.propose_le_vivier and saisie.email.strip())
         try:
             with transaction.atomic():
                 inscription = Inscription.objects.create(
@@ -218,6 +224,8 @@ def inscrire(
                     cree_le=maintenant,
                     etat_le=maintenant,
                     arrivee_le=maintenant if sur_place else None,
+                    accord_vivier_le=maintenant if accord else None,
+                    accord_vivier_texte=texte_accord_vivier() if accord else "",
                 )
         except IntegrityError as erreur:
             # Deux inscriptions de la même adresse au même instant : la base n'en garde qu'une.
@@ -258,6 +266,8 @@ def inscrire(
             etat_apres=etat,
             donnees={"personnes": personnes, "activites": [a.pk for a in activites], "sur_place": sur_place},
         )
+        if accord:
+            evenement_enregistrer(verbe=ACCORD_VIVIER_DONNE, acteur=acteur or compte, cible=inscription)
         if inscription.email:
             _prevenir(inscription)
     return inscription

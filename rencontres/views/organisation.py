@@ -42,7 +42,10 @@ def organisation(request: RequetePortail) -> HttpResponse:
     return render(
         request,
         "rencontres/organisation.html",
-        {"rencontres": rencontres_a_organiser(request.user), "agent": est_agent_organisateur(request.user)},
+        {
+            "rencontres": rencontres_a_organiser(request.user),
+            "agent": est_agent_organisateur(request.user),
+        },
     )
 
 

@@ -26,6 +26,7 @@ from rencontres.selectors import (
     rencontre_publique,
     rencontres_a_venir,
 )
+from rencontres.views.agenda import liens_du_flux
 from socle.courriels import lien_absolu
 from socle.formulaires import erreurs_du_service
 
@@ -33,8 +34,12 @@ from socle.formulaires import erreurs_du_service
 @login_not_required
 @require_safe
 def rencontre_liste(request: HttpRequest) -> HttpResponse:
+    # Une personne connectée s'abonne au flux des rencontres de l'adresse de son compte.
+    flux = liens_du_flux(request.user.email) if request.user.is_authenticated else None
     return render(
-        request, "rencontres/rencontre_liste.html", {"rencontres": rencontres_a_venir(timezone.now())}
+        request,
+        "rencontres/rencontre_liste.html",
+        {"rencontres": rencontres_a_venir(timezone.now()), "flux": flux},
     )
 
 
@@ -157,6 +162,8 @@ def page_inscription(
             "attributions": hebergement["attributions"],
             "demandes": hebergement["demandes"],
             "changement": changement,
+            "accord_vivier": services.accord_vivier_actif(inscription),
+            "flux": liens_du_flux(inscription.email),
         },
     )
 

@@ -1,5 +1,6 @@
 """La section des rencontres du bilan : ce qui a été tenu dans l'année, compté en un nombre de
-requêtes fixe ; les heures de formation suivies d'après l'émargement."""
+requêtes fixe, avec l'attractivité des rencontres de promotion ; les heures de formation suivies
+d'après l'émargement."""
 
 from datetime import timedelta
 
@@ -47,7 +48,7 @@ def test_section_de_l_annee(django_assert_num_queries):
             acteur=None,
             maintenant=demi.fin - timedelta(minutes=1),
         )
-    with django_assert_num_queries(2):
+    with django_assert_num_queries(3):  # les rencontres, les foyers, l'attractivité
         donnees = lire_rencontres(annee)
     assert donnees.tenues == 2
     assert [(ligne.confirmees, ligne.presentes) for ligne in donnees.lignes] == [(3, 2), (2, 2)]
@@ -55,4 +56,8 @@ def test_section_de_l_annee(django_assert_num_queries):
     assert donnees.heures_de_formation == 3.5 and donnees.attestations == 4
     assert [ligne.heures_suivies for ligne in donnees.lignes] == [3.5, 7.0]
     assert donnees.heures_suivies == 7.0
+    # L'attractivité : la seule rencontre de promotion, personne n'y a donné d'accord.
+    assert donnees.rencontres_suivies == 1
+    assert (donnees.attractivite.inscrits, donnees.attractivite.presents) == (3, 2)
+    assert donnees.attractivite.accords == 0
     assert lire_rencontres(annee - 1).tenues == 0

@@ -2,6 +2,7 @@
 
 import pytest
 
+from rencontres.attractivite import entonnoirs
 from rencontres.models import (
     Attribution,
     DemandeDeChangement,
@@ -41,3 +42,10 @@ def test_les_rencontres_de_demonstration(demonstration):
         )
         == ["apres_midi"] * 6 + ["matin"] * 8
     )
+    # Le vivier : proposé aux Paradis et à la soirée des internes, accepté par quelques-uns ;
+    # des candidats du recrutement venus à la soirée ont postulé depuis.
+    soiree = Rencontre.objects.get(titre="Soirée d'accueil des internes")
+    assert paradis.propose_le_vivier and soiree.propose_le_vivier
+    assert paradis.inscriptions.filter(accord_vivier_le__isnull=False).count() >= 2
+    entonnoir = entonnoirs([soiree.pk])[soiree.pk]
+    assert entonnoir.presents > entonnoir.accords >= entonnoir.candidats >= 2

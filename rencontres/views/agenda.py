@@ -1,0 +1,48 @@
+"""Le flux d'agenda privé d'une personne (iCalendar, à s'abonner) : toutes les rencontres où
+son adresse a une inscription, mises à jour à chaque lecture. Sans compte : le lien signé
+(`rencontres.jetons.jeton_agenda`) suffit, comme celui d'une inscription ; un jeton faux, 404."""
+
+from django.contrib.auth.decorators import login_not_required
+from django.http import Http404, HttpRequest, HttpResponse
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_safe
+
+from rencontres.calendrier import ics_flux
+from rencontres.jetons import email_du_jeton_agenda, jeton_agenda
+from rencontres.models import Inscription
+from socle.courriels import lien_absolu
+
+
+def inscriptions_de_l_adresse(email: str) -> list[Inscription]:
+    """Les inscriptions d'une adresse (les anonymisées n'en ont plus), avec leur rencontre : une
+    requête, quel que soit leur nombre."""
+    return list(
+        Inscription.objects.filter(email__iexact=email)
+        .exclude(email="")
+        .select_related("rencontre__commune")
+        .defer("rencontre__commune__contour")
+        .order_by("rencontre__debut", "cree_le", "pk")
+    )
+
+
+@login_not_required
+@require_safe
+def flux(request: HttpRequest, jeton: str) -> HttpResponse:
+    email = email_du_jeton_agenda(jeton)
+    if email is None:
+        raise Http404
+    contenu = ics_flux(inscriptions_de_l_adresse(email), nom=_("Mes rencontres — Cotentin Santé"))
+    reponse = HttpResponse(contenu, content_type="text/calendar; charset=utf-8")
+    reponse["Content-Disposition"] = 'inline; filename="mes-rencontres.ics"'
+    reponse["Cache-Control"] = "private, no-store"
+    return reponse
+
+
+def liens_du_flux(email: str) -> dict[str, str] | None:
+    """Les deux adresses du flux d'une adresse électronique : https:// (à coller dans un agenda)
+    et webcal:// (qui ouvre l'agenda du téléphone ou de l'ordinateur) ; aucune sans adresse."""
+    if not email.strip():
+        return None
+    https = lien_absolu(reverse("rencontres:agenda", kwargs={"jeton": jeton_agenda(email)}))
+    return {"https": https, "webcal": "webcal://" + https.split("://", 1)[-1]}
