@@ -17,7 +17,7 @@ from rencontres import services
 from rencontres.attractivite import Entonnoir, attractivite, entonnoirs
 from rencontres.bilan import lire_rencontres
 from rencontres.jetons import jeton_de
-from rencontres.models import Organisateur, TypeRencontre
+from rencontres.models import TypeRencontre
 from socle.models import Evenement
 from tests.comptes.factories import UtilisateurFactory
 from tests.conftest import PERSONAS
@@ -211,7 +211,7 @@ def test_matrice_des_droits(client_de, persona):
 
 def test_un_partenaire_n_y_a_pas_acces_meme_de_cette_rencontre(client_de, professionnel):
     r = rencontre(propose_le_vivier=True)
-    Organisateur.objects.create(rencontre=r, compte=professionnel)
+    services.confier(rencontre=r, compte=professionnel, acteur=None)
     partenaire = client_de("professionnel")
     assert partenaire.get(reverse("rencontres:organisation")).status_code == 200
     assert "Attractivité" not in partenaire.get(reverse("rencontres:organisation")).content.decode()
