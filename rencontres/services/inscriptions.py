@@ -42,7 +42,7 @@ from rencontres.models import (
     StatutRencontre,
     TypeQuestion,
 )
-from rencontres.services.vivier import ACCORD_VIVIER_DONNE, texte_accord_vivier
+from rencontres.services.vivier import ACCORD_VIVIER_DONNE, DUREE_ACCORD_VIVIER_ANS, texte_accord_vivier
 from socle.francais import date_et_heure, heure
 from socle.services import apres_validation, evenement_enregistrer
 from socle.verbes import Verbe
@@ -522,13 +522,23 @@ def anonymiser_les_inscriptions(*, maintenant: datetime | None = None) -> int:
     """Efface les personnes des inscriptions dont la durée de conservation est passée (un an
     après la fin de la rencontre ; trois ans pour qui était présent, dont l'attestation reste
     vérifiable jusque-là) : noms, adresses, téléphones, membres du foyer, réponses, motifs des
-    demandes de changement de chambre ou de navette. Les nombres
-    (inscriptions, présences, foyers) restent pour le bilan. Rejouée, ne fait rien de plus."""
+    demandes de changement de chambre ou de navette. Une personne qui a donné son accord pour
+    le vivier (et ne l'a pas retiré) est gardée pendant les deux ans de l'accord, que son texte
+    promet. Les nombres (inscriptions, présences, foyers, accords) restent pour le bilan.
+    Rejouée, ne fait rien de plus."""
     maintenant = maintenant or timezone.now()
-    echues = Inscription.objects.filter(
-        Q(arrivee_le__isnull=True, rencontre__fin__lt=maintenant - INSCRITS_NON_VENUS)
-        | Q(arrivee_le__isnull=False, rencontre__fin__lt=maintenant - PRESENTS)
-    ).exclude(nom="", prenom="", email="")
+    accord_en_cours = Q(
+        accord_vivier_le__gte=maintenant - timedelta(days=365 * DUREE_ACCORD_VIVIER_ANS),
+        accord_vivier_retire_le__isnull=True,
+    )
+    echues = (
+        Inscription.objects.filter(
+            Q(arrivee_le__isnull=True, rencontre__fin__lt=maintenant - INSCRITS_NON_VENUS)
+            | Q(arrivee_le__isnull=False, rencontre__fin__lt=maintenant - PRESENTS)
+        )
+        .exclude(accord_en_cours)
+        .exclude(nom="", prenom="", email="")
+    )
     with transaction.atomic():
         pks = list(echues.select_for_update().values_list("pk", flat=True))
         if not pks:

@@ -33,3 +33,23 @@ def test_un_an_puis_trois_ans(client):
     assert Inscription.objects.count() == 2
     annee = timezone.localtime(r.debut).year
     assert lire_rencontres(annee).presentes == 1
+
+
+def test_l_accord_pour_le_vivier_garde_la_personne_ses_deux_ans():
+    r = rencontre(propose_le_vivier=True)
+    accord = inscrire(r, 1, accord_vivier=True, maintenant=r.inscriptions_du)
+    retiree = inscrire(r, 2, accord_vivier=True, maintenant=r.inscriptions_du)
+    sans = inscrire(r, 3, maintenant=r.inscriptions_du)
+    assert accord.accord_vivier_le is not None
+    services.accord_vivier_retirer(inscription=retiree)
+    dans_un_an = r.fin + timedelta(days=366)
+    # Un an après : la personne sans accord et celle qui l'a retiré sont effacées, pas l'autre.
+    assert services.anonymiser_les_inscriptions(maintenant=dans_un_an) == 2
+    accord.refresh_from_db()
+    sans.refresh_from_db()
+    assert accord.email == "interne1@exemple.fr" and sans.email == ""
+    # Les deux ans de l'accord passés : effacée à son tour ; l'accord reste compté, sans nom.
+    apres_l_accord = accord.accord_vivier_le + timedelta(days=2 * 365 + 1)
+    assert services.anonymiser_les_inscriptions(maintenant=apres_l_accord) == 1
+    accord.refresh_from_db()
+    assert accord.email == "" and accord.accord_vivier_le is not None
