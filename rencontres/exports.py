@@ -1,7 +1,7 @@
 """Les inscriptions d'une rencontre en CSV et en classeur, par l'écrivain commun du socle
 (séparateurs français, formules neutralisées) : une ligne par inscription, une colonne par
-question de la rencontre ; la chambre et la navette de chacun (le prénom devant quand le foyer
-compte plusieurs personnes)."""
+question de la rencontre ; l'accord pour le vivier ; la chambre et la navette de chacun (le
+prénom devant quand le foyer compte plusieurs personnes)."""
 
 from collections.abc import Iterator, Sequence
 from typing import Any
@@ -37,6 +37,7 @@ def colonnes(questions: Sequence[Question]) -> list[str | Colonne]:
         *(Colonne(q.libelle, 24) for q in questions),
         Colonne(_("Arrivée pointée"), 22),
         Colonne(_("Code d'accueil"), 14),
+        Colonne(_("Accord pour le vivier"), 30),
     ]
 
 
@@ -73,7 +74,19 @@ def lignes(
             *(reponses.get(q.pk, "") for q in questions),
             date_et_heure(inscription.arrivee_le) if inscription.arrivee_le else "",
             inscription.code,
+            _accord(inscription),
         ]
+
+
+def _accord(inscription: Inscription) -> str:
+    if inscription.accord_vivier_le is None:
+        return ""
+    if inscription.accord_vivier_retire_le is not None:
+        return _("donné le %(d)s, retiré le %(r)s") % {
+            "d": date_et_heure(inscription.accord_vivier_le),
+            "r": date_et_heure(inscription.accord_vivier_retire_le),
+        }
+    return _("donné le %(d)s") % {"d": date_et_heure(inscription.accord_vivier_le)}
 
 
 def _hebergement(participants: Sequence[Participant], genre: str) -> str:

@@ -3,9 +3,11 @@ ni ne se fabrique à partir du code d'accueil imprimé sur un badge. Sans date :
 sert dans tous les courriels d'une inscription, jusqu'à l'effacement des données."""
 
 from django.core import signing
+from django.urls import reverse
 from django.utils.crypto import constant_time_compare
 
 from rencontres.models import Inscription
+from socle.courriels import lien_absolu
 
 SEL = "rencontres.inscription"
 
@@ -51,3 +53,12 @@ def email_du_jeton_agenda(jeton: str) -> str | None:
     except (signing.BadSignature, ValueError):
         return None
     return email if isinstance(email, str) and email else None
+
+
+def liens_du_flux(email: str) -> dict[str, str] | None:
+    """Les deux adresses du flux d'une adresse électronique : https:// (à coller dans un agenda)
+    et webcal:// (qui ouvre l'agenda du téléphone ou de l'ordinateur) ; aucune sans adresse."""
+    if not email.strip():
+        return None
+    https = lien_absolu(reverse("rencontres:agenda", kwargs={"jeton": jeton_agenda(email)}))
+    return {"https": https, "webcal": "webcal://" + https.split("://", 1)[-1]}

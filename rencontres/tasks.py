@@ -25,7 +25,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from rencontres.calendrier import est_annulee, ics_inscription
-from rencontres.jetons import jeton_de
+from rencontres.jetons import jeton_de, liens_du_flux
 from rencontres.models import (
     ETATS_ACTIFS,
     DemandeDeChangement,
@@ -71,6 +71,7 @@ def _courriel(inscription: Inscription, gabarit: str, sujet: str, **contexte: An
             "inscription": inscription,
             "rencontre": inscription.rencontre,
             "lien": lien_absolu(reverse("rencontres:inscription", kwargs={"jeton": jeton_de(inscription)})),
+            "flux": liens_du_flux(inscription.email),
         },
     )
     methode = "CANCEL" if est_annulee(inscription) else "PUBLISH"

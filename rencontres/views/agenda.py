@@ -4,14 +4,12 @@ son adresse a une inscription, mises à jour à chaque lecture. Sans compte : le
 
 from django.contrib.auth.decorators import login_not_required
 from django.http import Http404, HttpRequest, HttpResponse
-from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
 from rencontres.calendrier import ics_flux
-from rencontres.jetons import email_du_jeton_agenda, jeton_agenda
+from rencontres.jetons import email_du_jeton_agenda
 from rencontres.models import Inscription
-from socle.courriels import lien_absolu
 
 
 def inscriptions_de_l_adresse(email: str) -> list[Inscription]:
@@ -37,12 +35,3 @@ def flux(request: HttpRequest, jeton: str) -> HttpResponse:
     reponse["Content-Disposition"] = 'inline; filename="mes-rencontres.ics"'
     reponse["Cache-Control"] = "private, no-store"
     return reponse
-
-
-def liens_du_flux(email: str) -> dict[str, str] | None:
-    """Les deux adresses du flux d'une adresse électronique : https:// (à coller dans un agenda)
-    et webcal:// (qui ouvre l'agenda du téléphone ou de l'ordinateur) ; aucune sans adresse."""
-    if not email.strip():
-        return None
-    https = lien_absolu(reverse("rencontres:agenda", kwargs={"jeton": jeton_agenda(email)}))
-    return {"https": https, "webcal": "webcal://" + https.split("://", 1)[-1]}

@@ -17,7 +17,7 @@ from rencontres import services
 from rencontres.attestations import attestation_pdf, attestation_possible
 from rencontres.calendrier import ics_inscription
 from rencontres.forms import CodeForm, DemandeDeChangementForm, InscriptionForm, foyer_formset
-from rencontres.jetons import inscription_du_jeton, jeton_de
+from rencontres.jetons import inscription_du_jeton, jeton_de, liens_du_flux
 from rencontres.models import EtatInscription, Inscription, Ressource, StatutRencontre
 from rencontres.qr import qr_svg
 from rencontres.selectors import (
@@ -26,7 +26,6 @@ from rencontres.selectors import (
     rencontre_publique,
     rencontres_a_venir,
 )
-from rencontres.views.agenda import liens_du_flux
 from socle.courriels import lien_absolu
 from socle.formulaires import erreurs_du_service
 

@@ -12,9 +12,8 @@ from django.urls import reverse
 from icalendar import Calendar
 
 from rencontres import services
-from rencontres.jetons import jeton_agenda, jeton_de
+from rencontres.jetons import jeton_agenda, jeton_de, liens_du_flux
 from rencontres.models import StatutRencontre
-from rencontres.views.agenda import liens_du_flux
 from tests.outils import compter_requetes
 from tests.rencontres.factories import inscrire, rencontre
 

@@ -5,6 +5,7 @@ place), requêtes constantes."""
 import pytest
 from django.urls import reverse
 
+from rencontres import services
 from rencontres.models import EtatInscription, Inscription
 from tests.conftest import PERSONAS
 from tests.outils import compter_requetes
@@ -158,3 +159,28 @@ def test_un_message_aux_inscrits_d_une_activite(client_de, mailoutbox, django_ca
     assert "vêtements chauds" in mailoutbox[0].body
     assert "Gilets et bottes" in agent.get(reverse("rencontres:messages", args=[r.pk])).content.decode()
     assert client_de("professionnel").get(reverse("rencontres:messages", args=[r.pk])).status_code == 404
+
+
+def test_l_accord_pour_le_vivier_dans_l_export(client_de):
+    r = rencontre(propose_le_vivier=True)
+    inscrire(r, 1, nom="Martin", accord_vivier=True)
+    retire = inscrire(r, 2, nom="Durand", accord_vivier=True)
+    inscrire(r, 3, nom="Petit")
+    services.accord_vivier_retirer(inscription=retire)
+    texte = (
+        client_de("agent")
+        .get(reverse("rencontres:inscriptions_csv", args=[r.pk]))
+        .content.decode("utf-8-sig")
+    )
+    lignes = {ligne.split(";")[0]: ligne for ligne in texte.splitlines()[1:]}
+    assert "Accord pour le vivier" in texte.splitlines()[0]
+    assert "donné le" in lignes["Martin"] and "retiré" not in lignes["Martin"]
+    assert "retiré le" in lignes["Durand"] and "donné le" not in lignes["Petit"]
+
+
+def test_le_courriel_de_confirmation_porte_le_flux_d_agenda(mailoutbox, django_capture_on_commit_callbacks):
+    r = rencontre()
+    with django_capture_on_commit_callbacks(execute=True):
+        inscrire(r, 1)
+    [courriel] = mailoutbox
+    assert "/rencontres/agenda/" in courriel.body and "webcal://" in courriel.alternatives[0][0]
