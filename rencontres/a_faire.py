@@ -5,12 +5,19 @@ par rencontre, avec leur nombre). Une requête, seulement pour les organisateurs
 from datetime import datetime
 from typing import Any
 
-from django.db.models import Count, Q
+from django.db.models import Count, Min, Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy, ngettext
 
 from college.models import StatutScrutin
-from rencontres.models import DemandeDeSoutien, EtatInscription, Rencontre, StatutDemandeDeSoutien
+from rencontres.models import (
+    DemandeDeChangement,
+    DemandeDeSoutien,
+    EtatInscription,
+    Rencontre,
+    StatutDemandeDeChangement,
+    StatutDemandeDeSoutien,
+)
 from rencontres.permissions import est_agent_organisateur, peut_organiser
 from socle.a_faire import Tache, fournisseur
 
@@ -52,7 +59,8 @@ def inscriptions_a_valider(utilisateur: Any, maintenant: datetime) -> list[Tache
 @fournisseur("rencontres.soutiens")
 def soutiens_a_instruire(utilisateur: Any, maintenant: datetime) -> list[Tache]:
     """Pour les agents : les demandes de soutien déposées que personne n'a encore prises, et
-    celles dont l'avis du Collège est rendu, qui attendent la décision."""
+    celles dont l'avis du Collège est rendu, qui attendent la décision ; les demandes de
+    changement de chambre ou de navette en attente (le lien mène à la première rencontre)."""
     if not est_agent_organisateur(utilisateur):
         return []
     nombres = DemandeDeSoutien.objects.aggregate(
@@ -85,6 +93,23 @@ def soutiens_a_instruire(utilisateur: Any, maintenant: datetime) -> list[Tache]:
                 )
                 % {"n": nombres["avis_rendus"]},
                 lien=reverse("rencontres:soutiens") + "?statut=" + StatutDemandeDeSoutien.AVIS,
+                categorie=CATEGORIE,
+            )
+        )
+    changements = DemandeDeChangement.objects.filter(
+        statut=StatutDemandeDeChangement.EN_ATTENTE, participant__inscription__rencontre__fin__gte=maintenant
+    ).aggregate(n=Count("pk"), rencontre=Min("participant__inscription__rencontre"))
+    if changements["n"]:
+        taches.append(
+            Tache(
+                titre=ngettext(
+                    "Décider %(n)s demande de changement de chambre ou de navette",
+                    "Décider %(n)s demandes de changement de chambre ou de navette",
+                    changements["n"],
+                )
+                % {"n": changements["n"]},
+                lien=reverse("rencontres:hebergement", args=[changements["rencontre"]]) + "#titre-demandes",
+                detail=gettext_lazy("Les chambres et navettes réservées ne changent que par votre décision."),
                 categorie=CATEGORIE,
             )
         )

@@ -200,6 +200,16 @@ class RessourceForm(forms.Form):
     capacite = forms.IntegerField(label=_("Places"), min_value=1, max_value=500)
 
 
+class RessourceModifForm(forms.Form):
+    libelle = forms.CharField(label=_("Libellé"), max_length=150)
+    capacite = forms.IntegerField(
+        label=_("Places"),
+        min_value=1,
+        max_value=500,
+        help_text=_("Pas moins que les places déjà attribuées ; réservée (gelée), elle ne change plus."),
+    )
+
+
 class _RessourceChoix(forms.ModelChoiceField):
     def label_from_instance(self, obj: Any) -> str:
         return str(

@@ -78,6 +78,11 @@ urlpatterns = [
         hebergement.ressource_supprimer,
         name="ressource_supprimer",
     ),
+    path(
+        "rencontres/<int:pk>/hebergement/<int:ressource>/modifier/",
+        hebergement.ressource_modifier,
+        name="ressource_modifier",
+    ),
     path("rencontres/<int:pk>/hebergement/<int:ressource>/geler/", hebergement.geler, name="geler"),
     path("rencontres/<int:pk>/hebergement/<int:ressource>/degeler/", hebergement.degeler, name="degeler"),
     path("rencontres/<int:pk>/hebergement/attribuer/<str:genre>/", hebergement.attribuer, name="attribuer"),

@@ -51,7 +51,7 @@ PAGES = [
     ("professionnel", "/comptes/email/", 9),
     ("professionnel", "/comptes/password/change/", 7),
     # L'agent compte aussi les demandes d'aide à l'installation à traiter (recrutement/a_faire.py).
-    ("agent", "/", 32),
+    ("agent", "/", 33),
     ("agent", "/mon-compte/invitations/", 11),
     ("agent", "/mon-compte/invitations/nouvelle/", 9),
     ("agent", "/mon-compte/invitations/{invitation}/", 12),

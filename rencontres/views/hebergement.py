@@ -11,10 +11,16 @@ from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST, require_safe
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from rencontres import services
-from rencontres.forms import AttributionForm, DecisionForm, DemandeDeChangementForm, RessourceForm
+from rencontres.forms import (
+    AttributionForm,
+    DecisionForm,
+    DemandeDeChangementForm,
+    RessourceForm,
+    RessourceModifForm,
+)
 from rencontres.models import (
     Attribution,
     DemandeDeChangement,
@@ -113,6 +119,31 @@ def ressource_ajouter(request: RequetePortail, pk: int) -> HttpResponse:
             messages.success(request, _("« %(r)s » est ajoutée.") % {"r": ressource.libelle})
             return _retour(rencontre)
     return _page(request, rencontre, ajout=form)
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
+def ressource_modifier(request: RequetePortail, pk: int, ressource: int) -> HttpResponse:
+    """Le libellé et le nombre de places d'une chambre ou d'une navette (gelée, seul son libellé
+    change : le service le dit)."""
+    rencontre = get_rencontre_a_organiser(request.user, pk)
+    objet = _ressource_de(rencontre, ressource)
+    form = RessourceModifForm(
+        request.POST if request.method == "POST" else None,
+        initial={"libelle": objet.libelle, "capacite": objet.capacite},
+    )
+    if form.is_valid():
+        try:
+            services.ressource_modifier(ressource=objet, acteur=request.user, **form.cleaned_data)
+        except ValidationError as erreur:
+            erreurs_du_service(form, erreur)
+        else:
+            messages.success(request, _("« %(r)s » est modifiée.") % {"r": form.cleaned_data["libelle"]})
+            return _retour(rencontre)
+    return render(
+        request,
+        "rencontres/ressource_modifier.html",
+        {"rencontre": rencontre, "ressource": objet, "form": form},
+    )
 
 
 @require_POST

@@ -522,3 +522,25 @@ def test_deux_organisateurs_pour_le_dernier_lit_en_placent_un():
         f.join(timeout=60)
     assert Attribution.objects.filter(ressource=chambre).count() == 1
     assert len(refus) == 1 and isinstance(refus[0], ValidationError) and "complète" in str(refus[0])
+
+
+def test_modifier_une_ressource_par_sa_page(agent, professionnel):
+    r = rencontre()
+    chambre = _ressource(r, capacite=2)
+    services.attribuer(participant=_titulaire(inscrire(r, 1)), ressource=chambre, acteur=agent)
+    services.attribuer(participant=_titulaire(inscrire(r, 2)), ressource=chambre, acteur=agent)
+    url = reverse("rencontres:ressource_modifier", args=[r.pk, chambre.pk])
+    assert client_connecte(professionnel).get(url).status_code == 404
+    client = client_connecte(agent)
+    assert client.get(url).status_code == 200
+    refus = client.post(url, {"libelle": "Hôtel de la Plage, chambre 14", "capacite": "1"})
+    html = refus.content.decode()
+    assert refus.status_code == 200 and "déjà 2 places attribuées" in html and "chambre 14" in html
+    client.post(url, {"libelle": "Hôtel de la Plage, chambre 14", "capacite": "3"})
+    chambre.refresh_from_db()
+    assert (chambre.libelle, chambre.capacite) == ("Hôtel de la Plage, chambre 14", 3)
+    services.geler(ressource=chambre, acteur=agent)
+    gelee = client.post(url, {"libelle": "Hôtel de la Plage, chambre 14", "capacite": "4"})
+    assert "demande" in gelee.content.decode()
+    chambre.refresh_from_db()
+    assert chambre.capacite == 3

@@ -430,7 +430,7 @@ def test_a_faire_dans_la_demonstration(demonstration):
     ("nom", "attendu"),
     # L'agent compte en plus les demandes d'aide à l'installation à traiter (recrutement/a_faire.py)
     # et les inscriptions à valider des rencontres (rencontres/a_faire.py).
-    [("membre.college", 21), ("professionnel", 21), ("agent", 29), ("secretariat", 24), ("copresident", 23)],
+    [("membre.college", 21), ("professionnel", 21), ("agent", 30), ("secretariat", 24), ("copresident", 23)],
 )
 def test_requetes_de_l_accueil_dans_la_demonstration(demonstration, nom, attendu):
     """Hors première visite de la session ; autant qu'avec une seule tâche (une requête par sorte
