@@ -77,6 +77,14 @@ MATRICE = [
     ("get", "/recrutement/demandes-d-aide/", {A: 302, P: 404, M: 404, C: 404, S: 404, G: 200, SU: 200}),
     # Le renouvellement au vivier : par le lien signé du courriel seulement (404 sans lui).
     ("get", "/recrutement/vivier/faux/", dict.fromkeys(PERSONAS, 404)),
+    # Les rencontres (les pages d'une rencontre et de ses organisateurs : tests/rencontres/).
+    ("get", "/rencontres/", TOUS),
+    ("get", "/rencontres/attestations/verifier/", TOUS),
+    ("get", "/rencontres/agenda/faux.ics", dict.fromkeys(PERSONAS, 404)),
+    ("get", "/rencontres/soutien/", CONNECTES),
+    ("get", "/rencontres/organisation/", {A: 302, P: 404, M: 404, C: 404, S: 404, G: 200, SU: 200}),
+    ("get", "/rencontres/organisation/nouvelle/", {A: 302, P: 404, M: 404, C: 404, S: 404, G: 200, SU: 200}),
+    ("get", "/rencontres/attractivite/", {A: 302, P: 404, M: 404, C: 404, S: 404, G: 200, SU: 200}),
     ("get", "/admin/", ADMIN),
     ("get", "/admin/login/", {A: 302, P: 403, M: 403, C: 403, S: 302, G: 302, SU: 302}),
     ("get", "/admin/comptes/utilisateur/", ADMIN),
