@@ -521,7 +521,12 @@ class Emargement(models.Model):
     class Meta:
         verbose_name = _("émargement")
         verbose_name_plural = _("émargements")
-        ordering = ["jour", "demi_journee", "id"]
+        # Le matin avant l'après-midi (l'ordre alphabétique des valeurs dirait l'inverse).
+        ordering = [
+            "jour",
+            models.Case(models.When(demi_journee="matin", then=models.Value(0)), default=models.Value(1)),
+            "id",
+        ]
         constraints = [
             models.UniqueConstraint(
                 fields=["participant", "jour", "demi_journee"], name="emargement_un_par_demi_journee"
