@@ -13,6 +13,8 @@ from django.utils.translation import gettext_lazy as _
 from conseil.forms import DateHeureInput
 from rencontres.models import Activite, DemandeDeSoutien, Question, Rencontre, TypeQuestion
 from rencontres.services import SaisieActivite, SaisieQuestion
+from rencontres.services.programme import CHAMPS_DE_LA_RENCONTRE
+from rencontres.services.soutien import CHAMPS_DE_LA_DEMANDE
 from territoire.models import Commune, Structure
 
 LIGNES_EN_PLUS = 3
@@ -28,22 +30,11 @@ class RencontreForm(forms.ModelForm):
 
     class Meta:
         model = Rencontre
+        # Les délais se saisissent en heures (delai_heures, alarme_heures), pas en durées.
         fields = [
-            "titre",
-            "type",
-            "description",
-            "public",
-            "debut",
-            "fin",
-            "commune",
-            "lieu",
-            "organisateur",
-            "inscriptions_du",
-            "inscriptions_au",
-            "moderee",
-            "foyer_max",
-            "propose_le_vivier",
-            "heures_par_demi_journee",
+            nom
+            for nom in CHAMPS_DE_LA_RENCONTRE
+            if nom not in ("delai_de_confirmation", "rappel_dans_l_agenda")
         ]
         widgets = {
             "debut": DateHeureInput,
@@ -221,19 +212,7 @@ class OrganisateurForm(forms.Form):
 class SoutienForm(forms.ModelForm):
     class Meta:
         model = DemandeDeSoutien
-        fields = [
-            "structure",
-            "titre",
-            "description",
-            "public",
-            "debut",
-            "fin",
-            "commune",
-            "participants_attendus",
-            "besoin_salle",
-            "besoin_logistique",
-            "montant_demande",
-        ]
+        fields = list(CHAMPS_DE_LA_DEMANDE)
         widgets = {
             "debut": DateHeureInput,
             "fin": DateHeureInput,
