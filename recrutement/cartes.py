@@ -9,9 +9,10 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from recrutement.selectors import communes_pour_la_carte, offres_en_ligne_par_commune
+from recrutement.selectors import offres_en_ligne_par_commune
 from socle.carte import Carte, ValeurCommune, carte
 from socle.francais import nombre
+from territoire.selectors import communes_pour_la_carte
 
 
 def carte_des_offres(jour: date) -> Carte:

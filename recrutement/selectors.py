@@ -390,14 +390,6 @@ def offres_en_ligne_par_commune(jour: date) -> dict[int, int]:
         return {commune: nombre for commune, nombre in curseur.fetchall()}
 
 
-def communes_pour_la_carte() -> list[dict[str, Any]]:
-    """Les communes, leur contour et leur pôle : la seule lecture des contours de la liste."""
-    return [
-        dict(c)
-        for c in Commune.objects.order_by("nom").values("pk", "code_insee", "nom", "contour", "pole__nom")
-    ]
-
-
 # --- Le tableau partagé des recruteurs -------------------------------------------------------
 
 

@@ -30,6 +30,7 @@ from rencontres.permissions import (
     rencontres_confiees,
 )
 from rencontres.services import places_occupees
+from territoire.models import Commune
 
 
 def rencontres_publiques() -> QuerySet[Rencontre]:
@@ -284,3 +285,20 @@ def hebergement_d_une_inscription(inscription: Inscription) -> dict[str, Any]:
             .order_by("-demandee_le", "-pk")
         ),
     }
+
+
+def rencontres_a_venir_par_commune(maintenant: Any) -> dict[int, int]:
+    """Commune → nombre de rencontres publiées à venir qui s'y tiennent (une requête)."""
+    return dict(
+        Rencontre.objects.filter(statut=StatutRencontre.PUBLIEE, fin__gte=maintenant, commune__isnull=False)
+        .values("commune")
+        .annotate(n=Count("pk"))
+        .values_list("commune", "n")
+    )
+
+
+def commune_choisie(valeur: str) -> Commune | None:
+    """La commune d'un filtre de la liste (le lien de la carte) ; rien pour une valeur inconnue."""
+    if not valeur.isdigit():
+        return None
+    return Commune.objects.defer("contour").filter(pk=int(valeur)).first()

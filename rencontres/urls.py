@@ -6,6 +6,7 @@ app_name = "rencontres"
 
 urlpatterns = [
     path("rencontres/", public.rencontre_liste, name="liste"),
+    path("rencontres/carte/", public.rencontres_carte, name="carte"),
     path("rencontres/<int:pk>/", public.rencontre_detail, name="rencontre"),
     path("rencontres/<int:pk>/inscription/", public.inscription_creer, name="inscrire"),
     path("rencontres/inscription/<str:jeton>/", public.inscription_detail, name="inscription"),

@@ -319,3 +319,12 @@ def structures_pour_carte(structures: QuerySet[Structure]) -> list[Mapping[str, 
                 "pk", "nom", "type", "latitude", "longitude", "commune_id"
             )
         )
+
+
+def communes_pour_la_carte() -> list[dict[str, Any]]:
+    """Les communes, leur contour et leur pôle, pour une carte de comptes par commune (les offres
+    en ligne, les rencontres à venir) : la seule lecture des contours de la page."""
+    return [
+        dict(c)
+        for c in Commune.objects.order_by("nom").values("pk", "code_insee", "nom", "contour", "pole__nom")
+    ]

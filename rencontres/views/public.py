@@ -10,17 +10,20 @@ from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.cache import patch_vary_headers
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from rencontres import services
 from rencontres.attestations import attestation_pdf, attestation_possible
 from rencontres.calendrier import ics_inscription
+from rencontres.cartes import carte_des_rencontres
 from rencontres.forms import CodeForm, DemandeDeChangementForm, InscriptionForm, foyer_formset
 from rencontres.jetons import inscription_du_jeton, jeton_de, liens_du_flux
 from rencontres.models import EtatInscription, Inscription, Ressource, StatutRencontre
 from rencontres.qr import qr_svg
 from rencontres.selectors import (
+    commune_choisie,
     hebergement_d_une_inscription,
     places_restantes,
     rencontre_publique,
@@ -28,6 +31,8 @@ from rencontres.selectors import (
 )
 from socle.courriels import lien_absolu
 from socle.formulaires import erreurs_du_service
+from socle.types import RequetePortail
+from territoire.indicateurs import sources_des_cartes
 
 
 @login_not_required
@@ -35,11 +40,27 @@ from socle.formulaires import erreurs_du_service
 def rencontre_liste(request: HttpRequest) -> HttpResponse:
     # Une personne connectée s'abonne au flux des rencontres de l'adresse de son compte.
     flux = liens_du_flux(request.user.email) if request.user.is_authenticated else None
+    rencontres = rencontres_a_venir(timezone.now())
+    commune = commune_choisie(request.GET.get("commune", ""))
+    if commune is not None:
+        rencontres = rencontres.filter(commune=commune)
     return render(
         request,
         "rencontres/rencontre_liste.html",
-        {"rencontres": rencontres_a_venir(timezone.now()), "flux": flux},
+        {"rencontres": rencontres, "flux": flux, "commune": commune},
     )
+
+
+@login_not_required
+@require_safe
+def rencontres_carte(request: RequetePortail) -> HttpResponse:
+    """La carte des rencontres à venir par commune : une page à elle (sans script), que la liste
+    charge en place par htmx ; la liste garde son temps de réponse."""
+    contexte = {"carte": carte_des_rencontres(timezone.now()), "sources_carte": sources_des_cartes()}
+    gabarit = "rencontres/rencontre_carte.html#carte" if request.htmx else "rencontres/rencontre_carte.html"
+    reponse = render(request, gabarit, contexte)
+    patch_vary_headers(reponse, ("HX-Request",))
+    return reponse
 
 
 def _inscriptions_ouvertes(rencontre: object) -> bool:

@@ -1,6 +1,7 @@
 """Le programme et les demandes de soutien dans un vrai navigateur : un agent crée une rencontre
 (une saisie refusée garde ce qui a été tapé), la publie et la confie à un partenaire ; une URPS
-demande un soutien pour son congrès, l'agent l'accorde et la rencontre naît. axe sur chaque page."""
+demande un soutien pour son congrès, l'agent l'accorde et la rencontre naît ; la carte des
+rencontres mène à la liste d'une commune. axe sur chaque page."""
 
 import re
 from datetime import timedelta
@@ -16,9 +17,11 @@ from rencontres.models import (
     StatutDemandeDeSoutien,
     StatutRencontre,
 )
+from territoire.models import Commune
 from tests.comptes.factories import UtilisateurFactory
 from tests.e2e.conftest import Onglet, connecter
-from tests.territoire.factories import StructureFactory
+from tests.rencontres.factories import rencontre
+from tests.territoire.factories import CommuneFactory, StructureFactory
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -107,3 +110,29 @@ def test_une_urps_demande_un_soutien_et_l_agent_l_accorde(nouvel_onglet, profess
     page.get_by_role("link", name="Préparer le programme et les inscriptions").click()
     expect(page.get_by_role("heading", level=1)).to_contain_text("Journée des infirmiers libéraux")
     demandeur.verifier_accessibilite()
+
+
+def test_la_carte_des_rencontres(nouvel_onglet) -> None:
+    commune = CommuneFactory(nom="Cherbourg-en-Cotentin", code_insee="50129")
+    carre = [[-1.6, 49.6], [-1.5, 49.6], [-1.5, 49.65], [-1.6, 49.65], [-1.6, 49.6]]
+    Commune.objects.filter(pk=commune.pk).update(contour={"type": "Polygon", "coordinates": [carre]})
+    rencontre(commune=commune, titre="Les Paradis du Cotentin")
+    rencontre(titre="Formation à la télésanté")
+    public: Onglet = nouvel_onglet()
+    page = public.aller("/rencontres/")
+    expect(page.get_by_role("heading", name="Les rencontres sur la carte du Cotentin")).to_be_visible()
+    public.verifier_accessibilite()
+    page.locator(f'svg a[href="/rencontres/?commune={commune.pk}"]').click()
+    expect(page).to_have_url(re.compile(rf"/rencontres/\?commune={commune.pk}$"))
+    expect(page.get_by_role("link", name="Les Paradis du Cotentin")).to_be_visible()
+    expect(page.get_by_role("link", name="Formation à la télésanté")).to_have_count(0)
+    for chemin in ("/rencontres/", "/rencontres/carte/"):
+        for largeur in (375, 1280):
+            page.set_viewport_size({"width": largeur, "height": 900})
+            public.aller(chemin)
+            expect(
+                page.get_by_role("heading", name="Les rencontres sur la carte du Cotentin")
+            ).to_be_visible()
+            public.verifier_accessibilite()
+            largeurs = page.evaluate("[document.documentElement.scrollWidth, window.innerWidth]")
+            assert largeurs[0] <= largeurs[1], (chemin, largeur, largeurs)
