@@ -4,6 +4,7 @@ import os
 import statistics
 import sys
 import time
+import urllib.parse
 import warnings
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -66,3 +67,10 @@ def client_agent() -> Client:
     client = Client()
     client.force_login(agent)
     return client
+
+
+def url_de_la_base(nom_base: str) -> str:
+    """La DATABASE_URL de la base de mesure : celle du script, avec le nom de la base changé
+    (socket Unix du PostgreSQL embarqué de `make bench` comprise)."""
+    url = os.environ.get("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/cotentin_sante")
+    return urllib.parse.urlsplit(url)._replace(path=f"/{nom_base}").geturl()

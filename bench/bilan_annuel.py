@@ -41,14 +41,13 @@ import subprocess
 import sys
 import tempfile
 import time
-import urllib.parse
 from collections.abc import Callable, Sequence
 from datetime import date
 from io import StringIO
 from pathlib import Path
 from typing import Any
 
-from _outils import RACINE, base_de_mesure
+from _outils import RACINE, base_de_mesure, url_de_la_base
 from django.core.management import call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -97,13 +96,6 @@ def charger_territoire(dossier: Path) -> None:
 
 
 # --- Les mesures ---------------------------------------------------------------------------
-
-
-def url_de_la_base(nom_base: str) -> str:
-    """La DATABASE_URL de la base de mesure : celle du script, avec le nom de la base changé
-    (socket Unix du PostgreSQL embarqué de `make bench` comprise)."""
-    url = os.environ.get("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/cotentin_sante")
-    return urllib.parse.urlsplit(url)._replace(path=f"/{nom_base}").geturl()
 
 
 def enfant(argument: str, *valeurs: str, env: dict[str, str]) -> dict[str, Any]:

@@ -38,9 +38,8 @@ from datetime import timedelta
 from http.cookies import SimpleCookie
 from typing import Any
 
-from _outils import RACINE, base_de_mesure
+from _outils import RACINE, base_de_mesure, url_de_la_base
 from django.conf import settings
-from django.db import connection
 
 ELECTEURS = 200
 CLIENTS = 50
@@ -56,14 +55,6 @@ def port_libre() -> int:
     with socket.socket() as prise:
         prise.bind(("127.0.0.1", 0))
         return int(prise.getsockname()[1])
-
-
-def url_de_la_base(nom_base: str) -> str:
-    reglages = connection.settings_dict
-    utilisateur = urllib.parse.quote(reglages["USER"] or "", safe="")
-    mot_de_passe = urllib.parse.quote(reglages["PASSWORD"] or "", safe="")
-    identite = f"{utilisateur}:{mot_de_passe}@" if mot_de_passe else f"{utilisateur}@"
-    return f"postgres://{identite}{reglages['HOST'] or '127.0.0.1'}:{reglages['PORT'] or 5432}/{nom_base}"
 
 
 @contextmanager
