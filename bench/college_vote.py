@@ -241,7 +241,7 @@ def preparer() -> tuple[int, list[Votant]]:
 
 def main() -> None:
     with base_de_mesure() as nom_base:
-        from college.models import Bulletin, Emargement
+        from college.models import Bulletin, BulletinScelle, Emargement
 
         scrutin_id, votants = preparer()
         page_scrutin = f"/college/scrutins/{scrutin_id}/"
@@ -291,7 +291,12 @@ def main() -> None:
             pages_apres, duree_pages_apres = en_parallele([page_simple(v) for v in votants])
 
         erreurs = [e for v in votants for e in v.erreurs]
-        bulletins = Bulletin.objects.filter(scrutin_id=scrutin_id).count()
+        # Un scrutin secret garde ses bulletins scellés jusqu'à la clôture (college.chiffrement) ;
+        # un scrutin nominatif les met dans l'urne au dépôt.
+        bulletins = (
+            Bulletin.objects.filter(scrutin_id=scrutin_id).count()
+            + BulletinScelle.objects.filter(scrutin_id=scrutin_id).count()
+        )
         emargements = Emargement.objects.filter(scrutin_id=scrutin_id).count()
         if erreurs or bulletins != ELECTEURS or emargements != ELECTEURS:
             sys.exit(
