@@ -2,6 +2,14 @@
 ni ne se fabrique à partir du code d'accueil imprimé sur un badge. Sans date : le même lien
 sert dans tous les courriels d'une inscription, jusqu'à l'effacement des données."""
 
+import base64
+import binascii
+
+from cryptography.exceptions import InvalidTag
+from cryptography.hazmat.primitives import hashes
+from cryptography.hazmat.primitives.ciphers.aead import AESSIV
+from cryptography.hazmat.primitives.kdf.hkdf import HKDF
+from django.conf import settings
 from django.core import signing
 from django.urls import reverse
 from django.utils.crypto import constant_time_compare
@@ -37,22 +45,32 @@ def inscription_du_jeton(jeton: str) -> Inscription | None:
 
 # --- Le flux d'agenda d'une personne ----------------------------------------------------------
 
-SEL_AGENDA = "rencontres.agenda"
+SEL_AGENDA = b"cotentin-sante/rencontres/flux-agenda"
+
+
+def _chiffreur_agenda() -> AESSIV:
+    # La clé vient de SECRET_KEY (HKDF, contexte propre au flux) : rien à garder de plus.
+    cle = HKDF(algorithm=hashes.SHA256(), length=64, salt=SEL_AGENDA, info=b"flux").derive(
+        settings.SECRET_KEY.encode()
+    )
+    return AESSIV(cle)
 
 
 def jeton_agenda(email: str) -> str:
-    """Le jeton du flux d'agenda privé d'une adresse (toutes ses rencontres) : signé, sans date,
-    donc stable (un agenda abonné garde la même adresse). L'adresse y est encodée, pas chiffrée :
-    le lien est privé comme celui d'une inscription."""
-    return signing.Signer(salt=SEL_AGENDA).sign_object(email.strip().lower())
+    """Le jeton du flux d'agenda privé d'une adresse (toutes ses rencontres) : l'adresse chiffrée
+    et authentifiée (AES-SIV, déterministe), donc stable (un agenda abonné garde la même adresse)
+    et illisible de qui voit le lien passer (journaux, proxys) ; un jeton modifié ne s'ouvre pas."""
+    chiffre = _chiffreur_agenda().encrypt(email.strip().lower().encode(), None)
+    return base64.urlsafe_b64encode(chiffre).decode().rstrip("=")
 
 
 def email_du_jeton_agenda(jeton: str) -> str | None:
     try:
-        email = signing.Signer(salt=SEL_AGENDA).unsign_object(jeton)
-    except (signing.BadSignature, ValueError):
+        chiffre = base64.urlsafe_b64decode(jeton + "=" * (-len(jeton) % 4))
+        email = _chiffreur_agenda().decrypt(chiffre, None).decode()
+    except (InvalidTag, ValueError, binascii.Error):
         return None
-    return email if isinstance(email, str) and email else None
+    return email or None
 
 
 def liens_du_flux(email: str) -> dict[str, str] | None:

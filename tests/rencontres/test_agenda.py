@@ -4,6 +4,7 @@ et ne redescend pas à la réinscription, annulées CANCELLED, liste d'attente T
 compte, jeton faux 404 ; requêtes constantes ; les liens sur la page de l'inscription et, pour
 une personne connectée, sur la liste des rencontres."""
 
+import base64
 from typing import Any
 
 import pytest
@@ -84,7 +85,10 @@ def test_jeton_faux_ou_adresse_anonymisee(client):
     r = rencontre()
     inscrire(r, 1, email=EMAIL)
     jeton = jeton_agenda(EMAIL)
-    for faux in (jeton[:-2] + "xx", "lea.martin@exemple.fr", jeton_de(r.inscriptions.get())):
+    # L'adresse ne se lit pas dans le jeton (chiffrée, pas seulement encodée).
+    brut = base64.urlsafe_b64decode(jeton + "=" * (-len(jeton) % 4))
+    assert b"lea.martin" not in brut and b"exemple" not in brut
+    for faux in (jeton[:-2] + "xx", "lea.martin@exemple.fr", jeton_de(r.inscriptions.get()), "!!!"):
         assert client.get(reverse("rencontres:agenda", kwargs={"jeton": faux})).status_code == 404
     # Une adresse sans inscription : un agenda vide, pas une erreur (rien n'est révélé).
     assert _lire(client, "personne@exemple.fr") == {}
