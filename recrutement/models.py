@@ -11,10 +11,8 @@ import secrets
 from datetime import date
 
 from django.conf import settings
-from django.contrib.postgres.indexes import GinIndex, OpClass
 from django.db import models
-from django.db.models import Case, F, Func, Q, Value, When
-from django.db.models.functions import Cast, Concat, Lower, Now, Substr
+from django.db.models.functions import Cast, Lower, Now
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
@@ -263,36 +261,6 @@ def _cle() -> str:
     return secrets.token_urlsafe(32)
 
 
-def chiffres_du_telephone_en_base() -> Case:
-    """`recrutement.selectors.chiffres_du_telephone` écrit en SQL, pour comparer dans la base (et
-    l'index des doublons : une expression immuable)."""
-    chiffres = Func(
-        F("telephone"),
-        Value(r"\D"),
-        Value(""),
-        Value("g"),
-        function="regexp_replace",
-        output_field=models.CharField(),
-    )
-    return Case(
-        When(
-            Q(telephone__regex=r"^\D*0\D*0\D*3\D*3"),
-            then=Concat(Value("0"), Substr(chiffres, 5), output_field=models.CharField()),
-        ),
-        When(
-            Q(telephone__regex=r"^\D*3\D*3") & Q(telephone__regex=r"^(\D*\d){11}\D*$"),
-            then=Concat(Value("0"), Substr(chiffres, 3), output_field=models.CharField()),
-        ),
-        default=chiffres,
-        output_field=models.CharField(),
-    )
-
-
-def nom_complet_en_base() -> Concat:
-    """« prénom nom » écrit en SQL : les trigrammes des doublons et leur index."""
-    return Concat("prenom", Value(" "), "nom", output_field=models.CharField())
-
-
 class Candidat(models.Model):
     """Une personne qui postule : avec un compte du portail, ou une visiteuse qui a confirmé
     son adresse. Deux fiches d'une même personne (doublons) sont fusionnées par un recruteur,
@@ -355,8 +323,6 @@ class Candidat(models.Model):
         indexes = [
             models.Index(Lower("email"), name="candidat_email"),
             models.Index(fields=["telephone"], name="candidat_telephone"),
-            models.Index(chiffres_du_telephone_en_base(), name="candidat_chiffres_telephone"),
-            GinIndex(OpClass(nom_complet_en_base(), name="gin_trgm_ops"), name="candidat_nom_trigrammes"),
             models.Index(fields=["rpps"], name="candidat_rpps"),
         ]
         constraints = [

@@ -8,11 +8,14 @@ from datetime import date, datetime
 from typing import Any
 
 from django.contrib.postgres.search import TrigramSimilarity
-from django.db import connection, transaction
+from django.db import connection
 from django.db.models import (
     Case,
+    CharField,
     Count,
     Exists,
+    F,
+    Func,
     IntegerField,
     OuterRef,
     Prefetch,
@@ -22,7 +25,7 @@ from django.db.models import (
     Value,
     When,
 )
-from django.db.models.functions import Lower
+from django.db.models.functions import Concat, Substr
 from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -43,8 +46,6 @@ from recrutement.models import (
     PieceCandidature,
     PorteeNote,
     StatutOffre,
-    chiffres_du_telephone_en_base,
-    nom_complet_en_base,
 )
 from recrutement.permissions import (
     est_moderateur,
@@ -600,6 +601,30 @@ def chiffres_du_telephone(telephone: str) -> str:
     return chiffres
 
 
+def _chiffres_du_telephone_en_base() -> Case:
+    """`chiffres_du_telephone` écrit en SQL, pour comparer dans la base."""
+    chiffres = Func(
+        F("telephone"),
+        Value(r"\D"),
+        Value(""),
+        Value("g"),
+        function="regexp_replace",
+        output_field=CharField(),
+    )
+    return Case(
+        When(
+            Q(telephone__regex=r"^\D*0\D*0\D*3\D*3"),
+            then=Concat(Value("0"), Substr(chiffres, 5), output_field=CharField()),
+        ),
+        When(
+            Q(telephone__regex=r"^\D*3\D*3") & Q(telephone__regex=r"^(\D*\d){11}\D*$"),
+            then=Concat(Value("0"), Substr(chiffres, 3), output_field=CharField()),
+        ),
+        default=chiffres,
+        output_field=CharField(),
+    )
+
+
 def candidats_visibles_par(utilisateur: Any) -> QuerySet[Candidat]:
     """Les candidats dont `utilisateur` voit au moins une candidature (pas les fiches effacées
     ni celles déjà fusionnées dans une autre)."""
@@ -632,44 +657,24 @@ def doublons_possibles(candidat: Candidat, utilisateur: Any, nombre: int = 10) -
         return []
     telephone = chiffres_du_telephone(candidat.telephone)
     nom_complet = f"{candidat.prenom} {candidat.nom}"
-    # Chaque critère se cherche par son index (adresse sans la casse, chiffres du téléphone,
-    # RPPS, trigrammes du nom : `%` puis le seuil) ; la similarité ne se calcule que pour les
-    # fiches trouvées, pas pour toutes celles que voit la recruteuse.
-    fiches = Candidat.objects.exclude(pk=candidat.pk)
-    trouvees = fiches.annotate(adresse=Lower("email")).filter(adresse=candidat.email.lower()).values("pk")
-    trouvees = trouvees.union(
-        fiches.annotate(nom_complet=nom_complet_en_base())
-        .filter(nom_complet__trigram_similar=nom_complet)
-        .values("pk")
-    )
+    conditions = Q(email__iexact=candidat.email) | Q(similarite__gte=SEUIL_NOMS_SEMBLABLES)
     if len(telephone) >= 6:
-        trouvees = trouvees.union(
-            fiches.annotate(chiffres=chiffres_du_telephone_en_base()).filter(chiffres=telephone).values("pk")
-        )
+        conditions |= Q(chiffres=telephone)
     if candidat.rpps:
-        trouvees = trouvees.union(fiches.filter(rpps=candidat.rpps).values("pk"))
+        conditions |= Q(rpps=candidat.rpps)
     trouves = (
         candidats_visibles_par(utilisateur)
-        .filter(pk__in=trouvees)
+        .exclude(pk=candidat.pk)
         .annotate(
-            chiffres=chiffres_du_telephone_en_base(),
-            similarite=TrigramSimilarity(nom_complet_en_base(), nom_complet),
+            chiffres=_chiffres_du_telephone_en_base(),
+            similarite=TrigramSimilarity(
+                Concat("prenom", Value(" "), "nom", output_field=CharField()), nom_complet
+            ),
         )
-        .filter(
-            Q(email__iexact=candidat.email)
-            | Q(similarite__gte=SEUIL_NOMS_SEMBLABLES)
-            | (Q(chiffres=telephone) if len(telephone) >= 6 else Q(pk__in=[]))
-            | (Q(rpps=candidat.rpps) if candidat.rpps else Q(pk__in=[]))
-        )
+        .filter(conditions)
         .only("pk", "nom", "prenom", "email", "telephone", "rpps", "cree_le", "anonymise_le")
         .order_by("-similarite", "pk")[:nombre]
     )
-    with transaction.atomic():
-        # Le `%` des trigrammes prend le seuil des doublons, pour cette requête seulement : l'index
-        # ne rend que les noms assez semblables, au lieu de ceux qui le sont à 0,3 (le défaut).
-        with connection.cursor() as curseur:
-            curseur.execute("SET LOCAL pg_trgm.similarity_threshold = %s", [SEUIL_NOMS_SEMBLABLES])
-        trouves = list(trouves)
     doublons = []
     for autre in trouves:
         raisons = []

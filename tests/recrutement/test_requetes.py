@@ -172,9 +172,8 @@ TABLEAU = 16
 # La page d'une candidature : les mêmes six premières, la candidature (candidat, offre,
 # employeur joints) et ses deux préchargements (consentements, pièces), la double
 # authentification, qui a ouvert les pièces, les notes, les doublons, le menu (trois), la
-# chronologie (type de contenu, événements). Les doublons se cherchent dans une transaction qui
-# pose le seuil des trigrammes (SET LOCAL) : point de sauvegarde, seuil, libération.
-PAGE_CANDIDATURE = 21
+# chronologie (type de contenu, événements).
+PAGE_CANDIDATURE = 18
 # La fusion : les six premières, la candidature, la double authentification, l'autre fiche, les
 # candidatures de chacune, le menu. Le vivier : les six premières, l'offre et ses trois
 # préchargements, la double authentification, les trois nombres, le menu.
