@@ -5,7 +5,8 @@ le service unique `transition()` vérifie, verrouille, enregistre, trace et noti
 """
 
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
+from functools import cache
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -85,6 +86,16 @@ class Workflow:
 
 
 _REGISTRE: dict[str, Workflow] = {}
+
+
+@cache
+def par_le_portail(workflow: Workflow) -> Workflow:
+    """Le même workflow, où le portail lui-même passe toute transition : ce qu'un service fait
+    d'office à la suite d'un acte permis (annuler le scrutin d'avis d'une demande retirée)."""
+    return Workflow(
+        modele=f"{workflow.modele}#portail",
+        transitions=tuple(replace(t, autorise=lambda acteur, objet: True) for t in workflow.transitions),
+    )
 
 
 def workflow_de(objet: models.Model) -> Workflow:

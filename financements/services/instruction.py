@@ -1,10 +1,8 @@
 """Les étapes de la demande : dépôt, retrait, instructeur, avis du Collège, décision."""
 
 from collections.abc import Iterable
-from dataclasses import replace
 from datetime import datetime, timedelta
 from decimal import Decimal
-from functools import cache
 from typing import Any
 
 from django.conf import settings
@@ -36,7 +34,7 @@ from financements.tasks import produire_courrier_decision, produire_recepisse
 from socle.francais import euros
 from socle.services import apres_validation, evenement_enregistrer, notifier
 from socle.verbes import Verbe
-from socle.workflows import TransitionRefusee, Workflow, transition
+from socle.workflows import TransitionRefusee, par_le_portail, transition
 
 # Les actions que ce module écrit au journal d'audit.
 DEMANDE_INSTRUCTEUR = Verbe("financements.demande.instructeur", gettext_lazy("Instructeur désigné"))
@@ -94,18 +92,9 @@ def demande_retirer(
                 scrutin=scrutin,
                 acteur=None,
                 motif=_("La demande a été retirée par son porteur."),
-                workflow=_workflow_systeme(SCRUTIN),
+                workflow=par_le_portail(SCRUTIN),
             )
     return retiree
-
-
-@cache
-def _workflow_systeme(workflow: Any) -> Any:
-    """Le même workflow, où le portail lui-même peut annuler (retrait d'une demande)."""
-    return Workflow(
-        modele=f"{workflow.modele}#systeme",
-        transitions=tuple(replace(t, autorise=lambda acteur, objet: True) for t in workflow.transitions),
-    )
 
 
 def instructeur_designer(

@@ -5,10 +5,8 @@ son séminaire ou sa journée ; un agent l'instruit ; au-delà du seuil
 devient une rencontre en brouillon, confiée au compte qui l'a déposée. Les transitions sont
 dans `rencontres.workflows.SOUTIEN`."""
 
-from dataclasses import replace
 from datetime import datetime, timedelta
 from decimal import Decimal
-from functools import cache
 from typing import Any
 
 from django.conf import settings
@@ -35,7 +33,7 @@ from rencontres.permissions import instruit_les_soutiens
 from rencontres.services.programme import confier
 from socle.services import evenement_enregistrer, notifier
 from socle.verbes import Verbe
-from socle.workflows import TransitionRefusee, Workflow, transition
+from socle.workflows import TransitionRefusee, par_le_portail, transition
 
 SOUTIEN_DEPOSE = Verbe("rencontres.soutien.depose", gettext_lazy("Demande de soutien à un congrès déposée"))
 
@@ -196,15 +194,6 @@ def soutien_refuser(*, demande: DemandeDeSoutien, acteur: Any, motif: str) -> De
     return transition(demande, vers=StatutDemandeDeSoutien.REFUSEE, acteur=acteur, motif=motif)
 
 
-@cache
-def _scrutin_par_le_portail() -> Workflow:
-    """Le workflow des scrutins, où le portail lui-même annule (retrait d'une demande)."""
-    return Workflow(
-        modele=f"{SCRUTIN.modele}#soutien",
-        transitions=tuple(replace(t, autorise=lambda acteur, objet: True) for t in SCRUTIN.transitions),
-    )
-
-
 def soutien_retirer(*, demande: DemandeDeSoutien, acteur: Any) -> DemandeDeSoutien:
     """Le demandeur retire sa demande avant la décision ; un scrutin d'avis en cours est annulé."""
     with transaction.atomic():
@@ -215,6 +204,6 @@ def soutien_retirer(*, demande: DemandeDeSoutien, acteur: Any) -> DemandeDeSouti
                 scrutin=scrutin,
                 acteur=acteur,
                 motif=_("La demande de soutien a été retirée par l'organisme."),
-                workflow=_scrutin_par_le_portail(),
+                workflow=par_le_portail(SCRUTIN),
             )
     return retiree
