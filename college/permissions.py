@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from college.models import Scrutin, StatutScrutin, TypeScrutin
 from college.selectors import Situation
+from comptes.roles import Role, a_role
 
 
 def vote_en_cours(scrutin: Scrutin, maintenant: datetime | None = None) -> bool:
@@ -70,4 +71,15 @@ def peut_se_porter_candidat(scrutin: Scrutin, *, votant: bool) -> bool:
         scrutin.type_scrutin == TypeScrutin.ELECTION
         and scrutin.statut == StatutScrutin.PREPARATION
         and votant
+    )
+
+
+def est_membre_du_college(utilisateur: Any) -> bool:
+    """Un membre du Collège (ou un co-président) : il lit ce qui est soumis à l'avis du Collège
+    (demandes de financement, demandes de soutien à un congrès)."""
+    return bool(
+        utilisateur is not None
+        and utilisateur.is_authenticated
+        and utilisateur.is_active
+        and a_role(utilisateur, Role.MEMBRE_COLLEGE, Role.COPRESIDENT)
     )

@@ -6,7 +6,7 @@ Les prédicats sur une demande s'appuient sur ce que `selectors.get_demande_pour
 
 from typing import Any
 
-from comptes.roles import Role, a_role
+from college.permissions import est_membre_du_college
 from financements.models import PIECES_POUR_L_AVIS, DemandeFinancement, StatutCoPorteur
 
 
@@ -50,10 +50,6 @@ def invitation_en_attente(utilisateur: Any, demande: Any) -> Any:
         if coporteur.statut == StatutCoPorteur.INVITE and coporteur.email.lower() == email:
             return coporteur
     return None
-
-
-def est_membre_du_college(utilisateur: Any) -> bool:
-    return _connecte(utilisateur) and a_role(utilisateur, Role.MEMBRE_COLLEGE, Role.COPRESIDENT)
 
 
 def peut_voir_demande(utilisateur: Any, demande: Any) -> bool:

@@ -5,6 +5,7 @@ from typing import Any
 from django.db.models import OuterRef, Prefetch, Q, QuerySet, Subquery, Sum
 from django.http import Http404
 
+from college.permissions import est_membre_du_college
 from financements.models import (
     CoPorteur,
     DemandeFinancement,
@@ -15,7 +16,6 @@ from financements.models import (
     StatutDemande,
 )
 from financements.permissions import (
-    est_membre_du_college,
     est_porteur,
     invitation_en_attente,
     peut_voir_demande,

@@ -11,7 +11,7 @@ savoir d'un compte se lit une fois par objet utilisateur (donc par requête), en
 
 from typing import Any
 
-from comptes.roles import Role, a_role
+from college.permissions import est_membre_du_college
 from rencontres.models import Organisateur, StatutRencontre
 
 
@@ -66,10 +66,6 @@ def peut_publier(utilisateur: Any, rencontre: Any) -> bool:
 #
 # Un organisme la dépose (le compte qui la dépose la suit) ; les agents de l'agglomération
 # l'instruisent et décident ; les membres du Collège la lisent quand elle est soumise à leur avis.
-
-
-def est_membre_du_college(utilisateur: Any) -> bool:
-    return _connecte(utilisateur) and a_role(utilisateur, Role.MEMBRE_COLLEGE, Role.COPRESIDENT)
 
 
 def peut_voir_la_demande_de_soutien(utilisateur: Any, demande: Any) -> bool:

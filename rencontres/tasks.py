@@ -16,7 +16,6 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from celery import shared_task
-from django.contrib.contenttypes.models import ContentType
 from django.core.mail import EmailMultiAlternatives
 from django.db import IntegrityError, transaction
 from django.urls import reverse
@@ -46,7 +45,7 @@ from rencontres.services import (
 from rencontres.workflows import RENCONTRE_ANNULEE
 from socle.courriels import courriel_construire, lien_absolu
 from socle.francais import date_longue
-from socle.models import Evenement
+from socle.selectors import evenements_de
 
 RAPPELS = {GenreRappel.J_MOINS_7: timedelta(days=7), GenreRappel.J_MOINS_1: timedelta(days=1)}
 
@@ -115,11 +114,8 @@ def envoyer_changement_de_rencontre(rencontre_id: int, sequence: int) -> int:
     if annulee:
         # Le motif est celui de l'annulation écrite au journal (socle.Evenement).
         motif = (
-            Evenement.objects.filter(
-                verbe=RENCONTRE_ANNULEE.code,
-                cible_type=ContentType.objects.get_for_model(Rencontre),
-                cible_id=str(rencontre.pk),
-            )
+            evenements_de(rencontre)
+            .filter(verbe=RENCONTRE_ANNULEE.code)
             .order_by("-cree_le")
             .values_list("motif", flat=True)
             .first()

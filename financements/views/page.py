@@ -17,6 +17,7 @@ from django.http import HttpRequest
 from django.utils import timezone
 
 from college.models import Choix, StatutScrutin
+from college.permissions import est_membre_du_college
 from financements import services
 from financements.forms import MessageForm, PieceForm, RetraitForm
 from financements.forms_instruction import (
@@ -46,7 +47,6 @@ from financements.models import (
 )
 from financements.permissions import (
     est_instructeur,
-    est_membre_du_college,
     est_porteur,
     invitation_en_attente,
     voit_le_dossier_complet,
