@@ -1,5 +1,7 @@
 """La carte d'un pôle dans l'annuaire : ses communes, coloriées selon le nombre de structures
-trouvées dans chacune, et ces structures en repères, chacune menant à sa fiche.
+trouvées dans chacune, et ces structures en repères, chacune menant à sa fiche. Et la carte de
+tout le territoire où chaque commune compte quelque chose (les offres en ligne, les rencontres
+à venir) et mène à la liste filtrée sur elle (`carte_des_comptes`).
 
 Une structure sans coordonnées (le registre FINESS n'en donne pas toujours) est placée au
 centre de sa commune (`territoire.geometrie.centre`, un point intérieur) et son titre le dit ;
@@ -7,17 +9,20 @@ une structure sans coordonnées ni commune dessinée n'est pas placée, et la pa
 """
 
 from collections import Counter
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
+from urllib.parse import urlencode
 
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from socle.carte import Carte, Repere, ValeurCommune, carte
+from socle.francais import nombre
 from territoire import geometrie
 from territoire.models import PoleDeProximite, TypeStructure
+from territoire.selectors import communes_pour_la_carte
 
 
 @dataclass(frozen=True)
@@ -90,3 +95,40 @@ def carte_du_pole(
         % {"n": len(communes), "pole": pole.nom},
     )
     return CarteDuPole(pole=pole.nom, carte=la_carte, sans_position=tuple(sans_position), au_centre=au_centre)
+
+
+def carte_des_comptes(
+    *,
+    identifiant: str,
+    titre: str,
+    par_commune: Mapping[int, int],
+    liste: str,
+    texte: Callable[[int], str],
+    libelle_valeur: str,
+    nombre_classes: int,
+    description: str,
+) -> Carte:
+    """Les 129 communes, chacune coloriée selon son nombre (`par_commune` : commune → nombre) ;
+    celles qui en ont mènent à `liste?commune=<pk>`. `description` cite `%(n)s`, le nombre de
+    communes. Une requête : les contours."""
+    communes = communes_pour_la_carte()
+    return carte(
+        identifiant=identifiant,
+        titre=titre,
+        contours={c["code_insee"]: c["contour"] for c in communes},
+        valeurs={
+            c["code_insee"]: ValeurCommune(
+                nom=c["nom"],
+                valeur=(n := par_commune.get(c["pk"], 0)),
+                texte=texte(n),
+                lien=f"{liste}?{urlencode({'commune': c['pk']})}" if n else None,
+                pole=c["pole__nom"] or "",
+            )
+            for c in communes
+        },
+        libelle_valeur=libelle_valeur,
+        nombre_classes=nombre_classes,
+        decimales=0,
+        zero_a_part=True,
+        description=description % {"n": nombre(len(communes))},
+    )
