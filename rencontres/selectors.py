@@ -16,6 +16,7 @@ from rencontres.models import (
     EtatInscription,
     GenreRessource,
     Inscription,
+    Organisateur,
     Participant,
     Rencontre,
     Ressource,
@@ -302,3 +303,20 @@ def commune_choisie(valeur: str) -> Commune | None:
     if not valeur.isdigit():
         return None
     return Commune.objects.defer("contour").filter(pk=int(valeur)).first()
+
+
+def inscriptions_de_l_adresse(email: str) -> list[Inscription]:
+    """Les inscriptions d'une adresse (les anonymisées n'en ont plus), avec leur rencontre : une
+    requête, quel que soit leur nombre."""
+    return list(
+        Inscription.objects.filter(email__iexact=email)
+        .exclude(email="")
+        .select_related("rencontre__commune")
+        .defer("rencontre__commune__contour")
+        .order_by("rencontre__debut", "cree_le", "pk")
+    )
+
+
+def organisateurs_de(rencontre: Rencontre) -> QuerySet[Organisateur]:
+    """Les comptes à qui la rencontre est confiée (la rencontre lue par le contrôle d'accès)."""
+    return Organisateur.objects.filter(rencontre=rencontre).select_related("compte", "ajoute_par")

@@ -9,19 +9,7 @@ from django.views.decorators.http import require_safe
 
 from rencontres.calendrier import ics_flux
 from rencontres.jetons import email_du_jeton_agenda
-from rencontres.models import Inscription
-
-
-def inscriptions_de_l_adresse(email: str) -> list[Inscription]:
-    """Les inscriptions d'une adresse (les anonymisées n'en ont plus), avec leur rencontre : une
-    requête, quel que soit leur nombre."""
-    return list(
-        Inscription.objects.filter(email__iexact=email)
-        .exclude(email="")
-        .select_related("rencontre__commune")
-        .defer("rencontre__commune__contour")
-        .order_by("rencontre__debut", "cree_le", "pk")
-    )
+from rencontres.selectors import inscriptions_de_l_adresse
 
 
 @login_not_required

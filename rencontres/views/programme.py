@@ -22,7 +22,7 @@ from rencontres.forms_programme import (
 )
 from rencontres.models import Organisateur, StatutRencontre
 from rencontres.permissions import est_agent_organisateur, peut_modifier_le_programme, peut_publier
-from rencontres.selectors import get_rencontre_a_organiser
+from rencontres.selectors import get_rencontre_a_organiser, organisateurs_de
 from rencontres.workflows import manquements
 from socle.formulaires import erreurs_du_service
 from socle.types import RequetePortail
@@ -175,9 +175,7 @@ def organisateurs(request: RequetePortail, pk: int) -> HttpResponse:
         {
             "rencontre": rencontre,
             "form": form if agent else None,
-            "organisateurs": Organisateur.objects.filter(rencontre=rencontre).select_related(
-                "compte", "ajoute_par"
-            ),
+            "organisateurs": organisateurs_de(rencontre),
         },
     )
 
